@@ -1,0 +1,11 @@
+"""lifecircle: an agent-based simulator of 15-minute living circles (一刻钟便民生活圈).
+
+The compiled core is private (``lifecircle._core``); this package gives analysts Pythonic
+objects and pandas DataFrames.
+"""
+
+from lifecircle._core import ArgumentError, InputError, set_max_threads
+from lifecircle.network import WalkNetwork
+
+__version__ = "0.1.0"
+__all__ = ["WalkNetwork", "InputError", "ArgumentError", "set_max_threads", "__version__"]

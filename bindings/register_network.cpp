@@ -1,0 +1,230 @@
+// Walking network, reach tables, OSM import and city files.
+#include <memory>
+#include <optional>
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+#include <tbb/global_control.h>
+
+#include "sim/city_file.hpp"
+#include "sim/coverage.hpp"
+#include "sim/error.hpp"
+#include "sim/osm_import.hpp"
+#include "sim/reach_table.hpp"
+#include "sim/spatial_index.hpp"
+#include "sim/walk_network.hpp"
+
+namespace py = pybind11;
+
+namespace lifecircle::bindings {
+
+namespace {
+
+template <class T>
+using Array = py::array_t<T, py::array::c_style | py::array::forcecast>;
+
+template <class T>
+std::vector<T> to_vector(const Array<T>& a) {
+    if (a.ndim() != 1) throw ArgumentError("expected a one-dimensional array");
+    return std::vector<T>(a.data(), a.data() + a.size());
+}
+
+template <class T>
+py::array_t<T> to_numpy(std::span<const T> values) {
+    return py::array_t<T>(static_cast<py::ssize_t>(values.size()), values.data());
+}
+
+py::dict report_dict(const NetworkReport& r) {
+    py::dict d;
+    d["source"] = r.source;
+    d["input_nodes"] = r.input_nodes;
+    d["input_edges"] = r.input_edges;
+    d["components"] = r.components;
+    d["dropped_nodes"] = r.dropped_nodes;
+    d["dropped_edges"] = r.dropped_edges;
+    d["dropped_length_m"] = r.dropped_length;
+    return d;
+}
+
+py::dict city_dict(OsmCity city) {
+    py::dict d;
+    std::vector<std::uint32_t> category;
+    std::vector<std::int64_t> osm_id;
+    std::vector<std::string> osm_type, name;
+    std::vector<double> lon, lat, x, y;
+    for (const auto& f : city.facilities) {
+        category.push_back(f.category);
+        osm_id.push_back(f.osm_id);
+        osm_type.emplace_back(1, f.osm_type == 'w' ? 'w' : 'n');
+        lon.push_back(f.lon);
+        lat.push_back(f.lat);
+        x.push_back(f.x);
+        y.push_back(f.y);
+        name.push_back(f.name);
+    }
+    py::dict fac;
+    fac["category"] = to_numpy<std::uint32_t>(category);
+    fac["osm_id"] = to_numpy<std::int64_t>(osm_id);
+    fac["osm_type"] = osm_type;
+    fac["lon"] = to_numpy<double>(lon);
+    fac["lat"] = to_numpy<double>(lat);
+    fac["x"] = to_numpy<double>(x);
+    fac["y"] = to_numpy<double>(y);
+    fac["name"] = name;
+    d["facilities"] = fac;
+    d["categories"] = city.categories;
+    d["origin_lon"] = city.origin_lon;
+    d["origin_lat"] = city.origin_lat;
+    py::dict report;
+    report["ways_read"] = city.report.ways_read;
+    report["walkable_ways"] = city.report.walkable_ways;
+    report["missing_node_refs"] = city.report.missing_node_refs;
+    d["import_report"] = report;
+    d["network"] = std::make_shared<WalkNetwork>(std::move(city.network));
+    return d;
+}
+
+std::unique_ptr<tbb::global_control> g_thread_limit;
+
+}  // namespace
+
+void register_errors(py::module_& m) {
+    // InputError: bad data (a ValueError); ArgumentError: bad call arguments (a ValueError too).
+    static py::exception<InputError> input_error(m, "InputError", PyExc_ValueError);
+    static py::exception<ArgumentError> argument_error(m, "ArgumentError", PyExc_ValueError);
+    py::register_exception_translator([](std::exception_ptr p) {
+        try {
+            if (p) std::rethrow_exception(p);
+        } catch (const InputError& e) {
+            input_error(e.what());
+        } catch (const ArgumentError& e) {
+            argument_error(e.what());
+        }
+    });
+}
+
+void register_network(py::module_& m) {
+    m.def(
+        "set_max_threads",
+        [](int n) {
+            g_thread_limit.reset();
+            if (n > 0)
+                g_thread_limit = std::make_unique<tbb::global_control>(
+                    tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(n));
+        },
+        py::arg("threads"), "Limit worker threads (0 = all cores).");
+
+    py::class_<WalkNetwork, std::shared_ptr<WalkNetwork>>(m, "WalkNetwork")
+        .def(py::init([](const Array<std::int64_t>& ids, const Array<double>& x,
+                         const Array<double>& y, const Array<std::int64_t>& from,
+                         const Array<std::int64_t>& to, const Array<double>& length,
+                         bool keep_largest, const std::string& source) {
+                 const auto f = to_vector(from), t = to_vector(to);
+                 const auto l = to_vector(length);
+                 return std::make_shared<WalkNetwork>(WalkNetwork::from_arrays(
+                     to_vector(ids), to_vector(x), to_vector(y), f, t, l, keep_largest, source));
+             }),
+             py::arg("node_ids"), py::arg("x"), py::arg("y"), py::arg("edge_from"),
+             py::arg("edge_to"), py::arg("edge_length"), py::arg("keep_largest_component") = true,
+             py::arg("source") = "arrays")
+        .def_static(
+            "from_csv",
+            [](const std::string& nodes, const std::string& edges, bool keep_largest) {
+                return std::make_shared<WalkNetwork>(WalkNetwork::from_csv(nodes, edges, keep_largest));
+            },
+            py::arg("nodes_path"), py::arg("edges_path"), py::arg("keep_largest_component") = true)
+        .def_property_readonly("num_nodes", &WalkNetwork::num_nodes)
+        .def_property_readonly("num_edges", &WalkNetwork::num_edges)
+        .def_property_readonly("total_length", &WalkNetwork::total_length)
+        .def_property_readonly("node_ids", [](const WalkNetwork& n) { return to_numpy(n.node_ids()); })
+        .def_property_readonly("x", [](const WalkNetwork& n) { return to_numpy(n.x()); })
+        .def_property_readonly("y", [](const WalkNetwork& n) { return to_numpy(n.y()); })
+        .def_property_readonly("edge_from", [](const WalkNetwork& n) { return to_numpy(n.edge_from()); })
+        .def_property_readonly("edge_to", [](const WalkNetwork& n) { return to_numpy(n.edge_to()); })
+        .def_property_readonly("edge_length",
+                               [](const WalkNetwork& n) { return to_numpy(n.edge_length()); })
+        .def_property_readonly("report", [](const WalkNetwork& n) { return report_dict(n.report()); })
+        .def(
+            "snap",
+            [](const WalkNetwork& n, const Array<double>& x, const Array<double>& y) {
+                const auto xs = to_vector(x), ys = to_vector(y);
+                std::vector<Snap> snaps;
+                {
+                    py::gil_scoped_release release;
+                    snaps = snap_points(n, xs, ys);
+                }
+                std::vector<std::uint32_t> nodes;
+                std::vector<double> dist;
+                for (const auto& s : snaps) {
+                    nodes.push_back(s.node);
+                    dist.push_back(s.distance);
+                }
+                return py::make_tuple(to_numpy<std::uint32_t>(nodes), to_numpy<double>(dist));
+            },
+            py::arg("x"), py::arg("y"), "Nearest node index and straight-line distance (m) of points.")
+        .def(
+            "reach",
+            [](const WalkNetwork& n, const Array<std::uint32_t>& facility_nodes, int k,
+               double max_distance) {
+                auto nodes = to_vector(facility_nodes);
+                std::optional<ReachTable> table;
+                {
+                    py::gil_scoped_release release;
+                    table.emplace(n, std::move(nodes), k, max_distance);
+                }
+                const auto rows = static_cast<py::ssize_t>(n.num_nodes());
+                py::array_t<double> dist({rows, static_cast<py::ssize_t>(k)});
+                py::array_t<std::int32_t> fac({rows, static_cast<py::ssize_t>(k)});
+                std::copy(table->distances().begin(), table->distances().end(), dist.mutable_data());
+                std::copy(table->facilities().begin(), table->facilities().end(), fac.mutable_data());
+                return py::make_tuple(dist, fac);
+            },
+            py::arg("facility_nodes"), py::arg("k"), py::arg("max_distance"),
+            "k nearest facilities per node within max_distance metres: (distances [n, k], "
+            "facility indices [n, k]); +inf and -1 where fewer are reachable.")
+        .def(
+            "reach_many",
+            [](const WalkNetwork& n, const std::vector<std::vector<std::uint32_t>>& facility_nodes,
+               int k, double max_distance) {
+                std::vector<ReachTable> tables;
+                {
+                    py::gil_scoped_release release;
+                    tables = build_reach_tables(n, facility_nodes, k, max_distance);
+                }
+                py::list out;
+                const auto rows = static_cast<py::ssize_t>(n.num_nodes());
+                for (const auto& t : tables) {
+                    py::array_t<double> dist({rows, static_cast<py::ssize_t>(k)});
+                    py::array_t<std::int32_t> fac({rows, static_cast<py::ssize_t>(k)});
+                    std::copy(t.distances().begin(), t.distances().end(), dist.mutable_data());
+                    std::copy(t.facilities().begin(), t.facilities().end(), fac.mutable_data());
+                    out.append(py::make_tuple(dist, fac));
+                }
+                return out;
+            },
+            py::arg("facility_nodes"), py::arg("k"), py::arg("max_distance"),
+            "reach() for several categories at once, in parallel.");
+
+    m.def(
+        "import_osm",
+        [](const std::string& path, const std::optional<std::string>& categories, bool keep_largest) {
+            std::optional<OsmCity> city;
+            {
+                py::gil_scoped_release release;
+                const auto map = categories ? CategoryMap::load(*categories) : CategoryMap::builtin();
+                city.emplace(import_osm(path, map, keep_largest));
+            }
+            return city_dict(std::move(*city));
+        },
+        py::arg("path"), py::arg("categories") = py::none(),
+        py::arg("keep_largest_component") = true,
+        "Network and categorised facilities from an OpenStreetMap PBF/XML file.");
+    m.def(
+        "read_city", [](const std::string& path) { return city_dict(read_city(path)); },
+        py::arg("path"), "Network and facilities from a city file written by import-osm.");
+    m.def("haversine", &haversine, py::arg("lon1"), py::arg("lat1"), py::arg("lon2"),
+          py::arg("lat2"), "Great-circle distance in metres.");
+}
+
+}  // namespace lifecircle::bindings

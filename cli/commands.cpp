@@ -1,0 +1,142 @@
+#include "cli/commands.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <tbb/global_control.h>
+
+#include "models/grid_city.hpp"
+#include "sim/city_file.hpp"
+#include "sim/coverage.hpp"
+#include "sim/error.hpp"
+#include "sim/reach_table.hpp"
+#include "sim/spatial_index.hpp"
+
+namespace lifecircle::cli {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+/// Prints the coverage table of several categories' reach tables.
+void print_coverage(const std::vector<std::string>& names, const std::vector<ReachTable>& tables,
+                    const std::vector<std::vector<double>>& snap_distances,
+                    const ReachOptions& options) {
+    const std::vector<double> minutes{5.0, 10.0, 15.0};
+    std::vector<double> shown;
+    for (double m : minutes)
+        if (m <= options.max_minutes) shown.push_back(m);
+    std::printf("%-12s %10s %17s", "category", "facilities", "snap med/max (m)");
+    for (double m : shown) std::printf("   <=%2.0f min", m);
+    std::printf("\n");
+    for (std::size_t c = 0; c < tables.size(); ++c) {
+        auto snaps = snap_distances[c];
+        std::string snap = "-";
+        if (!snaps.empty()) {
+            std::sort(snaps.begin(), snaps.end());
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "%.1f / %.1f", snaps[snaps.size() / 2], snaps.back());
+            snap = buf;
+        }
+        std::printf("%-12s %10zu %17s", names[c].c_str(), tables[c].num_facilities(), snap.c_str());
+        for (double share : coverage_shares(tables[c], shown, options.speed))
+            std::printf("   %7.1f%%", 100.0 * share);
+        std::printf("\n");
+    }
+    std::printf("(share of network nodes whose nearest facility is within the walk, at %.0f m/min)\n",
+                options.speed);
+}
+
+void check(const ReachOptions& o) {
+    if (o.k < 1) throw ArgumentError("--k must be at least 1");
+    if (!(o.max_minutes > 0)) throw ArgumentError("--max-minutes must be positive");
+    if (!(o.speed > 0)) throw ArgumentError("--speed must be positive (metres a minute)");
+}
+
+}  // namespace
+
+int run_example(const ReachOptions& options, unsigned grid_side, unsigned seed) {
+    check(options);
+    GridCityOptions g;
+    g.nx = g.ny = grid_side;
+    g.seed = seed;
+    g.categories = 4;
+    g.facilities_per_category = std::max(1U, grid_side * grid_side / 400);
+    auto start = Clock::now();
+    const GridCity city = make_grid_city(g);
+    const auto& net = city.network;
+    std::printf("Example: synthetic grid city, %zu nodes, %zu edges, %.1f km of streets "
+                "(seed %u; %zu nodes dropped off the largest component)\n",
+                net.num_nodes(), net.num_edges(), net.total_length() / 1000.0, seed,
+                net.report().dropped_nodes);
+    const double max_distance = options.max_minutes * options.speed;
+    const auto tables = build_reach_tables(net, city.facility_nodes, options.k, max_distance);
+    std::printf("Reach tables: k = %d within %.0f m (%.0f min at %.0f m/min), %.3f s\n\n",
+                options.k, max_distance, options.max_minutes, options.speed, seconds_since(start));
+    std::vector<std::string> names{"grocery", "food", "health", "transit"};
+    print_coverage(names, tables, std::vector<std::vector<double>>(tables.size()), options);
+    return 0;
+}
+
+int run_import_osm(const std::string& input, const std::string& output,
+                   const std::string& categories_path, bool keep_all_components) {
+    const auto start = Clock::now();
+    const CategoryMap categories =
+        categories_path.empty() ? CategoryMap::builtin() : CategoryMap::load(categories_path);
+    const OsmCity city = import_osm(input, categories, !keep_all_components);
+    write_city(output, city, input);
+    const auto& net = city.network;
+    const auto& r = net.report();
+    std::printf("%s: %zu ways read, %zu walkable; %zu way nodes outside the extract\n",
+                input.c_str(), city.report.ways_read, city.report.walkable_ways,
+                city.report.missing_node_refs);
+    std::printf("network: %zu nodes, %zu edges, %.1f km (from %zu nodes in %zu components; "
+                "dropped %zu nodes, %zu edges, %.1f km)\n",
+                net.num_nodes(), net.num_edges(), net.total_length() / 1000.0, r.input_nodes,
+                r.components, r.dropped_nodes, r.dropped_edges, r.dropped_length / 1000.0);
+    std::vector<std::size_t> per(city.categories.size(), 0);
+    for (const auto& f : city.facilities) ++per[f.category];
+    std::printf("facilities: %zu", city.facilities.size());
+    for (std::size_t c = 0; c < per.size(); ++c)
+        std::printf("%s %s %zu", c == 0 ? " (" : ",", city.categories[c].c_str(), per[c]);
+    std::printf(")\nwrote %s in %.2f s\n", output.c_str(), seconds_since(start));
+    return 0;
+}
+
+int run_reach(const std::string& city_path, const ReachOptions& options) {
+    check(options);
+    const auto start = Clock::now();
+    const OsmCity city = read_city(city_path);
+    const auto& net = city.network;
+    std::vector<std::vector<std::uint32_t>> nodes(city.categories.size());
+    std::vector<std::vector<double>> snaps(city.categories.size());
+    std::vector<double> fx, fy;
+    for (const auto& f : city.facilities) {
+        fx.push_back(f.x);
+        fy.push_back(f.y);
+    }
+    const auto snapped = snap_points(net, fx, fy);
+    for (std::size_t i = 0; i < city.facilities.size(); ++i) {
+        nodes[city.facilities[i].category].push_back(snapped[i].node);
+        snaps[city.facilities[i].category].push_back(snapped[i].distance);
+    }
+    const double max_distance = options.max_minutes * options.speed;
+    const auto tables = build_reach_tables(net, nodes, options.k, max_distance);
+    std::printf("%s: %zu nodes, %zu edges, %.1f km; %zu facilities in %zu categories\n",
+                city_path.c_str(), net.num_nodes(), net.num_edges(), net.total_length() / 1000.0,
+                city.facilities.size(), city.categories.size());
+    std::printf("reach tables: k = %d within %.0f m (%.0f min at %.0f m/min), %.3f s\n\n",
+                options.k, max_distance, options.max_minutes, options.speed, seconds_since(start));
+    print_coverage(city.categories, tables, snaps, options);
+    return 0;
+}
+
+}  // namespace lifecircle::cli

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <string>
+
+namespace lifecircle::cli {
+
+/// Options shared by the reach-style commands.
+struct ReachOptions {
+    int k = 3;
+    double max_minutes = 15.0;
+    double speed = 80.0;  ///< metres a minute (PARAMETERS.md: 80 m/min for peer comparisons)
+};
+
+/// `lifecircle example`: builds a synthetic grid city and prints its reach summary.
+int run_example(const ReachOptions& options, unsigned grid_side, unsigned seed);
+/// `lifecircle import-osm FILE -o OUT`: network and categorised facilities to HDF5.
+int run_import_osm(const std::string& input, const std::string& output,
+                   const std::string& categories_path, bool keep_all_components);
+/// `lifecircle reach CITY.h5`: per-category coverage within 5, 10 and 15 minutes.
+int run_reach(const std::string& city_path, const ReachOptions& options);
+
+}  // namespace lifecircle::cli

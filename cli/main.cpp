@@ -1,0 +1,80 @@
+// lifecircle: command-line interface.
+#include <cstdio>
+#include <exception>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <tbb/global_control.h>
+
+#include "cli/commands.hpp"
+#include "sim/error.hpp"
+
+namespace {
+
+void add_reach_options(CLI::App* cmd, lifecircle::cli::ReachOptions& o) {
+    cmd->add_option("--k", o.k, "facilities kept per node and category")->capture_default_str()
+        ->check(CLI::Range(1, 1024));
+    cmd->add_option("--max-minutes", o.max_minutes, "walking time searched, minutes")
+        ->capture_default_str()->check(CLI::PositiveNumber);
+    cmd->add_option("--speed", o.speed, "walking speed, metres a minute")
+        ->capture_default_str()->check(CLI::PositiveNumber);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"lifecircle: agent-based simulator of 15-minute living circles"};
+    app.require_subcommand(1);
+    int threads = 0;
+    app.add_option("--threads", threads, "worker threads (0 = all cores)")
+        ->check(CLI::NonNegativeNumber);
+
+    lifecircle::cli::ReachOptions example_opts;
+    unsigned grid_side = 120, seed = 1;
+    auto* example = app.add_subcommand("example", "reach and coverage summary of a built-in grid city");
+    add_reach_options(example, example_opts);
+    example->add_option("--side", grid_side, "grid nodes per side")->capture_default_str()
+        ->check(CLI::Range(2U, 5000U));
+    example->add_option("--seed", seed, "random seed")->capture_default_str();
+
+    std::string osm_in, osm_out, categories;
+    bool keep_all = false;
+    auto* import = app.add_subcommand("import-osm",
+                                      "OpenStreetMap PBF/XML to an HDF5 city file (network + facilities)");
+    import->add_option("file", osm_in, "OpenStreetMap file (.osm.pbf, .osm, .osm.bz2)")->required();
+    import->add_option("-o,--output", osm_out, "city file to write (.h5)")->required();
+    import->add_option("--categories", categories,
+                       "TOML mapping of OSM tags to categories (default: built-in "
+                       "configs/osm_categories.toml)");
+    import->add_flag("--keep-all-components", keep_all,
+                     "keep nodes outside the largest connected component");
+
+    lifecircle::cli::ReachOptions reach_opts;
+    std::string city_path;
+    auto* reach = app.add_subcommand("reach", "coverage per category from a city file");
+    reach->add_option("city", city_path, "city file from import-osm")->required()
+        ->check(CLI::ExistingFile);
+    add_reach_options(reach, reach_opts);
+
+    CLI11_PARSE(app, argc, argv);
+    std::unique_ptr<tbb::global_control> limit;
+    if (threads > 0)
+        limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
+                                                      threads);
+    try {
+        if (*example) return lifecircle::cli::run_example(example_opts, grid_side, seed);
+        if (*import) return lifecircle::cli::run_import_osm(osm_in, osm_out, categories, keep_all);
+        if (*reach) return lifecircle::cli::run_reach(city_path, reach_opts);
+    } catch (const lifecircle::InputError& e) {
+        std::fprintf(stderr, "lifecircle: error: %s\n", e.what());
+        return 2;
+    } catch (const lifecircle::ArgumentError& e) {
+        std::fprintf(stderr, "lifecircle: error: %s\n", e.what());
+        return 2;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "lifecircle: internal error: %s\n", e.what());
+        return 1;
+    }
+    return 0;
+}

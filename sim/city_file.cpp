@@ -1,0 +1,103 @@
+#include "sim/city_file.hpp"
+
+#include "sim/error.hpp"
+#include "sim/hdf5_io.hpp"
+
+namespace lifecircle {
+
+namespace detail {
+inline constexpr const char* kCityFormat = "lifecircle-city";
+inline constexpr double kCityVersion = 1;
+}  // namespace detail
+
+void write_city(const std::string& path, const OsmCity& city, const std::string& source) {
+    write_atomically(path, [&](const std::string& tmp) {
+        auto file = H5File::create(tmp);
+        file.set_attr("format", std::string(detail::kCityFormat));
+        file.set_attr("format_version", detail::kCityVersion);
+        file.set_attr("source", source);
+        file.set_attr("origin_lon", city.origin_lon);
+        file.set_attr("origin_lat", city.origin_lat);
+        file.set_attr("attribution", std::string("Map data (c) OpenStreetMap contributors (ODbL)"));
+        const auto& net = city.network;
+        file.create_group("network");
+        file.write("network/node_id", net.node_ids());
+        file.write("network/x", net.x());
+        file.write("network/y", net.y());
+        file.write("network/edge_from", net.edge_from());
+        file.write("network/edge_to", net.edge_to());
+        file.write("network/edge_length", net.edge_length());
+
+        file.create_group("facilities");
+        file.write_strings("facilities/category_names", city.categories);
+        const auto& fs = city.facilities;
+        std::vector<std::uint32_t> category;
+        std::vector<std::int64_t> osm_id;
+        std::vector<std::int8_t> osm_type;
+        std::vector<double> lon, lat, x, y;
+        std::vector<std::string> name;
+        for (const auto& f : fs) {
+            category.push_back(f.category);
+            osm_id.push_back(f.osm_id);
+            osm_type.push_back(static_cast<std::int8_t>(f.osm_type));
+            lon.push_back(f.lon);
+            lat.push_back(f.lat);
+            x.push_back(f.x);
+            y.push_back(f.y);
+            name.push_back(f.name);
+        }
+        file.write<std::uint32_t>("facilities/category", category);
+        file.write<std::int64_t>("facilities/osm_id", osm_id);
+        file.write<std::int8_t>("facilities/osm_type", osm_type);
+        file.write<double>("facilities/lon", lon);
+        file.write<double>("facilities/lat", lat);
+        file.write<double>("facilities/x", x);
+        file.write<double>("facilities/y", y);
+        file.write_strings("facilities/name", name);
+        file.close();
+    });
+}
+
+OsmCity read_city(const std::string& path) {
+    auto file = H5File::open(path);
+    if (!file.exists("network") || file.attr_string("format") != detail::kCityFormat)
+        throw InputError(path + ": not a lifecircle city file (expected attribute format = '" +
+                         std::string(detail::kCityFormat) + "' and group /network)");
+    OsmCity city;
+    city.origin_lon = file.attr_double("origin_lon");
+    city.origin_lat = file.attr_double("origin_lat");
+    auto ids = file.read<std::int64_t>("network/node_id");
+    auto from_idx = file.read<std::uint32_t>("network/edge_from");
+    auto to_idx = file.read<std::uint32_t>("network/edge_to");
+    std::vector<std::int64_t> from, to;
+    for (std::size_t e = 0; e < from_idx.size(); ++e) {
+        if (from_idx[e] >= ids.size() || (e < to_idx.size() && to_idx[e] >= ids.size()))
+            throw InputError(path + ": network/edge_from or edge_to of edge " +
+                             std::to_string(e) + " is not a node index");
+        from.push_back(ids[from_idx[e]]);
+        if (e < to_idx.size()) to.push_back(ids[to_idx[e]]);
+    }
+    const auto length = file.read<double>("network/edge_length");
+    city.network = WalkNetwork::from_arrays(std::move(ids), file.read<double>("network/x"),
+                                            file.read<double>("network/y"), from, to, length,
+                                            false, path);
+    city.categories = file.read_strings("facilities/category_names");
+    const auto category = file.read<std::uint32_t>("facilities/category");
+    const auto osm_id = file.read<std::int64_t>("facilities/osm_id");
+    const auto osm_type = file.read<std::int8_t>("facilities/osm_type");
+    const auto lon = file.read<double>("facilities/lon");
+    const auto lat = file.read<double>("facilities/lat");
+    const auto x = file.read<double>("facilities/x");
+    const auto y = file.read<double>("facilities/y");
+    const auto name = file.read_strings("facilities/name");
+    for (std::size_t i = 0; i < category.size(); ++i) {
+        if (category[i] >= city.categories.size())
+            throw InputError(path + ": facilities/category[" + std::to_string(i) +
+                             "] is not a category index");
+        city.facilities.push_back({osm_id.at(i), static_cast<char>(osm_type.at(i)), category[i],
+                                   lon.at(i), lat.at(i), x.at(i), y.at(i), name.at(i)});
+    }
+    return city;
+}
+
+}  // namespace lifecircle

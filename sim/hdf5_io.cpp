@@ -1,0 +1,218 @@
+#include "sim/hdf5_io.hpp"
+
+#include <hdf5.h>
+
+#include "sim/error.hpp"
+
+namespace lifecircle {
+
+namespace detail {
+
+/// Closes an HDF5 handle on scope exit.
+struct Handle {
+    hid_t id;
+    herr_t (*closer)(hid_t);
+    ~Handle() {
+        if (id >= 0) closer(id);
+    }
+};
+
+void quiet_hdf5() {
+    static const bool done = [] {
+        H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // we report errors ourselves
+        return true;
+    }();
+    (void)done;
+}
+
+template <class T>
+hid_t native_type();
+template <>
+hid_t native_type<double>() { return H5T_NATIVE_DOUBLE; }
+template <>
+hid_t native_type<float>() { return H5T_NATIVE_FLOAT; }
+template <>
+hid_t native_type<std::int64_t>() { return H5T_NATIVE_INT64; }
+template <>
+hid_t native_type<std::int32_t>() { return H5T_NATIVE_INT32; }
+template <>
+hid_t native_type<std::uint32_t>() { return H5T_NATIVE_UINT32; }
+template <>
+hid_t native_type<std::int8_t>() { return H5T_NATIVE_INT8; }
+template <>
+hid_t native_type<std::uint8_t>() { return H5T_NATIVE_UINT8; }
+
+hid_t utf8_string_type() {
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, H5T_VARIABLE);
+    H5Tset_cset(t, H5T_CSET_UTF8);
+    return t;
+}
+
+}  // namespace detail
+
+H5File H5File::create(const std::string& path) {
+    detail::quiet_hdf5();
+    const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    if (id < 0) throw InputError(path + ": cannot create HDF5 file");
+    return H5File(path, id);
+}
+
+H5File H5File::open(const std::string& path) {
+    detail::quiet_hdf5();
+#if H5_VERSION_GE(1, 12, 0)
+    const htri_t is_hdf5 = H5Fis_accessible(path.c_str(), H5P_DEFAULT);
+#else
+    const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
+#endif
+    if (is_hdf5 <= 0)
+        throw InputError(path + ": not a readable HDF5 file");
+    const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (id < 0) throw InputError(path + ": cannot open HDF5 file");
+    return H5File(path, id);
+}
+
+H5File::H5File(H5File&& other) noexcept : m_path(std::move(other.m_path)), m_id(other.m_id) {
+    other.m_id = -1;
+}
+
+H5File::~H5File() { close(); }
+
+void H5File::close() {
+    if (m_id >= 0) H5Fclose(m_id);
+    m_id = -1;
+}
+
+void H5File::create_group(const std::string& name) {
+    detail::Handle g{H5Gcreate2(m_id, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                     H5Gclose};
+    if (g.id < 0) throw InputError(m_path + ": cannot create group " + name);
+}
+
+bool H5File::exists(const std::string& name) const {
+    return H5Lexists(m_id, name.c_str(), H5P_DEFAULT) > 0;
+}
+
+template <class T>
+void H5File::write(const std::string& name, std::span<const T> values) {
+    const hsize_t n = values.size();
+    detail::Handle space{H5Screate_simple(1, &n, nullptr), H5Sclose};
+    detail::Handle plist{H5Pcreate(H5P_DATASET_CREATE), H5Pclose};
+    if (n > 0) {  // chunked + deflate keeps big tables small; deterministic bytes
+        const hsize_t chunk = std::min<hsize_t>(n, 1 << 16);
+        H5Pset_chunk(plist.id, 1, &chunk);
+        H5Pset_deflate(plist.id, 4);
+    }
+    detail::Handle set{H5Dcreate2(m_id, name.c_str(), detail::native_type<T>(), space.id,
+                                  H5P_DEFAULT, plist.id, H5P_DEFAULT),
+                       H5Dclose};
+    if (set.id < 0 ||
+        (n > 0 && H5Dwrite(set.id, detail::native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                           values.data()) < 0))
+        throw InputError(m_path + ": cannot write dataset " + name);
+}
+
+void H5File::write_strings(const std::string& name, const std::vector<std::string>& values) {
+    const hsize_t n = values.size();
+    std::vector<const char*> ptrs;
+    for (const auto& s : values) ptrs.push_back(s.c_str());
+    detail::Handle type{detail::utf8_string_type(), H5Tclose};
+    detail::Handle space{H5Screate_simple(1, &n, nullptr), H5Sclose};
+    detail::Handle set{H5Dcreate2(m_id, name.c_str(), type.id, space.id, H5P_DEFAULT,
+                                  H5P_DEFAULT, H5P_DEFAULT),
+                       H5Dclose};
+    if (set.id < 0 ||
+        (n > 0 && H5Dwrite(set.id, type.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()) < 0))
+        throw InputError(m_path + ": cannot write dataset " + name);
+}
+
+template <class T>
+std::vector<T> H5File::read(const std::string& name) const {
+    if (!exists(name)) throw InputError(m_path + ": missing dataset " + name);
+    detail::Handle set{H5Dopen2(m_id, name.c_str(), H5P_DEFAULT), H5Dclose};
+    detail::Handle space{H5Dget_space(set.id), H5Sclose};
+    if (set.id < 0 || space.id < 0 || H5Sget_simple_extent_ndims(space.id) != 1)
+        throw InputError(m_path + ": dataset " + name + " is not a one-dimensional array");
+    hsize_t n = 0;
+    H5Sget_simple_extent_dims(space.id, &n, nullptr);
+    std::vector<T> out(n);
+    if (n > 0 && H5Dread(set.id, detail::native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                         out.data()) < 0)
+        throw InputError(m_path + ": cannot read dataset " + name + " as numbers");
+    return out;
+}
+
+std::vector<std::string> H5File::read_strings(const std::string& name) const {
+    if (!exists(name)) throw InputError(m_path + ": missing dataset " + name);
+    detail::Handle set{H5Dopen2(m_id, name.c_str(), H5P_DEFAULT), H5Dclose};
+    detail::Handle space{H5Dget_space(set.id), H5Sclose};
+    detail::Handle type{detail::utf8_string_type(), H5Tclose};
+    hsize_t n = 0;
+    if (set.id < 0 || H5Sget_simple_extent_ndims(space.id) != 1)
+        throw InputError(m_path + ": dataset " + name + " is not a one-dimensional array");
+    H5Sget_simple_extent_dims(space.id, &n, nullptr);
+    std::vector<char*> ptrs(n, nullptr);
+    if (n > 0 && H5Dread(set.id, type.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()) < 0)
+        throw InputError(m_path + ": cannot read dataset " + name + " as strings");
+    std::vector<std::string> out;
+    for (auto* p : ptrs) out.emplace_back(p ? p : "");
+    if (n > 0) H5Dvlen_reclaim(type.id, space.id, H5P_DEFAULT, ptrs.data());
+    return out;
+}
+
+void H5File::set_attr(const std::string& name, double value) {
+    detail::Handle space{H5Screate(H5S_SCALAR), H5Sclose};
+    detail::Handle attr{H5Acreate2(m_id, name.c_str(), H5T_NATIVE_DOUBLE, space.id, H5P_DEFAULT,
+                                   H5P_DEFAULT),
+                        H5Aclose};
+    if (attr.id < 0 || H5Awrite(attr.id, H5T_NATIVE_DOUBLE, &value) < 0)
+        throw InputError(m_path + ": cannot write attribute " + name);
+}
+
+void H5File::set_attr(const std::string& name, const std::string& value) {
+    detail::Handle type{detail::utf8_string_type(), H5Tclose};
+    detail::Handle space{H5Screate(H5S_SCALAR), H5Sclose};
+    detail::Handle attr{H5Acreate2(m_id, name.c_str(), type.id, space.id, H5P_DEFAULT,
+                                   H5P_DEFAULT),
+                        H5Aclose};
+    const char* p = value.c_str();
+    if (attr.id < 0 || H5Awrite(attr.id, type.id, &p) < 0)
+        throw InputError(m_path + ": cannot write attribute " + name);
+}
+
+double H5File::attr_double(const std::string& name) const {
+    if (H5Aexists(m_id, name.c_str()) <= 0)
+        throw InputError(m_path + ": missing attribute " + name);
+    detail::Handle attr{H5Aopen(m_id, name.c_str(), H5P_DEFAULT), H5Aclose};
+    double value = 0;
+    if (H5Aread(attr.id, H5T_NATIVE_DOUBLE, &value) < 0)
+        throw InputError(m_path + ": attribute " + name + " is not a number");
+    return value;
+}
+
+std::string H5File::attr_string(const std::string& name) const {
+    if (H5Aexists(m_id, name.c_str()) <= 0)
+        throw InputError(m_path + ": missing attribute " + name);
+    detail::Handle attr{H5Aopen(m_id, name.c_str(), H5P_DEFAULT), H5Aclose};
+    detail::Handle type{detail::utf8_string_type(), H5Tclose};
+    char* p = nullptr;
+    if (H5Aread(attr.id, type.id, &p) < 0)
+        throw InputError(m_path + ": attribute " + name + " is not a string");
+    std::string out = p ? p : "";
+    H5free_memory(p);
+    return out;
+}
+
+#define LIFECIRCLE_H5_INSTANTIATE(T)                                              \
+    template void H5File::write<T>(const std::string&, std::span<const T>);       \
+    template std::vector<T> H5File::read<T>(const std::string&) const;
+LIFECIRCLE_H5_INSTANTIATE(double)
+LIFECIRCLE_H5_INSTANTIATE(float)
+LIFECIRCLE_H5_INSTANTIATE(std::int64_t)
+LIFECIRCLE_H5_INSTANTIATE(std::int32_t)
+LIFECIRCLE_H5_INSTANTIATE(std::uint32_t)
+LIFECIRCLE_H5_INSTANTIATE(std::int8_t)
+LIFECIRCLE_H5_INSTANTIATE(std::uint8_t)
+#undef LIFECIRCLE_H5_INSTANTIATE
+
+}  // namespace lifecircle

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <unistd.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace lifecircle {
+
+/// A small RAII layer over the HDF5 C API for the project's files: one-dimensional numeric
+/// and string datasets and scalar attributes. Errors become InputError naming file and path.
+class H5File {
+public:
+    /// Creates (truncating) `path` for writing.
+    static H5File create(const std::string& path);
+    /// Opens `path` read-only.
+    static H5File open(const std::string& path);
+    ~H5File();
+    H5File(H5File&& other) noexcept;
+    H5File& operator=(H5File&&) = delete;
+    H5File(const H5File&) = delete;
+
+    void create_group(const std::string& name);
+    bool exists(const std::string& name) const;
+
+    template <class T>
+    void write(const std::string& name, std::span<const T> values);
+    void write_strings(const std::string& name, const std::vector<std::string>& values);
+    template <class T>
+    std::vector<T> read(const std::string& name) const;
+    std::vector<std::string> read_strings(const std::string& name) const;
+
+    /// Attributes on the root group.
+    void set_attr(const std::string& name, double value);
+    void set_attr(const std::string& name, const std::string& value);
+    double attr_double(const std::string& name) const;
+    std::string attr_string(const std::string& name) const;
+
+    const std::string& path() const { return m_path; }
+    void close();
+
+private:
+    H5File(std::string path, std::int64_t id) : m_path(std::move(path)), m_id(id) {}
+    std::string m_path;
+    std::int64_t m_id = -1;
+};
+
+/// Writes a file through a temporary name that is renamed to `path` only when `write`
+/// returned; on any exception the temporary is removed and nothing is left at `path`.
+template <class Writer>
+void write_atomically(const std::string& path, Writer&& write) {
+    const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+    try {
+        write(tmp);
+        std::filesystem::rename(tmp, path);
+    } catch (...) {
+        std::error_code ignored;
+        std::filesystem::remove(tmp, ignored);
+        throw;
+    }
+}
+
+}  // namespace lifecircle

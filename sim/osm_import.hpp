@@ -1,0 +1,74 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/category_map.hpp"
+#include "sim/walk_network.hpp"
+
+namespace lifecircle {
+
+/// A facility found in OpenStreetMap: a tagged node, or the centroid of a tagged way.
+struct OsmFacility {
+    std::int64_t osm_id = 0;
+    char osm_type = 'n';    ///< 'n' node, 'w' way
+    std::uint32_t category; ///< index into the CategoryMap
+    double lon = 0, lat = 0;
+    double x = 0, y = 0;    ///< projected, metres
+    std::string name;
+};
+
+/// What the import read, kept and dropped.
+struct OsmImportReport {
+    std::size_t ways_read = 0;        ///< ways in the file
+    std::size_t walkable_ways = 0;    ///< ways that passed the pedestrian filter
+    std::size_t missing_node_refs = 0;///< way nodes without a location in the file
+};
+
+/// A walking network and its facilities from an OpenStreetMap file.
+struct OsmCity {
+    WalkNetwork network;
+    std::vector<std::string> categories;
+    std::vector<OsmFacility> facilities;
+    double origin_lon = 0, origin_lat = 0;  ///< projection centre, degrees
+    OsmImportReport report;
+};
+
+/// Whether a pedestrian may use a way with these tags; `tag(key)` returns the value or
+/// nullptr. Mirrors osmnx's "walk" filter: a highway, not an area, access not private,
+/// highway not abandoned|bus_guideway|construction|cycleway|motor*|no|planned|platform|
+/// proposed|raceway|razed, foot not "no", service not private. Like osmnx's regular
+/// expressions, the exclusions match substrings (motorway_link is excluded by "motor").
+template <class TagLookup>
+bool is_walkable(TagLookup&& tag) {
+    auto contains = [](const char* value, const char* part) {
+        return value && std::string(value).find(part) != std::string::npos;
+    };
+    const char* highway = tag("highway");
+    if (!highway) return false;
+    const char* area = tag("area");
+    if (area && std::string(area) == "yes") return false;
+    if (contains(tag("access"), "private")) return false;
+    for (const char* bad : {"abandoned", "bus_guideway", "construction", "cycleway", "motor",
+                            "no", "planned", "platform", "proposed", "raceway", "razed"})
+        if (contains(highway, bad)) return false;
+    if (contains(tag("foot"), "no")) return false;
+    if (contains(tag("service"), "private")) return false;
+    return true;
+}
+
+/// Planar metres from lon/lat around (lon0, lat0): equirectangular, exact enough for a
+/// city (error below 0.1% within 20 km); used for snapping only, never for lengths.
+void project(double lon0, double lat0, double lon, double lat, double& x, double& y);
+
+/// Great-circle distance in metres (haversine, earth radius 6,371,009 m as osmnx).
+double haversine(double lon1, double lat1, double lon2, double lat2);
+
+/// Reads a PBF or XML file through libosmium: walkable ways simplified to intersections and
+/// dead ends (edge length = the way's exact length along its geometry), the largest
+/// connected component kept, and categorised facilities. Throws InputError naming the file.
+OsmCity import_osm(const std::string& path, const CategoryMap& categories,
+                   bool keep_largest_component = true);
+
+}  // namespace lifecircle

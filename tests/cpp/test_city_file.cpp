@@ -1,0 +1,46 @@
+#include <filesystem>
+
+#include "catch.hpp"
+#include "fixtures.hpp"
+#include "sim/city_file.hpp"
+#include "sim/error.hpp"
+
+using lc_test::Contains;
+using lifecircle::test::TempDir;
+
+TEST_CASE("a city file round-trips network and facilities", "[city_file]") {
+    TempDir dir;
+    lifecircle::OsmCity city;
+    city.network = lifecircle::test::line_network(3, {{0, 1, 5.5}, {1, 2, 7.25}});
+    city.categories = {"grocery", "food"};
+    city.facilities.push_back({42, 'n', 1, 24.9, 60.1, 3.0, 4.0, "Kahvila \xe5\x92\x96"});
+    city.origin_lon = 24.9;
+    city.origin_lat = 60.1;
+    const auto path = dir.file("city.h5");
+    lifecircle::write_city(path, city, "test");
+    const auto back = lifecircle::read_city(path);
+    CHECK(back.network.num_nodes() == 3);
+    CHECK(back.network.total_length() == 12.75);
+    CHECK(back.categories == city.categories);
+    REQUIRE(back.facilities.size() == 1);
+    CHECK(back.facilities[0].name == city.facilities[0].name);
+    CHECK(back.facilities[0].osm_type == 'n');
+    CHECK(back.facilities[0].category == 1);
+    CHECK(back.origin_lat == 60.1);
+}
+
+TEST_CASE("a failed write leaves no file behind", "[city_file][errors]") {
+    TempDir dir;
+    lifecircle::OsmCity city;
+    city.network = lifecircle::test::line_network(2, {{0, 1, 1.0}});
+    const auto path = (dir.path() / "no-such-dir" / "city.h5").string();
+    CHECK_THROWS_AS(lifecircle::write_city(path, city, "test"), lifecircle::InputError);
+    CHECK_FALSE(std::filesystem::exists(path));
+    CHECK(std::filesystem::is_empty(dir.path()));
+}
+
+TEST_CASE("reading something that is not a city file names the problem", "[city_file][errors]") {
+    TempDir dir;
+    CHECK_THROWS_WITH(lifecircle::read_city(dir.file("plain.h5", "not hdf5")),
+                      Contains("plain.h5") && Contains("not a readable HDF5 file"));
+}
