@@ -32,7 +32,9 @@ std::vector<T> to_vector(const Array<T>& a) {
 
 template <class T>
 py::array_t<T> to_numpy(std::span<const T> values) {
-    return py::array_t<T>(static_cast<py::ssize_t>(values.size()), values.data());
+    py::array_t<T> out(static_cast<py::ssize_t>(values.size()));
+    std::copy(values.begin(), values.end(), out.mutable_data());
+    return out;
 }
 
 py::dict report_dict(const NetworkReport& r) {
@@ -90,18 +92,9 @@ std::unique_ptr<tbb::global_control> g_thread_limit;
 }  // namespace
 
 void register_errors(py::module_& m) {
-    // InputError: bad data (a ValueError); ArgumentError: bad call arguments (a ValueError too).
-    static py::exception<InputError> input_error(m, "InputError", PyExc_ValueError);
-    static py::exception<ArgumentError> argument_error(m, "ArgumentError", PyExc_ValueError);
-    py::register_exception_translator([](std::exception_ptr p) {
-        try {
-            if (p) std::rethrow_exception(p);
-        } catch (const InputError& e) {
-            input_error(e.what());
-        } catch (const ArgumentError& e) {
-            argument_error(e.what());
-        }
-    });
+    // InputError: bad data (a file, an array); ArgumentError: a bad call. Both are ValueErrors.
+    py::register_exception<InputError>(m, "InputError", PyExc_ValueError);
+    py::register_exception<ArgumentError>(m, "ArgumentError", PyExc_ValueError);
 }
 
 void register_network(py::module_& m) {

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Every test: installs what is missing, builds the dev preset (warnings are errors), runs the
+# C++ tests (ctest) and the Python tests (pytest) against that build, then the C++ tests
+# again under AddressSanitizer + UBSan. Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+status=0
+
+echo "== build (dev) =="
+bash scripts/build.sh dev
+echo "== C++ tests (ctest, dev) =="
+ctest --preset dev -j 2 || status=1
+
+echo "== Python tests (pytest) =="
+LIFECIRCLE_CLI="$PWD/build/dev/lifecircle" PYTHONPATH="$PWD/build/dev/python" \
+  .venv/bin/python -m pytest -q tests/python || status=1
+
+echo "== build (asan: AddressSanitizer + UBSan) =="
+bash scripts/build.sh asan
+echo "== C++ tests (ctest, asan) =="
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --preset asan -j 2 || status=1
+
+exit $status

@@ -1,0 +1,41 @@
+"""Shared fixtures: small hand-built networks, the shared real data, the CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+def line_network(n, edges, keep_largest_component=False):
+    """Nodes 0..n-1 on a line 10 m apart; edges as (from, to, length) triples."""
+    import lifecircle as lc
+
+    nodes = pd.DataFrame({"x": np.arange(n) * 10.0, "y": np.zeros(n)})
+    e = pd.DataFrame(edges, columns=["from", "to", "length"])
+    return lc.WalkNetwork(nodes.x, nodes.y, e["from"], e["to"], e["length"],
+                          keep_largest_component=keep_largest_component)
+
+
+@pytest.fixture
+def helsinki_pbf() -> Path:
+    path = SHARED_DATA / "helsinki_centre.osm.pbf"
+    if not path.exists():
+        pytest.skip("../shared/data is absent (a user's own clone): real-data test skipped")
+    return path
+
+
+@pytest.fixture(scope="session")
+def cli() -> str:
+    """Path of the lifecircle CLI: $LIFECIRCLE_CLI, else the one on PATH."""
+    path = os.environ.get("LIFECIRCLE_CLI") or shutil.which("lifecircle")
+    if not path:
+        pytest.fail("lifecircle CLI not found: set LIFECIRCLE_CLI or install the package")
+    return path
