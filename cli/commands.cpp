@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -12,6 +13,7 @@
 #include "models/grid_city.hpp"
 #include "sim/city_file.hpp"
 #include "sim/coverage.hpp"
+#include "sim/csv_reader.hpp"
 #include "sim/error.hpp"
 #include "sim/reach_table.hpp"
 #include "sim/spatial_index.hpp"
@@ -108,6 +110,46 @@ int run_import_osm(const std::string& input, const std::string& output,
     for (std::size_t c = 0; c < per.size(); ++c)
         std::printf("%s %s %zu", c == 0 ? " (" : ",", city.categories[c].c_str(), per[c]);
     std::printf(")\nwrote %s in %.2f s\n", output.c_str(), seconds_since(start));
+    return 0;
+}
+
+int run_import_csv(const std::string& nodes, const std::string& edges,
+                   const std::string& facilities, const std::string& output,
+                   bool keep_all_components) {
+    OsmCity city;
+    city.network = WalkNetwork::from_csv(nodes, edges, !keep_all_components);
+    if (!facilities.empty()) {
+        const auto table = CsvTable::read(facilities, {"x", "y", "category"});
+        const auto x = table.double_column("x");
+        const auto y = table.double_column("y");
+        const auto category = table.string_column("category");
+        const auto name = table.has_column("name") ? table.string_column("name")
+                                                   : std::vector<std::string>(x.size());
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            if (!std::isfinite(x[i]) || !std::isfinite(y[i]))
+                throw InputError(facilities + ":" + std::to_string(table.line_of(i)) +
+                                 ": x and y must be finite coordinates in metres");
+            if (category[i].empty())
+                throw InputError(facilities + ":" + std::to_string(table.line_of(i)) +
+                                 ": column 'category' is empty; expected a category name");
+            auto it = std::find(city.categories.begin(), city.categories.end(), category[i]);
+            if (it == city.categories.end()) it = city.categories.insert(it, category[i]);
+            OsmFacility f;
+            f.osm_id = static_cast<std::int64_t>(i);
+            f.category = static_cast<std::uint32_t>(it - city.categories.begin());
+            f.x = x[i];
+            f.y = y[i];
+            f.name = name[i];
+            city.facilities.push_back(std::move(f));
+        }
+    }
+    write_city(output, city, nodes + " + " + edges);
+    const auto& r = city.network.report();
+    std::printf("network: %zu nodes, %zu edges, %.1f km (dropped %zu nodes, %zu edges); "
+                "%zu facilities in %zu categories\nwrote %s\n",
+                city.network.num_nodes(), city.network.num_edges(),
+                city.network.total_length() / 1000.0, r.dropped_nodes, r.dropped_edges,
+                city.facilities.size(), city.categories.size(), output.c_str());
     return 0;
 }
 

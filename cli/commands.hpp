@@ -16,6 +16,11 @@ int run_example(const ReachOptions& options, unsigned grid_side, unsigned seed);
 /// `lifecircle import-osm FILE -o OUT`: network and categorised facilities to HDF5.
 int run_import_osm(const std::string& input, const std::string& output,
                    const std::string& categories_path, bool keep_all_components);
+/// `lifecircle import-csv --nodes N --edges E [--facilities F] -o OUT`: the same city file
+/// from CSV tables (nodes: id,x,y; edges: from,to,length; facilities: x,y,category[,name]).
+int run_import_csv(const std::string& nodes, const std::string& edges,
+                   const std::string& facilities, const std::string& output,
+                   bool keep_all_components);
 /// `lifecircle reach CITY.h5`: per-category coverage within 5, 10 and 15 minutes.
 int run_reach(const std::string& city_path, const ReachOptions& options);
 

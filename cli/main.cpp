@@ -50,6 +50,18 @@ int main(int argc, char** argv) {
     import->add_flag("--keep-all-components", keep_all,
                      "keep nodes outside the largest connected component");
 
+    std::string csv_nodes, csv_edges, csv_facilities, csv_out;
+    bool csv_keep_all = false;
+    auto* import_csv = app.add_subcommand("import-csv", "CSV tables to an HDF5 city file");
+    import_csv->add_option("--nodes", csv_nodes, "nodes CSV: id,x,y (metres)")->required();
+    import_csv->add_option("--edges", csv_edges, "edges CSV: from,to,length (node ids, metres)")
+        ->required();
+    import_csv->add_option("--facilities", csv_facilities,
+                           "facilities CSV: x,y,category[,name] (metres)");
+    import_csv->add_option("-o,--output", csv_out, "city file to write (.h5)")->required();
+    import_csv->add_flag("--keep-all-components", csv_keep_all,
+                         "keep nodes outside the largest connected component");
+
     lifecircle::cli::ReachOptions reach_opts;
     std::string city_path;
     auto* reach = app.add_subcommand("reach", "coverage per category from a city file");
@@ -65,6 +77,9 @@ int main(int argc, char** argv) {
     try {
         if (*example) return lifecircle::cli::run_example(example_opts, grid_side, seed);
         if (*import) return lifecircle::cli::run_import_osm(osm_in, osm_out, categories, keep_all);
+        if (*import_csv)
+            return lifecircle::cli::run_import_csv(csv_nodes, csv_edges, csv_facilities, csv_out,
+                                                   csv_keep_all);
         if (*reach) return lifecircle::cli::run_reach(city_path, reach_opts);
     } catch (const lifecircle::InputError& e) {
         std::fprintf(stderr, "lifecircle: error: %s\n", e.what());

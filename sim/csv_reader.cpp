@@ -93,4 +93,12 @@ std::vector<double> CsvTable::double_column(const std::string& name) const {
     return out;
 }
 
+std::vector<std::string> CsvTable::string_column(const std::string& name) const {
+    const auto c = column(name);
+    std::vector<std::string> out;
+    out.reserve(m_rows.size());
+    for (const auto& row : m_rows) out.push_back(row[c]);
+    return out;
+}
+
 }  // namespace lifecircle

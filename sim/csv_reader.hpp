@@ -18,6 +18,8 @@ public:
     std::size_t line_of(std::size_t row) const { return m_lines[row]; }
     std::vector<std::int64_t> int_column(const std::string& name) const;
     std::vector<double> double_column(const std::string& name) const;
+    std::vector<std::string> string_column(const std::string& name) const;
+    bool has_column(const std::string& name) const { return m_columns.count(name) > 0; }
 
 private:
     std::size_t column(const std::string& name) const;

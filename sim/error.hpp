@@ -11,6 +11,12 @@ public:
     explicit InputError(const std::string& message) : std::runtime_error(message) {}
 };
 
+/// A scenario that fails validation; what() lists every problem, one a line.
+class ConfigError : public InputError {
+public:
+    explicit ConfigError(const std::string& message) : InputError(message) {}
+};
+
 /// A bad argument to an API call (k < 1, a negative distance, an unknown category).
 class ArgumentError : public std::invalid_argument {
 public:

@@ -66,3 +66,48 @@ def test_reach_refuses_a_file_that_is_not_a_city(cli, tmp_path):
     assert out.returncode != 0 and "missing.h5" in out.stderr
     out = run(cli, "example", "--k", "0")
     assert out.returncode != 0 and "--k" in out.stderr
+
+
+NODES = "id,x,y\n1,0,0\n2,100,0\n3,200,0\n"
+EDGES = "from,to,length\n1,2,100\n2,3,100\n"
+
+
+@pytest.mark.parametrize("nodes, edges, facilities, message", [
+    (NODES, "from,to\n1,2\n", None, "edges.csv:1: missing column 'length'"),
+    (NODES, "from,to,length\n1,2,-5\n", None, "edges.csv:2: column 'length' is -5"),
+    (NODES, "from,to,length\n1,2,nan\n", None, "edges.csv:2: column 'length' is nan"),
+    (NODES, "from,to,length\n1,9,5\n", None, "edges.csv:2: edge endpoint 9 is not a node id"),
+    (NODES, "from,to,length\n", None, "empty network"),
+    ("id,x,y\n", EDGES, None, "edges.csv:2: edge endpoint 1"),
+    ("id,x\n1,0\n", EDGES, None, "nodes.csv:1: missing column 'y'"),
+    ("id,x,y\n1,0,zero\n", EDGES, None, "nodes.csv:2: column 'y' is 'zero'; expected a number"),
+    (NODES, EDGES, "x,y\n1,2\n", "facilities.csv:1: missing column 'category'"),
+    (NODES, EDGES, "x,y,category\n1,,shop\n", "facilities.csv:2: column 'y' is ''"),
+])
+def test_bad_csv_fails_cleanly_naming_file_and_line(cli, tmp_path, nodes, edges, facilities, message):
+    (tmp_path / "nodes.csv").write_text(nodes)
+    (tmp_path / "edges.csv").write_text(edges)
+    args = ["import-csv", "--nodes", tmp_path / "nodes.csv", "--edges", tmp_path / "edges.csv",
+            "-o", tmp_path / "city.h5"]
+    if facilities is not None:
+        (tmp_path / "facilities.csv").write_text(facilities)
+        args += ["--facilities", tmp_path / "facilities.csv"]
+    before = set(tmp_path.iterdir())
+    out = run(cli, *args)
+    assert out.returncode == 2, out.stdout
+    assert message in out.stderr
+    assert set(tmp_path.iterdir()) == before  # no city file, no temporary
+
+
+def test_import_csv_then_reach(cli, tmp_path):
+    (tmp_path / "nodes.csv").write_text(NODES)
+    (tmp_path / "edges.csv").write_text(EDGES)
+    (tmp_path / "facilities.csv").write_text("x,y,category,name\n0,5,shop,A\n210,0,school,B\n")
+    out = run(cli, "import-csv", "--nodes", tmp_path / "nodes.csv", "--edges", tmp_path / "edges.csv",
+              "--facilities", tmp_path / "facilities.csv", "-o", tmp_path / "city.h5")
+    assert out.returncode == 0, out.stderr
+    out = run(cli, "reach", tmp_path / "city.h5", "--max-minutes", "5", "--speed", "40")
+    assert out.returncode == 0, out.stderr
+    # shop at node 1: nodes at 0, 100, 200 m -> 0, 2.5, 5 minutes at 40 m/min: all within 5
+    shop = next(line for line in out.stdout.splitlines() if line.startswith("shop"))
+    assert shop.split()[-1] == "100.0%"
