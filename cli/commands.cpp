@@ -16,6 +16,7 @@
 #include "sim/csv_reader.hpp"
 #include "sim/error.hpp"
 #include "sim/reach_table.hpp"
+#include "sim/scenario.hpp"
 #include "sim/spatial_index.hpp"
 
 namespace lifecircle::cli {
@@ -150,6 +151,22 @@ int run_import_csv(const std::string& nodes, const std::string& edges,
                 city.network.num_nodes(), city.network.num_edges(),
                 city.network.total_length() / 1000.0, r.dropped_nodes, r.dropped_edges,
                 city.facilities.size(), city.categories.size(), output.c_str());
+    return 0;
+}
+
+int run_validate(const std::string& config) {
+    const Scenario sc = load_scenario(config);
+    std::size_t baseline = 0;
+    for (const auto& d : sc.districts)
+        for (const auto& [cat, n] : d.baseline) baseline += static_cast<std::size_t>(n);
+    std::printf("%s: valid. \"%s\", %s to %s, seed %llu\n", config.c_str(), sc.name.c_str(),
+                sc.start.str().c_str(), sc.end.str().c_str(),
+                static_cast<unsigned long long>(sc.seed));
+    std::printf("  %zu district(s), %lld residents; %zu categories, %zu baseline facilities; "
+                "%zu time slots, %zu holiday periods, %zu policy events; network: %s\n",
+                sc.districts.size(), static_cast<long long>(sc.total_population()),
+                sc.categories.size(), baseline, sc.slots.size(), sc.holidays.size(),
+                sc.events.size(), sc.network.kind.c_str());
     return 0;
 }
 

@@ -21,6 +21,8 @@ int run_import_osm(const std::string& input, const std::string& output,
 int run_import_csv(const std::string& nodes, const std::string& edges,
                    const std::string& facilities, const std::string& output,
                    bool keep_all_components);
+/// `lifecircle validate CONFIG`: checks a scenario and prints what it holds.
+int run_validate(const std::string& config);
 /// `lifecircle reach CITY.h5`: per-category coverage within 5, 10 and 15 minutes.
 int run_reach(const std::string& city_path, const ReachOptions& options);
 

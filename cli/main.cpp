@@ -62,6 +62,10 @@ int main(int argc, char** argv) {
     import_csv->add_flag("--keep-all-components", csv_keep_all,
                          "keep nodes outside the largest connected component");
 
+    std::string validate_path;
+    auto* validate = app.add_subcommand("validate", "check a scenario file; lists every problem");
+    validate->add_option("config", validate_path, "scenario TOML file")->required();
+
     lifecircle::cli::ReachOptions reach_opts;
     std::string city_path;
     auto* reach = app.add_subcommand("reach", "coverage per category from a city file");
@@ -80,6 +84,7 @@ int main(int argc, char** argv) {
         if (*import_csv)
             return lifecircle::cli::run_import_csv(csv_nodes, csv_edges, csv_facilities, csv_out,
                                                    csv_keep_all);
+        if (*validate) return lifecircle::cli::run_validate(validate_path);
         if (*reach) return lifecircle::cli::run_reach(city_path, reach_opts);
     } catch (const lifecircle::InputError& e) {
         std::fprintf(stderr, "lifecircle: error: %s\n", e.what());

@@ -107,7 +107,7 @@ private:
 std::string show(const toml::node& node) {
     std::ostringstream out;
     if (auto s = node.as_string()) out << '"' << s->get() << '"';
-    else out << node;
+    else node.visit([&out](auto&& n) { out << n; });
     std::string text = out.str();
     std::replace(text.begin(), text.end(), '\n', ' ');
     if (text.size() > 60) text = text.substr(0, 57) + "...";
