@@ -11,6 +11,7 @@
 #include <tbb/global_control.h>
 
 #include "models/grid_city.hpp"
+#include "models/world_builder.hpp"
 #include "sim/city_file.hpp"
 #include "sim/coverage.hpp"
 #include "sim/csv_reader.hpp"
@@ -167,6 +168,43 @@ int run_validate(const std::string& config) {
                 sc.districts.size(), static_cast<long long>(sc.total_population()),
                 sc.categories.size(), baseline, sc.slots.size(), sc.holidays.size(),
                 sc.events.size(), sc.network.kind.c_str());
+    return 0;
+}
+
+int run_world(const std::string& config) {
+    const auto start = Clock::now();
+    const Scenario sc = load_scenario(config);
+    const World world = build_world(sc);
+    const double build_s = seconds_since(start);
+    const auto summary = summarise_world(world);
+    std::printf("%s: %zu nodes, %zu edges, %.1f km of streets; %zu residents in %zu households; "
+                "%zu facilities; built in %.2f s\n\n",
+                config.c_str(), world.network.num_nodes(), world.network.num_edges(),
+                world.network.total_length() / 1000.0, world.residents.size(),
+                world.num_households(), world.facilities.size(), build_s);
+    std::printf("%-8s %-12s %9s %10s %7s %7s %7s %6s %10s\n", "district", "pinyin", "residents",
+                "households", "child", "working", "elderly", "nodes", "facilities");
+    for (const auto& s : summary) {
+        int total = 0;
+        for (int f : s.facilities) total += f;
+        const double n = std::max<double>(1.0, static_cast<double>(s.residents));
+        // pad by display width: a CJK character is two columns wide but three UTF-8 bytes
+        const int pad = 8 + static_cast<int>(s.name.size()) / 3;
+        std::printf("%-*s %-12s %9lld %10lld %6.1f%% %6.1f%% %6.1f%% %6lld %10d\n", pad,
+                    s.name.c_str(), s.pinyin.c_str(), static_cast<long long>(s.residents),
+                    static_cast<long long>(s.households), 100.0 * s.by_age[0] / n,
+                    100.0 * s.by_age[1] / n, 100.0 * s.by_age[2] / n,
+                    static_cast<long long>(s.nodes), total);
+    }
+    std::printf("\nResidents whose nearest facility lies inside its ring (%% ; ring in minutes at "
+                "each resident's walking speed):\n%-14s %4s", "category", "ring");
+    for (const auto& s : summary) std::printf(" %7.7s", s.pinyin.c_str());
+    std::printf("\n");
+    for (std::size_t c = 0; c < sc.categories.size(); ++c) {
+        std::printf("%-14s %4.0f", sc.categories[c].key.c_str(), sc.categories[c].ring_minutes);
+        for (const auto& s : summary) std::printf(" %7.1f", 100.0 * s.in_ring[c]);
+        std::printf("\n");
+    }
     return 0;
 }
 

@@ -23,6 +23,9 @@ int run_import_csv(const std::string& nodes, const std::string& edges,
                    bool keep_all_components);
 /// `lifecircle validate CONFIG`: checks a scenario and prints what it holds.
 int run_validate(const std::string& config);
+/// `lifecircle world CONFIG`: builds the world and prints residents, households, nodes,
+/// facilities and ring coverage per district.
+int run_world(const std::string& config);
 /// `lifecircle reach CITY.h5`: per-category coverage within 5, 10 and 15 minutes.
 int run_reach(const std::string& city_path, const ReachOptions& options);
 

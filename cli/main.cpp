@@ -66,6 +66,10 @@ int main(int argc, char** argv) {
     auto* validate = app.add_subcommand("validate", "check a scenario file; lists every problem");
     validate->add_option("config", validate_path, "scenario TOML file")->required();
 
+    std::string world_path;
+    auto* world = app.add_subcommand("world", "build a scenario's world and print its summary");
+    world->add_option("config", world_path, "scenario TOML file")->required();
+
     lifecircle::cli::ReachOptions reach_opts;
     std::string city_path;
     auto* reach = app.add_subcommand("reach", "coverage per category from a city file");
@@ -85,6 +89,7 @@ int main(int argc, char** argv) {
             return lifecircle::cli::run_import_csv(csv_nodes, csv_edges, csv_facilities, csv_out,
                                                    csv_keep_all);
         if (*validate) return lifecircle::cli::run_validate(validate_path);
+        if (*world) return lifecircle::cli::run_world(world_path);
         if (*reach) return lifecircle::cli::run_reach(city_path, reach_opts);
     } catch (const lifecircle::InputError& e) {
         std::fprintf(stderr, "lifecircle: error: %s\n", e.what());

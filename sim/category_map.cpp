@@ -88,6 +88,23 @@ CategoryMap CategoryMap::parse(std::string_view toml_text, const std::string& so
     return map;
 }
 
+CategoryMap CategoryMap::from_lists(
+    const std::vector<std::pair<std::string, std::vector<std::string>>>& lists, const std::string& source) {
+    CategoryMap map;
+    for (const auto& [name, tags] : lists) {
+        Category category{name, name, {}};
+        for (const auto& t : tags) {
+            const auto eq = t.find('=');
+            if (eq == std::string::npos || eq == 0 || eq + 1 == t.size())
+                throw InputError(source + ": " + name + ": tag \"" + t +
+                                 "\": expected \"key=value\" or \"key=*\"");
+            category.rules.push_back({t.substr(0, eq), t.substr(eq + 1)});
+        }
+        map.m_categories.push_back(std::move(category));
+    }
+    return map;
+}
+
 CategoryMap CategoryMap::load(const std::string& path) {
     std::ifstream in(path);
     if (!in) throw InputError(path + ": cannot open category mapping file");

@@ -30,6 +30,10 @@ public:
     static CategoryMap parse(std::string_view toml_text, const std::string& source);
     /// Reads a TOML file.
     static CategoryMap load(const std::string& path);
+    /// A mapping from category names and their "key=value" tag lists (e.g. a scenario's
+    /// osm_tags); `source` names them in errors.
+    static CategoryMap from_lists(const std::vector<std::pair<std::string, std::vector<std::string>>>& lists,
+                                  const std::string& source);
     /// The mapping built into the program (configs/osm_categories.toml).
     static CategoryMap builtin();
 

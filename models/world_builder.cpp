@@ -1,0 +1,167 @@
+#include "models/world_builder.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "models/population.hpp"
+#include "models/synthetic_city.hpp"
+#include "sim/coverage.hpp"
+#include "sim/csv_reader.hpp"
+#include "sim/error.hpp"
+#include "sim/osm_import.hpp"
+#include "sim/reach_table.hpp"
+#include "sim/spatial_index.hpp"
+
+namespace lifecircle {
+
+namespace detail {
+
+void build_synthetic(World& w) {
+    auto layout = make_synthetic_layout(w.scenario);
+    w.facilities = place_baseline_facilities(w.scenario, layout);
+    w.network = std::move(layout.network);
+    w.node_district = std::move(layout.node_district);
+    w.node_weight = std::move(layout.node_weight);
+    w.node_commercial = std::move(layout.node_commercial);
+    w.district_centre = std::move(layout.district_centre);
+    w.origin_lon = 112.0447;  // PARAMETERS.md: Yuncheng district boundary centroid [S]
+    w.origin_lat = 22.9308;
+    synthesise_population(w, layout.district_nodes);
+}
+
+/// A real city: OSM network and facilities (by the categories' osm_tags), one district,
+/// residents placed by a population grid of 250 m cells (CSV lon,lat,population).
+void build_osm(World& w) {
+    const Scenario& sc = w.scenario;
+    if (sc.districts.size() != 1)
+        throw ConfigError(sc.path + ": network.source = \"osm\" supports one district, found " +
+                          std::to_string(sc.districts.size()));
+    std::vector<std::pair<std::string, std::vector<std::string>>> lists;
+    for (const auto& c : sc.categories) lists.emplace_back(c.key, c.osm_tags);
+    const auto map = sc.network.categories_path.empty()
+                         ? CategoryMap::from_lists(lists, sc.path)
+                         : CategoryMap::load(sc.network.categories_path);
+    OsmCity city = import_osm(sc.network.osm_path, map);
+    w.network = std::move(city.network);
+    w.origin_lon = city.origin_lon;
+    w.origin_lat = city.origin_lat;
+    const auto& net = w.network;
+    const std::size_t n = net.num_nodes();
+    w.node_district.assign(n, 0);
+    w.node_commercial.assign(n, 0);
+    w.node_weight.assign(n, 0.0f);
+    std::vector<double> fx, fy;
+    for (const auto& f : city.facilities) {
+        fx.push_back(f.x);
+        fy.push_back(f.y);
+    }
+    const auto snaps = snap_points(net, fx, fy);
+    for (std::size_t i = 0; i < city.facilities.size(); ++i) {
+        const int c = sc.category_index(map.categories()[city.facilities[i].category].name);
+        if (c < 0) continue;
+        Facility f = make_facility(sc, snaps[i].node, c, 0);
+        f.osm_id = city.facilities[i].osm_id;
+        w.facilities.push_back(f);
+        w.node_commercial[snaps[i].node] = 1;
+    }
+    // residents: each grid cell inside the network's extent spreads its population over the
+    // nodes inside its 250 m square (or its nearest node when it has none)
+    const auto [xlo, xhi] = std::minmax_element(net.x().begin(), net.x().end());
+    const auto [ylo, yhi] = std::minmax_element(net.y().begin(), net.y().end());
+    if (sc.network.population_grid.empty())
+        throw ConfigError(sc.path + ": network.population_grid: missing; expected a CSV of lon,lat,population");
+    const auto grid = CsvTable::read(sc.network.population_grid, {"lon", "lat", "population"});
+    const auto lon = grid.double_column("lon"), lat = grid.double_column("lat");
+    const auto pop = grid.double_column("population");
+    const SpatialIndex index(net.x(), net.y());
+    double inside = 0;
+    for (std::size_t i = 0; i < lon.size(); ++i) {
+        double cx, cy;
+        project(w.origin_lon, w.origin_lat, lon[i], lat[i], cx, cy);
+        if (cx < *xlo || cx > *xhi || cy < *ylo || cy > *yhi || !(pop[i] > 0)) continue;
+        inside += pop[i];
+        std::vector<std::uint32_t> in_cell;
+        for (std::uint32_t v = 0; v < n; ++v)
+            if (std::abs(net.x()[v] - cx) <= 125.0 && std::abs(net.y()[v] - cy) <= 125.0) in_cell.push_back(v);
+        if (in_cell.empty()) in_cell.push_back(index.nearest(cx, cy).node);
+        for (auto v : in_cell) w.node_weight[v] += static_cast<float>(pop[i] / static_cast<double>(in_cell.size()));
+    }
+    if (inside <= 0)
+        throw InputError(sc.network.population_grid + ": no populated cell inside the network's extent");
+    std::vector<std::vector<std::uint32_t>> nodes(1);
+    for (std::uint32_t v = 0; v < n; ++v)
+        if (w.node_weight[v] > 0) nodes[0].push_back(v);
+    w.district_centre = {nodes[0][0]};
+    synthesise_population(w, nodes);
+}
+
+/// Open facility nodes of each category (a multi-function shop counts in each of its).
+std::vector<std::vector<std::uint32_t>> facility_nodes(const World& w) {
+    std::vector<std::vector<std::uint32_t>> out(w.scenario.categories.size());
+    for (const auto& f : w.facilities) {
+        if (f.state != FacilityState::open) continue;
+        out[f.category].push_back(f.node);
+        for (std::size_t c = 0; c < out.size() && c < 64; ++c)
+            if (c != f.category && (f.extra_categories >> c) & 1U) out[c].push_back(f.node);
+    }
+    return out;
+}
+
+}  // namespace detail
+
+World build_world(const Scenario& scenario) {
+    if (scenario.districts.size() > 255)
+        throw ConfigError(scenario.path + ": " + std::to_string(scenario.districts.size()) +
+                          " districts; at most 255 are supported");
+    if (scenario.categories.size() > 64)
+        throw ConfigError(scenario.path + ": at most 64 categories are supported");
+    World w;
+    w.scenario = scenario;
+    if (scenario.network.kind == "osm") detail::build_osm(w);
+    else detail::build_synthetic(w);
+    return w;
+}
+
+std::vector<DistrictSummary> summarise_world(const World& w) {
+    const Scenario& sc = w.scenario;
+    const double fastest = *std::max_element(sc.walking_speed.begin(), sc.walking_speed.end());
+    double widest = 0;
+    for (const auto& c : sc.categories) widest = std::max(widest, c.ring_minutes);
+    const auto tables = build_reach_tables(w.network, detail::facility_nodes(w), 1, widest * 60.0 * fastest);
+    std::vector<DistrictSummary> out(sc.districts.size());
+    const std::size_t nc = sc.categories.size();
+    for (std::size_t d = 0; d < out.size(); ++d) {
+        out[d].name = sc.districts[d].name;
+        out[d].pinyin = sc.districts[d].pinyin;
+        out[d].facilities.assign(nc, 0);
+        out[d].in_ring.assign(nc, 0.0);
+    }
+    for (auto d : w.node_district)
+        if (d != kNoDistrict) ++out[d].nodes;
+    for (const auto& f : w.facilities)
+        if (f.state == FacilityState::open && f.district != kNoDistrict) ++out[f.district].facilities[f.category];
+    const auto& r = w.residents;
+    for (std::size_t i = 0; i < r.size(); ++i) {
+        auto& s = out[r.district[i]];
+        ++s.residents;
+        ++s.by_age[r.age[i]];
+        const double speed = sc.walking_speed[r.age[i]] * 60.0;  // metres a minute
+        for (std::size_t c = 0; c < nc; ++c)
+            if (tables[c].distance(r.home_node[i], 0) <= sc.categories[c].ring_minutes * speed) s.in_ring[c] += 1;
+    }
+    for (std::size_t h = 0; h + 1 < w.household_start.size(); ++h)
+        ++out[r.district[w.household_start[h]]].households;
+    for (auto& s : out)
+        for (auto& v : s.in_ring) v = s.residents > 0 ? v / static_cast<double>(s.residents) : 0.0;
+    return out;
+}
+
+std::vector<std::vector<double>> node_coverage(const World& w, const std::vector<double>& minutes, double speed) {
+    const double longest = *std::max_element(minutes.begin(), minutes.end());
+    const auto tables = build_reach_tables(w.network, detail::facility_nodes(w), 1, longest * speed);
+    std::vector<std::vector<double>> out;
+    for (const auto& t : tables) out.push_back(coverage_shares(t, minutes, speed));
+    return out;
+}
+
+}  // namespace lifecircle

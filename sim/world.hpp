@@ -1,0 +1,64 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/scenario.hpp"
+#include "sim/walk_network.hpp"
+
+namespace lifecircle {
+
+/// No district (a node outside every district).
+inline constexpr std::uint16_t kNoDistrict = 0xFFFF;
+
+/// States of a facility.
+enum class FacilityState : std::uint8_t { open, closed, planned };
+
+/// A shop or service point on the network.
+struct Facility {
+    std::uint32_t node = 0;
+    std::uint16_t category = 0;       ///< primary category (index into Scenario::categories)
+    std::uint16_t district = kNoDistrict;
+    std::uint64_t extra_categories = 0;  ///< multi-function shop: bit c = also serves category c
+    float open_hour = 0, close_hour = 24;  ///< hours of the day
+    float floor_area_m2 = 0;
+    FacilityState state = FacilityState::open;
+    std::int64_t cash_fen = 0;        ///< cash reserve, fen (1/100 yuan)
+    std::int64_t osm_id = 0;          ///< 0 for synthetic facilities
+};
+
+/// Residents as a structure of arrays: 11 bytes a resident (see bytes_per_resident()).
+struct Residents {
+    std::vector<std::uint32_t> home_node;
+    std::vector<std::uint32_t> household;   ///< household index; members are contiguous
+    std::vector<std::uint8_t> district;
+    std::vector<std::uint8_t> age;          ///< AgeGroup
+    std::vector<std::uint8_t> flags;        ///< bit 0: uses the living-circle map app
+
+    std::size_t size() const { return home_node.size(); }
+    static constexpr std::size_t bytes_per_resident() {
+        return sizeof(std::uint32_t) * 2 + sizeof(std::uint8_t) * 3;
+    }
+    static constexpr std::uint8_t kMapApp = 1;
+};
+
+/// The simulated city: network, districts on it, facilities and residents.
+/// Immutable after build, except facilities (open/close) and residents (move in).
+struct World {
+    Scenario scenario;
+    WalkNetwork network;
+    std::vector<std::uint16_t> node_district;   ///< district of each node, or kNoDistrict
+    std::vector<float> node_weight;             ///< residential weight of each node
+    std::vector<std::uint8_t> node_commercial;  ///< 1 = commercial candidate site
+    std::vector<std::uint32_t> district_centre; ///< node of each district's centre (片区中心)
+    std::vector<Facility> facilities;
+    Residents residents;
+    std::vector<std::uint32_t> household_start; ///< CSR over residents; size households + 1
+    double origin_lon = 0, origin_lat = 0;      ///< map origin, degrees
+
+    std::size_t num_households() const {
+        return household_start.empty() ? 0 : household_start.size() - 1;
+    }
+};
+
+}  // namespace lifecircle
