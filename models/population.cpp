@@ -121,29 +121,34 @@ void synthesise_population(World& world, const std::vector<std::vector<std::uint
         double acc = 0;
         for (std::size_t i = 0; i < nodes.size(); ++i) cum[i] = acc += world.node_weight[nodes[i]];
         std::uint64_t draw = 0;
+        // heads still to seat after this household, and non-head places still to fill
+        std::int64_t heads_after = static_cast<std::int64_t>(sizes.size());
+        std::int64_t places_left = dist.population - heads_after;
         for (std::size_t h = 0; h < sizes.size(); ++h) {
             const double u = place.uniform(h) * acc;
             const auto k = std::min<std::size_t>(static_cast<std::size_t>(std::upper_bound(cum.begin(), cum.end(), u) - cum.begin()), nodes.size() - 1);
             const std::uint32_t home = nodes[k];
             const int size = sizes[h];
+            --heads_after;
             for (int m = 0; m < size; ++m) {
+                // Keep one adult for every household still to come, and let children fill
+                // the remaining non-head places when they would otherwise be left over.
+                const std::int64_t adults = remaining[1] + remaining[2];
+                const bool must_adult = m == 0 && adults > 0;
+                const bool must_child = m > 0 && (adults <= heads_after || remaining[0] >= places_left);
                 std::array<double, kAgeGroups> w{};
                 double total = 0;
                 for (int a = 0; a < kAgeGroups; ++a) {
-                    const bool allowed = m > 0 || a != 0 || remaining[1] + remaining[2] == 0;
-                    w[a] = allowed ? table(size - 1, a) * static_cast<double>(remaining[a]) : 0.0;
-                    if (remaining[a] > 0 && w[a] == 0 && allowed) w[a] = 1e-9 * static_cast<double>(remaining[a]);
+                    const bool allowed = remaining[a] > 0 && !(must_adult && a == 0) &&
+                                         !(must_child && a != 0 && remaining[0] > 0);
+                    if (allowed) w[a] = std::max(table(size - 1, a), 1e-9) * static_cast<double>(remaining[a]);
                     total += w[a];
                 }
                 int age = 0;
-                if (total <= 0) {  // only children left and this would be a head: take one anyway
-                    age = remaining[0] > 0 ? 0 : (remaining[1] > 0 ? 1 : 2);
-                } else {
-                    double u2 = rng.uniform(draw++) * total;
-                    age = 0;
-                    while (age < kAgeGroups - 1 && u2 >= w[age]) u2 -= w[age++];
-                    while (remaining[age] == 0) age = (age + 1) % kAgeGroups;
-                }
+                double u2 = rng.uniform(draw++) * total;
+                while (age < kAgeGroups - 1 && (w[age] == 0 || u2 >= w[age])) u2 -= w[age++];
+                while (w[age] == 0 && age > 0) --age;  // rounding at the top end
+                if (m > 0) --places_left;
                 --remaining[age];
                 res.home_node.push_back(home);
                 res.household.push_back(household);
