@@ -4,10 +4,12 @@
 namespace lifecircle::bindings {
 void register_errors(pybind11::module_& m);
 void register_network(pybind11::module_& m);
+void register_world(pybind11::module_& m);
 }  // namespace lifecircle::bindings
 
 PYBIND11_MODULE(_core, m) {
     m.doc() = "lifecircle's C++ core (private: use the lifecircle package)";
     lifecircle::bindings::register_errors(m);
     lifecircle::bindings::register_network(m);
+    lifecircle::bindings::register_world(m);
 }

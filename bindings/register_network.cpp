@@ -93,7 +93,9 @@ std::unique_ptr<tbb::global_control> g_thread_limit;
 
 void register_errors(py::module_& m) {
     // InputError: bad data (a file, an array); ArgumentError: a bad call. Both are ValueErrors.
-    py::register_exception<InputError>(m, "InputError", PyExc_ValueError);
+    auto input = py::register_exception<InputError>(m, "InputError", PyExc_ValueError);
+    // ConfigError: a scenario that fails validation (an InputError, so a ValueError too)
+    py::register_exception<ConfigError>(m, "ConfigError", input.ptr());
     py::register_exception<ArgumentError>(m, "ArgumentError", PyExc_ValueError);
 }
 

@@ -171,9 +171,10 @@ int run_validate(const std::string& config) {
     return 0;
 }
 
-int run_world(const std::string& config) {
+int run_world(const std::string& config_arg) {
     const auto start = Clock::now();
-    const Scenario sc = load_scenario(config);
+    const Scenario sc = config_arg.empty() ? builtin_yunfu() : load_scenario(config_arg);
+    const std::string& config = sc.path;
     const World world = build_world(sc);
     const double build_s = seconds_since(start);
     const auto summary = summarise_world(world);

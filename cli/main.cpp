@@ -68,7 +68,8 @@ int main(int argc, char** argv) {
 
     std::string world_path;
     auto* world = app.add_subcommand("world", "build a scenario's world and print its summary");
-    world->add_option("config", world_path, "scenario TOML file")->required();
+    world->add_option("config", world_path,
+                      "scenario TOML file (default: the built-in Yunfu scenario, configs/yunfu.toml)");
 
     lifecircle::cli::ReachOptions reach_opts;
     std::string city_path;

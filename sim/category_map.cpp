@@ -7,7 +7,7 @@
 #include <toml++/toml.h>
 
 #include "sim/error.hpp"
-#include "sim/osm_categories_builtin.hpp"
+#include "sim/builtin_configs.hpp"
 
 namespace lifecircle {
 

@@ -9,6 +9,7 @@
 
 #include <toml++/toml.h>
 
+#include "sim/builtin_configs.hpp"
 #include "sim/error.hpp"
 
 namespace lifecircle {
@@ -716,5 +717,7 @@ Scenario load_scenario(const std::string& path) {
     buffer << in.rdbuf();
     return parse_scenario(buffer.str(), path);
 }
+
+Scenario builtin_yunfu() { return parse_scenario(std::string(kBuiltinYunfu), kBuiltinYunfuName); }
 
 }  // namespace lifecircle

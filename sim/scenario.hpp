@@ -151,5 +151,9 @@ struct Scenario {
 Scenario parse_scenario(const std::string& text, const std::string& path);
 /// Reads and validates a scenario file.
 Scenario load_scenario(const std::string& path);
+/// The built-in default scenario (configs/yunfu.toml, compiled in: needs no file).
+Scenario builtin_yunfu();
+/// Name under which the built-in scenario reports errors and is recorded.
+inline constexpr const char* kBuiltinYunfuName = "<built-in configs/yunfu.toml>";
 
 }  // namespace lifecircle

@@ -4,8 +4,9 @@ The compiled core is private (``lifecircle._core``); this package gives analysts
 objects and pandas DataFrames.
 """
 
-from lifecircle._core import ArgumentError, InputError, haversine, set_max_threads
+from lifecircle._core import ArgumentError, ConfigError, InputError, haversine, set_max_threads
 from lifecircle.network import WalkNetwork
+from lifecircle.scenario import Scenario, World
 
 __version__ = "0.1.0"
-__all__ = ["WalkNetwork", "InputError", "ArgumentError", "set_max_threads", "haversine", "__version__"]
+__all__ = ["WalkNetwork", "Scenario", "World", "InputError", "ConfigError", "ArgumentError", "set_max_threads", "haversine", "__version__"]

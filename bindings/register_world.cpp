@@ -1,0 +1,111 @@
+// Scenarios (validation by the C++ schema) and worlds.
+#include <memory>
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "models/world_builder.hpp"
+#include "sim/builtin_configs.hpp"
+#include "sim/error.hpp"
+#include "sim/scenario.hpp"
+
+namespace py = pybind11;
+
+namespace lifecircle::bindings {
+
+namespace {
+
+template <class T>
+py::array_t<T> to_numpy(const std::vector<T>& values) {
+    py::array_t<T> out(static_cast<py::ssize_t>(values.size()));
+    std::copy(values.begin(), values.end(), out.mutable_data());
+    return out;
+}
+
+}  // namespace
+
+void register_world(py::module_& m) {
+    m.def(
+        "validate_scenario",
+        [](const std::string& text, const std::string& path) {
+            const Scenario sc = parse_scenario(text, path);
+            py::dict d;
+            d["districts"] = sc.districts.size();
+            d["residents"] = sc.total_population();
+            d["categories"] = sc.categories.size();
+            d["events"] = sc.events.size();
+            return d;
+        },
+        py::arg("text"), py::arg("path"),
+        "Validates scenario TOML with the C++ schema; raises ConfigError listing every problem.");
+    m.def("builtin_yunfu_text", [] { return std::string(kBuiltinYunfu); },
+          "The text of the built-in default scenario (configs/yunfu.toml).");
+
+    py::class_<World, std::shared_ptr<World>>(m, "World")
+        .def(py::init([](const std::string& text, const std::string& path) {
+                 const Scenario sc = parse_scenario(text, path);
+                 py::gil_scoped_release release;
+                 return std::make_shared<World>(build_world(sc));
+             }),
+             py::arg("text"), py::arg("path"))
+        .def_property_readonly("num_nodes", [](const World& w) { return w.network.num_nodes(); })
+        .def_property_readonly("num_households", &World::num_households)
+        .def_property_readonly("node_x", [](const World& w) {
+            return to_numpy(std::vector<double>(w.network.x().begin(), w.network.x().end()));
+        })
+        .def_property_readonly("node_y", [](const World& w) {
+            return to_numpy(std::vector<double>(w.network.y().begin(), w.network.y().end()));
+        })
+        .def_property_readonly("node_district", [](const World& w) { return to_numpy(w.node_district); })
+        .def_property_readonly("residents", [](const World& w) {
+            py::dict d;
+            d["home_node"] = to_numpy(w.residents.home_node);
+            d["household"] = to_numpy(w.residents.household);
+            d["district"] = to_numpy(w.residents.district);
+            d["age_group"] = to_numpy(w.residents.age);
+            std::vector<std::uint8_t> app;
+            for (auto f : w.residents.flags) app.push_back(f & Residents::kMapApp ? 1 : 0);
+            d["map_app"] = to_numpy(app);
+            return d;
+        })
+        .def_property_readonly("facilities", [](const World& w) {
+            std::vector<std::uint32_t> node;
+            std::vector<std::uint16_t> category, district;
+            std::vector<float> open, close, area;
+            for (const auto& f : w.facilities) {
+                node.push_back(f.node);
+                category.push_back(f.category);
+                district.push_back(f.district);
+                open.push_back(f.open_hour);
+                close.push_back(f.close_hour);
+                area.push_back(f.floor_area_m2);
+            }
+            py::dict d;
+            d["node"] = to_numpy(node);
+            d["category"] = to_numpy(category);
+            d["district"] = to_numpy(district);
+            d["open_hour"] = to_numpy(open);
+            d["close_hour"] = to_numpy(close);
+            d["floor_area_m2"] = to_numpy(area);
+            return d;
+        })
+        .def("summary", [](const World& w) {
+            py::list rows;
+            for (const auto& s : summarise_world(w)) {
+                py::dict d;
+                d["district"] = s.name;
+                d["pinyin"] = s.pinyin;
+                d["residents"] = s.residents;
+                d["households"] = s.households;
+                d["nodes"] = s.nodes;
+                d["by_age"] = s.by_age;
+                d["facilities"] = s.facilities;
+                d["in_ring"] = s.in_ring;
+                rows.append(d);
+            }
+            return rows;
+        });
+}
+
+}  // namespace lifecircle::bindings

@@ -1,0 +1,68 @@
+"""Scenario loading and validation (mirrors tests/cpp/test_scenario.cpp)."""
+
+import subprocess
+
+import pytest
+
+import lifecircle as lc
+from conftest import ROOT
+
+TINY = (ROOT / "configs" / "tiny.toml").read_text(encoding="utf-8")
+
+
+def tiny_with(old, new):
+    assert old in TINY
+    return TINY.replace(old, new, 1)
+
+
+def test_the_shipped_scenarios_validate():
+    yunfu = lc.Scenario.load(ROOT / "configs" / "yunfu.toml")
+    assert yunfu.summary["districts"] == 11 and yunfu.summary["residents"] == 300_000
+    d = yunfu.districts
+    assert list(d.name[:3]) == ["育华", "金山", "文笔"]
+    assert (d.programme_start == 2024).sum() == 3
+    # tomllib and the C++ schema read the same file the same way
+    assert d.population.sum() == yunfu.summary["residents"]
+    assert len(yunfu.categories) == yunfu.summary["categories"]
+    assert lc.Scenario.default().text == (ROOT / "configs" / "yunfu.toml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("old, new, key, expected", [
+    ("seed = 7", "seed = -7", "simulation.seed", "an integer from 0"),
+    ("end = 2025-12-31", "end = 2023-12-31", "simulation.end", "after start"),
+    ("working = 1.2", "working = 12.0", "walking_speed.working", "0.3 to 2.5"),
+    ("start = 22\nend = 24", "start = 22\nend = 25", "time_slots[4].end", "0 to 24"),
+    ("hours = [7, 23]", "hours = [7, 25]", "categories.convenience.hours", "opening < closing <= 24"),
+    ("ring_minutes = 15", "ring_minutes = 12", "categories.pharmacy.ring_minutes", "or 15"),
+    ("age_shares = { child = 0.2,", "age_shares = { child = 0.3,", "districts[0].age_shares", "sum to 1.1"),
+    ("name = \"西区\"", "name = \"东区\"", "districts[1].name", "duplicate district"),
+    ("date = 2025-01-01", "date = 2031-01-01", "events[3].date", "within the simulation period"),
+    ("category = \"breakfast\"\nrent_cut", "category = \"bakery\"\nrent_cut", "events[1].category",
+     "unknown category"),
+    ("seed = 7", "seed = 7\nsed = 8", "simulation.sed", "unknown key"),
+    ("seed = 7", "seed = = 7", "tiny.toml:8:", "invalid TOML"),
+])
+def test_broken_scenarios_give_precise_errors_never_a_crash(old, new, key, expected):
+    with pytest.raises(lc.ConfigError) as err:
+        lc.Scenario(tiny_with(old, new), "tiny.toml")
+    assert key in str(err.value) and expected in str(err.value)
+    assert isinstance(err.value, ValueError)
+
+
+def test_every_problem_of_a_file_is_reported_in_one_pass():
+    text = tiny_with("seed = 7", "seed = -1").replace("population = 800", "population = 0")
+    with pytest.raises(lc.ConfigError, match="2 problems in t.toml") as err:
+        lc.Scenario(text, "t.toml")
+    assert "simulation.seed" in str(err.value) and "districts[1].population" in str(err.value)
+
+
+def test_validate_command_exit_codes(cli, tmp_path):
+    ok = subprocess.run([cli, "validate", ROOT / "configs" / "yunfu.toml"], capture_output=True, text=True)
+    assert ok.returncode == 0 and "11 district(s), 300000 residents" in ok.stdout
+    bad = tmp_path / "bad.toml"
+    bad.write_text(tiny_with("population = 1200", "population = -1"), encoding="utf-8")
+    out = subprocess.run([cli, "validate", bad], capture_output=True, text=True)
+    assert out.returncode == 2
+    assert "bad.toml:" in out.stderr and "districts[0].population" in out.stderr
+    missing = subprocess.run([cli, "validate", tmp_path / "none.toml"], capture_output=True, text=True)
+    assert missing.returncode == 2 and "none.toml" in missing.stderr
