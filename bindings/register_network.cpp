@@ -7,6 +7,7 @@
 #include <pybind11/stl.h>
 #include <tbb/global_control.h>
 
+#include "bindings/numpy_util.hpp"
 #include "sim/city_file.hpp"
 #include "sim/coverage.hpp"
 #include "sim/error.hpp"
@@ -28,13 +29,6 @@ template <class T>
 std::vector<T> to_vector(const Array<T>& a) {
     if (a.ndim() != 1) throw ArgumentError("expected a one-dimensional array");
     return std::vector<T>(a.data(), a.data() + a.size());
-}
-
-template <class T>
-py::array_t<T> to_numpy(std::span<const T> values) {
-    py::array_t<T> out(static_cast<py::ssize_t>(values.size()));
-    std::copy(values.begin(), values.end(), out.mutable_data());
-    return out;
 }
 
 py::dict report_dict(const NetworkReport& r) {
@@ -66,13 +60,13 @@ py::dict city_dict(OsmCity city) {
         name.push_back(f.name);
     }
     py::dict fac;
-    fac["category"] = to_numpy<std::uint32_t>(category);
-    fac["osm_id"] = to_numpy<std::int64_t>(osm_id);
+    fac["category"] = to_numpy(category);
+    fac["osm_id"] = to_numpy(osm_id);
     fac["osm_type"] = osm_type;
-    fac["lon"] = to_numpy<double>(lon);
-    fac["lat"] = to_numpy<double>(lat);
-    fac["x"] = to_numpy<double>(x);
-    fac["y"] = to_numpy<double>(y);
+    fac["lon"] = to_numpy(lon);
+    fac["lat"] = to_numpy(lat);
+    fac["x"] = to_numpy(x);
+    fac["y"] = to_numpy(y);
     fac["name"] = name;
     d["facilities"] = fac;
     d["categories"] = city.categories;
@@ -155,7 +149,7 @@ void register_network(py::module_& m) {
                     nodes.push_back(s.node);
                     dist.push_back(s.distance);
                 }
-                return py::make_tuple(to_numpy<std::uint32_t>(nodes), to_numpy<double>(dist));
+                return py::make_tuple(to_numpy(nodes), to_numpy(dist));
             },
             py::arg("x"), py::arg("y"), "Nearest node index and straight-line distance (m) of points.")
         .def(

@@ -5,6 +5,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include "bindings/numpy_util.hpp"
 #include "models/world_builder.hpp"
 #include "sim/builtin_configs.hpp"
 #include "sim/error.hpp"
@@ -13,17 +14,6 @@
 namespace py = pybind11;
 
 namespace lifecircle::bindings {
-
-namespace {
-
-template <class T>
-py::array_t<T> to_numpy(const std::vector<T>& values) {
-    py::array_t<T> out(static_cast<py::ssize_t>(values.size()));
-    std::copy(values.begin(), values.end(), out.mutable_data());
-    return out;
-}
-
-}  // namespace
 
 void register_world(py::module_& m) {
     m.def(
@@ -52,10 +42,10 @@ void register_world(py::module_& m) {
         .def_property_readonly("num_nodes", [](const World& w) { return w.network.num_nodes(); })
         .def_property_readonly("num_households", &World::num_households)
         .def_property_readonly("node_x", [](const World& w) {
-            return to_numpy(std::vector<double>(w.network.x().begin(), w.network.x().end()));
+            return to_numpy(w.network.x());
         })
         .def_property_readonly("node_y", [](const World& w) {
-            return to_numpy(std::vector<double>(w.network.y().begin(), w.network.y().end()));
+            return to_numpy(w.network.y());
         })
         .def_property_readonly("node_district", [](const World& w) { return to_numpy(w.node_district); })
         .def_property_readonly("residents", [](const World& w) {

@@ -216,12 +216,7 @@ int run_reach(const std::string& city_path, const ReachOptions& options) {
     const auto& net = city.network;
     std::vector<std::vector<std::uint32_t>> nodes(city.categories.size());
     std::vector<std::vector<double>> snaps(city.categories.size());
-    std::vector<double> fx, fy;
-    for (const auto& f : city.facilities) {
-        fx.push_back(f.x);
-        fy.push_back(f.y);
-    }
-    const auto snapped = snap_points(net, fx, fy);
+    const auto snapped = snap_facilities(city);
     for (std::size_t i = 0; i < city.facilities.size(); ++i) {
         nodes[city.facilities[i].category].push_back(snapped[i].node);
         snaps[city.facilities[i].category].push_back(snapped[i].distance);

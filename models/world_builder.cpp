@@ -42,6 +42,7 @@ void build_osm(World& w) {
                          ? CategoryMap::from_lists(lists, sc.path)
                          : CategoryMap::load(sc.network.categories_path);
     OsmCity city = import_osm(sc.network.osm_path, map);
+    const auto snaps = snap_facilities(city);
     w.network = std::move(city.network);
     w.origin_lon = city.origin_lon;
     w.origin_lat = city.origin_lat;
@@ -50,12 +51,6 @@ void build_osm(World& w) {
     w.node_district.assign(n, 0);
     w.node_commercial.assign(n, 0);
     w.node_weight.assign(n, 0.0f);
-    std::vector<double> fx, fy;
-    for (const auto& f : city.facilities) {
-        fx.push_back(f.x);
-        fy.push_back(f.y);
-    }
-    const auto snaps = snap_points(net, fx, fy);
     for (std::size_t i = 0; i < city.facilities.size(); ++i) {
         const int c = sc.category_index(map.categories()[city.facilities[i].category].name);
         if (c < 0) continue;

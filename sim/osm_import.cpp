@@ -140,6 +140,17 @@ double haversine(double lon1, double lat1, double lon2, double lat2) {
     return 2.0 * detail::kEarthRadius * std::asin(std::min(1.0, std::sqrt(h)));
 }
 
+std::vector<Snap> snap_facilities(const OsmCity& city) {
+    std::vector<double> fx, fy;
+    fx.reserve(city.facilities.size());
+    fy.reserve(city.facilities.size());
+    for (const auto& f : city.facilities) {
+        fx.push_back(f.x);
+        fy.push_back(f.y);
+    }
+    return snap_points(city.network, fx, fy);
+}
+
 OsmCity import_osm(const std::string& path, const CategoryMap& categories,
                    bool keep_largest_component) {
     if (!std::filesystem::is_regular_file(path))

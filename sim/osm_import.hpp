@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "sim/category_map.hpp"
+#include "sim/spatial_index.hpp"
 #include "sim/walk_network.hpp"
 
 namespace lifecircle {
@@ -70,5 +71,8 @@ double haversine(double lon1, double lat1, double lon2, double lat2);
 /// connected component kept, and categorised facilities. Throws InputError naming the file.
 OsmCity import_osm(const std::string& path, const CategoryMap& categories,
                    bool keep_largest_component = true);
+
+/// Each facility of `city` snapped to its nearest network node.
+std::vector<Snap> snap_facilities(const OsmCity& city);
 
 }  // namespace lifecircle

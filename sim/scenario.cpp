@@ -6,6 +6,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include <toml++/toml.h>
 
@@ -259,6 +260,21 @@ private:
     std::set<std::string> m_known;
 };
 
+/// Reads [opening, closing] hours with 0 <= opening < closing <= 24.
+std::optional<std::pair<double, double>> hours(TableReader& r, const std::string& key, bool required,
+                                               Problems& problems) {
+    const auto* arr = r.array(key, required, "[opening hour, closing hour], 0-24");
+    if (!arr) return std::nullopt;
+    const auto open = arr->size() == 2 ? arr->get(0)->value<double>() : std::nullopt;
+    const auto close = arr->size() == 2 ? arr->get(1)->value<double>() : std::nullopt;
+    if (!open || !close || *open < 0 || *close > 24 || *open >= *close) {
+        problems.add(arr->source(), r.key_path(key),
+                     show(*arr) + ": expected [opening, closing] hours with 0 <= opening < closing <= 24 ([0, 24] = open all day)");
+        return std::nullopt;
+    }
+    return std::pair{*open, *close};
+}
+
 /// Reads a table of per-age-group numbers {child, working, elderly}.
 std::optional<std::array<double, kAgeGroups>> age_table(TableReader& parent, const std::string& key,
                                                         bool required, double lo, double hi,
@@ -412,17 +428,7 @@ void read_categories(TableReader& root, Scenario& sc, Problems& problems) {
             else
                 c.ring_minutes = *v;
         }
-        if (const auto* hours = r.array("hours", true, "[opening hour, closing hour], 0-24")) {
-            const auto open = hours->size() == 2 ? hours->get(0)->value<double>() : std::nullopt;
-            const auto close = hours->size() == 2 ? hours->get(1)->value<double>() : std::nullopt;
-            if (!open || !close || *open < 0 || *close > 24 || *open >= *close)
-                problems.add(hours->source(), path + ".hours",
-                             show(*hours) + ": expected [opening, closing] hours with 0 <= opening < closing <= 24 ([0, 24] = open all day)");
-            else {
-                c.open_hour = *open;
-                c.close_hour = *close;
-            }
-        }
+        if (const auto h = hours(r, "hours", true, problems)) std::tie(c.open_hour, c.close_hour) = *h;
         if (auto v = r.boolean("household", false)) c.household = *v;
         if (const auto* trips = r.subtable("trips_per_day", true)) {
             TableReader tr(*trips, path + ".trips_per_day", problems);
@@ -618,17 +624,7 @@ void read_events(TableReader& root, Scenario& sc, Problems& problems) {
             case EventType::extend_hours:
                 district(false);
                 category(true);
-                if (const auto* hours = r.array("hours", true, "[opening hour, closing hour], 0-24")) {
-                    const auto open = hours->size() == 2 ? hours->get(0)->value<double>() : std::nullopt;
-                    const auto close = hours->size() == 2 ? hours->get(1)->value<double>() : std::nullopt;
-                    if (!open || !close || *open < 0 || *close > 24 || *open >= *close)
-                        problems.add(hours->source(), path + ".hours",
-                                     show(*hours) + ": expected [opening, closing] with 0 <= opening < closing <= 24");
-                    else {
-                        e.open_hour = *open;
-                        e.close_hour = *close;
-                    }
-                }
+                if (const auto h = hours(r, "hours", true, problems)) std::tie(e.open_hour, e.close_hour) = *h;
                 break;
             case EventType::multi_function:
                 district(false);

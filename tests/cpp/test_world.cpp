@@ -119,14 +119,10 @@ TEST_CASE("Helsinki builds from real data; coverage agrees with the reach benchm
     const auto world_cov = lifecircle::node_coverage(w, minutes, 80.0);
     for (const char* cat : {"grocery", "food", "health", "transit"}) {
         INFO(cat);
-        std::vector<double> fx, fy;
-        for (const auto& f : city.facilities)
-            if (static_cast<int>(f.category) == map.find(cat)) {
-                fx.push_back(f.x);
-                fy.push_back(f.y);
-            }
+        const auto snaps = lifecircle::snap_facilities(city);
         std::vector<std::uint32_t> nodes;
-        for (const auto& s : lifecircle::snap_points(city.network, fx, fy)) nodes.push_back(s.node);
+        for (std::size_t i = 0; i < city.facilities.size(); ++i)
+            if (static_cast<int>(city.facilities[i].category) == map.find(cat)) nodes.push_back(snaps[i].node);
         const lifecircle::ReachTable t(city.network, nodes, 1, 1200.0);
         const auto bench = lifecircle::coverage_shares(t, minutes, 80.0);
         const auto& mine = world_cov[w.scenario.category_index(cat)];
