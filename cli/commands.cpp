@@ -197,6 +197,14 @@ int run_world(const std::string& config_arg) {
                     100.0 * s.by_age[1] / n, 100.0 * s.by_age[2] / n,
                     static_cast<long long>(s.nodes), total);
     }
+    std::printf("\nOpen facilities by category:\n%-14s %4s", "category", "");
+    for (const auto& s : summary) std::printf(" %7.7s", s.pinyin.c_str());
+    std::printf("\n");
+    for (std::size_t c = 0; c < sc.categories.size(); ++c) {
+        std::printf("%-14s %4s", sc.categories[c].key.c_str(), "");
+        for (const auto& s : summary) std::printf(" %7d", s.facilities[c]);
+        std::printf("\n");
+    }
     std::printf("\nResidents whose nearest facility lies inside its ring (%% ; ring in minutes at "
                 "each resident's walking speed):\n%-14s %4s", "category", "ring");
     for (const auto& s : summary) std::printf(" %7.7s", s.pinyin.c_str());

@@ -80,7 +80,14 @@ Eigen::MatrixXd household_age_table(const District& d) {
         seed(k, 1) = 1.0;                                                  // working age
         seed(k, 2) = size <= 2 ? 2.0 : (size >= 5 ? 1.2 : 0.6);            // elderly [E]
     }
-    return ipf(seed, persons, ages);
+    try {
+        return ipf(seed, persons, ages);
+    } catch (const ArgumentError& e) {
+        throw ConfigError("district " + d.name + ": its age shares and household size (" +
+                          std::to_string(d.household_size) +
+                          ") cannot be combined: children need a household of two or more (" +
+                          e.what() + ")");
+    }
 }
 
 void synthesise_population(World& world, const std::vector<std::vector<std::uint32_t>>& district_nodes) {

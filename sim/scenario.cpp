@@ -353,6 +353,7 @@ void read_slots(TableReader& root, Scenario& sc, Problems& problems) {
         }
         sc.slots.push_back({*name, *start, *end});
     }
+    if (arr->empty()) problems.add(arr->source(), "time_slots", "expected at least one time slot");
     // the slots must tile the day: sorted, without gaps or overlaps, from 0 to 24
     auto sorted = sc.slots;
     std::sort(sorted.begin(), sorted.end(),
@@ -510,6 +511,8 @@ void read_districts(TableReader& root, Scenario& sc, Problems& problems) {
                 problems.add(t->get("pinyin")->source(), path + ".pinyin", "\"" + *v + "\": duplicate district name");
         }
         d.streets = r.strings("streets", true);
+        if (t->contains("streets") && t->get("streets")->is_array() && t->get("streets")->as_array()->empty())
+            problems.add(t->get("streets")->source(), path + ".streets", "[]: expected at least one street (街道)");
         if (auto v = r.integer("programme_start", true, sc.start.year - 10, sc.end.year + 50, " (a year)"))
             d.programme_start = static_cast<int>(*v);
         if (auto v = r.string("circle_class", true, {"basic", "quality", "distinctive"}))

@@ -117,8 +117,8 @@ class World:
 
     def summary(self) -> pd.DataFrame:
         """Per district: residents, households, nodes, age shares, facilities, and for each
-        category the share of residents whose nearest facility lies inside its ring
-        (columns ``in_ring_<category>``, 0-1)."""
+        category its open facilities (``facilities_<category>``) and the share of residents
+        whose nearest facility lies inside its ring (``in_ring_<category>``, 0-1)."""
         keys = list(self.scenario.data["categories"])
         rows = []
         for s in self._world.summary():
@@ -127,6 +127,7 @@ class World:
                    "households": s["households"], "nodes": s["nodes"],
                    **{f"share_{a}": s["by_age"][i] / n for i, a in enumerate(AGE_GROUPS)},
                    "facilities": int(np.sum(s["facilities"]))}
+            row.update({f"facilities_{k}": v for k, v in zip(keys, s["facilities"])})
             row.update({f"in_ring_{k}": v for k, v in zip(keys, s["in_ring"])})
             rows.append(row)
         return pd.DataFrame(rows)

@@ -74,6 +74,7 @@ const Broken kBroken[] = {
     {"household size of zero", "household_size = 3.0", "household_size = 0", "districts[0].household_size", "1 to 10"},
     {"baseline names an unknown category", "baseline = { convenience = 1, breakfast = 0", "baseline = { kiosk = 1, breakfast = 0", "districts[1].baseline.kiosk", "unknown category"},
     {"negative baseline count", "baseline = { convenience = 2", "baseline = { convenience = -2", "districts[0].baseline.convenience", "whole number"},
+    {"no streets", "streets = [\"云城\"]", "streets = []", "districts[0].streets", "at least one street"},
     {"programme year out of range", "programme_start = 2025", "programme_start = 1999", "districts[1].programme_start", "a year"},
     {"event date outside the period", "date = 2025-01-01", "date = 2031-01-01", "events[3].date", "within the simulation period"},
     {"event for an undefined district", "district = \"西区\"\ncategory", "district = \"北区\"\ncategory", "events[2].district", "unknown district"},

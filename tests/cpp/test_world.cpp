@@ -37,6 +37,14 @@ TEST_CASE("IPF meets both margins", "[population]") {
     CHECK_THROWS_AS(lifecircle::ipf(seed, rows, bad), lifecircle::ArgumentError);  // totals differ
 }
 
+TEST_CASE("impossible population marginals give a ConfigError naming the district", "[population][errors]") {
+    auto sc = config("tiny.toml");
+    sc.districts[0].age_shares = {1.0, 0.0, 0.0};  // only children...
+    sc.districts[0].household_size = 1.0;          // ...living alone
+    CHECK_THROWS_WITH(lifecircle::build_world(sc), lc_test::Contains("district 东区") &&
+                                                       lc_test::Contains("cannot be combined"));
+}
+
 TEST_CASE("the world matches the scenario's totals exactly, in every district", "[world]") {
     for (const char* name : {"tiny.toml", "yunfu.toml"}) {
         INFO(name);
