@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
+#include <unistd.h>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -12,6 +14,8 @@
 
 #include "models/grid_city.hpp"
 #include "models/world_builder.hpp"
+#include "sim/engine.hpp"
+#include "sim/recorder.hpp"
 #include "sim/city_file.hpp"
 #include "sim/coverage.hpp"
 #include "sim/csv_reader.hpp"
@@ -214,6 +218,89 @@ int run_world(const std::string& config_arg) {
         for (const auto& s : summary) std::printf(" %7.1f", 100.0 * s.in_ring[c]);
         std::printf("\n");
     }
+    return 0;
+}
+
+namespace {
+
+/// "YYYY-MM-DD" to a Date, or an ArgumentError naming the option.
+Date parse_date(const std::string& text, const char* option) {
+    int y = 0, m = 0, d = 0;
+    char tail = 0;
+    if (std::sscanf(text.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3) {
+        const Date date{y, m, d};
+        if (m >= 1 && m <= 12 && d >= 1 && Date::from_days(date.days()) == date) return date;
+    }
+    throw ArgumentError(std::string(option) + " is '" + text + "'; expected a date such as 2030-12-31");
+}
+
+}  // namespace
+
+int run_run(const RunCommand& cmd) {
+    Scenario sc = cmd.config.empty() ? builtin_yunfu() : load_scenario(cmd.config);
+    if (cmd.seed) sc.seed = *cmd.seed;
+    RunOptions options;
+    if (!cmd.until.empty()) options.until = parse_date(cmd.until, "--until");
+    const auto parent = std::filesystem::path(cmd.output).parent_path();
+    if (!parent.empty() && !std::filesystem::is_directory(parent)) std::filesystem::create_directories(parent);
+    const bool bar = cmd.progress && ::isatty(2);
+    if (bar)
+        options.progress = [last = -1.0](const Progress& p) mutable {
+            if (p.fraction - last < 0.002 && p.fraction < 1.0) return;
+            last = p.fraction;
+            const int width = 30, done = static_cast<int>(p.fraction * width);
+            const double rate = p.seconds > 0 ? static_cast<double>(p.trips) / p.seconds : 0.0;
+            const double left = p.fraction > 0 ? p.seconds * (1.0 - p.fraction) / p.fraction : 0.0;
+            std::fprintf(stderr, "\r%s [%.*s%*s] %5.1f%%  %5.1f M trips/s  %4.0f s left ",
+                         p.date.str().c_str(), done, "##############################", width - done, "",
+                         100.0 * p.fraction, rate / 1e6, left);
+            std::fflush(stderr);
+        };
+    const auto start = Clock::now();
+    World world = build_world(sc);
+    const std::size_t residents = world.residents.size();
+    Results res = run_simulation(std::move(world), options);
+    if (bar) std::fprintf(stderr, "\n");
+    write_results(cmd.output, sc, res, LIFECIRCLE_VERSION);
+    std::printf("%s: %zu residents, %s to %s, %.0f M trips in %.1f s (%.1f M trips/s on %d threads); wrote %s\n\n",
+                sc.path.c_str(), residents, sc.start.str().c_str(), res.end.str().c_str(),
+                static_cast<double>(res.trips) / 1e6, seconds_since(start),
+                static_cast<double>(res.trips) / std::max(res.seconds, 1e-9) / 1e6, res.threads,
+                cmd.output.c_str());
+    // the last simulated year, per district
+    const int year = res.end.year;
+    std::printf("%-8s %-11s %4s %9s %13s %8s %8s %7s %7s %6s %6s\n", "district", "pinyin", "in", "satisfied",
+                "survey (95%)", "unmet", "night", "shops", "opened", "closed", "walk");
+    for (std::size_t d = 0; d < sc.districts.size(); ++d) {
+        DistrictMonth last{}, sum{};
+        for (const auto& m : res.district_month)
+            if (m.district == static_cast<int>(d) && m.year == year) {
+                last = m;
+                sum.needs += m.needs;
+                sum.unmet += m.unmet;
+                sum.night_needs += m.night_needs;
+                sum.night_served += m.night_served + m.night_delivered;
+                sum.openings += m.openings;
+                sum.closures += m.closures;
+                sum.served += m.served;
+                sum.walk_deciminutes += m.walk_deciminutes;
+            }
+        const auto& name = sc.districts[d].name;
+        const int pad = 8 + static_cast<int>(name.size()) / 3;
+        char survey[32];
+        std::snprintf(survey, sizeof survey, "%.0f-%.0f%%", 100 * last.survey_low, 100 * last.survey_high);
+        std::printf("%-*s %-11s %4s %8.1f%% %13s %7.1f%% %7.1f%% %7lld %7lld %6lld %5.1fm\n", pad, name.c_str(),
+                    sc.districts[d].pinyin.c_str(), last.in_programme ? "yes" : "no",
+                    last.residents ? 100.0 * last.satisfied / last.residents : 0.0, survey,
+                    sum.needs ? 100.0 * sum.unmet / sum.needs : 0.0,
+                    sum.night_needs ? 100.0 * sum.night_served / sum.night_needs : 0.0,
+                    static_cast<long long>(last.shops_open), static_cast<long long>(sum.openings),
+                    static_cast<long long>(sum.closures),
+                    sum.served ? sum.walk_deciminutes / 10.0 / sum.served : 0.0);
+    }
+    std::printf("(%d; satisfied: share of residents at the end of the year, survey: n = %d emulated; unmet: "
+                "share of the year's needs; night: night needs served or delivered; walk: mean minutes)\n",
+                year, sc.survey_sample);
     return 0;
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 namespace lifecircle::cli {
@@ -26,6 +28,17 @@ int run_validate(const std::string& config);
 /// `lifecircle world CONFIG`: builds the world and prints residents, households, nodes,
 /// facilities and ring coverage per district.
 int run_world(const std::string& config);
+/// Options of `lifecircle run`.
+struct RunCommand {
+    std::string config;       ///< empty: the built-in Yunfu scenario
+    std::string output = "out/yunfu.h5";
+    std::optional<std::uint64_t> seed;
+    std::string until;        ///< YYYY-MM-DD or empty
+    bool progress = true;     ///< a progress bar when stderr is a terminal
+};
+/// `lifecircle run [CONFIG] -o OUT.h5`: simulates the scenario and writes the results file;
+/// prints a per-district table of the last simulated year.
+int run_run(const RunCommand& command);
 /// `lifecircle reach CITY.h5`: per-category coverage within 5, 10 and 15 minutes.
 int run_reach(const std::string& city_path, const ReachOptions& options);
 

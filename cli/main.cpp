@@ -66,6 +66,17 @@ int main(int argc, char** argv) {
     auto* validate = app.add_subcommand("validate", "check a scenario file; lists every problem");
     validate->add_option("config", validate_path, "scenario TOML file")->required();
 
+    lifecircle::cli::RunCommand run_cmd;
+    std::uint64_t run_seed = 0;
+    bool quiet = false;
+    auto* run = app.add_subcommand("run", "simulate a scenario day by day and write the results file");
+    run->add_option("config", run_cmd.config,
+                    "scenario TOML file (default: the built-in Yunfu scenario, configs/yunfu.toml)");
+    run->add_option("-o,--output", run_cmd.output, "results file (HDF5)")->capture_default_str();
+    auto* seed_opt = run->add_option("--seed", run_seed, "random seed (default: the scenario's)");
+    run->add_option("--until", run_cmd.until, "last simulated day, YYYY-MM-DD (default: the scenario's end)");
+    run->add_flag("-q,--quiet", quiet, "no progress bar");
+
     std::string world_path;
     auto* world = app.add_subcommand("world", "build a scenario's world and print its summary");
     world->add_option("config", world_path,
@@ -90,6 +101,11 @@ int main(int argc, char** argv) {
             return lifecircle::cli::run_import_csv(csv_nodes, csv_edges, csv_facilities, csv_out,
                                                    csv_keep_all);
         if (*validate) return lifecircle::cli::run_validate(validate_path);
+        if (*run) {
+            if (*seed_opt) run_cmd.seed = run_seed;
+            run_cmd.progress = !quiet;
+            return lifecircle::cli::run_run(run_cmd);
+        }
         if (*world) return lifecircle::cli::run_world(world_path);
         if (*reach) return lifecircle::cli::run_reach(city_path, reach_opts);
     } catch (const lifecircle::InputError& e) {

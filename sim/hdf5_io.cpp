@@ -41,6 +41,8 @@ template <>
 hid_t native_type<std::int8_t>() { return H5T_NATIVE_INT8; }
 template <>
 hid_t native_type<std::uint8_t>() { return H5T_NATIVE_UINT8; }
+template <>
+hid_t native_type<std::int16_t>() { return H5T_NATIVE_INT16; }
 
 hid_t utf8_string_type() {
     hid_t t = H5Tcopy(H5T_C_S1);
@@ -98,6 +100,7 @@ void H5File::write(const std::string& name, std::span<const T> values) {
     const hsize_t n = values.size();
     detail::Handle space{H5Screate_simple(1, &n, nullptr), H5Sclose};
     detail::Handle plist{H5Pcreate(H5P_DATASET_CREATE), H5Pclose};
+    H5Pset_obj_track_times(plist.id, 0);  // no timestamps: the same data gives the same bytes
     if (n > 0) {  // chunked + deflate keeps big tables small; deterministic bytes
         const hsize_t chunk = std::min<hsize_t>(n, 1 << 16);
         H5Pset_chunk(plist.id, 1, &chunk);
@@ -213,6 +216,7 @@ LIFECIRCLE_H5_INSTANTIATE(std::int32_t)
 LIFECIRCLE_H5_INSTANTIATE(std::uint32_t)
 LIFECIRCLE_H5_INSTANTIATE(std::int8_t)
 LIFECIRCLE_H5_INSTANTIATE(std::uint8_t)
+LIFECIRCLE_H5_INSTANTIATE(std::int16_t)
 #undef LIFECIRCLE_H5_INSTANTIATE
 
 }  // namespace lifecircle

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 #include <Random123/philox.h>
@@ -19,6 +20,11 @@ public:
         const auto r = raw(counter);
         const std::uint64_t bits = (static_cast<std::uint64_t>(r[0]) << 21) ^ r[1];
         return static_cast<double>(bits & ((std::uint64_t{1} << 53) - 1)) * 0x1.0p-53;
+    }
+    /// Four uniform doubles in [0, 1) (32-bit resolution each) from one Philox call.
+    std::array<double, 4> uniform4(std::uint64_t counter) const {
+        const auto r = raw(counter);
+        return {r[0] * 0x1.0p-32, r[1] * 0x1.0p-32, r[2] * 0x1.0p-32, r[3] * 0x1.0p-32};
     }
     /// A uniform integer in [0, n) for draw number `counter` (n > 0).
     std::uint64_t below(std::uint64_t counter, std::uint64_t n) const {

@@ -314,6 +314,7 @@ void read_simulation(TableReader& root, Scenario& sc, Problems& problems) {
             sc.satisfaction_target = *v;
         if (auto v = r.integer("survey_sample", false, 10, 100000, " residents"))
             sc.survey_sample = static_cast<int>(*v);
+        if (auto v = r.number("max_walk_minutes", false, 1, 60, " minutes")) sc.max_walk_minutes = *v;
         if (sc.start >= sc.end)
             problems.add(t->source(), "simulation.end",
                          sc.end.str() + ": expected a date after start (" + sc.start.str() + ")");
@@ -323,6 +324,34 @@ void read_simulation(TableReader& root, Scenario& sc, Problems& problems) {
         sc.walking_speed = *v;
     if (auto v = age_table(root, "map_app", false, 0.0, 1.0, " (a share)", problems))
         sc.map_app_use = *v;
+}
+
+void read_models(TableReader& root, Scenario& sc, Problems& problems) {
+    if (const auto* t = root.subtable("satisfaction", false)) {
+        TableReader r(*t, "satisfaction", problems);
+        auto& m = sc.satisfaction;
+        for (auto [key, field] : {std::pair{"weight_basic", &m.weight_basic}, {"weight_quality", &m.weight_quality},
+                                  {"weight_government", &m.weight_government}, {"weight_unmet", &m.weight_unmet},
+                                  {"weight_night", &m.weight_night}})
+            if (auto v = r.number(key, false, 0, 1, " (a weight)")) *field = *v;
+        if (auto v = r.number("threshold_mean", false, 0, 1, " (a score)")) m.threshold_mean = *v;
+        if (auto v = r.number("threshold_sd", false, 0, 1, " (a score)")) m.threshold_sd = *v;
+        const double sum = m.weight_basic + m.weight_quality + m.weight_government + m.weight_unmet + m.weight_night;
+        if (!close_to_one(sum))
+            problems.add(t->source(), "satisfaction", "weights sum to " + fmt(sum) + ": expected 1");
+        r.finish();
+    }
+    if (const auto* t = root.subtable("economics", false)) {
+        TableReader r(*t, "economics", problems);
+        auto& m = sc.economics;
+        if (auto v = r.number("breakeven_share", false, 0, 2, " (a share of costs)")) m.breakeven_share = *v;
+        if (auto v = r.integer("loss_months", false, 1, 60, " months")) m.loss_months = static_cast<int>(*v);
+        if (auto v = r.number("young_hazard_factor", false, 0, 10, "")) m.young_hazard_factor = *v;
+        if (auto v = r.number("capacity_visits_per_m2", false, 0.1, 1000, " visits per m2 a month"))
+            m.capacity_visits_per_m2 = *v;
+        if (auto v = r.number("entry_margin", false, 0, 10, " (x fixed costs)")) m.entry_margin = *v;
+        r.finish();
+    }
 }
 
 void read_slots(TableReader& root, Scenario& sc, Problems& problems) {
@@ -481,6 +510,8 @@ void read_categories(TableReader& root, Scenario& sc, Problems& problems) {
             c.other_cost_yuan_month = *v;
         if (auto v = r.number("decay", true, 0.1, 5, " (Huff exponent b)")) c.decay = *v;
         if (auto v = r.boolean("subsidy_eligible", true)) c.subsidy_eligible = *v;
+        if (auto v = r.boolean("deliverable", false)) c.deliverable = *v;
+        if (auto v = r.number("exit_per_year", false, 0, 1, " (a yearly probability)")) c.exit_per_year = *v;
         c.osm_tags = r.strings("osm_tags", false);
         r.finish();
         sc.categories.push_back(std::move(c));
@@ -704,6 +735,7 @@ Scenario parse_scenario(const std::string& text, const std::string& path) {
     detail::read_districts(r, sc, problems);
     detail::read_events(r, sc, problems);
     detail::read_network(r, sc, problems);
+    detail::read_models(r, sc, problems);
     r.finish();
     if (!problems.empty()) throw ConfigError(problems.joined());
     return sc;

@@ -65,6 +65,8 @@ struct Category {
     double other_cost_yuan_month = 0; ///< utilities and other fixed costs, yuan per month
     double decay = 2.0;               ///< Huff distance-decay exponent b
     bool subsidy_eligible = false;    ///< thin-margin, public-welfare business (plan item 20)
+    bool deliverable = false;         ///< can be delivered to the door when no shop is in reach
+    double exit_per_year = 0.08;      ///< background yearly closure probability (non-economic)
     std::vector<std::string> osm_tags;///< "key=value" tags for real-city scenarios
 };
 
@@ -113,6 +115,22 @@ struct PolicyEvent {
     int line = 0;                   ///< line in the scenario file
 };
 
+/// How residents' monthly satisfaction is scored (docs/model.md).
+struct SatisfactionModel {
+    double weight_basic = 0.65, weight_quality = 0.15, weight_government = 0.05;
+    double weight_unmet = 0.10, weight_night = 0.05;
+    double threshold_mean = 0.70, threshold_sd = 0.10;  ///< residents' personal thresholds
+};
+
+/// Shop economics parameters (docs/model.md).
+struct EconomicsModel {
+    double breakeven_share = 0.85;     ///< below this share of costs covered, a month is a loss
+    int loss_months = 3;               ///< consecutive loss months before closing
+    double young_hazard_factor = 1.5;  ///< background exit multiplier in a shop's first 3 years
+    double capacity_visits_per_m2 = 20;///< visits per m2 a month before crowding
+    double entry_margin = 1.2;         ///< entry needs expected gross >= this x fixed costs
+};
+
 /// Where the walking network comes from.
 struct NetworkSource {
     std::string kind = "synthetic";  ///< "synthetic" or "osm"
@@ -132,6 +150,9 @@ struct Scenario {
     std::array<double, kAgeGroups> walking_speed{1.0, 1.2, 0.9};  ///< m/s
     std::array<double, kAgeGroups> map_app_use{0.0, 0.6, 0.2};   ///< share using the app
     double satisfaction_target = 0.9;
+    double max_walk_minutes = 20;  ///< longest walk a resident makes for a need, minutes
+    SatisfactionModel satisfaction;
+    EconomicsModel economics;
     int survey_sample = 400;
     std::vector<TimeSlot> slots;
     std::vector<Holiday> holidays;

@@ -25,6 +25,12 @@ struct Facility {
     FacilityState state = FacilityState::open;
     std::int64_t cash_fen = 0;        ///< cash reserve, fen (1/100 yuan)
     std::int64_t osm_id = 0;          ///< 0 for synthetic facilities
+    std::uint32_t slot_mask = 0xFFFFFFFF; ///< bit s: open during time slot s (set by the engine)
+    bool mobile = false;              ///< a vegetable truck or food cart: fixed windows only
+    std::uint8_t origin = 0;          ///< 0 baseline, 1 planned by policy, 2 market entry, 3 mobile
+    std::uint8_t loss_months = 0;     ///< consecutive months below break-even
+    std::int32_t opened_day = 0;      ///< days since 1970-01-01 (0: before the run)
+    std::int32_t closed_day = -1;     ///< days since 1970-01-01, or -1 while open
 };
 
 /// Residents as a structure of arrays: 11 bytes a resident (see bytes_per_resident()).

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/reach_table.hpp"
+#include "sim/world.hpp"
+
+namespace lifecircle {
+
+/// Cached destination choice: for every residential node, category and time slot, the open
+/// candidates in walking-distance order with cumulative Huff weights
+///   w_j = A_j * max(d_ij, 25 m)^-b * crowding_j,
+/// A_j the floor area, b the category's decay, crowding_j = 1 / (1 + overload of last month).
+/// A resident considers a prefix of the list: the candidates within its own walking range,
+/// and, without the living-circle map app, only the nearest two. A choice is then one
+/// uniform draw and a search of at most k entries.
+class ChoiceCache {
+public:
+    /// Candidates of one (node, category, slot): n entries in distance order.
+    struct Candidates {
+        const float* cumulative;   ///< cumulative weights
+        const float* distance;     ///< metres
+        const std::int32_t* facility;
+        int n;
+    };
+
+    ChoiceCache() = default;
+    ChoiceCache(std::size_t residential_nodes, std::size_t categories, std::size_t slots, int k);
+
+    /// Recomputes category c from its reach table (whose facility indices map to world
+    /// facilities through `table_facility`), the facilities' hours and last month's crowding.
+    void rebuild(std::size_t c, const ReachTable& table, const std::vector<std::uint32_t>& table_facility,
+                 const std::vector<Facility>& facilities, const std::vector<float>& crowding,
+                 double decay, const std::vector<std::uint32_t>& residential_nodes);
+
+    Candidates get(std::uint32_t rnode, std::size_t c, std::size_t s) const {
+        const std::size_t e = (rnode * m_categories + c) * m_slots + s;
+        return {&m_cum[e * m_k], &m_dist[e * m_k], &m_fid[e * m_k], m_count[e]};
+    }
+
+    /// Index of the chosen candidate among the first m (m >= 1) for a uniform u.
+    static int choose(const Candidates& cand, int m, double u) {
+        const float x = static_cast<float>(u) * cand.cumulative[m - 1];
+        int j = 0;
+        while (j + 1 < m && x >= cand.cumulative[j]) ++j;
+        return j;
+    }
+
+    std::size_t bytes() const { return m_cum.size() * 12 + m_count.size(); }
+
+private:
+    std::size_t m_categories = 0, m_slots = 0;
+    int m_k = 0;
+    std::vector<float> m_cum, m_dist;
+    std::vector<std::int32_t> m_fid;
+    std::vector<std::uint8_t> m_count;
+};
+
+}  // namespace lifecircle

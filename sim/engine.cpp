@@ -1,0 +1,673 @@
+#include "sim/engine.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+#include <unordered_map>
+
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/info.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include "models/destination_choice.hpp"
+#include "models/needs.hpp"
+#include "models/satisfaction.hpp"
+#include "models/shop_economics.hpp"
+#include "models/synthetic_city.hpp"
+#include "sim/error.hpp"
+#include "sim/reach_table.hpp"
+#include "sim/rng.hpp"
+
+namespace lifecircle {
+
+namespace detail {
+
+inline constexpr int kChoiceK = 8;            // candidates a resident may weigh
+inline constexpr std::size_t kBlock = 4096;   // residents a task
+inline constexpr int kNoAppCandidates = 2;    // without the map app: the nearest two
+
+enum EngineStream : std::uint64_t {
+    kNeeds = 0,                  // stream = resident id (below 2^40)
+    kExit = 1ULL << 41,          // + facility id
+    kSurvey = 1ULL << 42,        // + district
+    kAppAdoption = 1ULL << 43,   // + event index
+    kHousing = 1ULL << 44,       // + event index
+};
+
+/// Integer tallies of one thread; summed in any order they give the same totals.
+struct Tally {
+    std::vector<std::int64_t> visits, revenue;            // per facility
+    std::vector<std::int64_t> needs, served, delivered;   // per district x category
+    std::vector<std::int64_t> unmet;
+    std::vector<std::int64_t> night_needs, night_served, night_delivered, spend, walk;  // per district
+    std::int64_t trips = 0;
+
+    void resize(std::size_t facilities, std::size_t districts, std::size_t categories) {
+        visits.resize(facilities, 0);
+        revenue.resize(facilities, 0);
+        for (auto* v : {&needs, &served, &delivered, &unmet}) v->resize(districts * categories, 0);
+        for (auto* v : {&night_needs, &night_served, &night_delivered, &spend, &walk}) v->resize(districts, 0);
+    }
+    void clear() {
+        for (auto* v : {&visits, &revenue, &needs, &served, &delivered, &unmet, &night_needs, &night_served,
+                        &night_delivered, &spend, &walk})
+            std::fill(v->begin(), v->end(), 0);
+        trips = 0;
+    }
+    void add(const Tally& o) {
+        auto sum = [](std::vector<std::int64_t>& a, const std::vector<std::int64_t>& b) {
+            if (a.size() < b.size()) a.resize(b.size(), 0);
+            for (std::size_t i = 0; i < b.size(); ++i) a[i] += b[i];
+        };
+        sum(visits, o.visits);
+        sum(revenue, o.revenue);
+        sum(needs, o.needs);
+        sum(served, o.served);
+        sum(delivered, o.delivered);
+        sum(unmet, o.unmet);
+        sum(night_needs, o.night_needs);
+        sum(night_served, o.night_served);
+        sum(night_delivered, o.night_delivered);
+        sum(spend, o.spend);
+        sum(walk, o.walk);
+        trips += o.trips;
+    }
+};
+
+class Simulation {
+public:
+    explicit Simulation(World world) : w(std::move(world)), sc(w.scenario), needs_model(sc) {
+        nd = sc.districts.size();
+        nc = sc.categories.size();
+        ns = sc.slots.size();
+        if (sc.category_index("elder_canteen") < 0)
+            for (const auto& e : sc.events)
+                if (e.type == EventType::elder_canteen)
+                    throw ConfigError(sc.path + ":" + std::to_string(e.line) +
+                                      ": elder_canteen event, but no category 'elder_canteen' is defined");
+        for (std::size_t s = 0; s < ns; ++s)
+            night_slot.push_back(sc.slots[s].start_hour >= 22.0 || sc.slots[s].end_hour <= 6.0);
+        const double fastest = *std::max_element(sc.walking_speed.begin(), sc.walking_speed.end());
+        radius = sc.max_walk_minutes * 60.0 * fastest;
+        for (auto& f : w.facilities) f.slot_mask = slot_mask(f);
+        // reach tables: each category's facilities (primary or extra)
+        std::vector<std::vector<std::uint32_t>> nodes(nc);
+        table_facility.assign(nc, {});
+        for (std::uint32_t f = 0; f < w.facilities.size(); ++f)
+            for (std::size_t c = 0; c < nc; ++c)
+                if (serves(w.facilities[f], c)) {
+                    local_index[key(f, c)] = static_cast<std::uint32_t>(table_facility[c].size());
+                    table_facility[c].push_back(f);
+                    nodes[c].push_back(w.facilities[f].node);
+                }
+        tables = build_reach_tables(w.network, nodes, kChoiceK, radius);
+        all_nodes.resize(w.network.num_nodes());
+        std::iota(all_nodes.begin(), all_nodes.end(), 0U);
+        cache = ChoiceCache(all_nodes.size(), nc, ns, kChoiceK);
+        crowding.assign(w.facilities.size(), 1.0f);
+        rent_cut.assign(nc * nd, 0.0);
+        grant.assign(nc * nd, 0.0);
+        in_programme.assign(nd, 0);
+        district_residents.assign(nd, {});
+        for (std::uint32_t i = 0; i < w.residents.size(); ++i) district_residents[w.residents.district[i]].push_back(i);
+        resize_residents();
+        for (std::size_t c = 0; c < nc; ++c) spend_fen.push_back(std::llround(sc.categories[c].spend_yuan * 100.0));
+    }
+
+    Results run(const RunOptions& options) {
+        Results res;
+        const Date last = options.until ? std::min(*options.until, sc.end) : sc.end;
+        if (last < sc.start)
+            throw ArgumentError("--until " + last.str() + " is before the scenario's start " + sc.start.str());
+        res.threads = tbb::this_task_arena::max_concurrency();
+        const auto t0 = std::chrono::steady_clock::now();
+        const std::int64_t first = sc.start.days(), final_day = last.days();
+        std::size_t next_event = 0;
+        rebuild_all();
+        month_tally.resize(w.facilities.size(), nd, nc);
+        year_tally.resize(w.facilities.size(), nd, nc);
+        for (std::int64_t day = first; day <= final_day; ++day) {
+            if (options.stop && options.stop->load()) break;
+            const Date date = Date::from_days(day);
+            bool changed = false;
+            while (next_event < sc.events.size() && sc.events[next_event].date <= date) {
+                apply(sc.events[next_event], next_event, day);
+                ++next_event;
+                changed = true;
+            }
+            if (changed) rebuild_all();
+            simulate_day(day, date);
+            const Date tomorrow = Date::from_days(day + 1);
+            if (tomorrow.month != date.month || day == final_day) {
+                close_month(date, day, res);
+                if (tomorrow.year != date.year || day == final_day) close_year(date, res);
+            }
+            res.end = date;
+            if (options.progress) {
+                Progress p;
+                p.date = date;
+                p.fraction = static_cast<double>(day - first + 1) / static_cast<double>(final_day - first + 1);
+                p.trips = trips;
+                p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+                options.progress(p);
+            }
+        }
+        res.trips = trips;
+        res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        res.facilities = w.facilities;
+        return res;
+    }
+
+private:
+    // ---------------------------------------------------------------- helpers
+    static std::uint64_t key(std::uint32_t f, std::size_t c) { return (std::uint64_t{f} << 8) | c; }
+
+    bool serves(const Facility& f, std::size_t c) const {
+        return f.category == c || (c < 64 && ((f.extra_categories >> c) & 1U));
+    }
+
+    std::uint32_t slot_mask(const Facility& f) const {
+        if (f.mobile) return f.slot_mask;
+        std::uint32_t mask = 0;
+        for (std::size_t s = 0; s < ns; ++s)
+            if (f.open_hour < sc.slots[s].end_hour && f.close_hour > sc.slots[s].start_hour) mask |= 1U << s;
+        return mask;
+    }
+
+    void resize_residents() {
+        const std::size_t n = w.residents.size();
+        r_needs.resize(n, 0);
+        r_unmet.resize(n, 0);
+        r_night_unmet.resize(n, 0);
+        r_satisfied.resize(n, 0);
+        while (threshold.size() < n)
+            threshold.push_back(static_cast<float>(satisfaction_threshold(sc.satisfaction, sc.seed, threshold.size())));
+    }
+
+    void rebuild_all() {
+        for (std::size_t c = 0; c < nc; ++c)
+            cache.rebuild(c, tables[c], table_facility[c], w.facilities, crowding, sc.categories[c].decay, all_nodes);
+    }
+
+    /// Adds a facility to the world and to the reach tables of the categories it serves.
+    std::uint32_t add_facility(Facility f, std::int64_t day) {
+        f.opened_day = static_cast<std::int32_t>(day);
+        f.slot_mask = slot_mask(f);
+        const auto id = static_cast<std::uint32_t>(w.facilities.size());
+        w.facilities.push_back(f);
+        crowding.push_back(1.0f);
+        for (std::size_t c = 0; c < nc; ++c)
+            if (serves(f, c)) add_to_table(id, c);
+        month_tally.resize(w.facilities.size(), nd, nc);
+        return id;
+    }
+
+    void add_to_table(std::uint32_t id, std::size_t c) {
+        const auto local = tables[c].open(w.facilities[id].node);
+        if (table_facility[c].size() <= local) table_facility[c].resize(local + 1);
+        table_facility[c][local] = id;
+        local_index[key(id, c)] = local;
+    }
+
+    void close_facility(std::uint32_t id, std::int64_t day) {
+        auto& f = w.facilities[id];
+        if (f.state != FacilityState::open) return;
+        f.state = FacilityState::closed;
+        f.closed_day = static_cast<std::int32_t>(day);
+        for (std::size_t c = 0; c < nc; ++c)
+            if (serves(f, c)) tables[c].close(local_index.at(key(id, c)));
+    }
+
+    /// Residents living at each node.
+    std::vector<std::int64_t> residents_per_node() const {
+        std::vector<std::int64_t> out(w.network.num_nodes(), 0);
+        for (auto node : w.residents.home_node) ++out[node];
+        return out;
+    }
+
+    /// The site of district d that brings the most residents not yet inside category c's
+    /// ring (at working-age speed) inside it: greedy maximal coverage, ties to the lower node.
+    std::uint32_t best_site(std::size_t d, std::size_t c, const std::vector<std::int64_t>& per_node) const {
+        const double ring = sc.categories[c].ring_minutes * 60.0 * sc.walking_speed[1];
+        std::vector<std::uint32_t> candidates;
+        for (std::uint32_t v = 0; v < w.network.num_nodes(); ++v)
+            if (w.node_district[v] == d && w.node_commercial[v]) candidates.push_back(v);
+        if (candidates.empty())
+            for (std::uint32_t v = 0; v < w.network.num_nodes(); ++v)
+                if (w.node_district[v] == d) candidates.push_back(v);
+        std::uint32_t best = candidates.empty() ? w.district_centre[d] : candidates.front();
+        std::int64_t best_gain = -1;
+        for (auto v : candidates) {
+            std::int64_t gain = 0;
+            for (const auto& [u, dist] : bounded_dijkstra(w.network, v, ring))
+                if (!(tables[c].distance(u, 0) <= ring)) gain += per_node[u];
+            if (gain > best_gain) {
+                best_gain = gain;
+                best = v;
+            }
+        }
+        return best;
+    }
+
+    // ---------------------------------------------------------------- policy
+    std::vector<std::size_t> districts_of(const PolicyEvent& e) const {
+        std::vector<std::size_t> out;
+        if (e.district) out.push_back(static_cast<std::size_t>(sc.district_index(*e.district)));
+        else
+            for (std::size_t d = 0; d < nd; ++d) out.push_back(d);
+        return out;
+    }
+
+    void apply(const PolicyEvent& e, std::size_t index, std::int64_t day) {
+        const int c = e.category ? sc.category_index(*e.category) : -1;
+        switch (e.type) {
+            case EventType::join_programme:
+                for (auto d : districts_of(e)) in_programme[d] = 1;
+                break;
+            case EventType::subsidy:
+                for (auto d : districts_of(e)) {
+                    rent_cut[static_cast<std::size_t>(c) * nd + d] = e.rent_cut;
+                    grant[static_cast<std::size_t>(c) * nd + d] = e.grant_yuan_month;
+                }
+                break;
+            case EventType::plan_facility:
+            case EventType::elder_canteen:
+            case EventType::mobile_vendor: {
+                const int cat = e.type == EventType::elder_canteen ? sc.category_index("elder_canteen") : c;
+                const auto per_node = residents_per_node();
+                for (auto d : districts_of(e))
+                    for (int k = 0; k < e.count; ++k) {
+                        Facility f = make_facility(sc, best_site(d, static_cast<std::size_t>(cat), per_node), cat,
+                                                   static_cast<int>(d));
+                        f.origin = 1;
+                        if (e.type == EventType::mobile_vendor) {
+                            // a truck or cart comes in the category's two busiest slots
+                            f.mobile = true;
+                            f.origin = 3;
+                            f.floor_area_m2 = static_cast<float>(std::min(20.0, sc.categories[cat].floor_area_m2));
+                            std::vector<std::size_t> order(ns);
+                            std::iota(order.begin(), order.end(), 0);
+                            const auto& prof = sc.categories[cat].slot_profile;
+                            std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return prof[a] > prof[b]; });
+                            f.slot_mask = (1U << order[0]) | (ns > 1 ? 1U << order[1] : 0U);
+                        }
+                        add_facility(f, day);
+                    }
+                break;
+            }
+            case EventType::extend_hours:
+                for (auto& f : w.facilities)
+                    if (f.category == c && f.state == FacilityState::open && !f.mobile &&
+                        (!e.district || f.district == sc.district_index(*e.district))) {
+                        f.open_hour = static_cast<float>(e.open_hour);
+                        f.close_hour = static_cast<float>(e.close_hour);
+                        f.slot_mask = slot_mask(f);
+                    }
+                break;
+            case EventType::multi_function:
+                for (std::uint32_t id = 0; id < w.facilities.size(); ++id) {
+                    auto& f = w.facilities[id];
+                    if (f.category != c || f.state != FacilityState::open ||
+                        (e.district && f.district != sc.district_index(*e.district)))
+                        continue;
+                    for (const auto& add : e.adds) {
+                        const auto a = static_cast<std::size_t>(sc.category_index(add));
+                        if (serves(f, a)) continue;
+                        f.extra_categories |= std::uint64_t{1} << a;
+                        add_to_table(id, a);
+                    }
+                }
+                break;
+            case EventType::map_app: {
+                const CounterRng rng(sc.seed, kAppAdoption + index);
+                for (auto d : districts_of(e)) {
+                    const auto& members = district_residents[d];
+                    std::int64_t users = 0;
+                    for (auto i : members) users += w.residents.flags[i] & Residents::kMapApp;
+                    const double now = members.empty() ? 1.0 : static_cast<double>(users) / members.size();
+                    if (e.adoption <= now) continue;
+                    const double p = (e.adoption - now) / (1.0 - now);
+                    for (auto i : members)
+                        if (!(w.residents.flags[i] & Residents::kMapApp) && rng.uniform(i) < p)
+                            w.residents.flags[i] |= Residents::kMapApp;
+                }
+                break;
+            }
+            case EventType::new_housing: {
+                const auto d = static_cast<std::size_t>(sc.district_index(*e.district));
+                add_housing(d, e, index, day);
+                break;
+            }
+        }
+    }
+
+    /// New housing: households of the district's mean size on its nodes, and commercial floor
+    /// (commercial_share of the homes' floor, 100 m2 a household [E]) as shops of the
+    /// categories worst covered in the district.
+    void add_housing(std::size_t d, const PolicyEvent& e, std::size_t index, std::int64_t day) {
+        const auto& dist = sc.districts[d];
+        const CounterRng rng(sc.seed, kHousing + index);
+        std::vector<std::uint32_t> nodes;
+        for (std::uint32_t v = 0; v < w.network.num_nodes(); ++v)
+            if (w.node_district[v] == d) nodes.push_back(v);
+        if (nodes.empty()) return;
+        const int size = std::max(1, static_cast<int>(std::lround(dist.household_size)));
+        std::int64_t added = 0;
+        std::uint64_t draw = 0;
+        while (added < e.residents) {
+            const std::uint32_t home = nodes[rng.below(draw++, nodes.size())];
+            const auto household = static_cast<std::uint32_t>(w.num_households());
+            for (int m = 0; m < size && added < e.residents; ++m, ++added) {
+                double u = rng.uniform(draw++);
+                int age = 0;
+                while (age < kAgeGroups - 1 && u >= dist.age_shares[age]) u -= dist.age_shares[age++];
+                if (m == 0 && age == 0) age = 1;  // an adult heads the household
+                const auto id = static_cast<std::uint32_t>(w.residents.size());
+                w.residents.home_node.push_back(home);
+                w.residents.household.push_back(household);
+                w.residents.district.push_back(static_cast<std::uint8_t>(d));
+                w.residents.age.push_back(static_cast<std::uint8_t>(age));
+                w.residents.flags.push_back(rng.uniform(draw++) < sc.map_app_use[age] ? Residents::kMapApp : 0);
+                district_residents[d].push_back(id);
+            }
+            w.household_start.push_back(static_cast<std::uint32_t>(w.residents.size()));
+        }
+        resize_residents();
+        const double floor = static_cast<double>(e.residents) / dist.household_size * 100.0 * e.commercial_share;
+        int shops = static_cast<int>(floor / 80.0);
+        // categories by coverage in the district, worst first (commercial ones only)
+        const auto per_node = residents_per_node();
+        std::vector<std::pair<double, std::size_t>> order;
+        for (std::size_t c = 0; c < nc; ++c) {
+            if (!is_commercial(sc.categories[c])) continue;
+            const double ring = sc.categories[c].ring_minutes * 60.0 * sc.walking_speed[1];
+            std::int64_t inside = 0, total = 0;
+            for (std::uint32_t v = 0; v < w.network.num_nodes(); ++v)
+                if (w.node_district[v] == d) {
+                    total += per_node[v];
+                    if (tables[c].distance(v, 0) <= ring) inside += per_node[v];
+                }
+            order.emplace_back(total ? static_cast<double>(inside) / total : 1.0, c);
+        }
+        std::stable_sort(order.begin(), order.end());
+        for (std::size_t k = 0; shops > 0 && !order.empty(); ++k, --shops) {
+            const auto c = order[k % order.size()].second;
+            Facility f = make_facility(sc, best_site(d, c, per_node), static_cast<int>(c), static_cast<int>(d));
+            f.origin = 1;
+            add_facility(f, day);
+        }
+    }
+
+    // ---------------------------------------------------------------- the day
+    void simulate_day(std::int64_t day, const Date& date) {
+        int day_type = date.weekday() >= 5 ? static_cast<int>(DayType::weekend) : static_cast<int>(DayType::weekday);
+        for (const auto& h : sc.holidays)
+            if (!(date < h.start) && !(h.end < date)) day_type = static_cast<int>(DayType::holiday);
+        const auto& res = w.residents;
+        const std::size_t n = res.size();
+        const std::uint64_t counter0 = static_cast<std::uint64_t>(day) << 8;
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, kBlock), [&](const tbb::blocked_range<std::size_t>& range) {
+            Tally& t = tallies.local();
+            if (t.visits.size() < w.facilities.size()) t.resize(w.facilities.size(), nd, nc);
+            for (std::size_t i = range.begin(); i < range.end(); ++i) {
+                const int age = res.age[i];
+                const bool head = w.household_start[res.household[i]] == i;
+                const CounterRng rng(sc.seed, kNeeds + i);
+                auto u = rng.uniform4(counter0);
+                const int count = needs_model.count(age, day_type, head, u[0]);
+                if (count == 0) continue;
+                const std::size_t d = res.district[i];
+                const std::uint32_t node = res.home_node[i];
+                const double speed = sc.walking_speed[age];  // m/s
+                const double reach = sc.max_walk_minutes * 60.0 * speed;
+                const bool app = res.flags[i] & Residents::kMapApp;
+                for (int k = 0; k < count; ++k) {
+                    // need k uses draws 3k+1..3k+3 of the day: from call k+1 (k = 0: the same call)
+                    if (k > 0) u = rng.uniform4(counter0 + static_cast<std::uint64_t>(k));
+                    const int c = needs_model.category(age, day_type, head, u[1]);
+                    const int s = needs_model.slot(c, u[2]);
+                    const std::size_t dc = d * nc + static_cast<std::size_t>(c);
+                    ++t.needs[dc];
+                    ++t.trips;
+                    ++r_needs[i];
+                    const bool night = night_slot[static_cast<std::size_t>(s)];
+                    if (night) ++t.night_needs[d];
+                    const auto cand = cache.get(node, static_cast<std::size_t>(c), static_cast<std::size_t>(s));
+                    int m = 0;
+                    while (m < cand.n && cand.distance[m] <= reach) ++m;
+                    if (!app) m = std::min(m, kNoAppCandidates);
+                    if (m > 0) {
+                        const int j = ChoiceCache::choose(cand, m, u[3]);
+                        const auto fid = static_cast<std::size_t>(cand.facility[j]);
+                        ++t.visits[fid];
+                        t.revenue[fid] += spend_fen[static_cast<std::size_t>(c)];
+                        t.spend[d] += spend_fen[static_cast<std::size_t>(c)];
+                        t.walk[d] += std::llround(cand.distance[j] / speed / 6.0);  // 1/10 minute
+                        ++t.served[dc];
+                        if (night) ++t.night_served[d];
+                    } else if (sc.categories[static_cast<std::size_t>(c)].deliverable && sc.districts[d].delivery &&
+                               (!night || in_programme[d])) {
+                        ++t.delivered[dc];  // night delivery once the district is in the programme
+                        if (night) ++t.night_delivered[d];
+                    } else {
+                        ++t.unmet[dc];
+                        ++r_unmet[i];
+                        if (night) ++r_night_unmet[i];
+                    }
+                }
+            }
+        }, tbb::simple_partitioner());
+    }
+
+    // ---------------------------------------------------------------- month and year
+    void close_month(const Date& date, std::int64_t day, Results& res) {
+        month_tally.clear();
+        month_tally.resize(w.facilities.size(), nd, nc);
+        for (auto& t : tallies) {
+            month_tally.add(t);
+            t.clear();
+        }
+        trips += month_tally.trips;
+        year_tally.add(month_tally);
+        const auto month_index = static_cast<std::uint64_t>((date.year - sc.start.year) * 12 + date.month - 1);
+        std::vector<std::int64_t> openings(nd, 0), closures(nd, 0);
+
+        // economics: accounts, closures after sustained losses, background exits
+        std::vector<std::int64_t> profit(w.facilities.size(), 0);
+        const std::size_t existing = w.facilities.size();
+        for (std::uint32_t id = 0; id < existing; ++id) {
+            auto& f = w.facilities[id];
+            if (f.state != FacilityState::open) continue;
+            const auto& cat = sc.categories[f.category];
+            if (!is_commercial(cat)) continue;
+            const std::size_t cd = static_cast<std::size_t>(f.category) * nd + f.district;
+            const auto account = month_account(cat, sc.economics, f, month_tally.revenue[id],
+                                               f.district < nd ? rent_cut[cd] : 0.0, f.district < nd ? grant[cd] : 0.0);
+            profit[id] = account.profit;
+            f.cash_fen += account.profit;
+            f.loss_months = account.loss ? static_cast<std::uint8_t>(std::min(255, f.loss_months + 1)) : 0;
+            const double age_years = static_cast<double>(day - std::max<std::int64_t>(f.opened_day, sc.start.days() - 3 * 365)) / 365.25;
+            const double p_exit = monthly_exit_probability(cat, sc.economics, f.opened_day == 0 ? 5.0 : age_years);
+            const bool exits = CounterRng(sc.seed, kExit + id).uniform(month_index) < p_exit;
+            if (f.loss_months >= sc.economics.loss_months || exits) {
+                close_facility(id, day);
+                if (f.district < nd) ++closures[f.district];
+            }
+        }
+        // entry: where the month's needs that went unserved locally would pay a shop
+        const auto per_node = residents_per_node();
+        for (std::size_t d = 0; d < nd; ++d)
+            for (std::size_t c = 0; c < nc; ++c) {
+                const auto& cat = sc.categories[c];
+                if (!is_commercial(cat)) continue;
+                const std::int64_t lost = month_tally.unmet[d * nc + c] + month_tally.delivered[d * nc + c];
+                const double gross = static_cast<double>(lost) * static_cast<double>(spend_fen[c]) * cat.gross_margin;
+                const double costs = static_cast<double>(fixed_costs_fen(cat)) * (1.0 - rent_cut[c * nd + d]) -
+                                     100.0 * grant[c * nd + d];
+                if (lost > 0 && gross >= sc.economics.entry_margin * costs) {
+                    Facility f = make_facility(sc, best_site(d, c, per_node), static_cast<int>(c), static_cast<int>(d));
+                    f.origin = 2;
+                    add_facility(f, day + 1);
+                    ++openings[d];
+                }
+            }
+        profit.resize(w.facilities.size(), 0);
+        // crowding for next month's choices
+        crowding.resize(w.facilities.size(), 1.0f);
+        for (std::size_t id = 0; id < w.facilities.size(); ++id) {
+            const double capacity = std::max(1.0, static_cast<double>(w.facilities[id].floor_area_m2) *
+                                                      sc.economics.capacity_visits_per_m2);
+            const double load = id < month_tally.visits.size() ? static_cast<double>(month_tally.visits[id]) / capacity : 0.0;
+            crowding[id] = static_cast<float>(1.0 / (1.0 + std::max(0.0, load - 1.0)));
+        }
+        rebuild_all();
+        score_residents();
+
+        // records
+        for (std::uint32_t id = 0; id < w.facilities.size(); ++id) {
+            const auto& f = w.facilities[id];
+            if (f.state == FacilityState::closed && f.closed_day < day - 31) continue;  // long gone
+            FacilityMonth fm;
+            fm.facility = static_cast<std::int32_t>(id);
+            fm.year = date.year;
+            fm.month = date.month;
+            fm.visits = id < month_tally.visits.size() ? month_tally.visits[id] : 0;
+            fm.revenue_fen = id < month_tally.revenue.size() ? month_tally.revenue[id] : 0;
+            fm.profit_fen = profit[id];
+            fm.open = f.state == FacilityState::open;
+            res.facility_month.push_back(fm);
+        }
+        std::vector<std::int64_t> open_shops(nd, 0);
+        for (const auto& f : w.facilities)
+            if (f.state == FacilityState::open && f.district < nd) ++open_shops[f.district];
+        for (std::size_t d = 0; d < nd; ++d) {
+            DistrictMonth dm;
+            dm.district = static_cast<std::int32_t>(d);
+            dm.year = date.year;
+            dm.month = date.month;
+            dm.residents = static_cast<std::int64_t>(district_residents[d].size());
+            for (std::size_t c = 0; c < nc; ++c) {
+                dm.needs += month_tally.needs[d * nc + c];
+                dm.served += month_tally.served[d * nc + c];
+                dm.delivered += month_tally.delivered[d * nc + c];
+                dm.unmet += month_tally.unmet[d * nc + c];
+            }
+            dm.night_needs = month_tally.night_needs[d];
+            dm.night_served = month_tally.night_served[d];
+            dm.night_delivered = month_tally.night_delivered[d];
+            dm.spend_fen = month_tally.spend[d];
+            dm.walk_deciminutes = month_tally.walk[d];
+            for (auto i : district_residents[d]) dm.satisfied += r_satisfied[i];
+            // the emulated survey: survey_sample residents drawn with replacement
+            const auto& members = district_residents[d];
+            if (!members.empty()) {
+                const CounterRng rng(sc.seed, kSurvey + d);
+                dm.survey_n = sc.survey_sample;
+                for (int k = 0; k < sc.survey_sample; ++k)
+                    dm.survey_satisfied += r_satisfied[members[rng.below(month_index * 100000 + static_cast<std::uint64_t>(k), members.size())]];
+                std::tie(dm.survey_low, dm.survey_high) = wilson_interval(dm.survey_satisfied, dm.survey_n);
+            }
+            dm.shops_open = open_shops[d];
+            dm.openings = openings[d];
+            dm.closures = closures[d];
+            dm.in_programme = in_programme[d];
+            res.district_month.push_back(dm);
+        }
+        std::fill(r_needs.begin(), r_needs.end(), 0);
+        std::fill(r_unmet.begin(), r_unmet.end(), 0);
+        std::fill(r_night_unmet.begin(), r_night_unmet.end(), 0);
+    }
+
+    /// Each resident's monthly score against its threshold. Ring scores depend only on the
+    /// home node and the age group, so they are computed per (node, age) first.
+    void score_residents() {
+        const std::size_t nn = w.network.num_nodes();
+        std::vector<float> parts(nn * kAgeGroups * 3, 0.0f);  // basic, quality, government
+        std::array<int, 3> per_class{};
+        for (const auto& c : sc.categories) ++per_class[static_cast<int>(c.cls)];
+        tbb::parallel_for(std::size_t{0}, nn, [&](std::size_t v) {
+            for (int a = 0; a < kAgeGroups; ++a) {
+                std::array<double, 3> sum{};
+                for (std::size_t c = 0; c < nc; ++c) {
+                    const auto& cat = sc.categories[c];
+                    sum[static_cast<int>(cat.cls)] +=
+                        ring_score(tables[c].distance(static_cast<std::uint32_t>(v), 0),
+                                   cat.ring_minutes * 60.0 * sc.walking_speed[a]);
+                }
+                for (int k = 0; k < 3; ++k)
+                    parts[(v * kAgeGroups + a) * 3 + k] = static_cast<float>(per_class[k] ? sum[k] / per_class[k] : 1.0);
+            }
+        });
+        const auto& res = w.residents;
+        tbb::parallel_for(std::size_t{0}, res.size(), [&](std::size_t i) {
+            const float* p = &parts[(res.home_node[i] * kAgeGroups + res.age[i]) * 3];
+            ScoreParts sp;
+            sp.basic = p[0];
+            sp.quality = p[1];
+            sp.government = p[2];
+            sp.served = r_needs[i] ? 1.0 - static_cast<double>(r_unmet[i]) / r_needs[i] : 1.0;
+            sp.night = r_night_unmet[i] ? 0.0 : 1.0;
+            r_satisfied[i] = satisfaction_score(sc.satisfaction, sp) >= threshold[i] ? 1 : 0;
+        });
+    }
+
+    void close_year(const Date& date, Results& res) {
+        const auto per_node = residents_per_node();
+        for (std::size_t d = 0; d < nd; ++d)
+            for (std::size_t c = 0; c < nc; ++c) {
+                CategoryYear cy;
+                cy.district = static_cast<std::int32_t>(d);
+                cy.category = static_cast<std::int32_t>(c);
+                cy.year = date.year;
+                cy.needs = year_tally.needs[d * nc + c];
+                cy.served = year_tally.served[d * nc + c];
+                cy.delivered = year_tally.delivered[d * nc + c];
+                cy.unmet = year_tally.unmet[d * nc + c];
+                for (const auto& f : w.facilities)
+                    if (f.state == FacilityState::open && f.district == d && serves(f, c)) ++cy.shops_open;
+                std::int64_t inside = 0;
+                for (auto i : district_residents[d]) {
+                    const double ring = sc.categories[c].ring_minutes * 60.0 * sc.walking_speed[w.residents.age[i]];
+                    inside += tables[c].distance(w.residents.home_node[i], 0) <= ring;
+                }
+                cy.in_ring = district_residents[d].empty() ? 0.0 : static_cast<double>(inside) / district_residents[d].size();
+                res.category_year.push_back(cy);
+            }
+        year_tally.clear();
+        year_tally.resize(w.facilities.size(), nd, nc);
+    }
+
+    World w;
+    const Scenario& sc;
+    NeedModel needs_model;
+    std::size_t nd = 0, nc = 0, ns = 0;
+    double radius = 0;
+    std::vector<bool> night_slot;
+    std::vector<ReachTable> tables;
+    std::vector<std::vector<std::uint32_t>> table_facility;
+    std::unordered_map<std::uint64_t, std::uint32_t> local_index;
+    std::vector<std::uint32_t> all_nodes;
+    ChoiceCache cache;
+    std::vector<float> crowding;
+    std::vector<double> rent_cut, grant;  // [category x district]
+    std::vector<std::uint8_t> in_programme;
+    std::vector<std::vector<std::uint32_t>> district_residents;
+    std::vector<std::int64_t> spend_fen;
+    std::vector<std::uint16_t> r_needs, r_unmet, r_night_unmet;
+    std::vector<std::uint8_t> r_satisfied;
+    std::vector<float> threshold;
+    tbb::enumerable_thread_specific<Tally> tallies;
+    Tally month_tally, year_tally;
+    std::int64_t trips = 0;
+};
+
+}  // namespace detail
+
+Results run_simulation(World world, const RunOptions& options) {
+    detail::Simulation sim(std::move(world));
+    return sim.run(options);
+}
+
+}  // namespace lifecircle

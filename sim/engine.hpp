@@ -1,0 +1,76 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/world.hpp"
+
+namespace lifecircle {
+
+/// One district's month: flows summed over the month, states at its end.
+struct DistrictMonth {
+    std::int32_t district = 0, year = 0, month = 0;
+    std::int64_t residents = 0;
+    std::int64_t needs = 0, served = 0, delivered = 0, unmet = 0;        ///< needs = served + delivered + unmet
+    std::int64_t night_needs = 0, night_served = 0, night_delivered = 0; ///< needs in night slots (22-06)
+    std::int64_t spend_fen = 0;          ///< residents' spending at local facilities, fen
+    std::int64_t walk_deciminutes = 0;   ///< walking time of served trips, 1/10 minute
+    std::int64_t satisfied = 0;          ///< residents whose score met their threshold
+    std::int64_t survey_n = 0, survey_satisfied = 0;
+    double survey_low = 0, survey_high = 0;  ///< Wilson 95% interval of the survey share
+    std::int64_t shops_open = 0, openings = 0, closures = 0;
+    std::int64_t in_programme = 0;       ///< 1 once the district has joined
+};
+
+/// One (district, category)'s year.
+struct CategoryYear {
+    std::int32_t district = 0, category = 0, year = 0;
+    std::int64_t needs = 0, served = 0, delivered = 0, unmet = 0;
+    std::int64_t shops_open = 0;   ///< at the end of the year
+    double in_ring = 0;            ///< share of residents whose nearest open facility is inside the ring
+};
+
+/// One facility's month.
+struct FacilityMonth {
+    std::int32_t facility = 0, year = 0, month = 0;
+    std::int64_t visits = 0, revenue_fen = 0, profit_fen = 0;
+    std::int8_t open = 0;          ///< open at the end of the month
+};
+
+/// Everything a run produces (written by the recorder, read by Python).
+struct Results {
+    std::vector<DistrictMonth> district_month;
+    std::vector<CategoryYear> category_year;
+    std::vector<FacilityMonth> facility_month;
+    std::vector<Facility> facilities;  ///< every facility that ever existed, final state
+    std::int64_t trips = 0;            ///< needs simulated
+    double seconds = 0;                ///< wall time of the day loop
+    int threads = 0;
+    Date end;                          ///< last simulated day
+};
+
+/// Progress of a run, reported once a simulated day.
+struct Progress {
+    Date date;
+    double fraction = 0;     ///< share of the period done
+    std::int64_t trips = 0;  ///< needs simulated so far
+    double seconds = 0;      ///< wall time so far
+};
+
+/// How to run.
+struct RunOptions {
+    std::optional<Date> until;                        ///< last day (default: scenario end)
+    std::function<void(const Progress&)> progress;    ///< called once a day (may be empty)
+    const std::atomic<bool>* stop = nullptr;          ///< set to stop cleanly at the next day
+};
+
+/// The simulation: one step a day over the scenario period; monthly economics, policy
+/// events on their dates, monthly satisfaction. Results depend only on the scenario and its
+/// seed, never on the number of threads (see docs/model.md, "Determinism").
+Results run_simulation(World world, const RunOptions& options);
+
+}  // namespace lifecircle
