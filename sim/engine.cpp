@@ -41,17 +41,18 @@ struct Tally {
     std::vector<std::int64_t> visits, revenue;            // per facility
     std::vector<std::int64_t> needs, served, delivered;   // per district x category
     std::vector<std::int64_t> unmet;
+    std::vector<std::int64_t> lost_open;                   // unmet or delivered in a slot a new shop would open
     std::vector<std::int64_t> night_needs, night_served, night_delivered, spend, walk;  // per district
     std::int64_t trips = 0;
 
     void resize(std::size_t facilities, std::size_t districts, std::size_t categories) {
         visits.resize(facilities, 0);
         revenue.resize(facilities, 0);
-        for (auto* v : {&needs, &served, &delivered, &unmet}) v->resize(districts * categories, 0);
+        for (auto* v : {&needs, &served, &delivered, &unmet, &lost_open}) v->resize(districts * categories, 0);
         for (auto* v : {&night_needs, &night_served, &night_delivered, &spend, &walk}) v->resize(districts, 0);
     }
     void clear() {
-        for (auto* v : {&visits, &revenue, &needs, &served, &delivered, &unmet, &night_needs, &night_served,
+        for (auto* v : {&visits, &revenue, &needs, &served, &delivered, &unmet, &lost_open, &night_needs, &night_served,
                         &night_delivered, &spend, &walk})
             std::fill(v->begin(), v->end(), 0);
         trips = 0;
@@ -67,6 +68,7 @@ struct Tally {
         sum(served, o.served);
         sum(delivered, o.delivered);
         sum(unmet, o.unmet);
+        sum(lost_open, o.lost_open);
         sum(night_needs, o.night_needs);
         sum(night_served, o.night_served);
         sum(night_delivered, o.night_delivered);
@@ -92,6 +94,12 @@ public:
         const double fastest = *std::max_element(sc.walking_speed.begin(), sc.walking_speed.end());
         radius = sc.max_walk_minutes * 60.0 * fastest;
         for (auto& f : w.facilities) f.slot_mask = slot_mask(f);
+        for (std::size_t c = 0; c < nc; ++c) {
+            Facility probe;
+            probe.open_hour = static_cast<float>(sc.categories[c].open_hour);
+            probe.close_hour = static_cast<float>(sc.categories[c].close_hour);
+            default_mask.push_back(slot_mask(probe));
+        }
         // reach tables: each category's facilities (primary or extra)
         std::vector<std::vector<std::uint32_t>> nodes(nc);
         table_facility.assign(nc, {});
@@ -447,14 +455,17 @@ private:
                         t.walk[d] += std::llround(cand.distance[j] / speed / 6.0);  // 1/10 minute
                         ++t.served[dc];
                         if (night) ++t.night_served[d];
-                    } else if (sc.categories[static_cast<std::size_t>(c)].deliverable && sc.districts[d].delivery &&
-                               (!night || in_programme[d])) {
-                        ++t.delivered[dc];  // night delivery once the district is in the programme
-                        if (night) ++t.night_delivered[d];
                     } else {
-                        ++t.unmet[dc];
-                        ++r_unmet[i];
-                        if (night) ++r_night_unmet[i];
+                        if ((default_mask[static_cast<std::size_t>(c)] >> s) & 1U) ++t.lost_open[dc];
+                        if (sc.categories[static_cast<std::size_t>(c)].deliverable && sc.districts[d].delivery &&
+                            (!night || in_programme[d])) {
+                            ++t.delivered[dc];  // night delivery once the district is in the programme
+                            if (night) ++t.night_delivered[d];
+                        } else {
+                            ++t.unmet[dc];
+                            ++r_unmet[i];
+                            if (night) ++r_night_unmet[i];
+                        }
                     }
                 }
             }
@@ -496,13 +507,14 @@ private:
                 if (f.district < nd) ++closures[f.district];
             }
         }
-        // entry: where the month's needs that went unserved locally would pay a shop
+        // entry: where the month's needs that went unserved locally, in hours a new shop keeps,
+        // would pay one
         const auto per_node = residents_per_node();
         for (std::size_t d = 0; d < nd; ++d)
             for (std::size_t c = 0; c < nc; ++c) {
                 const auto& cat = sc.categories[c];
                 if (!is_commercial(cat)) continue;
-                const std::int64_t lost = month_tally.unmet[d * nc + c] + month_tally.delivered[d * nc + c];
+                const std::int64_t lost = month_tally.lost_open[d * nc + c];
                 const double gross = static_cast<double>(lost) * static_cast<double>(spend_fen[c]) * cat.gross_margin;
                 const double costs = static_cast<double>(fixed_costs_fen(cat)) * (1.0 - rent_cut[c * nd + d]) -
                                      100.0 * grant[c * nd + d];
@@ -645,6 +657,7 @@ private:
     std::size_t nd = 0, nc = 0, ns = 0;
     double radius = 0;
     std::vector<bool> night_slot;
+    std::vector<std::uint32_t> default_mask;  // slots a category's new shop is open
     std::vector<ReachTable> tables;
     std::vector<std::vector<std::uint32_t>> table_facility;
     std::unordered_map<std::uint64_t, std::uint32_t> local_index;

@@ -490,14 +490,6 @@ void read_categories(TableReader& root, Scenario& sc, Problems& problems) {
             if (!close_to_one(sum))
                 problems.add(prof->source(), path + ".slot_profile",
                              "shares sum to " + fmt(sum) + ": expected 1");
-            for (std::size_t s = 0; s < sc.slots.size(); ++s) {
-                if (c.slot_profile[s] <= 0) continue;
-                const auto& ts = sc.slots[s];  // trips in a slot when the shop is never open
-                if (ts.end_hour <= c.open_hour || ts.start_hour >= c.close_hour)
-                    problems.add(prof->source(), path + ".slot_profile." + ts.name,
-                                 fmt(c.slot_profile[s]) + ": expected 0, the category is closed from " +
-                                     fmt(ts.start_hour) + " to " + fmt(ts.end_hour));
-            }
         }
         if (auto v = r.number("spend_yuan", true, 0, 1e5, " yuan per visit")) c.spend_yuan = *v;
         if (auto v = r.number("gross_margin", true, 0, 1, " (a share of revenue)")) c.gross_margin = *v;
