@@ -54,7 +54,7 @@ const Broken kBroken[] = {
     {"holiday ends before it starts", "end = 2024-02-17", "end = 2024-02-01", "holidays[0].end", "on or after start"},
     {"unknown category class", "class = \"quality\"", "class = \"luxury\"", "categories.elder_canteen.class", "\"basic\""},
     {"ring not 10 or 15", "ring_minutes = 15", "ring_minutes = 12", "categories.pharmacy.ring_minutes", "10 (the 5-10 minute ring) or 15"},
-    {"opening hours outside 0-24", "hours = [7, 23]", "hours = [7, 25]", "categories.convenience.hours", "0 <= opening < closing <= 24"},
+    {"opening hours outside 0-24", "hours = [7, 22]", "hours = [7, 25]", "categories.convenience.hours", "0 <= opening < closing <= 24"},
     {"opening hours reversed", "hours = [6, 10]", "hours = [10, 6]", "categories.breakfast.hours", "opening < closing"},
     {"negative trip rate", "weekday = { child = 0.05, working = 0.36", "weekday = { child = -0.05, working = 0.36", "categories.convenience.trips_per_day.weekday.child", "0 to 10"},
     {"missing day type", "trips_per_day.holiday = { child = 0.15, working = 0.20, elderly = 0.21 }\n", "", "categories.breakfast.trips_per_day.holiday", "missing"},

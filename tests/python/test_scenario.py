@@ -32,7 +32,7 @@ def test_the_shipped_scenarios_validate():
     ("end = 2025-12-31", "end = 2023-12-31", "simulation.end", "after start"),
     ("working = 1.2", "working = 12.0", "walking_speed.working", "0.3 to 2.5"),
     ("start = 22\nend = 24", "start = 22\nend = 25", "time_slots[4].end", "0 to 24"),
-    ("hours = [7, 23]", "hours = [7, 25]", "categories.convenience.hours", "opening < closing <= 24"),
+    ("hours = [7, 22]", "hours = [7, 25]", "categories.convenience.hours", "opening < closing <= 24"),
     ("ring_minutes = 15", "ring_minutes = 12", "categories.pharmacy.ring_minutes", "or 15"),
     ("age_shares = { child = 0.2,", "age_shares = { child = 0.3,", "districts[0].age_shares", "sum to 1.1"),
     ("name = \"西区\"", "name = \"东区\"", "districts[1].name", "duplicate district"),
