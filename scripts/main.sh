@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The main job: installs what is missing, builds in Release and runs the default scenario,
-# the built-in Yunfu world (configs/yunfu.toml, compiled in: no download). Until the engine
-# lands this prints the world summary: residents, households and facilities per district
-# and the share of residents whose nearest facility of each category lies inside its ring.
+# Yunfu 2024-2030 (configs/yunfu.toml, compiled in: no download), writing out/yunfu.h5 and
+# printing each district's last year: satisfaction, survey, unmet needs, night service,
+# shops. Extra arguments go to `lifecircle run` (e.g. --until 2025-12-31, --threads 2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/build.sh release >/dev/null
-exec build/release/lifecircle world "$@"
+mkdir -p out
+exec build/release/lifecircle run -o out/yunfu.h5 "$@"

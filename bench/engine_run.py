@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Engine benchmark: the Yunfu run (or any scenario) on 1 and 2 threads, with the CLI.
+
+Prints one JSON line per run (trips, seconds of the day loop, trips per second, per core)
+and a summary with the 1 -> 2 thread speed-up measured in this run. The results files of
+the runs must have identical datasets (checked here too).
+
+    python bench/engine_run.py [--config FILE] [--until YYYY-MM-DD] [--cli build/release/lifecircle]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def datasets(path):
+    out = {}
+    with h5py.File(path) as f:
+        f.visititems(lambda name, obj: out.__setitem__(name, obj[()]) if isinstance(obj, h5py.Dataset) else None)
+        attrs = dict(f.attrs)
+    return out, attrs
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--config", default=None, help="scenario (default: the built-in Yunfu)")
+    ap.add_argument("--until", default=None)
+    ap.add_argument("--cli", default=str(ROOT / "build/release/lifecircle"))
+    args = ap.parse_args()
+    runs = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for threads in (1, 2):
+            out = Path(tmp) / f"run{threads}.h5"
+            cmd = [args.cli, "--threads", str(threads), "run", "-q", "-o", str(out)]
+            if args.config:
+                cmd.insert(4, args.config)
+            if args.until:
+                cmd += ["--until", args.until]
+            t0 = time.perf_counter()
+            subprocess.run(cmd, check=True, capture_output=True)
+            wall = time.perf_counter() - t0
+            data, attrs = datasets(out)
+            trips, seconds = float(attrs["trips"]), float(attrs["seconds"])
+            runs[threads] = (data, seconds)
+            print(json.dumps({"bench": "engine_run", "scenario": args.config or "yunfu (built-in)",
+                              "until": attrs["end"], "threads": threads, "n": int(trips),
+                              "seconds": round(seconds, 2), "wall_seconds": round(wall, 2),
+                              "per_second": round(trips / seconds), "per_second_per_core": round(trips / seconds / threads)}),
+                  flush=True)
+    identical = all(np.array_equal(runs[1][0][k], runs[2][0][k]) for k in runs[1][0])
+    print(json.dumps({"bench": "engine_run_summary", "speedup_1_to_2_threads": round(runs[1][1] / runs[2][1], 2),
+                      "identical_datasets_1_vs_2_threads": identical}))
+    return 0 if identical else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
