@@ -10,9 +10,7 @@ namespace lifecircle {
 ChoiceCache::ChoiceCache(std::size_t residential_nodes, std::size_t categories, std::size_t slots, int k)
     : m_categories(categories), m_slots(slots), m_k(k) {
     const std::size_t entries = residential_nodes * categories * slots;
-    m_cum.assign(entries * static_cast<std::size_t>(k), 0.0f);
-    m_dist.assign(entries * static_cast<std::size_t>(k), 0.0f);
-    m_fid.assign(entries * static_cast<std::size_t>(k), -1);
+    m_entries.assign(entries * static_cast<std::size_t>(k), Entry{0.0f, 0.0f, -1});
     m_count.assign(entries, 0);
 }
 
@@ -35,9 +33,8 @@ void ChoiceCache::rebuild(std::size_t c, const ReachTable& table, const std::vec
                 const double d = table.distance(node, rank);
                 cum += std::max(1.0, static_cast<double>(f.floor_area_m2)) *
                        std::pow(std::max(d, 25.0), -decay) * crowding[fid];
-                m_cum[e * m_k + n] = static_cast<float>(cum);
-                m_dist[e * m_k + n] = static_cast<float>(d);
-                m_fid[e * m_k + n] = static_cast<std::int32_t>(fid);
+                m_entries[e * m_k + n] = {static_cast<float>(cum), static_cast<float>(d),
+                                          static_cast<std::int32_t>(fid)};
                 ++n;
             }
             m_count[e] = static_cast<std::uint8_t>(n);

@@ -17,11 +17,16 @@ namespace lifecircle {
 /// uniform draw and a search of at most k entries.
 class ChoiceCache {
 public:
+    /// One candidate: cumulative weight, distance (metres) and facility id, together so
+    /// that a choice touches one or two cache lines.
+    struct Entry {
+        float cumulative;
+        float distance;
+        std::int32_t facility;
+    };
     /// Candidates of one (node, category, slot): n entries in distance order.
     struct Candidates {
-        const float* cumulative;   ///< cumulative weights
-        const float* distance;     ///< metres
-        const std::int32_t* facility;
+        const Entry* entry;
         int n;
     };
 
@@ -36,24 +41,23 @@ public:
 
     Candidates get(std::uint32_t rnode, std::size_t c, std::size_t s) const {
         const std::size_t e = (rnode * m_categories + c) * m_slots + s;
-        return {&m_cum[e * m_k], &m_dist[e * m_k], &m_fid[e * m_k], m_count[e]};
+        return {&m_entries[e * m_k], m_count[e]};
     }
 
     /// Index of the chosen candidate among the first m (m >= 1) for a uniform u.
     static int choose(const Candidates& cand, int m, double u) {
-        const float x = static_cast<float>(u) * cand.cumulative[m - 1];
+        const float x = static_cast<float>(u) * cand.entry[m - 1].cumulative;
         int j = 0;
-        while (j + 1 < m && x >= cand.cumulative[j]) ++j;
+        while (j + 1 < m && x >= cand.entry[j].cumulative) ++j;
         return j;
     }
 
-    std::size_t bytes() const { return m_cum.size() * 12 + m_count.size(); }
+    std::size_t bytes() const { return m_entries.size() * sizeof(Entry) + m_count.size(); }
 
 private:
     std::size_t m_categories = 0, m_slots = 0;
     int m_k = 0;
-    std::vector<float> m_cum, m_dist;
-    std::vector<std::int32_t> m_fid;
+    std::vector<Entry> m_entries;
     std::vector<std::uint8_t> m_count;
 };
 

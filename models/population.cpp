@@ -131,10 +131,19 @@ void synthesise_population(World& world, const std::vector<std::vector<std::uint
         // heads still to seat after this household, and non-head places still to fill
         std::int64_t heads_after = static_cast<std::int64_t>(sizes.size());
         std::int64_t places_left = dist.population - heads_after;
+        // homes first; households are then stored in node order, so that residents of one
+        // node are neighbours in memory (the engine's choice cache is per node)
+        std::vector<std::uint32_t> homes(sizes.size());
         for (std::size_t h = 0; h < sizes.size(); ++h) {
             const double u = place.uniform(h) * acc;
             const auto k = std::min<std::size_t>(static_cast<std::size_t>(std::upper_bound(cum.begin(), cum.end(), u) - cum.begin()), nodes.size() - 1);
-            const std::uint32_t home = nodes[k];
+            homes[h] = nodes[k];
+        }
+        std::vector<std::size_t> order(sizes.size());
+        std::iota(order.begin(), order.end(), std::size_t{0});
+        std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return homes[a] < homes[b]; });
+        for (const std::size_t h : order) {
+            const std::uint32_t home = homes[h];
             const int size = sizes[h];
             --heads_after;
             for (int m = 0; m < size; ++m) {

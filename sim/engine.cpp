@@ -430,6 +430,7 @@ private:
                 const std::uint32_t node = res.home_node[i];
                 const double speed = sc.walking_speed[age];  // m/s
                 const double reach = sc.max_walk_minutes * 60.0 * speed;
+                const double tenths_per_metre = 1.0 / (speed * 6.0);
                 const bool app = res.flags[i] & Residents::kMapApp;
                 for (int k = 0; k < count; ++k) {
                     // need k uses draws 3k+1..3k+3 of the day: from call k+1 (k = 0: the same call)
@@ -444,15 +445,15 @@ private:
                     if (night) ++t.night_needs[d];
                     const auto cand = cache.get(node, static_cast<std::size_t>(c), static_cast<std::size_t>(s));
                     int m = 0;
-                    while (m < cand.n && cand.distance[m] <= reach) ++m;
+                    while (m < cand.n && cand.entry[m].distance <= reach) ++m;
                     if (!app) m = std::min(m, kNoAppCandidates);
                     if (m > 0) {
                         const int j = ChoiceCache::choose(cand, m, u[3]);
-                        const auto fid = static_cast<std::size_t>(cand.facility[j]);
+                        const auto fid = static_cast<std::size_t>(cand.entry[j].facility);
                         ++t.visits[fid];
                         t.revenue[fid] += spend_fen[static_cast<std::size_t>(c)];
                         t.spend[d] += spend_fen[static_cast<std::size_t>(c)];
-                        t.walk[d] += std::llround(cand.distance[j] / speed / 6.0);  // 1/10 minute
+                        t.walk[d] += std::llround(cand.entry[j].distance * tenths_per_metre);  // 1/10 minute
                         ++t.served[dc];
                         if (night) ++t.night_served[d];
                     } else {

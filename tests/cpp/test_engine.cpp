@@ -134,7 +134,7 @@ TEST_CASE("a rent subsidy lowers closures in the subsidised category", "[engine]
     auto base = tiny();
     base.events.clear();
     const int conv = base.category_index("convenience");
-    base.categories[conv].rent_yuan_m2_month = 160;  // convenience stores lose money
+    base.categories[conv].rent_yuan_m2_month = 300;  // convenience stores lose money (costs 33,500 yuan/month)
     base.categories[conv].exit_per_year = 0;         // only economic closures count here
     auto subsidised = base;
     lifecircle::PolicyEvent e;
