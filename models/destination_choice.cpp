@@ -7,11 +7,13 @@
 
 namespace lifecircle {
 
-ChoiceCache::ChoiceCache(std::size_t residential_nodes, std::size_t categories, std::size_t slots, int k)
-    : m_categories(categories), m_slots(slots), m_k(k) {
+ChoiceCache::ChoiceCache(std::size_t residential_nodes, std::size_t categories, std::size_t slots, int k,
+                         std::array<double, kAgeGroups> reach)
+    : m_categories(categories), m_slots(slots), m_k(k), m_reach(reach) {
     const std::size_t entries = residential_nodes * categories * slots;
     m_entries.assign(entries * static_cast<std::size_t>(k), Entry{0.0f, 0.0f, -1});
     m_count.assign(entries, 0);
+    m_within.assign(entries * kAgeGroups, 0);
 }
 
 void ChoiceCache::rebuild(std::size_t c, const ReachTable& table, const std::vector<std::uint32_t>& table_facility,
@@ -38,6 +40,11 @@ void ChoiceCache::rebuild(std::size_t c, const ReachTable& table, const std::vec
                 ++n;
             }
             m_count[e] = static_cast<std::uint8_t>(n);
+            for (int a = 0; a < kAgeGroups; ++a) {
+                int m = 0;
+                while (m < n && m_entries[e * m_k + m].distance <= static_cast<float>(m_reach[a])) ++m;
+                m_within[e * kAgeGroups + a] = static_cast<std::uint8_t>(m);
+            }
         }
     });
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -24,14 +25,18 @@ public:
         float distance;
         std::int32_t facility;
     };
-    /// Candidates of one (node, category, slot): n entries in distance order.
+    /// Candidates of one (node, category, slot): n entries in distance order, of which
+    /// within[a] lie within the walking range of age group a.
     struct Candidates {
         const Entry* entry;
         int n;
+        const std::uint8_t* within;
     };
 
     ChoiceCache() = default;
-    ChoiceCache(std::size_t residential_nodes, std::size_t categories, std::size_t slots, int k);
+    /// `reach` is each age group's walking range, metres.
+    ChoiceCache(std::size_t residential_nodes, std::size_t categories, std::size_t slots, int k,
+                std::array<double, kAgeGroups> reach);
 
     /// Recomputes category c from its reach table (whose facility indices map to world
     /// facilities through `table_facility`), the facilities' hours and last month's crowding.
@@ -41,7 +46,7 @@ public:
 
     Candidates get(std::uint32_t rnode, std::size_t c, std::size_t s) const {
         const std::size_t e = (rnode * m_categories + c) * m_slots + s;
-        return {&m_entries[e * m_k], m_count[e]};
+        return {&m_entries[e * m_k], m_count[e], &m_within[e * kAgeGroups]};
     }
 
     /// Index of the chosen candidate among the first m (m >= 1) for a uniform u.
@@ -57,8 +62,10 @@ public:
 private:
     std::size_t m_categories = 0, m_slots = 0;
     int m_k = 0;
+    std::array<double, kAgeGroups> m_reach{};
     std::vector<Entry> m_entries;
     std::vector<std::uint8_t> m_count;
+    std::vector<std::uint8_t> m_within;
 };
 
 }  // namespace lifecircle

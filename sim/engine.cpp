@@ -113,7 +113,9 @@ public:
         tables = build_reach_tables(w.network, nodes, kChoiceK, radius);
         all_nodes.resize(w.network.num_nodes());
         std::iota(all_nodes.begin(), all_nodes.end(), 0U);
-        cache = ChoiceCache(all_nodes.size(), nc, ns, kChoiceK);
+        std::array<double, kAgeGroups> reach{};
+        for (int a = 0; a < kAgeGroups; ++a) reach[a] = sc.max_walk_minutes * 60.0 * sc.walking_speed[a];
+        cache = ChoiceCache(all_nodes.size(), nc, ns, kChoiceK, reach);
         crowding.assign(w.facilities.size(), 1.0f);
         rent_cut.assign(nc * nd, 0.0);
         grant.assign(nc * nd, 0.0);
@@ -429,7 +431,6 @@ private:
                 const std::size_t d = res.district[i];
                 const std::uint32_t node = res.home_node[i];
                 const double speed = sc.walking_speed[age];  // m/s
-                const double reach = sc.max_walk_minutes * 60.0 * speed;
                 const double tenths_per_metre = 1.0 / (speed * 6.0);
                 const bool app = res.flags[i] & Residents::kMapApp;
                 for (int k = 0; k < count; ++k) {
@@ -444,8 +445,7 @@ private:
                     const bool night = night_slot[static_cast<std::size_t>(s)];
                     if (night) ++t.night_needs[d];
                     const auto cand = cache.get(node, static_cast<std::size_t>(c), static_cast<std::size_t>(s));
-                    int m = 0;
-                    while (m < cand.n && cand.entry[m].distance <= reach) ++m;
+                    int m = cand.within[age];
                     if (!app) m = std::min(m, kNoAppCandidates);
                     if (m > 0) {
                         const int j = ChoiceCache::choose(cand, m, u[3]);
