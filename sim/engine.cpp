@@ -27,6 +27,7 @@ namespace detail {
 inline constexpr int kChoiceK = 8;            // candidates a resident may weigh
 inline constexpr std::size_t kBlock = 4096;   // residents a task
 inline constexpr int kNoAppCandidates = 2;    // without the map app: the nearest two
+inline constexpr int kBatch = 64;             // needs whose cache entries are fetched together
 
 enum EngineStream : std::uint64_t {
     kNeeds = 0,                  // stream = resident id (below 2^40)
@@ -418,48 +419,44 @@ private:
         const auto& res = w.residents;
         const std::size_t n = res.size();
         const std::uint64_t counter0 = static_cast<std::uint64_t>(day) << 8;
+        std::array<double, kAgeGroups> tenths_per_metre{};  // walking time, 1/10 minute a metre
+        for (int a = 0; a < kAgeGroups; ++a) tenths_per_metre[a] = 1.0 / (sc.walking_speed[a] * 6.0);
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, kBlock), [&](const tbb::blocked_range<std::size_t>& range) {
             Tally& t = tallies.local();
             if (t.visits.size() < w.facilities.size()) t.resize(w.facilities.size(), nd, nc);
-            for (std::size_t i = range.begin(); i < range.end(); ++i) {
-                const int age = res.age[i];
-                const bool head = w.household_start[res.household[i]] == i;
-                const CounterRng rng(sc.seed, kNeeds + i);
-                auto u = rng.uniform4(counter0);
-                const int count = needs_model.count(age, day_type, head, u[0]);
-                if (count == 0) continue;
-                const std::size_t d = res.district[i];
-                const std::uint32_t node = res.home_node[i];
-                const double speed = sc.walking_speed[age];  // m/s
-                const double tenths_per_metre = 1.0 / (speed * 6.0);
-                const bool app = res.flags[i] & Residents::kMapApp;
-                for (int k = 0; k < count; ++k) {
-                    // need k uses draws 3k+1..3k+3 of the day: from call k+1 (k = 0: the same call)
-                    if (k > 0) u = rng.uniform4(counter0 + static_cast<std::uint64_t>(k));
-                    const int c = needs_model.category(age, day_type, head, u[1]);
-                    const int s = needs_model.slot(c, u[2]);
-                    const std::size_t dc = d * nc + static_cast<std::size_t>(c);
-                    ++t.needs[dc];
-                    ++t.trips;
-                    ++r_needs[i];
-                    const bool night = night_slot[static_cast<std::size_t>(s)];
-                    if (night) ++t.night_needs[d];
-                    const auto cand = cache.get(node, static_cast<std::size_t>(c), static_cast<std::size_t>(s));
-                    int m = cand.within[age];
-                    if (!app) m = std::min(m, kNoAppCandidates);
+            // Needs are drawn into a small batch whose choice-cache entries are prefetched,
+            // then chosen: the memory loads of a batch overlap instead of queueing.
+            struct Need {
+                ChoiceCache::Candidates cand;
+                std::uint32_t resident;
+                std::uint16_t category;
+                std::uint8_t slot;
+                float u;
+            };
+            std::array<Need, kBatch> batch;
+            int pending = 0;
+            auto settle = [&]() {
+                for (int b = 0; b < pending; ++b) {
+                    const Need& need = batch[static_cast<std::size_t>(b)];
+                    const std::size_t i = need.resident, c = need.category, s = need.slot;
+                    const std::size_t d = res.district[i];
+                    const std::size_t dc = d * nc + c;
+                    const int age = res.age[i];
+                    const bool night = night_slot[s];
+                    int m = need.cand.within[age];
+                    if (!(res.flags[i] & Residents::kMapApp)) m = std::min(m, kNoAppCandidates);
                     if (m > 0) {
-                        const int j = ChoiceCache::choose(cand, m, u[3]);
-                        const auto fid = static_cast<std::size_t>(cand.entry[j].facility);
+                        const int j = ChoiceCache::choose(need.cand, m, need.u);
+                        const auto fid = static_cast<std::size_t>(need.cand.entry[j].facility);
                         ++t.visits[fid];
-                        t.revenue[fid] += spend_fen[static_cast<std::size_t>(c)];
-                        t.spend[d] += spend_fen[static_cast<std::size_t>(c)];
-                        t.walk[d] += std::llround(cand.entry[j].distance * tenths_per_metre);  // 1/10 minute
+                        t.revenue[fid] += spend_fen[c];
+                        t.spend[d] += spend_fen[c];
+                        t.walk[d] += std::llround(need.cand.entry[j].distance * tenths_per_metre[age]);  // 1/10 minute
                         ++t.served[dc];
                         if (night) ++t.night_served[d];
                     } else {
-                        if ((default_mask[static_cast<std::size_t>(c)] >> s) & 1U) ++t.lost_open[dc];
-                        if (sc.categories[static_cast<std::size_t>(c)].deliverable && sc.districts[d].delivery &&
-                            (!night || in_programme[d])) {
+                        if ((default_mask[c] >> s) & 1U) ++t.lost_open[dc];
+                        if (sc.categories[c].deliverable && sc.districts[d].delivery && (!night || in_programme[d])) {
                             ++t.delivered[dc];  // night delivery once the district is in the programme
                             if (night) ++t.night_delivered[d];
                         } else {
@@ -469,7 +466,37 @@ private:
                         }
                     }
                 }
+                pending = 0;
+            };
+            for (std::size_t i = range.begin(); i < range.end(); ++i) {
+                const int age = res.age[i];
+                const bool head = w.household_start[res.household[i]] == i;
+                const CounterRng rng(sc.seed, kNeeds + i);
+                auto u = rng.uniform4(counter0);
+                const int count = needs_model.count(age, day_type, head, u[0]);
+                if (count == 0) continue;
+                const std::size_t d = res.district[i];
+                const std::uint32_t node = res.home_node[i];
+                for (int k = 0; k < count; ++k) {
+                    // need k uses draws 3k+1..3k+3 of the day: from call k+1 (k = 0: the same call)
+                    if (k > 0) u = rng.uniform4(counter0 + static_cast<std::uint64_t>(k));
+                    const int c = needs_model.category(age, day_type, head, u[1]);
+                    const int s = needs_model.slot(c, u[2]);
+                    ++t.needs[d * nc + static_cast<std::size_t>(c)];
+                    ++t.trips;
+                    ++r_needs[i];
+                    if (night_slot[static_cast<std::size_t>(s)]) ++t.night_needs[d];
+                    const auto cand = cache.get(node, static_cast<std::size_t>(c), static_cast<std::size_t>(s));
+                    __builtin_prefetch(cand.entry);
+                    __builtin_prefetch(reinterpret_cast<const char*>(cand.entry) + 64);
+                    __builtin_prefetch(cand.within);
+                    batch[static_cast<std::size_t>(pending++)] = {cand, static_cast<std::uint32_t>(i),
+                                                                 static_cast<std::uint16_t>(c),
+                                                                 static_cast<std::uint8_t>(s), static_cast<float>(u[3])};
+                    if (pending == kBatch) settle();
+                }
             }
+            settle();
         }, tbb::simple_partitioner());
     }
 
