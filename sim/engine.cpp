@@ -46,35 +46,35 @@ struct Tally {
     std::vector<std::int64_t> night_needs, night_served, night_delivered, spend, walk;  // per district
     std::int64_t trips = 0;
 
+    using Column = std::vector<std::int64_t> Tally::*;
+    static constexpr std::array<Column, 2> kPerFacility{&Tally::visits, &Tally::revenue};
+    static constexpr std::array<Column, 5> kPerDistrictCategory{&Tally::needs, &Tally::served, &Tally::delivered,
+                                                               &Tally::unmet, &Tally::lost_open};
+    static constexpr std::array<Column, 5> kPerDistrict{&Tally::night_needs, &Tally::night_served,
+                                                       &Tally::night_delivered, &Tally::spend, &Tally::walk};
+
     void resize(std::size_t facilities, std::size_t districts, std::size_t categories) {
-        visits.resize(facilities, 0);
-        revenue.resize(facilities, 0);
-        for (auto* v : {&needs, &served, &delivered, &unmet, &lost_open}) v->resize(districts * categories, 0);
-        for (auto* v : {&night_needs, &night_served, &night_delivered, &spend, &walk}) v->resize(districts, 0);
+        for (auto c : kPerFacility) (this->*c).resize(facilities, 0);
+        for (auto c : kPerDistrictCategory) (this->*c).resize(districts * categories, 0);
+        for (auto c : kPerDistrict) (this->*c).resize(districts, 0);
+    }
+    template <class F>
+    void each_column(F&& f) {
+        for (auto c : kPerFacility) f(c);
+        for (auto c : kPerDistrictCategory) f(c);
+        for (auto c : kPerDistrict) f(c);
     }
     void clear() {
-        for (auto* v : {&visits, &revenue, &needs, &served, &delivered, &unmet, &lost_open, &night_needs, &night_served,
-                        &night_delivered, &spend, &walk})
-            std::fill(v->begin(), v->end(), 0);
+        each_column([&](Column c) { std::fill((this->*c).begin(), (this->*c).end(), 0); });
         trips = 0;
     }
     void add(const Tally& o) {
-        auto sum = [](std::vector<std::int64_t>& a, const std::vector<std::int64_t>& b) {
+        each_column([&](Column c) {
+            auto& a = this->*c;
+            const auto& b = o.*c;
             if (a.size() < b.size()) a.resize(b.size(), 0);
             for (std::size_t i = 0; i < b.size(); ++i) a[i] += b[i];
-        };
-        sum(visits, o.visits);
-        sum(revenue, o.revenue);
-        sum(needs, o.needs);
-        sum(served, o.served);
-        sum(delivered, o.delivered);
-        sum(unmet, o.unmet);
-        sum(lost_open, o.lost_open);
-        sum(night_needs, o.night_needs);
-        sum(night_served, o.night_served);
-        sum(night_delivered, o.night_delivered);
-        sum(spend, o.spend);
-        sum(walk, o.walk);
+        });
         trips += o.trips;
     }
 };
