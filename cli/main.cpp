@@ -26,6 +26,7 @@ void add_reach_options(CLI::App* cmd, lifecircle::cli::ReachOptions& o) {
 int main(int argc, char** argv) {
     CLI::App app{"lifecircle: agent-based simulator of 15-minute living circles"};
     app.require_subcommand(1);
+    app.fallthrough();  // --threads may also follow the subcommand
     int threads = 0;
     app.add_option("--threads", threads, "worker threads (0 = all cores)")
         ->check(CLI::NonNegativeNumber);

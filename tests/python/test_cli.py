@@ -111,3 +111,8 @@ def test_import_csv_then_reach(cli, tmp_path):
     # shop at node 1: nodes at 0, 100, 200 m -> 0, 2.5, 5 minutes at 40 m/min: all within 5
     shop = next(line for line in out.stdout.splitlines() if line.startswith("shop"))
     assert shop.split()[-1] == "100.0%"
+
+
+def test_threads_option_may_follow_the_subcommand(cli):
+    out = run(cli, "example", "--side", "20", "--threads", "1")
+    assert out.returncode == 0, out.stderr
