@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include <tbb/enumerable_thread_specific.h>
+#include <tbb/global_control.h>
 #include <tbb/info.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
@@ -132,7 +133,9 @@ public:
         const Date last = options.until ? std::min(*options.until, sc.end) : sc.end;
         if (last < sc.start)
             throw ArgumentError("--until " + last.str() + " is before the scenario's start " + sc.start.str());
-        res.threads = tbb::this_task_arena::max_concurrency();
+        res.threads = static_cast<int>(std::min<std::size_t>(
+            static_cast<std::size_t>(tbb::this_task_arena::max_concurrency()),
+            tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism)));
         const auto t0 = std::chrono::steady_clock::now();
         const std::int64_t first = sc.start.days(), final_day = last.days();
         std::size_t next_event = 0;

@@ -33,6 +33,8 @@ def test_identical_results_on_1_and_2_threads_and_for_the_same_seed(cli, tmp_pat
         assert np.array_equal(a[name], b[name]), name
     with h5py.File(tmp_path / "two.h5") as f:
         assert f.attrs["threads"] == 2 and "[simulation]" in f.attrs["scenario_text"]
+    with h5py.File(tmp_path / "one.h5") as f:
+        assert f.attrs["threads"] == 1
 
 
 def test_every_need_is_served_delivered_or_unmet_and_revenue_equals_spending(cli, tmp_path):
