@@ -31,28 +31,15 @@ void write_city(const std::string& path, const OsmCity& city, const std::string&
         file.create_group("facilities");
         file.write_strings("facilities/category_names", city.categories);
         const auto& fs = city.facilities;
-        std::vector<std::uint32_t> category;
-        std::vector<std::int64_t> osm_id;
-        std::vector<std::int8_t> osm_type;
-        std::vector<double> lon, lat, x, y;
+        file.write_column("facilities/category", fs, &OsmFacility::category);
+        file.write_column("facilities/osm_id", fs, &OsmFacility::osm_id);
+        file.write_column<std::int8_t>("facilities/osm_type", fs, &OsmFacility::osm_type);
+        file.write_column("facilities/lon", fs, &OsmFacility::lon);
+        file.write_column("facilities/lat", fs, &OsmFacility::lat);
+        file.write_column("facilities/x", fs, &OsmFacility::x);
+        file.write_column("facilities/y", fs, &OsmFacility::y);
         std::vector<std::string> name;
-        for (const auto& f : fs) {
-            category.push_back(f.category);
-            osm_id.push_back(f.osm_id);
-            osm_type.push_back(static_cast<std::int8_t>(f.osm_type));
-            lon.push_back(f.lon);
-            lat.push_back(f.lat);
-            x.push_back(f.x);
-            y.push_back(f.y);
-            name.push_back(f.name);
-        }
-        file.write<std::uint32_t>("facilities/category", category);
-        file.write<std::int64_t>("facilities/osm_id", osm_id);
-        file.write<std::int8_t>("facilities/osm_type", osm_type);
-        file.write<double>("facilities/lon", lon);
-        file.write<double>("facilities/lat", lat);
-        file.write<double>("facilities/x", x);
-        file.write<double>("facilities/y", y);
+        for (const auto& f : fs) name.push_back(f.name);
         file.write_strings("facilities/name", name);
         file.close();
     });

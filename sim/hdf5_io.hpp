@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <type_traits>
 #include <span>
 #include <string>
 #include <vector>
@@ -28,6 +30,18 @@ public:
 
     template <class T>
     void write(const std::string& name, std::span<const T> values);
+    /// Writes one column of a table of records: `field(row)` for every row (a member pointer
+    /// or a function), stored as T (by default the field's own type).
+    template <class T = void, class Rows, class Field>
+    void write_column(const std::string& name, const Rows& rows, Field field) {
+        using Row = typename Rows::value_type;
+        using Value = std::conditional_t<std::is_void_v<T>,
+                                         std::decay_t<std::invoke_result_t<Field, const Row&>>, T>;
+        std::vector<Value> values;
+        values.reserve(rows.size());
+        for (const auto& row : rows) values.push_back(static_cast<Value>(std::invoke(field, row)));
+        write<Value>(name, values);
+    }
     void write_strings(const std::string& name, const std::vector<std::string>& values);
     template <class T>
     std::vector<T> read(const std::string& name) const;

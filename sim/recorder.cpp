@@ -1,23 +1,9 @@
 #include "sim/recorder.hpp"
 
-#include <functional>
 
 #include "sim/hdf5_io.hpp"
 
 namespace lifecircle {
-
-namespace detail {
-
-/// Writes one column of a table of records.
-template <class Row, class T>
-void column(H5File& file, const std::string& name, const std::vector<Row>& rows, T Row::*field) {
-    std::vector<T> values;
-    values.reserve(rows.size());
-    for (const auto& r : rows) values.push_back(r.*field);
-    file.write<T>(name, values);
-}
-
-}  // namespace detail
 
 void write_results(const std::string& path, const Scenario& sc, const Results& res,
                    const std::string& version) {
@@ -49,84 +35,68 @@ void write_results(const std::string& path, const Scenario& sc, const Results& r
         using DM = DistrictMonth;
         const auto& dm = res.district_month;
         file.create_group("district_month");
-        detail::column(file, "district_month/district", dm, &DM::district);
-        detail::column(file, "district_month/year", dm, &DM::year);
-        detail::column(file, "district_month/month", dm, &DM::month);
-        detail::column(file, "district_month/residents", dm, &DM::residents);
-        detail::column(file, "district_month/needs", dm, &DM::needs);
-        detail::column(file, "district_month/served", dm, &DM::served);
-        detail::column(file, "district_month/delivered", dm, &DM::delivered);
-        detail::column(file, "district_month/unmet", dm, &DM::unmet);
-        detail::column(file, "district_month/night_needs", dm, &DM::night_needs);
-        detail::column(file, "district_month/night_served", dm, &DM::night_served);
-        detail::column(file, "district_month/night_delivered", dm, &DM::night_delivered);
-        detail::column(file, "district_month/spend_fen", dm, &DM::spend_fen);
-        detail::column(file, "district_month/walk_deciminutes", dm, &DM::walk_deciminutes);
-        detail::column(file, "district_month/satisfied", dm, &DM::satisfied);
-        detail::column(file, "district_month/survey_n", dm, &DM::survey_n);
-        detail::column(file, "district_month/survey_satisfied", dm, &DM::survey_satisfied);
-        detail::column(file, "district_month/survey_low", dm, &DM::survey_low);
-        detail::column(file, "district_month/survey_high", dm, &DM::survey_high);
-        detail::column(file, "district_month/shops_open", dm, &DM::shops_open);
-        detail::column(file, "district_month/openings", dm, &DM::openings);
-        detail::column(file, "district_month/closures", dm, &DM::closures);
-        detail::column(file, "district_month/in_programme", dm, &DM::in_programme);
+        file.write_column("district_month/district", dm, &DM::district);
+        file.write_column("district_month/year", dm, &DM::year);
+        file.write_column("district_month/month", dm, &DM::month);
+        file.write_column("district_month/residents", dm, &DM::residents);
+        file.write_column("district_month/needs", dm, &DM::needs);
+        file.write_column("district_month/served", dm, &DM::served);
+        file.write_column("district_month/delivered", dm, &DM::delivered);
+        file.write_column("district_month/unmet", dm, &DM::unmet);
+        file.write_column("district_month/night_needs", dm, &DM::night_needs);
+        file.write_column("district_month/night_served", dm, &DM::night_served);
+        file.write_column("district_month/night_delivered", dm, &DM::night_delivered);
+        file.write_column("district_month/spend_fen", dm, &DM::spend_fen);
+        file.write_column("district_month/walk_deciminutes", dm, &DM::walk_deciminutes);
+        file.write_column("district_month/satisfied", dm, &DM::satisfied);
+        file.write_column("district_month/survey_n", dm, &DM::survey_n);
+        file.write_column("district_month/survey_satisfied", dm, &DM::survey_satisfied);
+        file.write_column("district_month/survey_low", dm, &DM::survey_low);
+        file.write_column("district_month/survey_high", dm, &DM::survey_high);
+        file.write_column("district_month/shops_open", dm, &DM::shops_open);
+        file.write_column("district_month/openings", dm, &DM::openings);
+        file.write_column("district_month/closures", dm, &DM::closures);
+        file.write_column("district_month/in_programme", dm, &DM::in_programme);
 
         using CY = CategoryYear;
         const auto& cy = res.category_year;
         file.create_group("category_year");
-        detail::column(file, "category_year/district", cy, &CY::district);
-        detail::column(file, "category_year/category", cy, &CY::category);
-        detail::column(file, "category_year/year", cy, &CY::year);
-        detail::column(file, "category_year/needs", cy, &CY::needs);
-        detail::column(file, "category_year/served", cy, &CY::served);
-        detail::column(file, "category_year/delivered", cy, &CY::delivered);
-        detail::column(file, "category_year/unmet", cy, &CY::unmet);
-        detail::column(file, "category_year/shops_open", cy, &CY::shops_open);
-        detail::column(file, "category_year/in_ring", cy, &CY::in_ring);
+        file.write_column("category_year/district", cy, &CY::district);
+        file.write_column("category_year/category", cy, &CY::category);
+        file.write_column("category_year/year", cy, &CY::year);
+        file.write_column("category_year/needs", cy, &CY::needs);
+        file.write_column("category_year/served", cy, &CY::served);
+        file.write_column("category_year/delivered", cy, &CY::delivered);
+        file.write_column("category_year/unmet", cy, &CY::unmet);
+        file.write_column("category_year/shops_open", cy, &CY::shops_open);
+        file.write_column("category_year/in_ring", cy, &CY::in_ring);
 
         using FM = FacilityMonth;
         const auto& fm = res.facility_month;
         file.create_group("facility_month");
-        detail::column(file, "facility_month/facility", fm, &FM::facility);
-        detail::column(file, "facility_month/year", fm, &FM::year);
-        detail::column(file, "facility_month/month", fm, &FM::month);
-        detail::column(file, "facility_month/visits", fm, &FM::visits);
-        detail::column(file, "facility_month/revenue_fen", fm, &FM::revenue_fen);
-        detail::column(file, "facility_month/profit_fen", fm, &FM::profit_fen);
-        detail::column(file, "facility_month/open", fm, &FM::open);
+        file.write_column("facility_month/facility", fm, &FM::facility);
+        file.write_column("facility_month/year", fm, &FM::year);
+        file.write_column("facility_month/month", fm, &FM::month);
+        file.write_column("facility_month/visits", fm, &FM::visits);
+        file.write_column("facility_month/revenue_fen", fm, &FM::revenue_fen);
+        file.write_column("facility_month/profit_fen", fm, &FM::profit_fen);
+        file.write_column("facility_month/open", fm, &FM::open);
 
         const auto& fs = res.facilities;
         file.create_group("facilities");
-        std::vector<std::uint32_t> node;
-        std::vector<std::int32_t> category, district, opened, closed;
-        std::vector<std::uint8_t> origin;
-        std::vector<std::int64_t> extra, cash;
-        std::vector<float> open_hour, close_hour, area;
-        for (const auto& f : fs) {
-            node.push_back(f.node);
-            category.push_back(f.category);
-            district.push_back(f.district == kNoDistrict ? -1 : f.district);
-            opened.push_back(f.opened_day);
-            closed.push_back(f.closed_day);
-            origin.push_back(f.origin);
-            extra.push_back(static_cast<std::int64_t>(f.extra_categories));
-            cash.push_back(f.cash_fen);
-            open_hour.push_back(f.open_hour);
-            close_hour.push_back(f.close_hour);
-            area.push_back(f.floor_area_m2);
-        }
-        file.write<std::uint32_t>("facilities/node", node);
-        file.write<std::int32_t>("facilities/category", category);
-        file.write<std::int32_t>("facilities/district", district);
-        file.write<std::int32_t>("facilities/opened_day", opened);
-        file.write<std::int32_t>("facilities/closed_day", closed);
-        file.write<std::uint8_t>("facilities/origin", origin);
-        file.write<std::int64_t>("facilities/extra_categories", extra);
-        file.write<std::int64_t>("facilities/cash_fen", cash);
-        file.write<float>("facilities/open_hour", open_hour);
-        file.write<float>("facilities/close_hour", close_hour);
-        file.write<float>("facilities/floor_area_m2", area);
+        file.write_column("facilities/node", fs, &Facility::node);
+        file.write_column<std::int32_t>("facilities/category", fs, &Facility::category);
+        file.write_column<std::int32_t>("facilities/district", fs, [](const Facility& f) {
+            return f.district == kNoDistrict ? -1 : static_cast<int>(f.district);
+        });
+        file.write_column("facilities/opened_day", fs, &Facility::opened_day);
+        file.write_column("facilities/closed_day", fs, &Facility::closed_day);
+        file.write_column("facilities/origin", fs, &Facility::origin);
+        file.write_column<std::int64_t>("facilities/extra_categories", fs, &Facility::extra_categories);
+        file.write_column("facilities/cash_fen", fs, &Facility::cash_fen);
+        file.write_column("facilities/open_hour", fs, &Facility::open_hour);
+        file.write_column("facilities/close_hour", fs, &Facility::close_hour);
+        file.write_column("facilities/floor_area_m2", fs, &Facility::floor_area_m2);
         file.close();
     });
 }
