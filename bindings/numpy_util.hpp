@@ -1,6 +1,8 @@
 #pragma once
 // Copies between C++ containers and numpy arrays, shared by the register_*.cpp files.
 #include <algorithm>
+#include <functional>
+#include <type_traits>
 #include <span>
 #include <vector>
 
@@ -19,6 +21,17 @@ pybind11::array_t<T> to_numpy(std::span<const T> values) {
 template <class T>
 pybind11::array_t<T> to_numpy(const std::vector<T>& values) {
     return to_numpy(std::span<const T>(values));
+}
+
+/// One column of a table of records as a numpy array: `field(row)` for every row (a member
+/// pointer or a function).
+template <class Rows, class Field>
+auto column(const Rows& rows, Field field) {
+    using Value = std::decay_t<std::invoke_result_t<Field, const typename Rows::value_type&>>;
+    std::vector<Value> values;
+    values.reserve(rows.size());
+    for (const auto& row : rows) values.push_back(std::invoke(field, row));
+    return to_numpy(values);
 }
 
 }  // namespace lifecircle::bindings

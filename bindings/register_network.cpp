@@ -45,28 +45,20 @@ py::dict report_dict(const NetworkReport& r) {
 
 py::dict city_dict(OsmCity city) {
     py::dict d;
-    std::vector<std::uint32_t> category;
-    std::vector<std::int64_t> osm_id;
+    const auto& fs = city.facilities;
+    py::dict fac;
+    fac["category"] = column(fs, &OsmFacility::category);
+    fac["osm_id"] = column(fs, &OsmFacility::osm_id);
     std::vector<std::string> osm_type, name;
-    std::vector<double> lon, lat, x, y;
-    for (const auto& f : city.facilities) {
-        category.push_back(f.category);
-        osm_id.push_back(f.osm_id);
+    for (const auto& f : fs) {
         osm_type.emplace_back(1, f.osm_type == 'w' ? 'w' : 'n');
-        lon.push_back(f.lon);
-        lat.push_back(f.lat);
-        x.push_back(f.x);
-        y.push_back(f.y);
         name.push_back(f.name);
     }
-    py::dict fac;
-    fac["category"] = to_numpy(category);
-    fac["osm_id"] = to_numpy(osm_id);
     fac["osm_type"] = osm_type;
-    fac["lon"] = to_numpy(lon);
-    fac["lat"] = to_numpy(lat);
-    fac["x"] = to_numpy(x);
-    fac["y"] = to_numpy(y);
+    fac["lon"] = column(fs, &OsmFacility::lon);
+    fac["lat"] = column(fs, &OsmFacility::lat);
+    fac["x"] = column(fs, &OsmFacility::x);
+    fac["y"] = column(fs, &OsmFacility::y);
     fac["name"] = name;
     d["facilities"] = fac;
     d["categories"] = city.categories;

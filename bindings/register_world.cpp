@@ -60,24 +60,14 @@ void register_world(py::module_& m) {
             return d;
         })
         .def_property_readonly("facilities", [](const World& w) {
-            std::vector<std::uint32_t> node;
-            std::vector<std::uint16_t> category, district;
-            std::vector<float> open, close, area;
-            for (const auto& f : w.facilities) {
-                node.push_back(f.node);
-                category.push_back(f.category);
-                district.push_back(f.district);
-                open.push_back(f.open_hour);
-                close.push_back(f.close_hour);
-                area.push_back(f.floor_area_m2);
-            }
+            const auto& fs = w.facilities;
             py::dict d;
-            d["node"] = to_numpy(node);
-            d["category"] = to_numpy(category);
-            d["district"] = to_numpy(district);
-            d["open_hour"] = to_numpy(open);
-            d["close_hour"] = to_numpy(close);
-            d["floor_area_m2"] = to_numpy(area);
+            d["node"] = column(fs, &Facility::node);
+            d["category"] = column(fs, &Facility::category);
+            d["district"] = column(fs, &Facility::district);
+            d["open_hour"] = column(fs, &Facility::open_hour);
+            d["close_hour"] = column(fs, &Facility::close_hour);
+            d["floor_area_m2"] = column(fs, &Facility::floor_area_m2);
             return d;
         })
         .def("summary", [](const World& w) {
