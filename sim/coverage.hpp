@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -11,5 +12,20 @@ namespace lifecircle {
 /// `speed` metres a minute. Weights default to one per node (later: residents per node).
 std::vector<double> coverage_shares(const ReachTable& table, std::span<const double> minutes,
                                     double speed, std::span<const double> weights = {});
+
+/// A site chosen by greedy maximal coverage and the weight it brings within reach.
+struct Site {
+    std::uint32_t node = 0;
+    double gain = 0;  ///< weight newly within `ring` metres of the site
+};
+
+/// Greedy maximal coverage: up to `count` sites among `candidates` (node indices), each the
+/// one that brings the most weight not yet covered within `ring` metres of walking; nodes with
+/// `covered[v] != 0` count as covered from the start. Ties go to the earlier candidate; a
+/// candidate is chosen at most once, so sites after the last useful one have gain 0.
+/// Candidates' balls are computed in parallel; the result does not depend on threads.
+std::vector<Site> greedy_sites(const WalkNetwork& network, std::span<const std::uint32_t> candidates,
+                               std::span<const double> weights, std::vector<std::uint8_t> covered,
+                               double ring, int count);
 
 }  // namespace lifecircle

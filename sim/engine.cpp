@@ -17,6 +17,7 @@
 #include "models/satisfaction.hpp"
 #include "models/shop_economics.hpp"
 #include "models/synthetic_city.hpp"
+#include "sim/coverage.hpp"
 #include "sim/error.hpp"
 #include "sim/reach_table.hpp"
 #include "sim/rng.hpp"
@@ -170,7 +171,9 @@ public:
         }
         res.trips = trips;
         res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        res.facilities = w.facilities;
+        res.resident_added_day.assign(w.residents.size(), 0);
+        std::copy(added_day.begin(), added_day.end(), res.resident_added_day.end() - static_cast<std::ptrdiff_t>(added_day.size()));
+        res.world = std::move(w);  // the simulation ends here
         return res;
     }
 
@@ -245,24 +248,12 @@ private:
     /// ring (at working-age speed) inside it: greedy maximal coverage, ties to the lower node.
     std::uint32_t best_site(std::size_t d, std::size_t c, const std::vector<std::int64_t>& per_node) const {
         const double ring = sc.categories[c].ring_minutes * 60.0 * sc.walking_speed[1];
-        std::vector<std::uint32_t> candidates;
-        for (std::uint32_t v = 0; v < w.network.num_nodes(); ++v)
-            if (w.node_district[v] == d && w.node_commercial[v]) candidates.push_back(v);
-        if (candidates.empty())
-            for (std::uint32_t v = 0; v < w.network.num_nodes(); ++v)
-                if (w.node_district[v] == d) candidates.push_back(v);
-        std::uint32_t best = candidates.empty() ? w.district_centre[d] : candidates.front();
-        std::int64_t best_gain = -1;
-        for (auto v : candidates) {
-            std::int64_t gain = 0;
-            for (const auto& [u, dist] : bounded_dijkstra(w.network, v, ring))
-                if (!(tables[c].distance(u, 0) <= ring)) gain += per_node[u];
-            if (gain > best_gain) {
-                best_gain = gain;
-                best = v;
-            }
-        }
-        return best;
+        const auto candidates = candidate_sites(w, d);
+        if (candidates.empty()) return w.district_centre[d];
+        std::vector<double> weights(per_node.begin(), per_node.end());
+        std::vector<std::uint8_t> covered(weights.size());
+        for (std::uint32_t u = 0; u < covered.size(); ++u) covered[u] = tables[c].distance(u, 0) <= ring;
+        return greedy_sites(w.network, candidates, weights, std::move(covered), ring, 1).front().node;
     }
 
     // ---------------------------------------------------------------- policy
@@ -385,6 +376,7 @@ private:
                 w.residents.age.push_back(static_cast<std::uint8_t>(age));
                 w.residents.flags.push_back(rng.uniform(draw++) < sc.map_app_use[age] ? Residents::kMapApp : 0);
                 district_residents[d].push_back(id);
+                added_day.push_back(static_cast<std::int32_t>(day));
             }
             w.household_start.push_back(static_cast<std::uint32_t>(w.residents.size()));
         }
@@ -698,6 +690,7 @@ private:
     std::vector<double> rent_cut, grant;  // [category x district]
     std::vector<std::uint8_t> in_programme;
     std::vector<std::vector<std::uint32_t>> district_residents;
+    std::vector<std::int32_t> added_day;  ///< day each resident added by new housing moved in
     std::vector<std::int64_t> spend_fen;
     std::vector<std::uint16_t> r_needs, r_unmet, r_night_unmet;
     std::vector<std::uint8_t> r_satisfied;

@@ -46,7 +46,10 @@ struct Results {
     std::vector<DistrictMonth> district_month;
     std::vector<CategoryYear> category_year;
     std::vector<FacilityMonth> facility_month;
-    std::vector<Facility> facilities;  ///< every facility that ever existed, final state
+    World world;                       ///< the city at the end: every facility that ever existed
+                                       ///< (final state) and every resident, new housing included
+    std::vector<std::int32_t> resident_added_day;  ///< per resident: day moved in (days since
+                                                   ///< 1970-01-01), 0 = before the run
     std::int64_t trips = 0;            ///< needs simulated
     double seconds = 0;                ///< wall time of the day loop
     int threads = 0;

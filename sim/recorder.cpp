@@ -82,7 +82,7 @@ void write_results(const std::string& path, const Scenario& sc, const Results& r
         file.write_column("facility_month/profit_fen", fm, &FM::profit_fen);
         file.write_column("facility_month/open", fm, &FM::open);
 
-        const auto& fs = res.facilities;
+        const auto& fs = res.world.facilities;
         file.create_group("facilities");
         file.write_column("facilities/node", fs, &Facility::node);
         file.write_column<std::int32_t>("facilities/category", fs, &Facility::category);
@@ -97,6 +97,33 @@ void write_results(const std::string& path, const Scenario& sc, const Results& r
         file.write_column("facilities/open_hour", fs, &Facility::open_hour);
         file.write_column("facilities/close_hour", fs, &Facility::close_hour);
         file.write_column("facilities/floor_area_m2", fs, &Facility::floor_area_m2);
+
+        // the city at the end of the run, for maps and gap lists
+        const auto& w = res.world;
+        const auto& net = w.network;
+        file.create_group("network");
+        file.set_attr("origin_lon", w.origin_lon);
+        file.set_attr("origin_lat", w.origin_lat);
+        file.write<double>("network/x", net.x());
+        file.write<double>("network/y", net.y());
+        file.write_column<std::int32_t>("network/district", w.node_district, [](std::uint16_t d) {
+            return d == kNoDistrict ? -1 : static_cast<int>(d);
+        });
+        file.write<std::uint8_t>("network/commercial", w.node_commercial);
+        file.write<std::uint32_t>("network/edge_from", net.edge_from());
+        file.write<std::uint32_t>("network/edge_to", net.edge_to());
+        file.write<double>("network/edge_length", net.edge_length());
+
+        const auto& r = w.residents;
+        file.create_group("residents");
+        file.write<std::uint32_t>("residents/home_node", r.home_node);
+        file.write<std::uint32_t>("residents/household", r.household);
+        file.write<std::uint8_t>("residents/district", r.district);
+        file.write<std::uint8_t>("residents/age_group", r.age);
+        file.write_column<std::uint8_t>("residents/map_app", r.flags, [](std::uint8_t f) {
+            return f & Residents::kMapApp ? 1 : 0;
+        });
+        file.write<std::int32_t>("residents/added_day", res.resident_added_day);
         file.close();
     });
 }

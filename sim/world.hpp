@@ -67,4 +67,16 @@ struct World {
     }
 };
 
+/// Candidate sites for new facilities in district d: its commercial nodes, or all of its
+/// nodes when it has none (in node order).
+inline std::vector<std::uint32_t> candidate_sites(const World& w, std::size_t d) {
+    std::vector<std::uint32_t> out;
+    for (std::uint32_t v = 0; v < w.network.num_nodes(); ++v)
+        if (w.node_district[v] == d && w.node_commercial[v]) out.push_back(v);
+    if (out.empty())
+        for (std::uint32_t v = 0; v < w.network.num_nodes(); ++v)
+            if (w.node_district[v] == d) out.push_back(v);
+    return out;
+}
+
 }  // namespace lifecircle

@@ -42,7 +42,7 @@ bool same(const Results& a, const Results& b) {
             std::tie(y.facility, y.visits, y.revenue_fen, y.profit_fen, y.open))
             return false;
     }
-    return a.trips == b.trips && a.facilities.size() == b.facilities.size();
+    return a.trips == b.trips && a.world.facilities.size() == b.world.facilities.size();
 }
 
 /// Sums a district-month column over a district and year (-1: all).
@@ -145,7 +145,7 @@ TEST_CASE("a rent subsidy lowers closures in the subsidised category", "[engine]
     subsidised.events.push_back(e);
     auto closures = [&](const Results& r) {  // of the shops that were there at the start
         int n = 0;
-        for (const auto& f : r.facilities) n += f.category == conv && f.origin == 0 && f.closed_day >= 0;
+        for (const auto& f : r.world.facilities) n += f.category == conv && f.origin == 0 && f.closed_day >= 0;
         return n;
     };
     const auto a = simulate(base, 2), b = simulate(subsidised, 2);
