@@ -5,6 +5,7 @@ namespace lifecircle::bindings {
 void register_errors(pybind11::module_& m);
 void register_network(pybind11::module_& m);
 void register_world(pybind11::module_& m);
+void register_run(pybind11::module_& m);
 }  // namespace lifecircle::bindings
 
 PYBIND11_MODULE(_core, m) {
@@ -12,4 +13,5 @@ PYBIND11_MODULE(_core, m) {
     lifecircle::bindings::register_errors(m);
     lifecircle::bindings::register_network(m);
     lifecircle::bindings::register_world(m);
+    lifecircle::bindings::register_run(m);
 }

@@ -185,7 +185,30 @@ void register_network(py::module_& m) {
                 return out;
             },
             py::arg("facility_nodes"), py::arg("k"), py::arg("max_distance"),
-            "reach() for several categories at once, in parallel.");
+            "reach() for several categories at once, in parallel.")
+        .def(
+            "greedy_sites",
+            [](const WalkNetwork& n, const Array<std::uint32_t>& candidates, const Array<double>& weights,
+               const Array<std::uint8_t>& covered, double ring, int count) {
+                const auto cand = to_vector(candidates);
+                const auto w = to_vector(weights);
+                auto cov = to_vector(covered);
+                std::vector<Site> sites;
+                {
+                    py::gil_scoped_release release;
+                    sites = greedy_sites(n, cand, w, std::move(cov), ring, count);
+                }
+                std::vector<std::uint32_t> nodes;
+                std::vector<double> gains;
+                for (const auto& s : sites) {
+                    nodes.push_back(s.node);
+                    gains.push_back(s.gain);
+                }
+                return py::make_tuple(to_numpy(nodes), to_numpy(gains));
+            },
+            py::arg("candidates"), py::arg("weights"), py::arg("covered"), py::arg("ring"), py::arg("count"),
+            "Greedy maximal coverage: up to `count` sites among candidate nodes, each bringing the most "
+            "weight not yet covered within `ring` metres; returns (nodes, gains).");
 
     m.def(
         "import_osm",

@@ -1,14 +1,18 @@
 #include "cli/commands.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
-#include <filesystem>
-#include <unistd.h>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include <tbb/global_control.h>
 
@@ -225,12 +229,7 @@ namespace {
 
 /// "YYYY-MM-DD" to a Date, or an ArgumentError naming the option.
 Date parse_date(const std::string& text, const char* option) {
-    int y = 0, m = 0, d = 0;
-    char tail = 0;
-    if (std::sscanf(text.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3) {
-        const Date date{y, m, d};
-        if (m >= 1 && m <= 12 && d >= 1 && Date::from_days(date.days()) == date) return date;
-    }
+    if (const auto date = Date::parse(text)) return *date;
     throw ArgumentError(std::string(option) + " is '" + text + "'; expected a date such as 2030-12-31");
 }
 
@@ -325,6 +324,35 @@ int run_reach(const std::string& city_path, const ReachOptions& options) {
                 options.k, max_distance, options.max_minutes, options.speed, seconds_since(start));
     print_coverage(city.categories, tables, snaps, options);
     return 0;
+}
+
+int run_report(const std::vector<std::string>& arguments) {
+    // The interpreter: $LIFECIRCLE_PYTHON, else the one beside this program (a virtual
+    // environment's bin/, where `pip install .` puts both), else the build's, else python3.
+    std::error_code ec;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    const auto here = ec ? std::filesystem::path{} : self.parent_path();
+    std::string python = "python3";
+#ifdef LIFECIRCLE_PYTHON
+    if (std::filesystem::exists(LIFECIRCLE_PYTHON)) python = LIFECIRCLE_PYTHON;
+#endif
+    if (!here.empty() && std::filesystem::exists(here / "python3")) python = (here / "python3").string();
+    if (const char* env = std::getenv("LIFECIRCLE_PYTHON"); env && *env) python = env;
+    // In a build tree the package sits in <build>/python (see CMakeLists.txt).
+    if (!here.empty() && std::filesystem::exists(here / "python" / "lifecircle" / "__init__.py")) {
+        std::string path = (here / "python").string();
+        if (const char* old = std::getenv("PYTHONPATH"); old && *old) path += std::string(":") + old;
+        ::setenv("PYTHONPATH", path.c_str(), 1);
+    }
+    std::vector<std::string> args{python, "-m", "lifecircle.report"};
+    args.insert(args.end(), arguments.begin(), arguments.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::fflush(stdout);
+    ::execvp(argv[0], argv.data());
+    throw ArgumentError("report: cannot start Python '" + python + "' (" + std::strerror(errno) +
+                        "); set LIFECIRCLE_PYTHON to an interpreter with the lifecircle package");
 }
 
 }  // namespace lifecircle::cli

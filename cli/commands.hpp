@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace lifecircle::cli {
 
@@ -41,5 +42,9 @@ struct RunCommand {
 int run_run(const RunCommand& command);
 /// `lifecircle reach CITY.h5`: per-category coverage within 5, 10 and 15 minutes.
 int run_reach(const std::string& city_path, const ReachOptions& options);
+
+/// `lifecircle report`: hands over to the Python package (python -m lifecircle.report), whose
+/// matplotlib draws the charts. Returns only if Python cannot be started.
+int run_report(const std::vector<std::string>& arguments);
 
 }  // namespace lifecircle::cli

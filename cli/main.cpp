@@ -3,6 +3,7 @@
 #include <exception>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <tbb/global_control.h>
@@ -90,6 +91,17 @@ int main(int argc, char** argv) {
         ->check(CLI::ExistingFile);
     add_reach_options(reach, reach_opts);
 
+    std::string report_results, report_dir;
+    int report_year = 0;
+    std::vector<std::string> report_maps;
+    auto* report = app.add_subcommand("report", "charts (PNG), tables (CSV) and a self-contained HTML "
+                                                "summary of a results file (needs the Python package)");
+    report->add_option("results", report_results, "results file from `lifecircle run`")->required()
+        ->check(CLI::ExistingFile);
+    report->add_option("-o,--output", report_dir, "directory to write")->required();
+    report->add_option("--year", report_year, "year of the tables and gap lists (default: the last)");
+    report->add_option("--map", report_maps, "district to map (repeatable; default: the pilots)");
+
     CLI11_PARSE(app, argc, argv);
     std::unique_ptr<tbb::global_control> limit;
     if (threads > 0)
@@ -109,6 +121,12 @@ int main(int argc, char** argv) {
         }
         if (*world) return lifecircle::cli::run_world(world_path);
         if (*reach) return lifecircle::cli::run_reach(city_path, reach_opts);
+        if (*report) {
+            std::vector<std::string> args{report_results, "-o", report_dir};
+            if (report_year) args.insert(args.end(), {"--year", std::to_string(report_year)});
+            for (const auto& m : report_maps) args.insert(args.end(), {"--map", m});
+            return lifecircle::cli::run_report(args);
+        }
     } catch (const lifecircle::InputError& e) {
         std::fprintf(stderr, "lifecircle: error: %s\n", e.what());
         return 2;

@@ -1,6 +1,7 @@
 #include "sim/scenario.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -42,6 +43,16 @@ Date Date::from_days(std::int64_t z) {
 int Date::weekday() const {
     const auto d = days();  // 1970-01-01 was a Thursday (3)
     return static_cast<int>(((d % 7) + 7 + 3) % 7);
+}
+
+std::optional<Date> Date::parse(const std::string& text) {
+    int y = 0, m = 0, d = 0;
+    char tail = 0;
+    if (std::sscanf(text.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3) {
+        const Date date{y, m, d};
+        if (m >= 1 && m <= 12 && d >= 1 && from_days(date.days()) == date) return date;
+    }
+    return std::nullopt;
 }
 
 std::string Date::str() const {

@@ -25,6 +25,8 @@ struct Date {
     /// Days since 1970-01-01.
     std::int64_t days() const;
     static Date from_days(std::int64_t days);
+    /// "YYYY-MM-DD" to a Date; nothing if the text is not a valid date.
+    static std::optional<Date> parse(const std::string& text);
     /// 0 = Monday ... 6 = Sunday.
     int weekday() const;
     std::string str() const;

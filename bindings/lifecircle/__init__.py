@@ -1,12 +1,20 @@
 """lifecircle: an agent-based simulator of 15-minute living circles (一刻钟便民生活圈).
 
 The compiled core is private (``lifecircle._core``); this package gives analysts Pythonic
-objects and pandas DataFrames.
+objects and pandas DataFrames:
+
+    >>> import lifecircle as lc
+    >>> res = lc.run(lc.Scenario.default().with_subsidy("breakfast", rent_cut=0.3), threads=2)
+    >>> res.years.query("year == 2025")[["district", "satisfaction"]]
+    >>> res.gaps(2025); res.plot.satisfaction()
 """
 
 from lifecircle._core import ArgumentError, ConfigError, InputError, haversine, set_max_threads
 from lifecircle.network import WalkNetwork
-from lifecircle.scenario import Scenario, World
+from lifecircle.results import Results
+from lifecircle.run import compare, run, run_many, sweep
+from lifecircle.scenario import PILOT_PACKAGE, Scenario, World
 
 __version__ = "0.1.0"
-__all__ = ["WalkNetwork", "Scenario", "World", "InputError", "ConfigError", "ArgumentError", "set_max_threads", "haversine", "__version__"]
+__all__ = ["WalkNetwork", "Scenario", "World", "Results", "run", "run_many", "compare", "sweep", "PILOT_PACKAGE",
+           "InputError", "ConfigError", "ArgumentError", "set_max_threads", "haversine", "__version__"]

@@ -1,0 +1,246 @@
+"""Charts of a run (matplotlib): satisfaction, shops, night-time demand, coverage, maps.
+
+Chinese district names need a CJK font: :func:`use_cjk_font` picks Noto Sans CJK (Debian's
+``fonts-noto-cjk``, installed by scripts/setup.sh) or another CJK font matplotlib can find,
+and warns once when there is none (names then show as boxes).
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import TYPE_CHECKING
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib import font_manager
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+
+if TYPE_CHECKING:  # pragma: no cover
+    from lifecircle.results import Results
+
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Serif CJK SC", "WenQuanYi Zen Hei",
+             "Source Han Sans SC", "SimHei", "Microsoft YaHei")
+_font: str | None = None
+
+
+def use_cjk_font() -> str | None:
+    """Puts a CJK font first in matplotlib's sans-serif list; returns its name (None if no
+    CJK font is installed, with a warning)."""
+    global _font
+    if _font is not None:
+        return _font
+    available = {f.name for f in font_manager.fontManager.ttflist}
+    for name in CJK_FONTS:
+        if name in available:
+            _font = name
+            mpl.rcParams["font.sans-serif"] = [name, *[f for f in mpl.rcParams["font.sans-serif"] if f != name]]
+            mpl.rcParams["font.family"] = "sans-serif"
+            mpl.rcParams["axes.unicode_minus"] = False
+            return name
+    warnings.warn("no CJK font found (install fonts-noto-cjk): Chinese names will not display", stacklevel=2)
+    return None
+
+
+def _name(zh: str, pinyin: str) -> str:
+    return f"{zh} {pinyin}"
+
+
+class Plotter:
+    """Charts of one run; each method returns a matplotlib Figure.
+
+    Example:
+        >>> res.plot.satisfaction()
+        >>> res.plot.map("金山", category="breakfast")
+    """
+
+    def __init__(self, results: Results) -> None:
+        self.results = results
+        use_cjk_font()
+
+    def satisfaction(self, districts: list[str] | None = None, *, survey: bool = False) -> Figure:
+        """Share of residents satisfied, by district and month, with the plan's 90% target;
+        pilots (joined in the first year) drawn solid, others dashed. ``survey=True`` adds
+        the emulated survey's 95% interval as a band."""
+        res = self.results
+        m = res.districts
+        if districts is not None:
+            keep = {res.districts_zh[res._district_index(d)] for d in districts}
+            m = m[m.district.isin(keep)]
+        fig, ax = plt.subplots(figsize=(10, 5.5), layout="constrained")
+        first_year = m.year.min()
+        for i, ((zh, py), g) in enumerate(m.groupby(["district", "pinyin"], sort=False)):
+            pilot = bool(g[g.year == first_year].in_programme.any())
+            line, = ax.plot(g.date, 100 * g.satisfaction, ls="-" if pilot else "--", lw=2 if pilot else 1.2,
+                            color=plt.cm.tab20(i % 20), label=_name(zh, py) + (" (pilot)" if pilot else ""))
+            if survey:
+                ax.fill_between(g.date, 100 * g.survey_low, 100 * g.survey_high, color=line.get_color(), alpha=0.12)
+        target = res.scenario.data["simulation"].get("satisfaction_target", 0.9)
+        ax.axhline(100 * target, color="black", lw=1, ls=":")
+        ax.annotate(f"target {target:.0%}", (m.date.min(), 100 * target), xytext=(4, 4),
+                    textcoords="offset points", fontsize=9)
+        ax.set_ylim(0, 100)
+        ax.set_ylabel("residents satisfied (%)")
+        ax.set_xlabel("month")
+        ax.set_title(f"Satisfaction by district — {res.label}")
+        ax.legend(ncol=2, fontsize=8, loc="lower right")
+        ax.grid(alpha=0.3)
+        return fig
+
+    def shops(self) -> Figure:
+        """Shops open at each year's end by district (bars) and the city's yearly closures
+        and openings (lines)."""
+        y = self.results.years
+        fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 5), layout="constrained")
+        wide = y.pivot_table(index="year", columns="pinyin", values="shops_open", sort=False)
+        wide.plot(kind="bar", stacked=True, ax=a1, colormap="tab20", width=0.8, legend=False)
+        a1.set_ylabel("shops open at year end")
+        a1.set_xlabel("year")
+        a1.set_title("Shops by district")
+        names = dict(zip(y.pinyin, y.district))
+        a1.legend([_name(names[p], p) for p in wide.columns], fontsize=7, ncol=2, loc="upper left")
+        city = y.groupby("year")[["openings", "closures", "shops_open"]].sum()
+        a2.plot(city.index, city.openings, marker="o", label="openings")
+        a2.plot(city.index, city.closures, marker="o", label="closures")
+        start = city.shops_open - city.openings + city.closures
+        ax3 = a2.twinx()
+        ax3.plot(city.index, 100 * city.closures / start, color="grey", ls=":", marker=".", label="closure rate")
+        ax3.set_ylabel("closure rate (% of shops open at year start)")
+        a2.set_ylabel("shops a year")
+        a2.set_xlabel("year")
+        a2.set_title("City: openings and closures")
+        lines = a2.get_legend_handles_labels()
+        more = ax3.get_legend_handles_labels()
+        a2.legend(lines[0] + more[0], lines[1] + more[1], fontsize=8)
+        a2.grid(alpha=0.3)
+        return fig
+
+    def night(self) -> Figure:
+        """Night-time demand (22:00-06:00): share of needs at night and share of them served
+        or delivered, by district and year."""
+        y = self.results.years
+        fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 4.8), layout="constrained")
+        for i, ((zh, py), g) in enumerate(y.groupby(["district", "pinyin"], sort=False)):
+            kw = dict(color=plt.cm.tab20(i % 20), marker="o", ms=3, label=_name(zh, py))
+            a1.plot(g.year, 100 * g.night_share, **kw)
+            a2.plot(g.year, 100 * g.night_served_share, **kw)
+        a1.set_ylabel("needs arising at night (% of all needs)")
+        a2.set_ylabel("night needs served or delivered (%)")
+        a2.set_ylim(0, 100)
+        for a in (a1, a2):
+            a.set_xlabel("year")
+            a.grid(alpha=0.3)
+        a1.set_title("Night-time demand")
+        a2.set_title("Night-time service")
+        a2.legend(fontsize=7, ncol=2, loc="lower right")
+        return fig
+
+    def coverage(self, year: int | None = None) -> Figure:
+        """Heat map: share of residents with each category inside its ring, district x
+        category, at the end of ``year`` (default: the last simulated)."""
+        res = self.results
+        year = res.end.year if year is None else int(year)
+        c = res.coverage[res.coverage.year == year]
+        grid = c.pivot_table(index=["district", "pinyin"], columns="category", values="in_ring", sort=False)
+        fig, ax = plt.subplots(figsize=(13, 5.5), layout="constrained")
+        im = ax.imshow(100 * grid.to_numpy(), cmap="RdYlGn", vmin=0, vmax=100, aspect="auto")
+        ax.set_xticks(range(grid.shape[1]), grid.columns, rotation=60, ha="right", fontsize=8)
+        ax.set_yticks(range(grid.shape[0]), [_name(zh, py) for zh, py in grid.index], fontsize=8)
+        for (i, j), v in np.ndenumerate(grid.to_numpy()):
+            ax.text(j, i, f"{100 * v:.0f}", ha="center", va="center", fontsize=6,
+                    color="black" if 25 < 100 * v < 85 else "white")
+        fig.colorbar(im, ax=ax, label="residents with the category inside its ring (%)")
+        ax.set_title(f"Ring coverage by district and category, end of {year}")
+        return fig
+
+    def map(self, district: str, *, category: str | None = None, year: int | None = None,
+            gaps: bool = True) -> Figure:
+        """One district's map (一图): its walking network; residents' coverage at each home
+        node (share of basic categories inside their ring, or inside ``category``'s ring);
+        facilities open at the end of ``year`` by category; and, with ``gaps``, the gap
+        list's recommended sites (stars)."""
+        res = self.results
+        year = res.end.year if year is None else int(year)
+        d = res._district_index(district)
+        zh, py = res.districts_zh[d], res.districts_pinyin[d]
+        net = res._tables["network"]
+        x, y, nd = net["x"], net["y"], res.node_district
+        mine = nd == d
+        ef, et = net["edge_from"], net["edge_to"]
+        keep = mine[ef] | mine[et]
+        fig, ax = plt.subplots(figsize=(9, 8), layout="constrained")
+        segs = np.stack([np.column_stack([x[ef[keep]], y[ef[keep]]]), np.column_stack([x[et[keep]], y[et[keep]]])], 1)
+        ax.add_collection(LineCollection(segs, colors="#b0b0b0", linewidths=0.6, zorder=1))
+        # coverage at home nodes
+        people = res.residents_on(res._year_end(year))
+        people = people[people.district == zh]
+        if category is None:
+            cats = res.scenario.categories
+            basic = [k for k in cats.key[cats["class"] == "basic"]]
+            inside = np.mean([res.in_ring(c, year).loc[people.index].to_numpy() for c in basic], axis=0)
+            what = "basic categories inside their ring (%)"
+        else:
+            inside = res.in_ring(category, year).loc[people.index].to_numpy().astype(float)
+            what = f"{category}: inside its ring (%)"
+        homes = pd.DataFrame({"node": people.home_node.to_numpy(), "v": inside}).groupby("node").v.agg(["mean", "size"])
+        sc = ax.scatter(x[homes.index], y[homes.index], c=100 * homes["mean"], s=4 + 2 * np.sqrt(homes["size"]),
+                        cmap="RdYlGn", vmin=0, vmax=100, zorder=2, linewidths=0)
+        fig.colorbar(sc, ax=ax, shrink=0.7, label=f"residents' coverage: {what}")
+        # facilities open at the year's end
+        fac = res.facilities[res.open_on(res._year_end(year)).to_numpy()]
+        fac = fac[fac.district == zh]
+        if category is not None:
+            fac = fac[(fac.category == category) | fac.also_serves.str.contains(category, regex=False)]
+        markers = "osD^v<>ph"
+        for i, (cat, g) in enumerate(fac.groupby("category")):
+            ax.scatter(g.x, g.y, s=22, marker=markers[i % len(markers)], color=plt.cm.tab20(i % 20),
+                       edgecolors="black", linewidths=0.4, zorder=3, label=f"{cat} ({len(g)})")
+        if gaps:
+            g = res.gaps(year, districts=[zh], categories=None if category is None else [category], sites=1)
+            for _, row in g.iterrows():
+                if row.sites:
+                    ax.scatter(row.site_x[0], row.site_y[0], marker="*", s=160, color="gold",
+                               edgecolors="black", linewidths=0.6, zorder=4)
+                    ax.annotate(row.category, (row.site_x[0], row.site_y[0]), xytext=(5, 5),
+                                textcoords="offset points", fontsize=7, zorder=5)
+            ax.scatter([], [], marker="*", s=120, color="gold", edgecolors="black", label="recommended site (gap)")
+        ax.set_aspect("equal")
+        ax.autoscale()
+        ax.set_xlabel("x (m)")
+        ax.set_ylabel("y (m)")
+        ax.set_title(f"{_name(zh, py)}: facilities and coverage, end of {year}")
+        ax.legend(fontsize=6, ncol=2, loc="upper left", bbox_to_anchor=(0, -0.08), frameon=False)
+        return fig
+
+
+def compare(table: pd.DataFrame, metric: str = "satisfaction", *, year: int | None = None,
+            by: str = "label") -> Figure:
+    """Bar chart of one metric by district for each run of a :func:`lifecircle.compare`
+    or :func:`lifecircle.sweep` table (``by`` = "label" or "variant"; the mean over runs
+    with the min-max range as error bars)."""
+    use_cjk_font()
+    year = int(table.year.max()) if year is None else int(year)
+    t = table[table.year == year]
+    stats = t.groupby([by, "pinyin"], sort=False)[metric].agg(["mean", "min", "max"])
+    mean = stats["mean"].unstack(0)
+    err = [(stats["mean"] - stats["min"]).unstack(0), (stats["max"] - stats["mean"]).unstack(0)]
+    scale = 100 if metric.endswith(("share", "satisfaction", "survey", "rate")) else 1
+    fig, ax = plt.subplots(figsize=(12, 5), layout="constrained")
+    n = mean.shape[1]
+    width = 0.8 / n
+    pos = np.arange(mean.shape[0])
+    for i, col in enumerate(mean.columns):
+        yerr = np.vstack([err[0][col], err[1][col]]) * scale
+        ax.bar(pos + (i - (n - 1) / 2) * width, scale * mean[col], width, yerr=yerr if yerr.any() else None,
+               label=str(col), capsize=2)
+    names = dict(zip(t.pinyin, t.district))
+    ax.set_xticks(pos, [_name(names[p], p) for p in mean.index], rotation=30, ha="right", fontsize=8)
+    ax.set_ylabel(f"{metric} ({'%' if scale == 100 else 'value'})")
+    if metric == "satisfaction":
+        ax.axhline(90, color="black", ls=":", lw=1)
+    ax.set_title(f"{metric} by district, {year}")
+    ax.legend(fontsize=8)
+    ax.grid(axis="y", alpha=0.3)
+    return fig

@@ -1,0 +1,143 @@
+"""``lifecircle report OUT.h5 -o DIR``: the charts as PNG and a self-contained HTML summary.
+
+The HTML embeds its images (base64) and styles, so it opens without a network or the PNG
+files. Also runnable as ``python -m lifecircle.report OUT.h5 -o DIR``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import html
+import os
+import sys
+from os import PathLike
+from pathlib import Path
+
+import matplotlib
+
+from lifecircle import _core
+from lifecircle.results import Results
+
+STYLE = """body{font-family:"Noto Sans CJK SC","Noto Sans",sans-serif;margin:2em auto;max-width:1100px;color:#222}
+table{border-collapse:collapse;font-size:13px;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 7px;text-align:right}
+th{background:#f2f2f2}td:first-child,td:nth-child(2){text-align:left}img{max-width:100%;border:1px solid #ddd}
+.low{background:#fde0dc}.ok{background:#e3f4e1}small{color:#666}"""
+
+
+def _png(fig, path: Path) -> str:
+    import matplotlib.pyplot as plt
+
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return base64.b64encode(path.read_bytes()).decode()
+
+
+def _table(df, pct=(), digits=None) -> str:
+    digits = digits or {}
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
+    rows = []
+    for _, r in df.iterrows():
+        cells = []
+        for c in df.columns:
+            v = r[c]
+            if c in pct:
+                cls = ' class="low"' if c == "satisfaction" and v < 0.9 else (' class="ok"' if c == "satisfaction" else "")
+                cells.append(f"<td{cls}>{100 * v:.1f}%</td>" if v == v else "<td>–</td>")
+            elif isinstance(v, float):
+                cells.append(f"<td>{v:.{digits.get(c, 1)}f}</td>")
+            else:
+                cells.append(f"<td>{html.escape(str(v))}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+
+
+def write_report(results: Results | str | PathLike, out_dir: str | PathLike, *, maps: list[str] | None = None,
+                 year: int | None = None) -> Path:
+    """Writes charts (PNG), tables (CSV) and ``report.html`` into ``out_dir``.
+
+    Args:
+        results: a Results or the path of a results file.
+        out_dir: created if missing; existing report files are replaced.
+        maps: districts to map (default: those in the programme in the first year, the pilots).
+        year: the year of the tables, coverage heat map and gap lists (default: the last).
+
+    Returns:
+        The path of report.html.
+    """
+    res = results if isinstance(results, Results) else Results.load(results)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    year = res.end.year if year is None else int(year)
+    first = res.years[res.years.year == res.years.year.min()]
+    if maps is None:
+        maps = list(first[first.in_programme].district) or [res.districts_zh[0]]
+    images = {}
+    images["satisfaction"] = _png(res.plot.satisfaction(survey=True), out / "satisfaction.png")
+    images["shops"] = _png(res.plot.shops(), out / "shops.png")
+    images["night"] = _png(res.plot.night(), out / "night.png")
+    images["coverage"] = _png(res.plot.coverage(year), out / "coverage.png")
+    for d in maps:
+        py = res.districts_pinyin[res._district_index(d)]
+        images[f"map_{py}"] = _png(res.plot.map(d, year=year), out / f"map_{py}.png")
+    summary = res.summary(year)
+    summary.to_csv(out / "summary.csv", index=False)
+    res.years.to_csv(out / "district_years.csv", index=False)
+    gaps = res.gaps(year)
+    gaps.to_csv(out / "gaps.csv", index=False)
+    gap_view = gaps[["district", "pinyin", "category", "category_zh", "in_ring", "residents_outside", "site_gain",
+                     "in_ring_after"]].copy()
+    gap_view["site_gain"] = gap_view.site_gain.map(lambda g: ", ".join(map(str, g)))
+    a = res.attrs
+    parts = [f"<!doctype html><html lang='zh'><head><meta charset='utf-8'><title>lifecircle report: "
+             f"{html.escape(res.label)}</title><style>{STYLE}</style></head><body>",
+             f"<h1>一刻钟便民生活圈 — {html.escape(res.label)}</h1>",
+             f"<p>Scenario <code>{html.escape(a['scenario_path'])}</code>, seed {res.seed}, {res.start} to "
+             f"{res.end}; {a['trips'] / 1e6:.0f} million trips simulated in {a['seconds']:.1f} s on "
+             f"{res.threads} threads (lifecircle {html.escape(str(a['version']))}).</p>",
+             f"<h2>Districts at the end of {year}</h2>",
+             _table(summary, pct=("satisfaction", "survey", "survey_low", "survey_high", "unmet_share",
+                                  "night_served_share")),
+             "<p><small>satisfaction: share of residents satisfied at the year's end (target 90%); survey: "
+             "emulated sample survey and its 95% interval; unmet_share: share of the year's needs unmet; "
+             "night_served_share: night needs (22:00-06:00) served or delivered; walk_minutes: mean one-way "
+             "walk.</small></p>"]
+    titles = {"satisfaction": "Satisfaction over time", "shops": "Shops, openings and closures",
+              "night": "Night-time demand", "coverage": f"Ring coverage, end of {year}"}
+    for key, title in titles.items():
+        parts.append(f"<h2>{title}</h2><img alt='{key}' src='data:image/png;base64,{images[key]}'>")
+    parts.append(f"<h2>Gap lists (一图一清单), end of {year}</h2><p>Categories below "
+                 f"{gaps.target.iloc[0] if len(gaps) else 0.9:.0%} ring coverage, residents outside the ring, and "
+                 "the residents each recommended site (greedy maximal coverage) would bring inside it.</p>")
+    parts.append(_table(gap_view, pct=("in_ring", "in_ring_after")) if len(gaps) else "<p>No gaps.</p>")
+    for key in images:
+        if key.startswith("map_"):
+            parts.append(f"<h3>Map: {html.escape(key[4:])}</h3><img alt='{key}' src='data:image/png;base64,{images[key]}'>")
+    parts.append("</body></html>")
+    page = out / "report.html"
+    tmp = out / f".report.html.tmp-{os.getpid()}"
+    tmp.write_text("\n".join(parts), encoding="utf-8")
+    tmp.replace(page)
+    return page
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="lifecircle report", description=__doc__.splitlines()[0])
+    parser.add_argument("results", help="results file written by `lifecircle run`")
+    parser.add_argument("-o", "--output", required=True, help="directory for the PNG, CSV and HTML files")
+    parser.add_argument("--year", type=int, help="year of the tables and gap lists (default: the last)")
+    parser.add_argument("--map", action="append", dest="maps", metavar="DISTRICT",
+                        help="district to map (repeatable; default: the pilots)")
+    args = parser.parse_args(argv)
+    matplotlib.use("Agg")
+    try:
+        page = write_report(args.results, args.output, maps=args.maps, year=args.year)
+    except (ValueError, OSError) as e:  # InputError, ArgumentError, ConfigError are ValueErrors
+        print(f"lifecircle report: error: {e}", file=sys.stderr)
+        return 1
+    print(f"wrote {page} and {len(list(page.parent.glob('*.png')))} charts in {page.parent}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

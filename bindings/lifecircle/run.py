@@ -1,0 +1,242 @@
+"""Running scenarios from Python: one run with a progress bar, or many in parallel processes.
+
+A run from Python calls the same C++ engine and the same results writer as ``lifecircle run``,
+so the same scenario and seed give the same datasets as the CLI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from os import PathLike
+from pathlib import Path
+from typing import Union
+
+import pandas as pd
+
+from lifecircle import _core
+from lifecircle.results import Results
+from lifecircle.scenario import Scenario
+
+ScenarioLike = Union[Scenario, str, PathLike, None]
+
+#: Columns of the tidy tables of :func:`compare` and :func:`sweep` (from ``Results.years``).
+METRICS = ("satisfaction", "survey", "survey_low", "survey_high", "unmet_share", "night_served_share",
+           "walk_minutes", "shops_open", "openings", "closures", "closure_rate", "in_programme")
+
+
+def _scenario(scenario: ScenarioLike) -> Scenario:
+    if scenario is None:
+        return Scenario.default()
+    if isinstance(scenario, Scenario):
+        return scenario
+    return Scenario.load(scenario)
+
+
+def _days(scenario: Scenario, until: str | dt.date | None) -> int:
+    end = scenario.end
+    if until is not None:
+        end = min(end, until if isinstance(until, dt.date) else dt.date.fromisoformat(str(until)))
+    return max(1, (end - scenario.start).days + 1)
+
+
+def _progress_bar(scenario: Scenario, until: str | dt.date | None, desc: str):
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=_days(scenario, until), unit="day", desc=desc, dynamic_ncols=True)
+    state = {"done": 0}
+
+    def report(date: str, fraction: float, trips: int, seconds: float) -> None:
+        done = round(fraction * bar.total)
+        if done > state["done"]:
+            bar.update(done - state["done"])
+            state["done"] = done
+            if done % 15 == 0 or fraction >= 1.0:
+                rate = trips / seconds / 1e6 if seconds > 0 else 0.0
+                bar.set_postfix_str(f"{date}, {rate:.1f} M trips/s", refresh=False)
+
+    return bar, report
+
+
+def run(scenario: ScenarioLike = None, *, threads: int | None = None, seed: int | None = None,
+        until: str | dt.date | None = None, progress: bool = True, output: str | PathLike | None = None,
+        label: str | None = None) -> Results:
+    """Runs a scenario and returns its results.
+
+    Args:
+        scenario: a :class:`Scenario`, a path to a scenario file, or None for the built-in
+            Yunfu scenario.
+        threads: worker threads (default: all cores). Results do not depend on it.
+        seed: overrides the scenario's seed.
+        until: last day to simulate ("YYYY-MM-DD"; default: the scenario's end).
+        progress: show a tqdm bar (simulated days, trips per second).
+        output: also keep the results file here (written atomically); by default a
+            temporary file is read and removed.
+        label: name of the run in comparisons (default: the scenario's label).
+
+    Returns:
+        The run's :class:`Results`.
+
+    Raises:
+        ConfigError: the scenario is invalid (a ValueError).
+        KeyboardInterrupt: the run was interrupted (Ctrl-C, or a kernel interrupt in
+            Jupyter); it stops at the end of the simulated day and writes nothing.
+    """
+    sc = _scenario(scenario)
+    until_text = None if until is None else str(until)
+    bar, report = (None, None)
+    if progress:
+        bar, report = _progress_bar(sc, until, label or sc.label[:40])
+    try:
+        with tempfile.TemporaryDirectory(prefix="lifecircle-") as tmp:
+            path = Path(output) if output is not None else Path(tmp) / "results.h5"
+            if output is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            _core.run(sc.text, sc.path, str(path), seed, until_text, int(threads or 0), report)
+            return Results(path, label=label or sc.label)
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _run_in_process(text: str, path: str, edits: Sequence[str], seed: int | None, until: str | None,
+                    threads: int, output: str) -> str:
+    """A worker process's run (no progress bar): writes `output` and returns its path."""
+    _core.run(text, path, output, seed, until, threads, None)
+    return output
+
+
+def run_many(scenarios: Mapping[str, ScenarioLike] | Sequence[ScenarioLike], *, seeds: Sequence[int | None] | None = None,
+             until: str | dt.date | None = None, processes: int | None = None, threads_per_run: int = 1,
+             progress: bool = True, output_dir: str | PathLike | None = None) -> list[Results]:
+    """Runs several scenarios in parallel processes (spawned, so safe from Jupyter).
+
+    Args:
+        scenarios: scenarios (or paths), or ``{label: scenario}``.
+        seeds: one seed per scenario (None keeps the scenario's).
+        until: last simulated day for every run.
+        processes: worker processes (default: cores / threads_per_run).
+        threads_per_run: threads of each run's engine.
+        progress: a tqdm bar counting finished runs.
+        output_dir: keep the results files here (``run-<i>.h5``); temporary otherwise.
+
+    Returns:
+        The runs' Results, in the order given.
+    """
+    if isinstance(scenarios, Mapping):
+        labels: list[str | None] = list(scenarios.keys())
+        items = [_scenario(s) for s in scenarios.values()]
+    else:
+        items = [_scenario(s) for s in scenarios]
+        labels = [None] * len(items)
+    seeds = list(seeds) if seeds is not None else [None] * len(items)
+    if len(seeds) != len(items):
+        raise _core.ArgumentError(f"{len(seeds)} seeds for {len(items)} scenarios")
+    workers = processes or max(1, (os.cpu_count() or 1) // max(1, threads_per_run))
+    until_text = None if until is None else str(until)
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(items), unit="run", desc=f"{len(items)} runs in {min(workers, len(items))} processes")
+    with tempfile.TemporaryDirectory(prefix="lifecircle-") as tmp:
+        folder = Path(output_dir) if output_dir is not None else Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        outputs = [str(folder / f"run-{i}.h5") for i in range(len(items))]
+        ctx = multiprocessing.get_context("spawn")
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+                futures = {pool.submit(_run_in_process, sc.text, sc.path, sc.edits, seed, until_text,
+                                       threads_per_run, out): i
+                           for i, (sc, seed, out) in enumerate(zip(items, seeds, outputs))}
+                pending = set(futures)
+                try:
+                    while pending:
+                        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                        for f in done:
+                            f.result()  # re-raises a worker's error (ConfigError, ...)
+                            if bar is not None:
+                                bar.update(1)
+                except BaseException:
+                    # an interrupt or a failed run: stop the other runs now, not at their end
+                    for f in pending:
+                        f.cancel()
+                    for proc in list(getattr(pool, "_processes", {}).values()):
+                        proc.terminate()
+                    raise
+            return [Results(out, label=label or sc.label) for out, label, sc in zip(outputs, labels, items)]
+        finally:
+            if bar is not None:
+                bar.close()
+
+
+def _tidy(results: Iterable[Results], extra: Callable[[int, Results], dict] | None = None) -> pd.DataFrame:
+    frames = []
+    for i, res in enumerate(results):
+        y = res.years[["district", "pinyin", "year", *METRICS]].copy()
+        y.insert(0, "label", res.label)
+        for k, v in (extra(i, res) if extra else {}).items():
+            y.insert(1, k, v)
+        frames.append(y)
+    return pd.concat(frames, ignore_index=True)
+
+
+def compare(items: Mapping[str, Results | ScenarioLike] | Sequence[Results | ScenarioLike], *,
+            until: str | dt.date | None = None, processes: int | None = None, threads_per_run: int = 1,
+            progress: bool = True) -> pd.DataFrame:
+    """Compares runs: scenarios are run in parallel processes, Results are taken as they are.
+
+    Returns:
+        One tidy DataFrame: a row per run (``label``), district and year with
+        :data:`METRICS` (see ``Results.years``).
+    """
+    if isinstance(items, Mapping):
+        pairs = list(items.items())
+    else:
+        pairs = [(None, x) for x in items]
+    to_run = {i: (label, x) for i, (label, x) in enumerate(pairs) if not isinstance(x, Results)}
+    ran = run_many({(label or _scenario(x).label) + f"#{i}": x for i, (label, x) in to_run.items()},
+                   until=until, processes=processes, threads_per_run=threads_per_run,
+                   progress=progress) if to_run else []
+    ran_iter = iter(ran)
+    out = []
+    for i, (label, x) in enumerate(pairs):
+        res = x if isinstance(x, Results) else next(ran_iter)
+        res.label = label or (x.label if isinstance(x, Results) else _scenario(x).label)
+        out.append(res)
+    return _tidy(out)
+
+
+def sweep(base: ScenarioLike, variants: Mapping[str, Scenario | Callable[[Scenario], Scenario]], *,
+          runs: int = 1, until: str | dt.date | None = None, processes: int | None = None,
+          threads_per_run: int = 1, progress: bool = True) -> pd.DataFrame:
+    """Runs each variant of a base scenario with ``runs`` seeds (the base seed, +1, ...).
+
+    Args:
+        base: the base scenario.
+        variants: ``{name: scenario or function(base) -> scenario}``; include the base itself
+            (e.g. ``{"base": lambda s: s}``) to compare against it.
+        runs: seeds per variant, for the spread that chance alone gives.
+
+    Returns:
+        One tidy DataFrame: a row per variant, run, seed, district and year with
+        :data:`METRICS`.
+    """
+    sc = _scenario(base)
+    built = {name: (v(sc) if callable(v) else v) for name, v in variants.items()}
+    jobs, seeds, keys = {}, [], []
+    for name, scen in built.items():
+        for r in range(runs):
+            jobs[f"{name}#{r}"] = scen
+            seeds.append(scen.seed + r)
+            keys.append((name, r, scen.seed + r))
+    results = run_many(jobs, seeds=seeds, until=until, processes=processes, threads_per_run=threads_per_run,
+                       progress=progress)
+    for res, (name, _, _) in zip(results, keys):
+        res.label = name
+    df = _tidy(results, lambda i, res: {"seed": keys[i][2], "run": keys[i][1]})
+    return df.rename(columns={"label": "variant"})

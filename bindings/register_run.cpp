@@ -1,0 +1,80 @@
+// Runs of the simulation from Python: progress, Ctrl-C / kernel interrupt, results file.
+#include <atomic>
+#include <memory>
+#include <optional>
+
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+#include <tbb/global_control.h>
+
+#include "models/world_builder.hpp"
+#include "sim/engine.hpp"
+#include "sim/error.hpp"
+#include "sim/recorder.hpp"
+#include "sim/scenario.hpp"
+
+namespace py = pybind11;
+
+namespace lifecircle::bindings {
+
+void register_run(py::module_& m) {
+    m.def(
+        "run",
+        [](const std::string& text, const std::string& path, const std::string& output,
+           std::optional<std::uint64_t> seed, std::optional<std::string> until, int threads,
+           py::object progress) {
+            Scenario sc = parse_scenario(text, path);
+            if (seed) sc.seed = *seed;
+            RunOptions options;
+            if (until) {
+                options.until = Date::parse(*until);
+                if (!options.until)
+                    throw ArgumentError("until is '" + *until + "'; expected a date such as 2030-12-31");
+            }
+            if (threads < 0) throw ArgumentError("threads is " + std::to_string(threads) + "; expected 0 (all) or more");
+            std::unique_ptr<tbb::global_control> limit;
+            if (threads > 0)
+                limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
+                                                              static_cast<std::size_t>(threads));
+            // Once a simulated day, on this thread: report progress and look for a pending
+            // KeyboardInterrupt (or an error raised by the callback); either stops the run
+            // cleanly at the end of the day and is raised here afterwards.
+            std::atomic<bool> stop{false};
+            std::optional<py::error_already_set> failure;
+            options.stop = &stop;
+            options.progress = [&](const Progress& p) {
+                py::gil_scoped_acquire gil;
+                try {
+                    if (!progress.is_none()) progress(p.date.str(), p.fraction, p.trips, p.seconds);
+                    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+                } catch (py::error_already_set& e) {
+                    failure.emplace(std::move(e));
+                    stop = true;
+                }
+            };
+            std::optional<Results> res;
+            {
+                py::gil_scoped_release release;
+                World world = build_world(sc);
+                res.emplace(run_simulation(std::move(world), options));
+            }
+            if (failure) throw std::move(*failure);
+            {
+                py::gil_scoped_release release;
+                write_results(output, sc, *res, LIFECIRCLE_VERSION);
+            }
+            py::dict d;
+            d["trips"] = res->trips;
+            d["seconds"] = res->seconds;
+            d["threads"] = res->threads;
+            d["end"] = res->end.str();
+            return d;
+        },
+        py::arg("text"), py::arg("path"), py::arg("output"), py::arg("seed") = py::none(),
+        py::arg("until") = py::none(), py::arg("threads") = 0, py::arg("progress") = py::none(),
+        "Builds the scenario's world, runs it and writes the results file `output` (atomically).\n"
+        "progress(date, fraction, trips, seconds) is called once a simulated day. A "
+        "KeyboardInterrupt stops the run at the end of the day and is re-raised; nothing is written.");
+}
+
+}  // namespace lifecircle::bindings
