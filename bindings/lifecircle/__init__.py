@@ -12,7 +12,7 @@ objects and pandas DataFrames:
 from lifecircle._core import ArgumentError, ConfigError, InputError, haversine, set_max_threads
 from lifecircle.network import WalkNetwork
 from lifecircle.results import Results
-from lifecircle.run import compare, run, run_many, sweep
+from lifecircle.runner import compare, run, run_many, sweep
 from lifecircle.scenario import PILOT_PACKAGE, Scenario, World
 
 __version__ = "0.1.0"

@@ -152,6 +152,8 @@ class Plotter:
             ax.text(j, i, f"{100 * v:.0f}", ha="center", va="center", fontsize=6,
                     color="black" if 25 < 100 * v < 85 else "white")
         fig.colorbar(im, ax=ax, label="residents with the category inside its ring (%)")
+        ax.set_xlabel("category")
+        ax.set_ylabel("district")
         ax.set_title(f"Ring coverage by district and category, end of {year}")
         return fig
 

@@ -112,7 +112,11 @@ class Scenario:
     def _edited(self, data: dict[str, Any], edit: str) -> Scenario:
         edits = (*self.edits, edit)
         header = f"# {self.path}, edited: {'; '.join(edits)}\n"
-        return Scenario(header + tomli_w.dumps(data), self.path, edits)
+        try:
+            return Scenario(header + tomli_w.dumps(data), self.path, edits)
+        except _core.ConfigError as e:
+            raise _core.ConfigError(f"{e}\n(the scenario edited by: {'; '.join(edits)}; line numbers refer "
+                                    "to the edited text, Scenario.text)") from None
 
     def _district(self, name: str) -> dict[str, Any]:
         for d in self.data["districts"]:
@@ -204,7 +208,8 @@ class Scenario:
         if district is not None:
             e["district"] = self._district(district)["name"]
         where = f" in {self._district(district)['pinyin']}" if district else ""
-        return self.with_events([e], edit=f"subsidy {category} rent -{rent_cut:.0%} grant {grant_yuan_month:g}{where}")
+        terms = [f"rent -{rent_cut:.0%}"] * bool(rent_cut) + [f"{grant_yuan_month:g} yuan/month"] * bool(grant_yuan_month)
+        return self.with_events([e], edit=f"subsidy {category} {' '.join(terms) or 'none'}{where}")
 
     def with_facilities(self, district: str, category: str, count: int = 1, *,
                         date: dt.date | str | None = None) -> Scenario:
