@@ -164,7 +164,8 @@ class Scenario:
 
         Returns:
             A new scenario: the named districts' ``join_programme`` events and
-            ``programme_start`` replaced, the package's events added.
+            ``programme_start`` replaced, the package's events added (those that would fall
+            after the scenario's end are left out).
         """
         if isinstance(plan, Mapping):
             years = {k: int(v) for k, v in plan.items()}
@@ -190,7 +191,8 @@ class Scenario:
                     e = {k: v for k, v in measure.items() if k != "months"}
                     e["date"] = _add_months(joined, int(measure.get("months", 0)))
                     e["district"] = d["name"]
-                    events.append(e)
+                    if e["date"] <= self.end:  # measures due after the period are left out
+                        events.append(e)
         data["events"] = sorted(events, key=lambda e: e["date"])  # stable: same-day order kept
         what = ", ".join(f"{self._district(n)['pinyin']} {y}" for n, y in years.items())
         return self._edited(data, f"rollout {what}" + ("" if package else " (no package)"))

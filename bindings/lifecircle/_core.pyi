@@ -1,0 +1,122 @@
+"""
+lifecircle's C++ core (private: use the lifecircle package)
+"""
+from __future__ import annotations
+import collections.abc
+import numpy
+import numpy.typing
+import typing
+__all__: list[str] = ['ArgumentError', 'ConfigError', 'InputError', 'WalkNetwork', 'World', 'builtin_yunfu_text', 'haversine', 'import_osm', 'read_city', 'run', 'set_max_threads', 'validate_scenario']
+class InputError(ValueError):
+    pass
+class ConfigError(InputError):
+    pass
+class ArgumentError(ValueError):
+    pass
+class WalkNetwork:
+    @staticmethod
+    def from_csv(nodes_path: str, edges_path: str, keep_largest_component: bool = True) -> WalkNetwork:
+        ...
+    def __init__(self, node_ids: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], x: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], y: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], edge_from: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], edge_to: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], edge_length: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], keep_largest_component: bool = True, source: str = 'arrays') -> None:
+        ...
+    def greedy_sites(self, candidates: typing.Annotated[numpy.typing.ArrayLike, numpy.uint32], weights: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], covered: typing.Annotated[numpy.typing.ArrayLike, numpy.uint8], ring: typing.SupportsFloat | typing.SupportsIndex, count: typing.SupportsInt | typing.SupportsIndex) -> tuple[numpy.typing.NDArray[numpy.uint32], numpy.typing.NDArray[numpy.float64]]:
+        """
+        Greedy maximal coverage: up to `count` sites among candidate nodes, each bringing the most weight not yet covered within `ring` metres; returns (nodes, gains).
+        """
+    def reach(self, facility_nodes: typing.Annotated[numpy.typing.ArrayLike, numpy.uint32], k: typing.SupportsInt | typing.SupportsIndex, max_distance: typing.SupportsFloat | typing.SupportsIndex) -> tuple[numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.int32]]:
+        """
+        k nearest facilities per node within max_distance metres: (distances [n, k], facility indices [n, k]); +inf and -1 where fewer are reachable.
+        """
+    def reach_many(self, facility_nodes: collections.abc.Sequence[collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex]], k: typing.SupportsInt | typing.SupportsIndex, max_distance: typing.SupportsFloat | typing.SupportsIndex) -> list:
+        """
+        reach() for several categories at once, in parallel.
+        """
+    def snap(self, x: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], y: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> tuple[numpy.typing.NDArray[numpy.uint32], numpy.typing.NDArray[numpy.float64]]:
+        """
+        Nearest node index and straight-line distance (m) of points.
+        """
+    @property
+    def edge_from(self) -> numpy.typing.NDArray[numpy.uint32]:
+        ...
+    @property
+    def edge_length(self) -> numpy.typing.NDArray[numpy.float64]:
+        ...
+    @property
+    def edge_to(self) -> numpy.typing.NDArray[numpy.uint32]:
+        ...
+    @property
+    def node_ids(self) -> numpy.typing.NDArray[numpy.int64]:
+        ...
+    @property
+    def num_edges(self) -> int:
+        ...
+    @property
+    def num_nodes(self) -> int:
+        ...
+    @property
+    def report(self) -> dict:
+        ...
+    @property
+    def total_length(self) -> float:
+        ...
+    @property
+    def x(self) -> numpy.typing.NDArray[numpy.float64]:
+        ...
+    @property
+    def y(self) -> numpy.typing.NDArray[numpy.float64]:
+        ...
+class World:
+    def __init__(self, text: str, path: str) -> None:
+        ...
+    def summary(self) -> list:
+        ...
+    @property
+    def facilities(self) -> dict:
+        ...
+    @property
+    def node_district(self) -> numpy.typing.NDArray[numpy.uint16]:
+        ...
+    @property
+    def node_x(self) -> numpy.typing.NDArray[numpy.float64]:
+        ...
+    @property
+    def node_y(self) -> numpy.typing.NDArray[numpy.float64]:
+        ...
+    @property
+    def num_households(self) -> int:
+        ...
+    @property
+    def num_nodes(self) -> int:
+        ...
+    @property
+    def residents(self) -> dict:
+        ...
+def builtin_yunfu_text() -> str:
+    """
+    The text of the built-in default scenario (configs/yunfu.toml).
+    """
+def haversine(lon1: typing.SupportsFloat | typing.SupportsIndex, lat1: typing.SupportsFloat | typing.SupportsIndex, lon2: typing.SupportsFloat | typing.SupportsIndex, lat2: typing.SupportsFloat | typing.SupportsIndex) -> float:
+    """
+    Great-circle distance in metres.
+    """
+def import_osm(path: str, categories: str | None = None, keep_largest_component: bool = True) -> dict:
+    """
+    Network and categorised facilities from an OpenStreetMap PBF/XML file.
+    """
+def read_city(path: str) -> dict:
+    """
+    Network and facilities from a city file written by import-osm.
+    """
+def run(text: str, path: str, output: str, seed: typing.SupportsInt | typing.SupportsIndex | None = None, until: str | None = None, threads: typing.SupportsInt | typing.SupportsIndex = 0, progress: typing.Any = None) -> dict:
+    """
+    Builds the scenario's world, runs it and writes the results file `output` (atomically).
+    progress(date, fraction, trips, seconds) is called once a simulated day. A KeyboardInterrupt stops the run at the end of the day and is re-raised; nothing is written.
+    """
+def set_max_threads(threads: typing.SupportsInt | typing.SupportsIndex) -> None:
+    """
+    Limit worker threads (0 = all cores).
+    """
+def validate_scenario(text: str, path: str) -> dict:
+    """
+    Validates scenario TOML with the C++ schema; raises ConfigError listing every problem.
+    """
