@@ -49,8 +49,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         cfg, out = Path(tmp) / "baseline.toml", Path(tmp) / "baseline.h5"
         cfg.write_text(baseline, encoding="utf-8")
-        subprocess.run([args.cli, "run", str(cfg), "-q", "-o", str(out), "--until", args.until],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [args.cli, "run", str(cfg), "-q", "-o", str(out), "--until", args.until],
+            check=True,
+            capture_output=True,
+        )
         with h5py.File(out) as f:
             cats = [c.decode() if isinstance(c, bytes) else c for c in f["names/category"][:]]
             fac = {k: f["facilities"][k][:] for k in f["facilities"]}
@@ -62,16 +65,33 @@ def main() -> int:
         start = (datetime.date(year, 1, 1) - epoch).days
         stop = (datetime.date(year + 1, 1, 1) - epoch).days
         for group in ("retail", "food"):
-            members = [i for i, c in enumerate(cats) if c in commercial and ((c in FOOD) == (group == "food"))]
+            members = [
+                i for i, c in enumerate(cats) if c in commercial and ((c in FOOD) == (group == "food"))
+            ]
             in_group = np.isin(fac["category"], members)
-            open_then = in_group & (fac["opened_day"] <= start) & ((fac["closed_day"] < 0) | (fac["closed_day"] >= start))
+            open_then = (
+                in_group
+                & (fac["opened_day"] <= start)
+                & ((fac["closed_day"] < 0) | (fac["closed_day"] >= start))
+            )
             closed = open_then & (fac["closed_day"] >= start) & (fac["closed_day"] < stop)
             rate = closed.sum() / max(1, open_then.sum())
             lo, hi = RANGES[group]
-            print(json.dumps({"bench": "closure_rates", "group": group, "year": year,
-                              "shops_open_1_jan": int(open_then.sum()), "closed": int(closed.sum()),
-                              "rate": round(float(rate), 3), "target_low": lo, "target_high": hi,
-                              "inside": bool(lo <= rate <= hi)}))
+            print(
+                json.dumps(
+                    {
+                        "bench": "closure_rates",
+                        "group": group,
+                        "year": year,
+                        "shops_open_1_jan": int(open_then.sum()),
+                        "closed": int(closed.sum()),
+                        "rate": round(float(rate), 3),
+                        "target_low": lo,
+                        "target_high": hi,
+                        "inside": bool(lo <= rate <= hi),
+                    }
+                )
+            )
     return 0
 
 

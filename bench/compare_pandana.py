@@ -27,7 +27,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 import lifecircle as lc
 
@@ -76,16 +75,15 @@ def main() -> int:
     groups = {c: fac[fac.category == c][["x", "y"]].reset_index(drop=True) for c in CATEGORIES}
 
     # Pandana's model of the same input: every edge truncated to whole millimetres.
-    net_mm = lc.WalkNetwork(nodes.x, nodes.y, edges["from"], edges["to"],
-                            np.floor(edges["length"].to_numpy() * 1000.0) / 1000.0)
+    net_mm = lc.WalkNetwork(
+        nodes.x, nodes.y, edges["from"], edges["to"], np.floor(edges["length"].to_numpy() * 1000.0) / 1000.0
+    )
 
     def ours(network=net):
-        return {c: network.nearest(g, k=k, max_distance=maxd, include_ids=True)
-                for c, g in groups.items()}
+        return {c: network.nearest(g, k=k, max_distance=maxd, include_ids=True) for c, g in groups.items()}
 
     def theirs():
-        pn = pandana.Network(nodes.x, nodes.y, edges["from"], edges["to"], edges[["length"]],
-                             twoway=True)
+        pn = pandana.Network(nodes.x, nodes.y, edges["from"], edges["to"], edges[["length"]], twoway=True)
         pn.precompute(maxd)
         out = {}
         for c, g in groups.items():
@@ -116,23 +114,53 @@ def main() -> int:
         same_reach = bool((reach_a == reach_b).all())
         worst = max(worst, diff)
         all_same_reach &= same_reach
-        print(json.dumps({"bench": "compare_pandana_exactness", "category": c,
-                          "facilities": len(groups[c]), "nodes": len(a), "k": k,
-                          "max_distance_m": maxd, "max_abs_diff_m": round(diff, 6),
-                          "max_abs_diff_exact_lengths_m": round(diff_exact, 6),
-                          "identical_reachability": same_reach,
-                          "reachable_entries": int(reach_a.sum())}))
-    for tool, seconds in (("lifecircle", t_ours), ("pandana", t_theirs),
-                          ("pandana_nearest_pois_only", t_query)):
-        print(json.dumps({"bench": "compare_pandana_time", "tool": tool, "n": net.num_nodes,
-                          "edges": net.num_edges, "categories": len(CATEGORIES),
-                          "seconds": round(seconds, 5),
-                          "note": "best of %d; pandana: Network + precompute + set_pois + "
-                                  "nearest_pois; lifecircle: snap + reach" % args.repeat}))
-    print(json.dumps({"bench": "compare_pandana_summary", "pandana_version": pandana.__version__,
-                      "max_abs_diff_m": round(worst, 6), "identical_reachability": all_same_reach,
-                      "speedup_vs_pandana": round(t_theirs / t_ours, 2),
-                      "speedup_vs_pandana_query_only": round(t_query / t_ours, 2)}))
+        print(
+            json.dumps(
+                {
+                    "bench": "compare_pandana_exactness",
+                    "category": c,
+                    "facilities": len(groups[c]),
+                    "nodes": len(a),
+                    "k": k,
+                    "max_distance_m": maxd,
+                    "max_abs_diff_m": round(diff, 6),
+                    "max_abs_diff_exact_lengths_m": round(diff_exact, 6),
+                    "identical_reachability": same_reach,
+                    "reachable_entries": int(reach_a.sum()),
+                }
+            )
+        )
+    for tool, seconds in (
+        ("lifecircle", t_ours),
+        ("pandana", t_theirs),
+        ("pandana_nearest_pois_only", t_query),
+    ):
+        print(
+            json.dumps(
+                {
+                    "bench": "compare_pandana_time",
+                    "tool": tool,
+                    "n": net.num_nodes,
+                    "edges": net.num_edges,
+                    "categories": len(CATEGORIES),
+                    "seconds": round(seconds, 5),
+                    "note": "best of %d; pandana: Network + precompute + set_pois + "
+                    "nearest_pois; lifecircle: snap + reach" % args.repeat,
+                }
+            )
+        )
+    print(
+        json.dumps(
+            {
+                "bench": "compare_pandana_summary",
+                "pandana_version": pandana.__version__,
+                "max_abs_diff_m": round(worst, 6),
+                "identical_reachability": all_same_reach,
+                "speedup_vs_pandana": round(t_theirs / t_ours, 2),
+                "speedup_vs_pandana_query_only": round(t_query / t_ours, 2),
+            }
+        )
+    )
     return 0 if worst <= 0.01 and all_same_reach else 1
 
 

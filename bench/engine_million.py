@@ -75,19 +75,45 @@ def main() -> int:
         cfg, out = Path(tmp) / "million.toml", Path(tmp) / "million.h5"
         cfg.write_text(text, encoding="utf-8")
         t0 = time.perf_counter()
-        subprocess.run([args.cli, "--threads", str(args.threads), "run", str(cfg), "-q", "-o", str(out),
-                        "--until", args.until], check=True, capture_output=True)
+        subprocess.run(
+            [
+                args.cli,
+                "--threads",
+                str(args.threads),
+                "run",
+                str(cfg),
+                "-q",
+                "-o",
+                str(out),
+                "--until",
+                args.until,
+            ],
+            check=True,
+            capture_output=True,
+        )
         wall = time.perf_counter() - t0
         peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         with h5py.File(out) as f:
             trips, loop = float(f.attrs["trips"]), float(f.attrs["seconds"])
             districts = len(f["names/district"])
-    print(json.dumps({"bench": "engine_million", "n": args.residents, "districts": districts,
-                      "until": args.until, "threads": args.threads, "seconds": round(wall, 1),
-                      "day_loop_seconds": round(loop, 1), "trips": int(trips),
-                      "per_second": round(trips / loop), "peak_rss_mib": round(peak_mib),
-                      "bytes_per_resident_peak_rss": round(peak_mib * 2**20 / args.residents),
-                      "bytes_per_resident_arrays": 11}))
+    print(
+        json.dumps(
+            {
+                "bench": "engine_million",
+                "n": args.residents,
+                "districts": districts,
+                "until": args.until,
+                "threads": args.threads,
+                "seconds": round(wall, 1),
+                "day_loop_seconds": round(loop, 1),
+                "trips": int(trips),
+                "per_second": round(trips / loop),
+                "peak_rss_mib": round(peak_mib),
+                "bytes_per_resident_peak_rss": round(peak_mib * 2**20 / args.residents),
+                "bytes_per_resident_arrays": 11,
+            }
+        )
+    )
     return 0
 
 

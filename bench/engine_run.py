@@ -26,7 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def datasets(path):
     out = {}
     with h5py.File(path) as f:
-        f.visititems(lambda name, obj: out.__setitem__(name, obj[()]) if isinstance(obj, h5py.Dataset) else None)
+        f.visititems(
+            lambda name, obj: out.__setitem__(name, obj[()]) if isinstance(obj, h5py.Dataset) else None
+        )
         attrs = dict(f.attrs)
     return out, attrs
 
@@ -52,14 +54,32 @@ def main() -> int:
             data, attrs = datasets(out)
             trips, seconds = float(attrs["trips"]), float(attrs["seconds"])
             runs[threads] = (data, seconds)
-            print(json.dumps({"bench": "engine_run", "scenario": args.config or "yunfu (built-in)",
-                              "until": attrs["end"], "threads": threads, "n": int(trips),
-                              "seconds": round(seconds, 2), "wall_seconds": round(wall, 2),
-                              "per_second": round(trips / seconds), "per_second_per_core": round(trips / seconds / threads)}),
-                  flush=True)
+            print(
+                json.dumps(
+                    {
+                        "bench": "engine_run",
+                        "scenario": args.config or "yunfu (built-in)",
+                        "until": attrs["end"],
+                        "threads": threads,
+                        "n": int(trips),
+                        "seconds": round(seconds, 2),
+                        "wall_seconds": round(wall, 2),
+                        "per_second": round(trips / seconds),
+                        "per_second_per_core": round(trips / seconds / threads),
+                    }
+                ),
+                flush=True,
+            )
     identical = all(np.array_equal(runs[1][0][k], runs[2][0][k]) for k in runs[1][0])
-    print(json.dumps({"bench": "engine_run_summary", "speedup_1_to_2_threads": round(runs[1][1] / runs[2][1], 2),
-                      "identical_datasets_1_vs_2_threads": identical}))
+    print(
+        json.dumps(
+            {
+                "bench": "engine_run_summary",
+                "speedup_1_to_2_threads": round(runs[1][1] / runs[2][1], 2),
+                "identical_datasets_1_vs_2_threads": identical,
+            }
+        )
+    )
     return 0 if identical else 1
 
 

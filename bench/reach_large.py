@@ -113,10 +113,24 @@ def main() -> int:
     stats, tables = {}, {}
     for tool in tools:
         out = f"/tmp/reach_large_{tool}_{os.getpid()}.pkl"
-        cmd = [sys.executable, __file__, "--worker", tool, "--out", out,
-               "--side", str(args.side), "--categories", str(args.categories),
-               "--per-category", str(args.per_category), "--k", str(args.k),
-               "--max-distance", str(args.max_distance)]
+        cmd = [
+            sys.executable,
+            __file__,
+            "--worker",
+            tool,
+            "--out",
+            out,
+            "--side",
+            str(args.side),
+            "--categories",
+            str(args.categories),
+            "--per-category",
+            str(args.per_category),
+            "--k",
+            str(args.k),
+            "--max-distance",
+            str(args.max_distance),
+        ]
         t0 = time.perf_counter()
         proc = subprocess.run(cmd, capture_output=True, text=True)
         wall = time.perf_counter() - t0
@@ -128,32 +142,57 @@ def main() -> int:
         tables[tool] = pd.read_pickle(out).to_numpy(dtype=np.float64)
         os.remove(out)
         n = args.side * args.side
-        print(json.dumps({"bench": "reach_large", "tool": tool, "n": n,
-                          "categories": args.categories,
-                          "facilities": args.categories * args.per_category, "k": args.k,
-                          "max_distance_m": args.max_distance,
-                          "build_seconds": round(s["build_s"], 3),
-                          "query_seconds": round(s["query_s"], 3),
-                          "seconds": round(s["build_s"] + s["query_s"], 3),
-                          "per_second": round(n * args.categories / (s["build_s"] + s["query_s"])),
-                          "peak_rss_mib": round(s["peak_mib"]),
-                          "peak_rss_over_input_mib": round(s["peak_mib"] - s["input_mib"]),
-                          "process_wall_seconds": round(wall, 1),
-                          **({"pandana_ch_seconds": round(s["ch_s"], 3),
-                              "pandana_precompute_seconds": round(s["precompute_s"], 3)}
-                             if tool == "pandana" else {})}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "bench": "reach_large",
+                    "tool": tool,
+                    "n": n,
+                    "categories": args.categories,
+                    "facilities": args.categories * args.per_category,
+                    "k": args.k,
+                    "max_distance_m": args.max_distance,
+                    "build_seconds": round(s["build_s"], 3),
+                    "query_seconds": round(s["query_s"], 3),
+                    "seconds": round(s["build_s"] + s["query_s"], 3),
+                    "per_second": round(n * args.categories / (s["build_s"] + s["query_s"])),
+                    "peak_rss_mib": round(s["peak_mib"]),
+                    "peak_rss_over_input_mib": round(s["peak_mib"] - s["input_mib"]),
+                    "process_wall_seconds": round(wall, 1),
+                    **(
+                        {
+                            "pandana_ch_seconds": round(s["ch_s"], 3),
+                            "pandana_precompute_seconds": round(s["precompute_s"], 3),
+                        }
+                        if tool == "pandana"
+                        else {}
+                    ),
+                }
+            ),
+            flush=True,
+        )
     if len(tables) == 2:
         a, b = tables["lifecircle"], tables["pandana"]
         diff = float(np.abs(a - b).max())
         same_reach = bool(((a < args.max_distance) == (b < args.max_distance)).all())
         ta = stats["lifecircle"]["build_s"] + stats["lifecircle"]["query_s"]
         tb = stats["pandana"]["build_s"] + stats["pandana"]["query_s"]
-        print(json.dumps({"bench": "reach_large_summary", "n": args.side * args.side,
-                          "max_abs_diff_m": round(diff, 6), "identical_reachability": same_reach,
-                          "speedup_vs_pandana": round(tb / ta, 2),
-                          "memory_ratio_pandana_over_lifecircle": round(
-                              (stats["pandana"]["peak_mib"] - stats["pandana"]["input_mib"]) /
-                              max(1.0, stats["lifecircle"]["peak_mib"] - stats["lifecircle"]["input_mib"]), 2)}))
+        print(
+            json.dumps(
+                {
+                    "bench": "reach_large_summary",
+                    "n": args.side * args.side,
+                    "max_abs_diff_m": round(diff, 6),
+                    "identical_reachability": same_reach,
+                    "speedup_vs_pandana": round(tb / ta, 2),
+                    "memory_ratio_pandana_over_lifecircle": round(
+                        (stats["pandana"]["peak_mib"] - stats["pandana"]["input_mib"])
+                        / max(1.0, stats["lifecircle"]["peak_mib"] - stats["lifecircle"]["input_mib"]),
+                        2,
+                    ),
+                }
+            )
+        )
     return 0
 
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test: installs what is missing, builds the dev preset (warnings are errors), runs the
-# C++ tests (ctest) and the Python tests (pytest) against that build, then the C++ tests
+# C++ tests (ctest), checks the Python code (ruff) and runs the Python tests (pytest; they
+# execute every notebook) against that build, then the C++ tests
 # again under AddressSanitizer + UBSan. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,10 @@ echo "== build (dev) =="
 bash scripts/build.sh dev
 echo "== C++ tests (ctest, dev) =="
 ctest --preset dev -j 2 || status=1
+
+echo "== Python lint (ruff) =="
+.venv/bin/ruff check --select F,E,W,I --exclude '*.pyi' bindings tests/python bench || status=1
+.venv/bin/ruff format --check --exclude '*.pyi' bindings tests/python bench || status=1
 
 echo "== Python tests (pytest) =="
 LIFECIRCLE_CLI="$PWD/build/dev/lifecircle" PYTHONPATH="$PWD/build/dev/python" \

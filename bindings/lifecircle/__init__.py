@@ -16,5 +16,20 @@ from lifecircle.runner import compare, run, run_many, sweep
 from lifecircle.scenario import PILOT_PACKAGE, Scenario, World
 
 __version__ = "0.1.0"
-__all__ = ["WalkNetwork", "Scenario", "World", "Results", "run", "run_many", "compare", "sweep", "PILOT_PACKAGE",
-           "InputError", "ConfigError", "ArgumentError", "set_max_threads", "haversine", "__version__"]
+__all__ = [
+    "WalkNetwork",
+    "Scenario",
+    "World",
+    "Results",
+    "run",
+    "run_many",
+    "compare",
+    "sweep",
+    "PILOT_PACKAGE",
+    "InputError",
+    "ConfigError",
+    "ArgumentError",
+    "set_max_threads",
+    "haversine",
+    "__version__",
+]

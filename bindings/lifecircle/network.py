@@ -28,9 +28,10 @@ def _facility_xy(facilities: Any) -> tuple[np.ndarray, np.ndarray, pd.Index]:
     if isinstance(facilities, pd.DataFrame):
         missing = {"x", "y"} - set(facilities.columns)
         if missing:
-            raise KeyError(f"facilities DataFrame lacks column(s) {sorted(missing)}; expected x and y in metres")
-        return (facilities["x"].to_numpy(np.float64), facilities["y"].to_numpy(np.float64),
-                facilities.index)
+            raise KeyError(
+                f"facilities DataFrame lacks column(s) {sorted(missing)}; expected x and y in metres"
+            )
+        return (facilities["x"].to_numpy(np.float64), facilities["y"].to_numpy(np.float64), facilities.index)
     x, y = facilities
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
@@ -50,8 +51,17 @@ class WalkNetwork:
         >>> net.nearest(shops, k=3, max_minutes=15)
     """
 
-    def __init__(self, node_x: Any, node_y: Any, edge_from: Any, edge_to: Any, edge_length: Any,
-                 *, keep_largest_component: bool = True, _core_network: Any = None) -> None:
+    def __init__(
+        self,
+        node_x: Any,
+        node_y: Any,
+        edge_from: Any,
+        edge_to: Any,
+        edge_length: Any,
+        *,
+        keep_largest_component: bool = True,
+        _core_network: Any = None,
+    ) -> None:
         if _core_network is not None:
             self._net = _core_network
         else:
@@ -60,23 +70,35 @@ class WalkNetwork:
             if ids is None:
                 ids = np.arange(len(x), dtype=np.int64)
             self._net = _core.WalkNetwork(
-                ids, x, y, np.asarray(edge_from, dtype=np.int64), np.asarray(edge_to, dtype=np.int64),
-                np.asarray(edge_length, dtype=np.float64), keep_largest_component)
+                ids,
+                x,
+                y,
+                np.asarray(edge_from, dtype=np.int64),
+                np.asarray(edge_to, dtype=np.int64),
+                np.asarray(edge_length, dtype=np.float64),
+                keep_largest_component,
+            )
         self.facilities: pd.DataFrame | None = None
         self.categories: list[str] = []
         self.origin: tuple[float, float] | None = None
 
     # --- builders ----------------------------------------------------------------------
     @classmethod
-    def from_csv(cls, nodes_path: str | PathLike, edges_path: str | PathLike, *,
-                 keep_largest_component: bool = True) -> WalkNetwork:
+    def from_csv(
+        cls, nodes_path: str | PathLike, edges_path: str | PathLike, *, keep_largest_component: bool = True
+    ) -> WalkNetwork:
         """Reads ``nodes.csv`` (id, x, y) and ``edges.csv`` (from, to, length in metres)."""
         core = _core.WalkNetwork.from_csv(str(nodes_path), str(edges_path), keep_largest_component)
         return cls(None, None, None, None, None, _core_network=core)
 
     @classmethod
-    def from_osm(cls, path: str | PathLike, *, categories: str | PathLike | None = None,
-                 keep_largest_component: bool = True) -> WalkNetwork:
+    def from_osm(
+        cls,
+        path: str | PathLike,
+        *,
+        categories: str | PathLike | None = None,
+        keep_largest_component: bool = True,
+    ) -> WalkNetwork:
         """Walking network and categorised facilities from an OpenStreetMap PBF or XML file.
 
         Ways pass osmnx's pedestrian filter and are simplified to intersections and dead ends;
@@ -84,8 +106,9 @@ class WalkNetwork:
         way centroids) are mapped to categories by ``categories`` (a TOML file; default:
         the built-in ``configs/osm_categories.toml``) and kept in :attr:`facilities`.
         """
-        city = _core.import_osm(str(path), None if categories is None else str(categories),
-                                keep_largest_component)
+        city = _core.import_osm(
+            str(path), None if categories is None else str(categories), keep_largest_component
+        )
         return cls._from_city(city)
 
     @classmethod
@@ -98,8 +121,9 @@ class WalkNetwork:
         net = cls(None, None, None, None, None, _core_network=city["network"])
         net.categories = list(city["categories"])
         fac = dict(city["facilities"])
-        fac["category"] = pd.Categorical.from_codes(fac["category"].astype(np.int64),
-                                                    categories=net.categories)
+        fac["category"] = pd.Categorical.from_codes(
+            fac["category"].astype(np.int64), categories=net.categories
+        )
         net.facilities = pd.DataFrame(fac)
         net.origin = (city["origin_lon"], city["origin_lat"])
         return net
@@ -116,15 +140,17 @@ class WalkNetwork:
     @property
     def nodes(self) -> pd.DataFrame:
         """Nodes: index ``node_id``, columns x, y (metres)."""
-        return pd.DataFrame({"x": self._net.x, "y": self._net.y},
-                            index=pd.Index(self._net.node_ids, name="node_id"))
+        return pd.DataFrame(
+            {"x": self._net.x, "y": self._net.y}, index=pd.Index(self._net.node_ids, name="node_id")
+        )
 
     @property
     def edges(self) -> pd.DataFrame:
         """Edges: from, to (node ids) and length (metres)."""
         ids = self._net.node_ids
-        return pd.DataFrame({"from": ids[self._net.edge_from], "to": ids[self._net.edge_to],
-                             "length": self._net.edge_length})
+        return pd.DataFrame(
+            {"from": ids[self._net.edge_from], "to": ids[self._net.edge_to], "length": self._net.edge_length}
+        )
 
     @property
     def report(self) -> dict[str, Any]:
@@ -132,8 +158,10 @@ class WalkNetwork:
         return dict(self._net.report)
 
     def __repr__(self) -> str:
-        return (f"WalkNetwork({self.num_nodes} nodes, {self.num_edges} edges, "
-                f"{self._net.total_length / 1000:.1f} km)")
+        return (
+            f"WalkNetwork({self.num_nodes} nodes, {self.num_edges} edges, "
+            f"{self._net.total_length / 1000:.1f} km)"
+        )
 
     # --- queries -------------------------------------------------------------------------
     def snap(self, x: Any, y: Any) -> pd.DataFrame:
@@ -141,8 +169,7 @@ class WalkNetwork:
         nodes, dist = self._net.snap(np.asarray(x, np.float64), np.asarray(y, np.float64))
         return pd.DataFrame({"node_id": self._net.node_ids[nodes], "distance": dist})
 
-    def _max_distance(self, max_distance: float | None, max_minutes: float | None,
-                      speed: float) -> float:
+    def _max_distance(self, max_distance: float | None, max_minutes: float | None, speed: float) -> float:
         if (max_distance is None) == (max_minutes is None):
             raise ValueError("give exactly one of max_distance (metres) or max_minutes")
         if max_minutes is not None:
@@ -151,9 +178,16 @@ class WalkNetwork:
             return float(max_minutes) * speed
         return float(max_distance)
 
-    def nearest(self, facilities: Any, k: int = 3, *, max_distance: float | None = None,
-                max_minutes: float | None = None, speed: float = DEFAULT_SPEED_M_PER_MIN,
-                include_ids: bool = False) -> pd.DataFrame:
+    def nearest(
+        self,
+        facilities: Any,
+        k: int = 3,
+        *,
+        max_distance: float | None = None,
+        max_minutes: float | None = None,
+        speed: float = DEFAULT_SPEED_M_PER_MIN,
+        include_ids: bool = False,
+    ) -> pd.DataFrame:
         """Network distances from every node to its k nearest facilities, like Pandana.
 
         Facilities snap to their nearest node at zero cost, as in Pandana's ``set_pois``.
@@ -177,18 +211,26 @@ class WalkNetwork:
         nodes, _ = self._net.snap(x, y)
         dist, fac = self._net.reach(nodes.astype(np.uint32), int(k), radius)
         dist = np.where(np.isinf(dist), radius, dist)
-        out = pd.DataFrame(dist, columns=list(range(1, k + 1)),
-                           index=pd.Index(self._net.node_ids, name="node_id"))
+        out = pd.DataFrame(
+            dist, columns=list(range(1, k + 1)), index=pd.Index(self._net.node_ids, name="node_id")
+        )
         if include_ids:
             values = np.asarray(labels, dtype=object)
             for r in range(k):
                 col = fac[:, r]
-                out[f"poi{r + 1}"] = np.where(col >= 0, values[np.maximum(col, 0)], np.nan) \
-                    if len(values) else np.nan
+                out[f"poi{r + 1}"] = (
+                    np.where(col >= 0, values[np.maximum(col, 0)], np.nan) if len(values) else np.nan
+                )
         return out
 
-    def coverage(self, facilities: Any = None, *, minutes: Iterable[float] = (5, 10, 15),
-                 speed: float = DEFAULT_SPEED_M_PER_MIN, weights: Any = None) -> pd.DataFrame:
+    def coverage(
+        self,
+        facilities: Any = None,
+        *,
+        minutes: Iterable[float] = (5, 10, 15),
+        speed: float = DEFAULT_SPEED_M_PER_MIN,
+        weights: Any = None,
+    ) -> pd.DataFrame:
         """Share of nodes (or of ``weights``, e.g. residents per node) whose nearest facility
         of each category is within each walking time.
 

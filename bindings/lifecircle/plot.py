@@ -21,8 +21,15 @@ from matplotlib.figure import Figure
 if TYPE_CHECKING:  # pragma: no cover
     from lifecircle.results import Results
 
-CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Serif CJK SC", "WenQuanYi Zen Hei",
-             "Source Han Sans SC", "SimHei", "Microsoft YaHei")
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Noto Serif CJK SC",
+    "WenQuanYi Zen Hei",
+    "Source Han Sans SC",
+    "SimHei",
+    "Microsoft YaHei",
+)
 _font: str | None = None
 
 
@@ -36,7 +43,10 @@ def use_cjk_font() -> str | None:
     for name in CJK_FONTS:
         if name in available:
             _font = name
-            mpl.rcParams["font.sans-serif"] = [name, *[f for f in mpl.rcParams["font.sans-serif"] if f != name]]
+            mpl.rcParams["font.sans-serif"] = [
+                name,
+                *[f for f in mpl.rcParams["font.sans-serif"] if f != name],
+            ]
             mpl.rcParams["font.family"] = "sans-serif"
             mpl.rcParams["axes.unicode_minus"] = False
             return name
@@ -73,14 +83,27 @@ class Plotter:
         first_year = m.year.min()
         for i, ((zh, py), g) in enumerate(m.groupby(["district", "pinyin"], sort=False)):
             pilot = bool(g[g.year == first_year].in_programme.any())
-            line, = ax.plot(g.date, 100 * g.satisfaction, ls="-" if pilot else "--", lw=2 if pilot else 1.2,
-                            color=plt.cm.tab20(i % 20), label=_name(zh, py) + (" (pilot)" if pilot else ""))
+            (line,) = ax.plot(
+                g.date,
+                100 * g.satisfaction,
+                ls="-" if pilot else "--",
+                lw=2 if pilot else 1.2,
+                color=plt.cm.tab20(i % 20),
+                label=_name(zh, py) + (" (pilot)" if pilot else ""),
+            )
             if survey:
-                ax.fill_between(g.date, 100 * g.survey_low, 100 * g.survey_high, color=line.get_color(), alpha=0.12)
+                ax.fill_between(
+                    g.date, 100 * g.survey_low, 100 * g.survey_high, color=line.get_color(), alpha=0.12
+                )
         target = res.scenario.data["simulation"].get("satisfaction_target", 0.9)
         ax.axhline(100 * target, color="black", lw=1, ls=":")
-        ax.annotate(f"target {target:.0%}", (m.date.min(), 100 * target), xytext=(4, 4),
-                    textcoords="offset points", fontsize=9)
+        ax.annotate(
+            f"target {target:.0%}",
+            (m.date.min(), 100 * target),
+            xytext=(4, 4),
+            textcoords="offset points",
+            fontsize=9,
+        )
         ax.set_ylim(0, 100)
         ax.set_ylabel("residents satisfied (%)")
         ax.set_xlabel("month")
@@ -106,7 +129,9 @@ class Plotter:
         a2.plot(city.index, city.closures, marker="o", label="closures")
         start = city.shops_open - city.openings + city.closures
         ax3 = a2.twinx()
-        ax3.plot(city.index, 100 * city.closures / start, color="grey", ls=":", marker=".", label="closure rate")
+        ax3.plot(
+            city.index, 100 * city.closures / start, color="grey", ls=":", marker=".", label="closure rate"
+        )
         ax3.set_ylabel("closure rate (% of shops open at year start)")
         a2.set_ylabel("shops a year")
         a2.set_xlabel("year")
@@ -149,16 +174,24 @@ class Plotter:
         ax.set_xticks(range(grid.shape[1]), grid.columns, rotation=60, ha="right", fontsize=8)
         ax.set_yticks(range(grid.shape[0]), [_name(zh, py) for zh, py in grid.index], fontsize=8)
         for (i, j), v in np.ndenumerate(grid.to_numpy()):
-            ax.text(j, i, f"{100 * v:.0f}", ha="center", va="center", fontsize=6,
-                    color="black" if 25 < 100 * v < 85 else "white")
+            ax.text(
+                j,
+                i,
+                f"{100 * v:.0f}",
+                ha="center",
+                va="center",
+                fontsize=6,
+                color="black" if 25 < 100 * v < 85 else "white",
+            )
         fig.colorbar(im, ax=ax, label="residents with the category inside its ring (%)")
         ax.set_xlabel("category")
         ax.set_ylabel("district")
         ax.set_title(f"Ring coverage by district and category, end of {year}")
         return fig
 
-    def map(self, district: str, *, category: str | None = None, year: int | None = None,
-            gaps: bool = True) -> Figure:
+    def map(
+        self, district: str, *, category: str | None = None, year: int | None = None, gaps: bool = True
+    ) -> Figure:
         """One district's map (一图): its walking network; residents' coverage at each home
         node (share of basic categories inside their ring, or inside ``category``'s ring);
         facilities open at the end of ``year`` by category; and, with ``gaps``, the gap
@@ -173,7 +206,9 @@ class Plotter:
         ef, et = net["edge_from"], net["edge_to"]
         keep = mine[ef] | mine[et]
         fig, ax = plt.subplots(figsize=(9, 8), layout="constrained")
-        segs = np.stack([np.column_stack([x[ef[keep]], y[ef[keep]]]), np.column_stack([x[et[keep]], y[et[keep]]])], 1)
+        segs = np.stack(
+            [np.column_stack([x[ef[keep]], y[ef[keep]]]), np.column_stack([x[et[keep]], y[et[keep]]])], 1
+        )
         ax.add_collection(LineCollection(segs, colors="#b0b0b0", linewidths=0.6, zorder=1))
         # coverage at home nodes
         people = res.residents_on(res._year_end(year))
@@ -186,9 +221,22 @@ class Plotter:
         else:
             inside = res.in_ring(category, year).loc[people.index].to_numpy().astype(float)
             what = f"{category}: inside its ring (%)"
-        homes = pd.DataFrame({"node": people.home_node.to_numpy(), "v": inside}).groupby("node").v.agg(["mean", "size"])
-        sc = ax.scatter(x[homes.index], y[homes.index], c=100 * homes["mean"], s=4 + 2 * np.sqrt(homes["size"]),
-                        cmap="RdYlGn", vmin=0, vmax=100, zorder=2, linewidths=0)
+        homes = (
+            pd.DataFrame({"node": people.home_node.to_numpy(), "v": inside})
+            .groupby("node")
+            .v.agg(["mean", "size"])
+        )
+        sc = ax.scatter(
+            x[homes.index],
+            y[homes.index],
+            c=100 * homes["mean"],
+            s=4 + 2 * np.sqrt(homes["size"]),
+            cmap="RdYlGn",
+            vmin=0,
+            vmax=100,
+            zorder=2,
+            linewidths=0,
+        )
         fig.colorbar(sc, ax=ax, shrink=0.7, label=f"residents' coverage: {what}")
         # facilities open at the year's end
         fac = res.facilities[res.open_on(res._year_end(year)).to_numpy()]
@@ -197,17 +245,42 @@ class Plotter:
             fac = fac[(fac.category == category) | fac.also_serves.str.contains(category, regex=False)]
         markers = "osD^v<>ph"
         for i, (cat, g) in enumerate(fac.groupby("category")):
-            ax.scatter(g.x, g.y, s=22, marker=markers[i % len(markers)], color=plt.cm.tab20(i % 20),
-                       edgecolors="black", linewidths=0.4, zorder=3, label=f"{cat} ({len(g)})")
+            ax.scatter(
+                g.x,
+                g.y,
+                s=22,
+                marker=markers[i % len(markers)],
+                color=plt.cm.tab20(i % 20),
+                edgecolors="black",
+                linewidths=0.4,
+                zorder=3,
+                label=f"{cat} ({len(g)})",
+            )
         if gaps:
             g = res.gaps(year, districts=[zh], categories=None if category is None else [category], sites=1)
             for _, row in g.iterrows():
                 if row.sites:
-                    ax.scatter(row.site_x[0], row.site_y[0], marker="*", s=160, color="gold",
-                               edgecolors="black", linewidths=0.6, zorder=4)
-                    ax.annotate(row.category, (row.site_x[0], row.site_y[0]), xytext=(5, 5),
-                                textcoords="offset points", fontsize=7, zorder=5)
-            ax.scatter([], [], marker="*", s=120, color="gold", edgecolors="black", label="recommended site (gap)")
+                    ax.scatter(
+                        row.site_x[0],
+                        row.site_y[0],
+                        marker="*",
+                        s=160,
+                        color="gold",
+                        edgecolors="black",
+                        linewidths=0.6,
+                        zorder=4,
+                    )
+                    ax.annotate(
+                        row.category,
+                        (row.site_x[0], row.site_y[0]),
+                        xytext=(5, 5),
+                        textcoords="offset points",
+                        fontsize=7,
+                        zorder=5,
+                    )
+            ax.scatter(
+                [], [], marker="*", s=120, color="gold", edgecolors="black", label="recommended site (gap)"
+            )
         ax.set_aspect("equal")
         ax.autoscale()
         ax.set_xlabel("x (m)")
@@ -217,8 +290,9 @@ class Plotter:
         return fig
 
 
-def compare(table: pd.DataFrame, metric: str = "satisfaction", *, year: int | None = None,
-            by: str = "label") -> Figure:
+def compare(
+    table: pd.DataFrame, metric: str = "satisfaction", *, year: int | None = None, by: str = "label"
+) -> Figure:
     """Bar chart of one metric by district for each run of a :func:`lifecircle.compare`
     or :func:`lifecircle.sweep` table (``by`` = "label" or "variant"; the mean over runs
     with the min-max range as error bars)."""
@@ -235,8 +309,14 @@ def compare(table: pd.DataFrame, metric: str = "satisfaction", *, year: int | No
     pos = np.arange(mean.shape[0])
     for i, col in enumerate(mean.columns):
         yerr = np.vstack([err[0][col], err[1][col]]) * scale
-        ax.bar(pos + (i - (n - 1) / 2) * width, scale * mean[col], width, yerr=yerr if yerr.any() else None,
-               label=str(col), capsize=2)
+        ax.bar(
+            pos + (i - (n - 1) / 2) * width,
+            scale * mean[col],
+            width,
+            yerr=yerr if yerr.any() else None,
+            label=str(col),
+            capsize=2,
+        )
     names = dict(zip(t.pinyin, t.district))
     ax.set_xticks(pos, [_name(names[p], p) for p in mean.index], rotation=30, ha="right", fontsize=8)
     ax.set_ylabel(f"{metric} ({'%' if scale == 100 else 'value'})")

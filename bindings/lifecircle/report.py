@@ -16,11 +16,11 @@ from pathlib import Path
 
 import matplotlib
 
-from lifecircle import _core
 from lifecircle.results import Results
 
-STYLE = """body{font-family:"Noto Sans CJK SC","Noto Sans",sans-serif;margin:2em auto;max-width:1100px;color:#222}
-table{border-collapse:collapse;font-size:13px;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 7px;text-align:right}
+STYLE = """body{font-family:"Noto Sans CJK SC","Noto Sans",sans-serif;margin:2em auto;max-width:1100px;
+color:#222}table{border-collapse:collapse;font-size:13px;margin:1em 0}
+td,th{border:1px solid #ccc;padding:3px 7px;text-align:right}
 th{background:#f2f2f2}td:first-child,td:nth-child(2){text-align:left}img{max-width:100%;border:1px solid #ddd}
 .low{background:#fde0dc}.ok{background:#e3f4e1}small{color:#666}"""
 
@@ -42,7 +42,11 @@ def _table(df, pct=(), digits=None) -> str:
         for c in df.columns:
             v = r[c]
             if c in pct:
-                cls = ' class="low"' if c == "satisfaction" and v < 0.9 else (' class="ok"' if c == "satisfaction" else "")
+                cls = (
+                    ' class="low"'
+                    if c == "satisfaction" and v < 0.9
+                    else (' class="ok"' if c == "satisfaction" else "")
+                )
                 cells.append(f"<td{cls}>{100 * v:.1f}%</td>" if v == v else "<td>–</td>")
             elif isinstance(v, float):
                 cells.append(f"<td>{v:.{digits.get(c, 1)}f}</td>")
@@ -52,8 +56,13 @@ def _table(df, pct=(), digits=None) -> str:
     return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
 
 
-def write_report(results: Results | str | PathLike, out_dir: str | PathLike, *, maps: list[str] | None = None,
-                 year: int | None = None) -> Path:
+def write_report(
+    results: Results | str | PathLike,
+    out_dir: str | PathLike,
+    *,
+    maps: list[str] | None = None,
+    year: int | None = None,
+) -> Path:
     """Writes charts (PNG), tables (CSV) and ``report.html`` into ``out_dir``.
 
     Args:
@@ -85,34 +94,57 @@ def write_report(results: Results | str | PathLike, out_dir: str | PathLike, *, 
     res.years.to_csv(out / "district_years.csv", index=False)
     gaps = res.gaps(year)
     gaps.to_csv(out / "gaps.csv", index=False)
-    gap_view = gaps[["district", "pinyin", "category", "category_zh", "in_ring", "residents_outside", "site_gain",
-                     "in_ring_after"]].copy()
+    gap_view = gaps[
+        [
+            "district",
+            "pinyin",
+            "category",
+            "category_zh",
+            "in_ring",
+            "residents_outside",
+            "site_gain",
+            "in_ring_after",
+        ]
+    ].copy()
     gap_view["site_gain"] = gap_view.site_gain.map(lambda g: ", ".join(map(str, g)))
     a = res.attrs
-    parts = [f"<!doctype html><html lang='zh'><head><meta charset='utf-8'><title>lifecircle report: "
-             f"{html.escape(res.label)}</title><style>{STYLE}</style></head><body>",
-             f"<h1>一刻钟便民生活圈 — {html.escape(res.label)}</h1>",
-             f"<p>Scenario <code>{html.escape(a['scenario_path'])}</code>, seed {res.seed}, {res.start} to "
-             f"{res.end}; {a['trips'] / 1e6:.0f} million trips simulated in {a['seconds']:.1f} s on "
-             f"{res.threads} threads (lifecircle {html.escape(str(a['version']))}).</p>",
-             f"<h2>Districts at the end of {year}</h2>",
-             _table(summary, pct=("satisfaction", "survey", "survey_low", "survey_high", "unmet_share",
-                                  "night_served_share")),
-             "<p><small>satisfaction: share of residents satisfied at the year's end (target 90%); survey: "
-             "emulated sample survey and its 95% interval; unmet_share: share of the year's needs unmet; "
-             "night_served_share: night needs (22:00-06:00) served or delivered; walk_minutes: mean one-way "
-             "walk.</small></p>"]
-    titles = {"satisfaction": "Satisfaction over time", "shops": "Shops, openings and closures",
-              "night": "Night-time demand", "coverage": f"Ring coverage, end of {year}"}
+    parts = [
+        f"<!doctype html><html lang='zh'><head><meta charset='utf-8'><title>lifecircle report: "
+        f"{html.escape(res.label)}</title><style>{STYLE}</style></head><body>",
+        f"<h1>一刻钟便民生活圈 — {html.escape(res.label)}</h1>",
+        f"<p>Scenario <code>{html.escape(a['scenario_path'])}</code>, seed {res.seed}, {res.start} to "
+        f"{res.end}; {a['trips'] / 1e6:.0f} million trips simulated in {a['seconds']:.1f} s on "
+        f"{res.threads} threads (lifecircle {html.escape(str(a['version']))}).</p>",
+        f"<h2>Districts at the end of {year}</h2>",
+        _table(
+            summary,
+            pct=("satisfaction", "survey", "survey_low", "survey_high", "unmet_share", "night_served_share"),
+        ),
+        "<p><small>satisfaction: share of residents satisfied at the year's end (target 90%); survey: "
+        "emulated sample survey and its 95% interval; unmet_share: share of the year's needs unmet; "
+        "night_served_share: night needs (22:00-06:00) served or delivered; walk_minutes: mean one-way "
+        "walk.</small></p>",
+    ]
+    titles = {
+        "satisfaction": "Satisfaction over time",
+        "shops": "Shops, openings and closures",
+        "night": "Night-time demand",
+        "coverage": f"Ring coverage, end of {year}",
+    }
     for key, title in titles.items():
         parts.append(f"<h2>{title}</h2><img alt='{key}' src='data:image/png;base64,{images[key]}'>")
-    parts.append(f"<h2>Gap lists (一图一清单), end of {year}</h2><p>Categories below "
-                 f"{gaps.target.iloc[0] if len(gaps) else 0.9:.0%} ring coverage, residents outside the ring, and "
-                 "the residents each recommended site (greedy maximal coverage) would bring inside it.</p>")
+    parts.append(
+        f"<h2>Gap lists (一图一清单), end of {year}</h2><p>Categories below "
+        f"{gaps.target.iloc[0] if len(gaps) else 0.9:.0%} ring coverage, residents outside the ring, and "
+        "the residents each recommended site (greedy maximal coverage) would bring inside it.</p>"
+    )
     parts.append(_table(gap_view, pct=("in_ring", "in_ring_after")) if len(gaps) else "<p>No gaps.</p>")
     for key in images:
         if key.startswith("map_"):
-            parts.append(f"<h3>Map: {html.escape(key[4:])}</h3><img alt='{key}' src='data:image/png;base64,{images[key]}'>")
+            parts.append(
+                f"<h3>Map: {html.escape(key[4:])}</h3>"
+                f"<img alt='{key}' src='data:image/png;base64,{images[key]}'>"
+            )
     parts.append("</body></html>")
     page = out / "report.html"
     tmp = out / f".report.html.tmp-{os.getpid()}"
@@ -126,8 +158,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("results", help="results file written by `lifecircle run`")
     parser.add_argument("-o", "--output", required=True, help="directory for the PNG, CSV and HTML files")
     parser.add_argument("--year", type=int, help="year of the tables and gap lists (default: the last)")
-    parser.add_argument("--map", action="append", dest="maps", metavar="DISTRICT",
-                        help="district to map (repeatable; default: the pilots)")
+    parser.add_argument(
+        "--map",
+        action="append",
+        dest="maps",
+        metavar="DISTRICT",
+        help="district to map (repeatable; default: the pilots)",
+    )
     args = parser.parse_args(argv)
     matplotlib.use("Agg")
     try:

@@ -50,14 +50,23 @@ class Results:
             raise _core.InputError(f"{self.path}: cannot read results file ({e})") from None
         with f:
             if f.attrs.get("format") != "lifecircle-results":
-                raise _core.InputError(f"{self.path}: not a lifecircle results file "
-                                       f"(attribute 'format' is {f.attrs.get('format')!r})")
-            self.attrs: dict[str, Any] = {k: (v.item() if hasattr(v, "item") else v) for k, v in f.attrs.items()}
+                raise _core.InputError(
+                    f"{self.path}: not a lifecircle results file "
+                    f"(attribute 'format' is {f.attrs.get('format')!r})"
+                )
+            self.attrs: dict[str, Any] = {
+                k: (v.item() if hasattr(v, "item") else v) for k, v in f.attrs.items()
+            }
             self._tables = {g: {k: f[g][k][()] for k in f[g]} for g in f if isinstance(f[g], h5py.Group)}
-        self.districts_zh = [s.decode() if isinstance(s, bytes) else s for s in self._tables["names"]["district"]]
-        self.districts_pinyin = [s.decode() if isinstance(s, bytes) else s
-                                 for s in self._tables["names"]["district_pinyin"]]
-        self.categories = [s.decode() if isinstance(s, bytes) else s for s in self._tables["names"]["category"]]
+        self.districts_zh = [
+            s.decode() if isinstance(s, bytes) else s for s in self._tables["names"]["district"]
+        ]
+        self.districts_pinyin = [
+            s.decode() if isinstance(s, bytes) else s for s in self._tables["names"]["district_pinyin"]
+        ]
+        self.categories = [
+            s.decode() if isinstance(s, bytes) else s for s in self._tables["names"]["category"]
+        ]
         self.scenario = Scenario(self.attrs["scenario_text"], self.attrs["scenario_path"])
         self.label = label or self.scenario.label
 
@@ -67,9 +76,11 @@ class Results:
         return cls(path, label=label)
 
     def __repr__(self) -> str:
-        return (f"Results({self.label!r}: {self.start} to {self.end}, seed {self.seed}, "
-                f"{self.attrs['trips'] / 1e6:.0f} M trips in {self.attrs['seconds']:.1f} s on "
-                f"{self.threads} threads)")
+        return (
+            f"Results({self.label!r}: {self.start} to {self.end}, seed {self.seed}, "
+            f"{self.attrs['trips'] / 1e6:.0f} M trips in {self.attrs['seconds']:.1f} s on "
+            f"{self.threads} threads)"
+        )
 
     # ------------------------------------------------------------ run facts
     @property
@@ -140,19 +151,31 @@ class Results:
         night_served_share, walk_minutes, spend_yuan, shops_open (end), openings, closures,
         closure_rate (closures / shops open at the start of the year), in_programme."""
         m = self.districts
-        flows = ["needs", "served", "delivered", "unmet", "night_needs", "night_served", "night_delivered",
-                 "spend_yuan", "openings", "closures"]
+        flows = [
+            "needs",
+            "served",
+            "delivered",
+            "unmet",
+            "night_needs",
+            "night_served",
+            "night_delivered",
+            "spend_yuan",
+            "openings",
+            "closures",
+        ]
         g = m.groupby(["district", "pinyin", "year"], sort=False)
         out = g[flows].sum()
-        last = g[["residents", "satisfaction", "survey", "survey_low", "survey_high", "shops_open",
-                  "in_programme"]].last()
+        last = g[
+            ["residents", "satisfaction", "survey", "survey_low", "survey_high", "shops_open", "in_programme"]
+        ].last()
         out = last.join(out).reset_index()
         walk = (m.walk_minutes * m.served).groupby([m.district, m.year], sort=False).sum().to_numpy()
         out["walk_minutes"] = walk / out.served.where(out.served > 0)
         out["unmet_share"] = out.unmet / out.needs.where(out.needs > 0)
         out["night_share"] = out.night_needs / out.needs.where(out.needs > 0)
-        out["night_served_share"] = ((out.night_served + out.night_delivered)
-                                     / out.night_needs.where(out.night_needs > 0))
+        out["night_served_share"] = (out.night_served + out.night_delivered) / out.night_needs.where(
+            out.night_needs > 0
+        )
         start_shops = out.shops_open - out.openings + out.closures
         out["closure_rate"] = out.closures / start_shops.where(start_shops > 0)
         return out
@@ -167,7 +190,9 @@ class Results:
         df["unmet_share"] = df.unmet / df.needs.where(df.needs > 0)
         cats = self.scenario.categories.set_index("key")
         df.insert(df.columns.get_loc("category") + 1, "category_zh", cats.zh.reindex(df.category).to_numpy())
-        df.insert(df.columns.get_loc("category_zh") + 1, "class", cats["class"].reindex(df.category).to_numpy())
+        df.insert(
+            df.columns.get_loc("category_zh") + 1, "class", cats["class"].reindex(df.category).to_numpy()
+        )
         return df
 
     @cached_property
@@ -176,8 +201,21 @@ class Results:
         night_delivered, night_unmet, night_share (of all needs), night_served_share (served
         or delivered), in_programme."""
         m = self.districts
-        df = m[["district", "pinyin", "year", "month", "date", "night_needs", "night_served",
-                "night_delivered", "night_share", "night_served_share", "in_programme"]].copy()
+        df = m[
+            [
+                "district",
+                "pinyin",
+                "year",
+                "month",
+                "date",
+                "night_needs",
+                "night_served",
+                "night_delivered",
+                "night_share",
+                "night_served_share",
+                "in_programme",
+            ]
+        ].copy()
         df.insert(8, "night_unmet", df.night_needs - df.night_served - df.night_delivered)
         return df
 
@@ -187,10 +225,21 @@ class Results:
         share, low, high (Wilson 95% interval), and satisfaction (the whole population's
         share, which the survey estimates)."""
         m = self.districts
-        return pd.DataFrame({"district": m.district, "pinyin": m.pinyin, "year": m.year, "month": m.month,
-                             "date": m.date, "n": m.survey_n, "satisfied": m.survey_satisfied,
-                             "share": m.survey, "low": m.survey_low, "high": m.survey_high,
-                             "satisfaction": m.satisfaction})
+        return pd.DataFrame(
+            {
+                "district": m.district,
+                "pinyin": m.pinyin,
+                "year": m.year,
+                "month": m.month,
+                "date": m.date,
+                "n": m.survey_n,
+                "satisfied": m.survey_satisfied,
+                "share": m.survey,
+                "low": m.survey_low,
+                "high": m.survey_high,
+                "satisfaction": m.satisfaction,
+            }
+        )
 
     @cached_property
     def facilities(self) -> pd.DataFrame:
@@ -200,8 +249,9 @@ class Results:
         end), open_hour, close_hour, floor_area_m2, cash_yuan (at the end or on closing),
         also_serves (multi-function: other category keys, comma-separated)."""
         t = self._tables["facilities"]
-        df = pd.DataFrame({k: t[k] for k in ("node", "category", "district", "open_hour", "close_hour",
-                                             "floor_area_m2")})
+        df = pd.DataFrame(
+            {k: t[k] for k in ("node", "category", "district", "open_hour", "close_hour", "floor_area_m2")}
+        )
         df.insert(1, "x", self._tables["network"]["x"][df.node])
         df.insert(2, "y", self._tables["network"]["y"][df.node])
         df = self._names(df)
@@ -211,7 +261,9 @@ class Results:
         df["open"] = t["closed_day"] < 0
         df["cash_yuan"] = t["cash_fen"] / 100.0
         extra = t["extra_categories"].astype(np.uint64)
-        df["also_serves"] = [",".join(c for i, c in enumerate(self.categories) if (int(e) >> i) & 1) for e in extra]
+        df["also_serves"] = [
+            ",".join(c for i, c in enumerate(self.categories) if (int(e) >> i) & 1) for e in extra
+        ]
         df.index.name = "facility"
         return df
 
@@ -221,9 +273,17 @@ class Results:
         month, visits, revenue_yuan, profit_yuan, open (at the month's end)."""
         t = self._tables["facility_month"]
         fac = self.facilities
-        df = pd.DataFrame({"facility": t["facility"], "year": t["year"], "month": t["month"],
-                           "visits": t["visits"], "revenue_yuan": t["revenue_fen"] / 100.0,
-                           "profit_yuan": t["profit_fen"] / 100.0, "open": t["open"].astype(bool)})
+        df = pd.DataFrame(
+            {
+                "facility": t["facility"],
+                "year": t["year"],
+                "month": t["month"],
+                "visits": t["visits"],
+                "revenue_yuan": t["revenue_fen"] / 100.0,
+                "profit_yuan": t["profit_fen"] / 100.0,
+                "open": t["open"].astype(bool),
+            }
+        )
         df.insert(1, "category", fac.category.to_numpy()[df.facility])
         df.insert(2, "district", fac.district.to_numpy()[df.facility])
         return df
@@ -233,8 +293,13 @@ class Results:
         """Every resident at the end of the run: home_node, household, district, pinyin,
         age_group (child, working, elderly), map_app, moved_in (date; NaT = before the run)."""
         t = self._tables["residents"]
-        df = pd.DataFrame({"home_node": t["home_node"], "household": t["household"],
-                           "district": t["district"].astype(np.int64)})
+        df = pd.DataFrame(
+            {
+                "home_node": t["home_node"],
+                "household": t["household"],
+                "district": t["district"].astype(np.int64),
+            }
+        )
         df = self._names(df)
         df["age_group"] = pd.Categorical.from_codes(t["age_group"], AGE_GROUPS)
         df["map_app"] = t["map_app"].astype(bool)
@@ -246,8 +311,16 @@ class Results:
         """The walking network (node indices as ids)."""
         n = self._tables["network"]
         ids = np.arange(len(n["x"]), dtype=np.int64)
-        return _core.WalkNetwork(ids, n["x"], n["y"], n["edge_from"].astype(np.int64),
-                                 n["edge_to"].astype(np.int64), n["edge_length"], False, str(self.path))
+        return _core.WalkNetwork(
+            ids,
+            n["x"],
+            n["y"],
+            n["edge_from"].astype(np.int64),
+            n["edge_to"].astype(np.int64),
+            n["edge_length"],
+            False,
+            str(self.path),
+        )
 
     @property
     def node_district(self) -> np.ndarray:
@@ -261,17 +334,33 @@ class Results:
         y = self.years[self.years.year == year]
         if y.empty:
             raise _core.ArgumentError(f"year {year} was not simulated; the run covers {self.years_simulated}")
-        return y[["district", "pinyin", "in_programme", "satisfaction", "survey", "survey_low", "survey_high",
-                  "unmet_share", "night_served_share", "shops_open", "openings", "closures",
-                  "walk_minutes"]].reset_index(drop=True)
+        return y[
+            [
+                "district",
+                "pinyin",
+                "in_programme",
+                "satisfaction",
+                "survey",
+                "survey_low",
+                "survey_high",
+                "unmet_share",
+                "night_served_share",
+                "shops_open",
+                "openings",
+                "closures",
+                "walk_minutes",
+            ]
+        ].reset_index(drop=True)
 
     # ------------------------------------------------------------ state on a day
     def open_on(self, day: dt.date) -> pd.Series:
         """Boolean per facility: open at the end of ``day``."""
         t = self._tables["facilities"]
         d = (day - EPOCH).days
-        return pd.Series((t["opened_day"] <= d) & ((t["closed_day"] < 0) | (t["closed_day"] > d)),
-                         index=self.facilities.index)
+        return pd.Series(
+            (t["opened_day"] <= d) & ((t["closed_day"] < 0) | (t["closed_day"] > d)),
+            index=self.facilities.index,
+        )
 
     def _year_end(self, year: int) -> dt.date:
         if year not in self.years_simulated:
@@ -295,7 +384,9 @@ class Results:
         c = self.categories.index(category)
         t = self._tables["facilities"]
         open_ = self.open_on(self._year_end(year)).to_numpy() & self._serves(c)
-        dist, _ = self.network.reach(t["node"][open_].astype(np.uint32), 1, float(self.ring_metres(category).max()))
+        dist, _ = self.network.reach(
+            t["node"][open_].astype(np.uint32), 1, float(self.ring_metres(category).max())
+        )
         return dist[:, 0]
 
     def residents_on(self, day: dt.date) -> pd.DataFrame:
@@ -311,8 +402,15 @@ class Results:
         return pd.Series(dist <= self.ring_metres(category)[r.age_group.cat.codes.to_numpy()], index=r.index)
 
     # ------------------------------------------------------------ gap lists (一图一清单)
-    def gaps(self, year: int | None = None, *, target: float = GAP_TARGET, sites: int = 3,
-             districts: list[str] | None = None, categories: list[str] | None = None) -> pd.DataFrame:
+    def gaps(
+        self,
+        year: int | None = None,
+        *,
+        target: float = GAP_TARGET,
+        sites: int = 3,
+        districts: list[str] | None = None,
+        categories: list[str] | None = None,
+    ) -> pd.DataFrame:
         """One map and one list per circle: what each district still lacks.
 
         For each district and category whose ring coverage at the end of ``year`` is below
@@ -345,7 +443,9 @@ class Results:
         cats = categories or self.categories
         for c in cats:
             if c not in self.categories:
-                raise _core.ArgumentError(f"no category {c!r}; the categories are {', '.join(self.categories)}")
+                raise _core.ArgumentError(
+                    f"no category {c!r}; the categories are {', '.join(self.categories)}"
+                )
         cov = self.coverage
         cov = cov[cov.year == year]
         cat_table = self.scenario.categories.set_index("key")
@@ -362,11 +462,20 @@ class Results:
                 share = float(inside.loc[members].mean())
                 if share >= target:
                     continue
-                row = {"district": self.districts_zh[d], "pinyin": self.districts_pinyin[d], "category": c,
-                       "category_zh": cat_table.zh[c], "class": cat_table["class"][c], "in_ring": share,
-                       "target": target, "residents": n, "residents_outside": int(n - inside.loc[members].sum()),
-                       "shops_open": int(cov[(cov.district == self.districts_zh[d]) & (cov.category == c)]
-                                         .shops_open.sum())}
+                row = {
+                    "district": self.districts_zh[d],
+                    "pinyin": self.districts_pinyin[d],
+                    "category": c,
+                    "category_zh": cat_table.zh[c],
+                    "class": cat_table["class"][c],
+                    "in_ring": share,
+                    "target": target,
+                    "residents": n,
+                    "residents_outside": int(n - inside.loc[members].sum()),
+                    "shops_open": int(
+                        cov[(cov.district == self.districts_zh[d]) & (cov.category == c)].shops_open.sum()
+                    ),
+                }
                 nodes, gains = np.array([], dtype=np.uint32), np.array([])
                 if sites > 0:
                     if dist is None:
@@ -375,15 +484,38 @@ class Results:
                     nd = self.node_district
                     weights = np.where(nd == d, per_node, 0.0)
                     covered = (dist <= ring).astype(np.uint8)
-                    nodes, gains = self.network.greedy_sites(self._candidates(d), weights, covered, ring, sites)
+                    nodes, gains = self.network.greedy_sites(
+                        self._candidates(d), weights, covered, ring, sites
+                    )
                     keep = gains > 0
                     nodes, gains = nodes[keep], gains[keep]
-                row.update({"sites": nodes.tolist(), "site_x": x[nodes].tolist(), "site_y": y[nodes].tolist(),
-                            "site_gain": gains.astype(int).tolist(),
-                            "in_ring_after": min(1.0, share + gains.sum() / n) if n else share})
+                row.update(
+                    {
+                        "sites": nodes.tolist(),
+                        "site_x": x[nodes].tolist(),
+                        "site_y": y[nodes].tolist(),
+                        "site_gain": gains.astype(int).tolist(),
+                        "in_ring_after": min(1.0, share + gains.sum() / n) if n else share,
+                    }
+                )
                 rows.append(row)
-        cols = ["district", "pinyin", "category", "category_zh", "class", "in_ring", "target", "residents",
-                "residents_outside", "shops_open", "sites", "site_x", "site_y", "site_gain", "in_ring_after"]
+        cols = [
+            "district",
+            "pinyin",
+            "category",
+            "category_zh",
+            "class",
+            "in_ring",
+            "target",
+            "residents",
+            "residents_outside",
+            "shops_open",
+            "sites",
+            "site_x",
+            "site_y",
+            "site_gain",
+            "in_ring_after",
+        ]
         out = pd.DataFrame(rows, columns=cols)
         order = {name: i for i, name in enumerate(self.districts_zh)}
         out["_d"] = out.district.map(order)
@@ -393,8 +525,10 @@ class Results:
         for i, (zh, py) in enumerate(zip(self.districts_zh, self.districts_pinyin)):
             if name in (zh, py):
                 return i
-        raise _core.ArgumentError(f"no district named {name!r}; the districts are "
-                                  + ", ".join(f"{a} ({b})" for a, b in zip(self.districts_zh, self.districts_pinyin)))
+        raise _core.ArgumentError(
+            f"no district named {name!r}; the districts are "
+            + ", ".join(f"{a} ({b})" for a, b in zip(self.districts_zh, self.districts_pinyin))
+        )
 
     def _candidates(self, d: int) -> np.ndarray:
         """Candidate sites of district d: its commercial nodes, else all its nodes (as the

@@ -25,8 +25,20 @@ from lifecircle.scenario import Scenario
 ScenarioLike = Union[Scenario, str, PathLike, None]
 
 #: Columns of the tidy tables of :func:`compare` and :func:`sweep` (from ``Results.years``).
-METRICS = ("satisfaction", "survey", "survey_low", "survey_high", "unmet_share", "night_served_share",
-           "walk_minutes", "shops_open", "openings", "closures", "closure_rate", "in_programme")
+METRICS = (
+    "satisfaction",
+    "survey",
+    "survey_low",
+    "survey_high",
+    "unmet_share",
+    "night_served_share",
+    "walk_minutes",
+    "shops_open",
+    "openings",
+    "closures",
+    "closure_rate",
+    "in_programme",
+)
 
 
 def _scenario(scenario: ScenarioLike) -> Scenario:
@@ -62,9 +74,16 @@ def _progress_bar(scenario: Scenario, until: str | dt.date | None, desc: str):
     return bar, report
 
 
-def run(scenario: ScenarioLike = None, *, threads: int | None = None, seed: int | None = None,
-        until: str | dt.date | None = None, progress: bool = True, output: str | PathLike | None = None,
-        label: str | None = None) -> Results:
+def run(
+    scenario: ScenarioLike = None,
+    *,
+    threads: int | None = None,
+    seed: int | None = None,
+    until: str | dt.date | None = None,
+    progress: bool = True,
+    output: str | PathLike | None = None,
+    label: str | None = None,
+) -> Results:
     """Runs a scenario and returns its results.
 
     Args:
@@ -103,16 +122,24 @@ def run(scenario: ScenarioLike = None, *, threads: int | None = None, seed: int 
             bar.close()
 
 
-def _run_in_process(text: str, path: str, edits: Sequence[str], seed: int | None, until: str | None,
-                    threads: int, output: str) -> str:
+def _run_in_process(
+    text: str, path: str, edits: Sequence[str], seed: int | None, until: str | None, threads: int, output: str
+) -> str:
     """A worker process's run (no progress bar): writes `output` and returns its path."""
     _core.run(text, path, output, seed, until, threads, None)
     return output
 
 
-def run_many(scenarios: Mapping[str, ScenarioLike] | Sequence[ScenarioLike], *, seeds: Sequence[int | None] | None = None,
-             until: str | dt.date | None = None, processes: int | None = None, threads_per_run: int = 1,
-             progress: bool = True, output_dir: str | PathLike | None = None) -> list[Results]:
+def run_many(
+    scenarios: Mapping[str, ScenarioLike] | Sequence[ScenarioLike],
+    *,
+    seeds: Sequence[int | None] | None = None,
+    until: str | dt.date | None = None,
+    processes: int | None = None,
+    threads_per_run: int = 1,
+    progress: bool = True,
+    output_dir: str | PathLike | None = None,
+) -> list[Results]:
     """Runs several scenarios in parallel processes (spawned, so safe from Jupyter).
 
     Args:
@@ -142,7 +169,9 @@ def run_many(scenarios: Mapping[str, ScenarioLike] | Sequence[ScenarioLike], *, 
     if progress:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=len(items), unit="run", desc=f"{len(items)} runs in {min(workers, len(items))} processes")
+        bar = tqdm(
+            total=len(items), unit="run", desc=f"{len(items)} runs in {min(workers, len(items))} processes"
+        )
     with tempfile.TemporaryDirectory(prefix="lifecircle-") as tmp:
         folder = Path(output_dir) if output_dir is not None else Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
@@ -150,9 +179,12 @@ def run_many(scenarios: Mapping[str, ScenarioLike] | Sequence[ScenarioLike], *, 
         ctx = multiprocessing.get_context("spawn")
         try:
             with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-                futures = {pool.submit(_run_in_process, sc.text, sc.path, sc.edits, seed, until_text,
-                                       threads_per_run, out): i
-                           for i, (sc, seed, out) in enumerate(zip(items, seeds, outputs))}
+                futures = {
+                    pool.submit(
+                        _run_in_process, sc.text, sc.path, sc.edits, seed, until_text, threads_per_run, out
+                    ): i
+                    for i, (sc, seed, out) in enumerate(zip(items, seeds, outputs))
+                }
                 pending = set(futures)
                 try:
                     while pending:
@@ -185,9 +217,14 @@ def _tidy(results: Iterable[Results], extra: Callable[[int, Results], dict] | No
     return pd.concat(frames, ignore_index=True)
 
 
-def compare(items: Mapping[str, Results | ScenarioLike] | Sequence[Results | ScenarioLike], *,
-            until: str | dt.date | None = None, processes: int | None = None, threads_per_run: int = 1,
-            progress: bool = True) -> pd.DataFrame:
+def compare(
+    items: Mapping[str, Results | ScenarioLike] | Sequence[Results | ScenarioLike],
+    *,
+    until: str | dt.date | None = None,
+    processes: int | None = None,
+    threads_per_run: int = 1,
+    progress: bool = True,
+) -> pd.DataFrame:
     """Compares runs: scenarios are run in parallel processes, Results are taken as they are.
 
     Returns:
@@ -199,9 +236,17 @@ def compare(items: Mapping[str, Results | ScenarioLike] | Sequence[Results | Sce
     else:
         pairs = [(None, x) for x in items]
     to_run = {i: (label, x) for i, (label, x) in enumerate(pairs) if not isinstance(x, Results)}
-    ran = run_many({(label or _scenario(x).label) + f"#{i}": x for i, (label, x) in to_run.items()},
-                   until=until, processes=processes, threads_per_run=threads_per_run,
-                   progress=progress) if to_run else []
+    ran = (
+        run_many(
+            {(label or _scenario(x).label) + f"#{i}": x for i, (label, x) in to_run.items()},
+            until=until,
+            processes=processes,
+            threads_per_run=threads_per_run,
+            progress=progress,
+        )
+        if to_run
+        else []
+    )
     ran_iter = iter(ran)
     out = []
     for i, (label, x) in enumerate(pairs):
@@ -211,9 +256,16 @@ def compare(items: Mapping[str, Results | ScenarioLike] | Sequence[Results | Sce
     return _tidy(out)
 
 
-def sweep(base: ScenarioLike, variants: Mapping[str, Scenario | Callable[[Scenario], Scenario]], *,
-          runs: int = 1, until: str | dt.date | None = None, processes: int | None = None,
-          threads_per_run: int = 1, progress: bool = True) -> pd.DataFrame:
+def sweep(
+    base: ScenarioLike,
+    variants: Mapping[str, Scenario | Callable[[Scenario], Scenario]],
+    *,
+    runs: int = 1,
+    until: str | dt.date | None = None,
+    processes: int | None = None,
+    threads_per_run: int = 1,
+    progress: bool = True,
+) -> pd.DataFrame:
     """Runs each variant of a base scenario with ``runs`` seeds (the base seed, +1, ...).
 
     Args:
@@ -234,8 +286,14 @@ def sweep(base: ScenarioLike, variants: Mapping[str, Scenario | Callable[[Scenar
             jobs[f"{name}#{r}"] = scen
             seeds.append(scen.seed + r)
             keys.append((name, r, scen.seed + r))
-    results = run_many(jobs, seeds=seeds, until=until, processes=processes, threads_per_run=threads_per_run,
-                       progress=progress)
+    results = run_many(
+        jobs,
+        seeds=seeds,
+        until=until,
+        processes=processes,
+        threads_per_run=threads_per_run,
+        progress=progress,
+    )
     for res, (name, _, _) in zip(results, keys):
         res.label = name
     df = _tidy(results, lambda i, res: {"seed": keys[i][2], "run": keys[i][1]})

@@ -14,10 +14,9 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-import tomli_w
-
 import numpy as np
 import pandas as pd
+import tomli_w
 
 from lifecircle import _core
 
@@ -83,8 +82,10 @@ class Scenario:
     def __repr__(self) -> str:
         name = self.data.get("simulation", {}).get("name", "")
         edits = f", edits: {'; '.join(self.edits)}" if self.edits else ""
-        return (f"Scenario({self.path!r}: {name!r}, {self.summary['districts']} districts, "
-                f"{self.summary['residents']} residents{edits})")
+        return (
+            f"Scenario({self.path!r}: {name!r}, {self.summary['districts']} districts, "
+            f"{self.summary['residents']} residents{edits})"
+        )
 
     @property
     def label(self) -> str:
@@ -115,8 +116,10 @@ class Scenario:
         try:
             return Scenario(header + tomli_w.dumps(data), self.path, edits)
         except _core.ConfigError as e:
-            raise _core.ConfigError(f"{e}\n(the scenario edited by: {'; '.join(edits)}; line numbers refer "
-                                    "to the edited text, Scenario.text)") from None
+            raise _core.ConfigError(
+                f"{e}\n(the scenario edited by: {'; '.join(edits)}; line numbers refer "
+                "to the edited text, Scenario.text)"
+            ) from None
 
     def _district(self, name: str) -> dict[str, Any]:
         for d in self.data["districts"]:
@@ -127,8 +130,9 @@ class Scenario:
 
     def _category(self, key: str) -> str:
         if key not in self.data["categories"]:
-            raise _core.ConfigError(f"{self.path}: no category {key!r}; the categories are "
-                                    f"{', '.join(self.data['categories'])}")
+            raise _core.ConfigError(
+                f"{self.path}: no category {key!r}; the categories are {', '.join(self.data['categories'])}"
+            )
         return key
 
     def with_seed(self, seed: int) -> Scenario:
@@ -147,9 +151,14 @@ class Scenario:
             d["population"] = max(1, round(d["population"] * factor))
         return self._edited(data, f"population x{factor:g}")
 
-    def with_rollout(self, plan: Mapping[str, int] | Sequence[str], *, start: int | None = None,
-                     per_year: int = 2, package: Iterable[Mapping[str, Any]] | None = PILOT_PACKAGE
-                     ) -> Scenario:
+    def with_rollout(
+        self,
+        plan: Mapping[str, int] | Sequence[str],
+        *,
+        start: int | None = None,
+        per_year: int = 2,
+        package: Iterable[Mapping[str, Any]] | None = PILOT_PACKAGE,
+    ) -> Scenario:
         """Changes when districts join the programme.
 
         Args:
@@ -179,8 +188,11 @@ class Scenario:
         for name, year in years.items():
             d = self._district(name)
             joining[d["name"]] = year
-        events = [e for e in data.get("events", [])
-                  if not (e["type"] == "join_programme" and e.get("district") in joining)]
+        events = [
+            e
+            for e in data.get("events", [])
+            if not (e["type"] == "join_programme" and e.get("district") in joining)
+        ]
         for d in data["districts"]:
             if d["name"] in joining:
                 year = joining[d["name"]]
@@ -197,12 +209,23 @@ class Scenario:
         what = ", ".join(f"{self._district(n)['pinyin']} {y}" for n, y in years.items())
         return self._edited(data, f"rollout {what}" + ("" if package else " (no package)"))
 
-    def with_subsidy(self, category: str, *, rent_cut: float = 0.0, grant_yuan_month: float = 0.0,
-                     district: str | None = None, date: dt.date | str | None = None) -> Scenario:
+    def with_subsidy(
+        self,
+        category: str,
+        *,
+        rent_cut: float = 0.0,
+        grant_yuan_month: float = 0.0,
+        district: str | None = None,
+        date: dt.date | str | None = None,
+    ) -> Scenario:
         """Adds a subsidy: a share of rent paid (``rent_cut``, 0-1) and/or a monthly grant
         (yuan) for every shop of ``category``, in one district or all, from ``date``
         (default: the scenario's start)."""
-        e: dict[str, Any] = {"date": self._date(date), "type": "subsidy", "category": self._category(category)}
+        e: dict[str, Any] = {
+            "date": self._date(date),
+            "type": "subsidy",
+            "category": self._category(category),
+        }
         if rent_cut:
             e["rent_cut"] = float(rent_cut)
         if grant_yuan_month:
@@ -210,15 +233,23 @@ class Scenario:
         if district is not None:
             e["district"] = self._district(district)["name"]
         where = f" in {self._district(district)['pinyin']}" if district else ""
-        terms = [f"rent -{rent_cut:.0%}"] * bool(rent_cut) + [f"{grant_yuan_month:g} yuan/month"] * bool(grant_yuan_month)
+        terms = [f"rent -{rent_cut:.0%}"] * bool(rent_cut) + [f"{grant_yuan_month:g} yuan/month"] * bool(
+            grant_yuan_month
+        )
         return self.with_events([e], edit=f"subsidy {category} {' '.join(terms) or 'none'}{where}")
 
-    def with_facilities(self, district: str, category: str, count: int = 1, *,
-                        date: dt.date | str | None = None) -> Scenario:
+    def with_facilities(
+        self, district: str, category: str, count: int = 1, *, date: dt.date | str | None = None
+    ) -> Scenario:
         """Plans ``count`` new facilities of ``category`` in ``district`` on ``date``; the
         engine sites each where it brings the most residents inside the category's ring."""
-        e = {"date": self._date(date), "type": "plan_facility", "district": self._district(district)["name"],
-             "category": self._category(category), "count": int(count)}
+        e = {
+            "date": self._date(date),
+            "type": "plan_facility",
+            "district": self._district(district)["name"],
+            "category": self._category(category),
+            "count": int(count),
+        }
         return self.with_events([e], edit=f"{count} {category} in {self._district(district)['pinyin']}")
 
     def with_events(self, events: Iterable[Mapping[str, Any]], *, edit: str | None = None) -> Scenario:
@@ -233,15 +264,19 @@ class Scenario:
         data["events"] = sorted([*data.get("events", []), *added], key=lambda e: e["date"])
         return self._edited(data, edit or f"{len(added)} events")
 
-    def without_events(self, type: str | None = None, *, district: str | None = None,
-                       category: str | None = None) -> Scenario:
+    def without_events(
+        self, type: str | None = None, *, district: str | None = None, category: str | None = None
+    ) -> Scenario:
         """Removes the events matching every given filter (event type, district, category)."""
         name = self._district(district)["name"] if district else None
         data = copy.deepcopy(self.data)
 
         def match(e: Mapping[str, Any]) -> bool:
-            return ((type is None or e["type"] == type) and (name is None or e.get("district") == name)
-                    and (category is None or e.get("category") == category))
+            return (
+                (type is None or e["type"] == type)
+                and (name is None or e.get("district") == name)
+                and (category is None or e.get("category") == category)
+            )
 
         kept = [e for e in data.get("events", []) if not match(e)]
         removed = len(data.get("events", [])) - len(kept)
@@ -267,12 +302,21 @@ class Scenario:
         rows = []
         for d in self.data["districts"]:
             shares = d["age_shares"]
-            rows.append({"name": d["name"], "pinyin": d["pinyin"], "streets": ",".join(d["streets"]),
-                         "programme_start": d["programme_start"], "circle_class": d["circle_class"],
-                         "form": d.get("form", "street_block"), "population": d["population"],
-                         **{a: shares[a] for a in AGE_GROUPS},
-                         "household_size": d["household_size"], "area_km2": d["area_km2"],
-                         "density": d["population"] / d["area_km2"]})
+            rows.append(
+                {
+                    "name": d["name"],
+                    "pinyin": d["pinyin"],
+                    "streets": ",".join(d["streets"]),
+                    "programme_start": d["programme_start"],
+                    "circle_class": d["circle_class"],
+                    "form": d.get("form", "street_block"),
+                    "population": d["population"],
+                    **{a: shares[a] for a in AGE_GROUPS},
+                    "household_size": d["household_size"],
+                    "area_km2": d["area_km2"],
+                    "density": d["population"] / d["area_km2"],
+                }
+            )
         return pd.DataFrame(rows)
 
     @property
@@ -281,13 +325,24 @@ class Scenario:
         margin, rent, staff cost, decay, subsidy eligibility."""
         rows = []
         for key, c in self.data["categories"].items():
-            rows.append({"key": key, "zh": c["zh"], "en": c["en"], "class": c["class"],
-                         "ring_minutes": c["ring_minutes"], "open_hour": c["hours"][0],
-                         "close_hour": c["hours"][1], "household": c.get("household", False),
-                         "spend_yuan": c["spend_yuan"], "gross_margin": c["gross_margin"],
-                         "rent_yuan_m2_month": c["rent_yuan_m2_month"],
-                         "staff_cost_yuan_month": c["staff_cost_yuan_month"], "decay": c["decay"],
-                         "subsidy_eligible": c["subsidy_eligible"]})
+            rows.append(
+                {
+                    "key": key,
+                    "zh": c["zh"],
+                    "en": c["en"],
+                    "class": c["class"],
+                    "ring_minutes": c["ring_minutes"],
+                    "open_hour": c["hours"][0],
+                    "close_hour": c["hours"][1],
+                    "household": c.get("household", False),
+                    "spend_yuan": c["spend_yuan"],
+                    "gross_margin": c["gross_margin"],
+                    "rent_yuan_m2_month": c["rent_yuan_m2_month"],
+                    "staff_cost_yuan_month": c["staff_cost_yuan_month"],
+                    "decay": c["decay"],
+                    "subsidy_eligible": c["subsidy_eligible"],
+                }
+            )
         return pd.DataFrame(rows)
 
     @property
@@ -323,10 +378,15 @@ class World:
         rows = []
         for s in self._world.summary():
             n = max(1, s["residents"])
-            row = {"district": s["district"], "pinyin": s["pinyin"], "residents": s["residents"],
-                   "households": s["households"], "nodes": s["nodes"],
-                   **{f"share_{a}": s["by_age"][i] / n for i, a in enumerate(AGE_GROUPS)},
-                   "facilities": int(np.sum(s["facilities"]))}
+            row = {
+                "district": s["district"],
+                "pinyin": s["pinyin"],
+                "residents": s["residents"],
+                "households": s["households"],
+                "nodes": s["nodes"],
+                **{f"share_{a}": s["by_age"][i] / n for i, a in enumerate(AGE_GROUPS)},
+                "facilities": int(np.sum(s["facilities"])),
+            }
             row.update({f"facilities_{k}": v for k, v in zip(keys, s["facilities"])})
             row.update({f"in_ring_{k}": v for k, v in zip(keys, s["in_ring"])})
             rows.append(row)

@@ -20,8 +20,9 @@ def line_network(n, edges, keep_largest_component=False):
 
     nodes = pd.DataFrame({"x": np.arange(n) * 10.0, "y": np.zeros(n)})
     e = pd.DataFrame(edges, columns=["from", "to", "length"])
-    return lc.WalkNetwork(nodes.x, nodes.y, e["from"], e["to"], e["length"],
-                          keep_largest_component=keep_largest_component)
+    return lc.WalkNetwork(
+        nodes.x, nodes.y, e["from"], e["to"], e["length"], keep_largest_component=keep_largest_component
+    )
 
 
 @pytest.fixture

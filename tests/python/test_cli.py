@@ -25,10 +25,13 @@ def test_import_osm_then_reach(cli, helsinki_pbf, tmp_path):
     assert "grocery" in out.stdout and "transit" in out.stdout
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"garbage bytes, not a pbf", "cannot read"),
-    (b"", "cannot read"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"garbage bytes, not a pbf", "cannot read"),
+        (b"", "cannot read"),
+    ],
+)
 def test_corrupt_pbf_fails_cleanly_and_leaves_no_output(cli, tmp_path, content, message):
     src = tmp_path / "bad.osm.pbf"
     src.write_bytes(content)
@@ -72,23 +75,33 @@ NODES = "id,x,y\n1,0,0\n2,100,0\n3,200,0\n"
 EDGES = "from,to,length\n1,2,100\n2,3,100\n"
 
 
-@pytest.mark.parametrize("nodes, edges, facilities, message", [
-    (NODES, "from,to\n1,2\n", None, "edges.csv:1: missing column 'length'"),
-    (NODES, "from,to,length\n1,2,-5\n", None, "edges.csv:2: column 'length' is -5"),
-    (NODES, "from,to,length\n1,2,nan\n", None, "edges.csv:2: column 'length' is nan"),
-    (NODES, "from,to,length\n1,9,5\n", None, "edges.csv:2: edge endpoint 9 is not a node id"),
-    (NODES, "from,to,length\n", None, "empty network"),
-    ("id,x,y\n", EDGES, None, "edges.csv:2: edge endpoint 1"),
-    ("id,x\n1,0\n", EDGES, None, "nodes.csv:1: missing column 'y'"),
-    ("id,x,y\n1,0,zero\n", EDGES, None, "nodes.csv:2: column 'y' is 'zero'; expected a number"),
-    (NODES, EDGES, "x,y\n1,2\n", "facilities.csv:1: missing column 'category'"),
-    (NODES, EDGES, "x,y,category\n1,,shop\n", "facilities.csv:2: column 'y' is ''"),
-])
+@pytest.mark.parametrize(
+    "nodes, edges, facilities, message",
+    [
+        (NODES, "from,to\n1,2\n", None, "edges.csv:1: missing column 'length'"),
+        (NODES, "from,to,length\n1,2,-5\n", None, "edges.csv:2: column 'length' is -5"),
+        (NODES, "from,to,length\n1,2,nan\n", None, "edges.csv:2: column 'length' is nan"),
+        (NODES, "from,to,length\n1,9,5\n", None, "edges.csv:2: edge endpoint 9 is not a node id"),
+        (NODES, "from,to,length\n", None, "empty network"),
+        ("id,x,y\n", EDGES, None, "edges.csv:2: edge endpoint 1"),
+        ("id,x\n1,0\n", EDGES, None, "nodes.csv:1: missing column 'y'"),
+        ("id,x,y\n1,0,zero\n", EDGES, None, "nodes.csv:2: column 'y' is 'zero'; expected a number"),
+        (NODES, EDGES, "x,y\n1,2\n", "facilities.csv:1: missing column 'category'"),
+        (NODES, EDGES, "x,y,category\n1,,shop\n", "facilities.csv:2: column 'y' is ''"),
+    ],
+)
 def test_bad_csv_fails_cleanly_naming_file_and_line(cli, tmp_path, nodes, edges, facilities, message):
     (tmp_path / "nodes.csv").write_text(nodes)
     (tmp_path / "edges.csv").write_text(edges)
-    args = ["import-csv", "--nodes", tmp_path / "nodes.csv", "--edges", tmp_path / "edges.csv",
-            "-o", tmp_path / "city.h5"]
+    args = [
+        "import-csv",
+        "--nodes",
+        tmp_path / "nodes.csv",
+        "--edges",
+        tmp_path / "edges.csv",
+        "-o",
+        tmp_path / "city.h5",
+    ]
     if facilities is not None:
         (tmp_path / "facilities.csv").write_text(facilities)
         args += ["--facilities", tmp_path / "facilities.csv"]
@@ -103,8 +116,18 @@ def test_import_csv_then_reach(cli, tmp_path):
     (tmp_path / "nodes.csv").write_text(NODES)
     (tmp_path / "edges.csv").write_text(EDGES)
     (tmp_path / "facilities.csv").write_text("x,y,category,name\n0,5,shop,A\n210,0,school,B\n")
-    out = run(cli, "import-csv", "--nodes", tmp_path / "nodes.csv", "--edges", tmp_path / "edges.csv",
-              "--facilities", tmp_path / "facilities.csv", "-o", tmp_path / "city.h5")
+    out = run(
+        cli,
+        "import-csv",
+        "--nodes",
+        tmp_path / "nodes.csv",
+        "--edges",
+        tmp_path / "edges.csv",
+        "--facilities",
+        tmp_path / "facilities.csv",
+        "-o",
+        tmp_path / "city.h5",
+    )
     assert out.returncode == 0, out.stderr
     out = run(cli, "reach", tmp_path / "city.h5", "--max-minutes", "5", "--speed", "40")
     assert out.returncode == 0, out.stderr

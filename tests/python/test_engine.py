@@ -11,8 +11,12 @@ TINY = ROOT / "configs" / "tiny.toml"
 
 
 def run(cli, out, *args):
-    done = subprocess.run([cli, *args, "run", TINY, "-q", "-o", out, "--until", "2024-04-30"],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [cli, *args, "run", TINY, "-q", "-o", out, "--until", "2024-04-30"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -44,13 +48,18 @@ def test_every_need_is_served_delivered_or_unmet_and_revenue_equals_spending(cli
     dm = {k.split("/")[1]: v for k, v in d.items() if k.startswith("district_month/")}
     assert np.array_equal(dm["needs"], dm["served"] + dm["delivered"] + dm["unmet"])
     assert d["facility_month/revenue_fen"].sum() == dm["spend_fen"].sum() > 0
-    assert np.all((dm["survey_low"] <= dm["survey_satisfied"] / dm["survey_n"]) &
-                  (dm["survey_satisfied"] / dm["survey_n"] <= dm["survey_high"]))
+    assert np.all(
+        (dm["survey_low"] <= dm["survey_satisfied"] / dm["survey_n"])
+        & (dm["survey_satisfied"] / dm["survey_n"] <= dm["survey_high"])
+    )
 
 
 def test_bad_until_and_bad_config_fail_cleanly(cli, tmp_path):
-    out = subprocess.run([cli, "run", TINY, "-q", "-o", tmp_path / "x.h5", "--until", "2024-13-01"],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [cli, "run", TINY, "-q", "-o", tmp_path / "x.h5", "--until", "2024-13-01"],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 2 and "--until" in out.stderr
     bad = tmp_path / "bad.toml"
     bad.write_text(TINY.read_text(encoding="utf-8").replace("seed = 7", "seed = -7"), encoding="utf-8")

@@ -17,8 +17,11 @@ def test_there_are_five_notebooks_with_outputs_stripped():
     assert [p.name[:2] for p in NOTEBOOKS] == ["01", "02", "03", "04", "05"]
     for p in NOTEBOOKS:
         nb = nbformat.read(p, as_version=4)
-        assert all(not c.get("outputs") and c.get("execution_count") is None
-                   for c in nb.cells if c.cell_type == "code"), f"{p.name}: outputs are not stripped"
+        assert all(
+            not c.get("outputs") and c.get("execution_count") is None
+            for c in nb.cells
+            if c.cell_type == "code"
+        ), f"{p.name}: outputs are not stripped"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
@@ -28,8 +31,9 @@ def test_notebook_executes(path, monkeypatch):
     monkeypatch.setenv("LIFECIRCLE_SMALL", "1")
     monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=900, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
     client.execute()  # raises CellExecutionError, naming the cell, on any error
     # the notebook produced what it is for: every code cell ran
     assert all(c.get("execution_count") for c in nb.cells if c.cell_type == "code")

@@ -11,8 +11,9 @@ from conftest import line_network
 
 def facilities_at(net, node_ids):
     nodes = net.nodes.loc[list(node_ids)]
-    return pd.DataFrame({"x": nodes.x.to_numpy(), "y": nodes.y.to_numpy()},
-                        index=[f"f{i}" for i in range(len(node_ids))])
+    return pd.DataFrame(
+        {"x": nodes.x.to_numpy(), "y": nodes.y.to_numpy()}, index=[f"f{i}" for i in range(len(node_ids))]
+    )
 
 
 def test_exact_distances_on_a_hand_built_graph():
@@ -44,8 +45,7 @@ def test_tables_equal_a_networkx_dijkstra_reference():
     mapping = {n: i for i, n in enumerate(g.nodes)}
     rows = [(mapping[a], mapping[b], float(rng.uniform(60, 140))) for a, b in g.edges]
     xy = np.array(list(g.nodes), dtype=float) * 100.0
-    net = lc.WalkNetwork(xy[:, 0], xy[:, 1], [r[0] for r in rows], [r[1] for r in rows],
-                         [r[2] for r in rows])
+    net = lc.WalkNetwork(xy[:, 0], xy[:, 1], [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
     fac_nodes = rng.choice(net.num_nodes, 10, replace=False)
     out = net.nearest(facilities_at(net, fac_nodes), k=3, max_distance=600)
     ref = nx.Graph()
@@ -75,8 +75,13 @@ def test_identical_tables_on_1_and_2_threads():
     fr = [mapping[a] for a, _ in g.edges]
     to = [mapping[b] for _, b in g.edges]
     net = lc.WalkNetwork(xy[:, 0], xy[:, 1], fr, to, rng.uniform(80, 120, len(fr)))
-    fac = pd.DataFrame({"x": rng.uniform(0, 3900, 60), "y": rng.uniform(0, 3900, 60),
-                        "category": np.repeat(["a", "b", "c"], 20)})
+    fac = pd.DataFrame(
+        {
+            "x": rng.uniform(0, 3900, 60),
+            "y": rng.uniform(0, 3900, 60),
+            "category": np.repeat(["a", "b", "c"], 20),
+        }
+    )
     results = []
     for threads in (1, 2):
         lc.set_max_threads(threads)

@@ -40,9 +40,13 @@ def test_a_cjk_font_is_configured_so_chinese_names_render():
 
 
 def test_plots_have_labelled_axes_and_chinese_district_names(results):
-    figs = {"satisfaction": results.plot.satisfaction(survey=True), "shops": results.plot.shops(),
-            "night": results.plot.night(), "coverage": results.plot.coverage(),
-            "map": results.plot.map("东区", category="breakfast")}
+    figs = {
+        "satisfaction": results.plot.satisfaction(survey=True),
+        "shops": results.plot.shops(),
+        "night": results.plot.night(),
+        "coverage": results.plot.coverage(),
+        "map": results.plot.map("东区", category="breakfast"),
+    }
     for name, fig in figs.items():
         ax = fig.axes[0]
         assert ax.get_xlabel() and ax.get_ylabel(), name
@@ -52,7 +56,9 @@ def test_plots_have_labelled_axes_and_chinese_district_names(results):
     sat = results.plot.satisfaction()
     assert "%" in sat.axes[0].get_ylabel()
     # the 90% target line is drawn
-    assert any(abs(line.get_ydata()[0] - 90) < 1e-9 for line in sat.axes[0].get_lines() if len(line.get_ydata()) == 2)
+    assert any(
+        abs(line.get_ydata()[0] - 90) < 1e-9 for line in sat.axes[0].get_lines() if len(line.get_ydata()) == 2
+    )
     plt.close("all")
 
 
@@ -65,7 +71,9 @@ def test_comparison_chart_draws_one_bar_per_run_and_district(results):
 
 def test_report_writes_readable_pngs_and_a_self_contained_html(cli, results, tmp_path):
     out = tmp_path / "report"
-    done = subprocess.run([cli, "report", results.path, "-o", out], capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [cli, "report", results.path, "-o", out], capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr
     pngs = sorted(p.name for p in out.glob("*.png"))
     assert {"satisfaction.png", "shops.png", "night.png", "coverage.png"} <= set(pngs)
@@ -83,8 +91,13 @@ def test_report_writes_readable_pngs_and_a_self_contained_html(cli, results, tmp
 
 
 def test_report_errors_exit_non_zero_with_a_message(cli, results, tmp_path):
-    done = subprocess.run([cli, "report", results.path, "-o", tmp_path / "r", "--map", "Nowhere"],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [cli, "report", results.path, "-o", tmp_path / "r", "--map", "Nowhere"],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode != 0 and "no district named 'Nowhere'" in done.stderr
-    done = subprocess.run([cli, "report", tmp_path / "missing.h5", "-o", tmp_path / "r"], capture_output=True, text=True)
+    done = subprocess.run(
+        [cli, "report", tmp_path / "missing.h5", "-o", tmp_path / "r"], capture_output=True, text=True
+    )
     assert done.returncode != 0 and "missing.h5" in done.stderr

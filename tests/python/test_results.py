@@ -38,8 +38,11 @@ def tiny_results(tmp_path_factory):
 
 def test_a_python_run_gives_the_cli_datasets(cli, tmp_path):
     # The analyst's notebook and the planner's command line must agree exactly.
-    subprocess.run([cli, "run", TINY, "-q", "-o", tmp_path / "cli.h5", "--until", UNTIL, "--seed", "11"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [cli, "run", TINY, "-q", "-o", tmp_path / "cli.h5", "--until", UNTIL, "--seed", "11"],
+        check=True,
+        capture_output=True,
+    )
     lc.run(TINY, seed=11, until=UNTIL, progress=False, output=tmp_path / "py.h5")
     assert same_datasets(tmp_path / "cli.h5", tmp_path / "py.h5")
 
@@ -99,8 +102,12 @@ def test_gap_list_coverage_equals_the_engine_and_sites_close_gaps(tiny_results):
     assert all(cov[k] >= 0.95 for k in cov.index if k not in listed)
     for _, g in gaps.iterrows():
         assert g.residents_outside == round((1 - g.in_ring) * g.residents)
-        assert len(g.sites) <= 2 and all(res.node_district[s] == res._district_index(g.district) for s in g.sites)
-        assert list(g.site_gain) == sorted(g.site_gain, reverse=True)  # greedy: each adds no more than the last
+        assert len(g.sites) <= 2 and all(
+            res.node_district[s] == res._district_index(g.district) for s in g.sites
+        )
+        assert list(g.site_gain) == sorted(
+            g.site_gain, reverse=True
+        )  # greedy: each adds no more than the last
         assert g.in_ring_after >= g.in_ring
     assert res.gaps(year, sites=0).sites.map(len).sum() == 0
 
@@ -137,8 +144,11 @@ def test_24_hour_stores_raise_the_share_of_night_needs_served():
 def test_scenario_edits_return_new_validated_scenarios():
     sc = lc.Scenario.default()
     text = sc.text
-    edited = (sc.with_scale(0.1).with_subsidy("breakfast", rent_cut=0.3, district="Panlong")
-              .with_rollout(["Datai", "Muyang"], start=2025, per_year=1))
+    edited = (
+        sc.with_scale(0.1)
+        .with_subsidy("breakfast", rent_cut=0.3, district="Panlong")
+        .with_rollout(["Datai", "Muyang"], start=2025, per_year=1)
+    )
     assert sc.text == text  # immutable
     assert edited.summary["residents"] == pytest.approx(30_000, abs=20)
     ev = edited.events
@@ -178,12 +188,22 @@ def test_results_errors(tmp_path):
 
 def test_compare_and_sweep_run_in_processes_and_return_tidy_tables(tiny_results):
     sc = lc.Scenario.load(TINY)
-    table = lc.compare({"done": tiny_results, "subsidy": sc.with_subsidy("breakfast", rent_cut=0.5)},
-                       until="2024-03-31", processes=2, progress=False)
+    table = lc.compare(
+        {"done": tiny_results, "subsidy": sc.with_subsidy("breakfast", rent_cut=0.5)},
+        until="2024-03-31",
+        processes=2,
+        progress=False,
+    )
     assert set(table.label) == {"done", "subsidy"}
     assert set(table.columns) >= {"label", "district", "pinyin", "year", *METRICS}
-    sw = lc.sweep(sc, {"base": lambda s: s, "early": lambda s: s.with_rollout({"Xiqu": 2024}, package=None)},
-                  runs=2, until="2024-02-29", processes=2, progress=False)
+    sw = lc.sweep(
+        sc,
+        {"base": lambda s: s, "early": lambda s: s.with_rollout({"Xiqu": 2024}, package=None)},
+        runs=2,
+        until="2024-02-29",
+        processes=2,
+        progress=False,
+    )
     assert len(sw) == 2 * 2 * 2 and set(sw.seed) == {7, 8}
     base = sw[sw.variant == "base"]
     # different seeds give different outcomes; the same seed repeats exactly

@@ -27,21 +27,33 @@ def test_the_shipped_scenarios_validate():
     assert lc.Scenario.default().text == (ROOT / "configs" / "yunfu.toml").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("old, new, key, expected", [
-    ("seed = 7", "seed = -7", "simulation.seed", "an integer from 0"),
-    ("end = 2025-12-31", "end = 2023-12-31", "simulation.end", "after start"),
-    ("working = 1.2", "working = 12.0", "walking_speed.working", "0.3 to 2.5"),
-    ("start = 22\nend = 24", "start = 22\nend = 25", "time_slots[4].end", "0 to 24"),
-    ("hours = [7, 22]", "hours = [7, 25]", "categories.convenience.hours", "opening < closing <= 24"),
-    ("ring_minutes = 15", "ring_minutes = 12", "categories.pharmacy.ring_minutes", "or 15"),
-    ("age_shares = { child = 0.2,", "age_shares = { child = 0.3,", "districts[0].age_shares", "sum to 1.1"),
-    ("name = \"西区\"", "name = \"东区\"", "districts[1].name", "duplicate district"),
-    ("date = 2025-01-01", "date = 2031-01-01", "events[3].date", "within the simulation period"),
-    ("category = \"breakfast\"\nrent_cut", "category = \"bakery\"\nrent_cut", "events[1].category",
-     "unknown category"),
-    ("seed = 7", "seed = 7\nsed = 8", "simulation.sed", "unknown key"),
-    ("seed = 7", "seed = = 7", "tiny.toml:8:", "invalid TOML"),
-])
+@pytest.mark.parametrize(
+    "old, new, key, expected",
+    [
+        ("seed = 7", "seed = -7", "simulation.seed", "an integer from 0"),
+        ("end = 2025-12-31", "end = 2023-12-31", "simulation.end", "after start"),
+        ("working = 1.2", "working = 12.0", "walking_speed.working", "0.3 to 2.5"),
+        ("start = 22\nend = 24", "start = 22\nend = 25", "time_slots[4].end", "0 to 24"),
+        ("hours = [7, 22]", "hours = [7, 25]", "categories.convenience.hours", "opening < closing <= 24"),
+        ("ring_minutes = 15", "ring_minutes = 12", "categories.pharmacy.ring_minutes", "or 15"),
+        (
+            "age_shares = { child = 0.2,",
+            "age_shares = { child = 0.3,",
+            "districts[0].age_shares",
+            "sum to 1.1",
+        ),
+        ('name = "西区"', 'name = "东区"', "districts[1].name", "duplicate district"),
+        ("date = 2025-01-01", "date = 2031-01-01", "events[3].date", "within the simulation period"),
+        (
+            'category = "breakfast"\nrent_cut',
+            'category = "bakery"\nrent_cut',
+            "events[1].category",
+            "unknown category",
+        ),
+        ("seed = 7", "seed = 7\nsed = 8", "simulation.sed", "unknown key"),
+        ("seed = 7", "seed = = 7", "tiny.toml:8:", "invalid TOML"),
+    ],
+)
 def test_broken_scenarios_give_precise_errors_never_a_crash(old, new, key, expected):
     with pytest.raises(lc.ConfigError) as err:
         lc.Scenario(tiny_with(old, new), "tiny.toml")

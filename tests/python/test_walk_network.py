@@ -1,6 +1,5 @@
 """WalkNetwork construction from numpy/pandas and CSV (mirrors tests/cpp/test_walk_network.cpp)."""
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -30,11 +29,14 @@ def test_largest_connected_component_is_kept_and_the_rest_reported():
     assert r["dropped_length_m"] == 2.5
 
 
-@pytest.mark.parametrize("edge, message", [
-    ((0, 1, float("nan")), "length"),
-    ((0, 1, -1.0), "expected a finite length >= 0"),
-    ((0, 9, 1.0), "node 9"),
-])
+@pytest.mark.parametrize(
+    "edge, message",
+    [
+        ((0, 1, float("nan")), "length"),
+        ((0, 1, -1.0), "expected a finite length >= 0"),
+        ((0, 9, 1.0), "node 9"),
+    ],
+)
 def test_bad_arrays_give_an_input_error_naming_the_problem(edge, message):
     with pytest.raises(lc.InputError, match=message):
         line_network(2, [edge])

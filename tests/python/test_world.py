@@ -3,7 +3,6 @@
 import subprocess
 
 import numpy as np
-import pytest
 
 import lifecircle as lc
 from conftest import ROOT
