@@ -2,16 +2,22 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include <tbb/parallel_for.h>
+
+#include "sim/error.hpp"
 
 namespace lifecircle {
 
 ChoiceCache::ChoiceCache(std::size_t residential_nodes, std::size_t categories, std::size_t slots, int k,
                          std::array<double, kAgeGroups> reach)
     : m_categories(categories), m_slots(slots), m_k(k), m_reach(reach) {
+    if (k < 1 || k > kMaxK)
+        throw ArgumentError("choice cache: " + std::to_string(k) + " candidates; expected 1 to " + std::to_string(kMaxK));
     const std::size_t entries = residential_nodes * categories * slots;
-    m_entries.assign(entries * static_cast<std::size_t>(k), Entry{0.0f, 0.0f, -1});
+    // kMaxK padding entries at the end: choose() reads kMaxK - 1 entries of the last list
+    m_entries.assign(entries * static_cast<std::size_t>(k) + kMaxK, Entry{0.0f, 0.0f, -1});
     m_count.assign(entries, 0);
     m_within.assign(entries * kAgeGroups, 0);
 }

@@ -49,13 +49,18 @@ public:
         return {&m_entries[e * m_k], m_count[e], &m_within[e * kAgeGroups]};
     }
 
-    /// Index of the chosen candidate among the first m (m >= 1) for a uniform u.
+    /// Index of the chosen candidate among the first m (1 <= m <= kMaxK) for a uniform u:
+    /// the first j whose cumulative weight exceeds u times the total, or m - 1. Cumulative
+    /// weights never decrease, so that j is the number of earlier entries at or below the
+    /// draw, counted without branches (a search would mispredict on most trips). Every
+    /// (node, category, slot) owns k entries, so reading all of them stays in bounds.
     static int choose(const Candidates& cand, int m, double u) {
         const float x = static_cast<float>(u) * cand.entry[m - 1].cumulative;
         int j = 0;
-        while (j + 1 < m && x >= cand.entry[j].cumulative) ++j;
+        for (int t = 0; t < kMaxK - 1; ++t) j += (t < m - 1) & (x >= cand.entry[t].cumulative);
         return j;
     }
+    static constexpr int kMaxK = 8;
 
     std::size_t bytes() const { return m_entries.size() * sizeof(Entry) + m_count.size(); }
 

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(cmake ninja-build g++ pkg-config libtbb-dev libhdf5-dev libeigen3-dev libcli11-dev
   catch2 librandom123-dev libtomlplusplus-dev libosmium2-dev libprotozero-dev zlib1g-dev
-  libbz2-dev libexpat1-dev liblz4-dev pybind11-dev python3-venv fonts-noto-cjk)
+  libbz2-dev libexpat1-dev liblz4-dev pybind11-dev python3-venv fonts-noto-cjk curl xz-utils)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

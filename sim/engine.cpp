@@ -473,10 +473,9 @@ private:
                 const std::size_t d = res.district[i];
                 const std::uint32_t node = res.home_node[i];
                 for (int k = 0; k < count; ++k) {
-                    // need k uses draws 3k+1..3k+3 of the day: from call k+1 (k = 0: the same call)
+                    // need k uses draws 1 and 3 of the day's call k (k = 0: the call that drew the count)
                     if (k > 0) u = rng.uniform4(counter0 + static_cast<std::uint64_t>(k));
-                    const int c = needs_model.category(age, day_type, head, u[1]);
-                    const int s = needs_model.slot(c, u[2]);
+                    const auto [c, s] = needs_model.category_slot(age, day_type, head, u[1]);
                     ++t.needs[d * nc + static_cast<std::size_t>(c)];
                     ++t.trips;
                     ++r_needs[i];

@@ -93,7 +93,7 @@ TEST_CASE("identical results on 1 and 2 threads and for the same seed", "[engine
     CHECK(fa.read<double>("category_year/in_ring") == fb.read<double>("category_year/in_ring"));
 }
 
-TEST_CASE("every need is served, delivered or unmet; revenue equals spending", "[engine][conservation]") {
+TEST_CASE("every need is served, delivered or unmet, and revenue equals spending", "[engine][conservation]") {
     const auto r = simulate(tiny(), 2);
     for (const auto& m : r.district_month) {
         REQUIRE(m.needs == m.served + m.delivered + m.unmet);

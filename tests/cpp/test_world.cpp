@@ -114,7 +114,7 @@ TEST_CASE("the synthetic town follows the plan's hierarchy", "[world]") {
     CHECK(mean < 220.0);
 }
 
-TEST_CASE("Helsinki builds from real data; coverage agrees with the reach benchmark",
+TEST_CASE("Helsinki builds from real data and its coverage agrees with the reach benchmark",
           "[world][shared-data]") {
     if (lifecircle::test::shared_data("helsinki_centre.osm.pbf").empty())
         SKIP_OR_RETURN("../shared/data is absent");
