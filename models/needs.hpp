@@ -14,10 +14,10 @@ namespace lifecircle {
 /// A resident's needs of a day are Poisson with the sum of its categories' rates for its age
 /// group and the day type (household categories count only for the household's head, its
 /// first member); each need's (category, slot) is drawn from their joint distribution,
-/// rate of the category times the share of its slot profile. The count is a search of a
-/// short Poisson table; the (category, slot) pair is one draw from a Walker alias table
-/// (Vose's construction): O(1) and nearly free of unpredictable branches, which matters
-/// because it runs once for every trip.
+/// rate of the category times the share of its slot profile. Both the count and the
+/// (category, slot) pair are one draw from a Walker alias table (Vose's construction): O(1)
+/// and free of unpredictable branches, which matters because they run for every resident
+/// every day and for every trip.
 class NeedModel {
 public:
     static constexpr int kMaxNeeds = 16;
@@ -40,14 +40,17 @@ public:
                                                          : 0.0);
                     }
                     t.rate = total;
-                    t.alias = build_alias(weight);
-                    // Poisson(total) CDF up to kMaxNeeds
+                    t.alias = build_alias(weight, [this](int o) { return (o / m_slots) << 8 | (o % m_slots); });
+                    // Poisson(total), truncated at kMaxNeeds (the rest of its mass goes there)
+                    std::vector<double> poisson;
                     double p = std::exp(-total), cum = 0;
-                    for (int k = 0; k <= kMaxNeeds; ++k) {
+                    for (int k = 0; k < kMaxNeeds; ++k) {
+                        poisson.push_back(p);
                         cum += p;
-                        t.count_cdf[k] = cum;
                         p *= total / (k + 1);
                     }
+                    poisson.push_back(std::max(0.0, 1.0 - cum));
+                    t.count_alias = build_alias(poisson, [](int o) { return o; });
                 }
     }
 
@@ -56,10 +59,7 @@ public:
 
     /// Number of needs for a uniform u in [0, 1).
     int count(int age, int day_type, bool head, double u) const {
-        const auto& cdf = m_tables[index(age, day_type, head)].count_cdf;
-        int k = 0;
-        while (k < kMaxNeeds && u >= cdf[k]) ++k;
-        return k;
+        return draw(m_tables[index(age, day_type, head)].count_alias, u);
     }
 
     /// Category and time slot of a need for a uniform u in [0, 1) (only for a table whose
@@ -68,35 +68,56 @@ public:
         int category, slot;
     };
     CategorySlot category_slot(int age, int day_type, bool head, double u) const {
-        const auto& alias = m_tables[index(age, day_type, head)].alias;
-        const double x = u * static_cast<double>(alias.size());
-        const auto i = std::min(static_cast<std::size_t>(x), alias.size() - 1);
-        const Alias& e = alias[i];
-        const int outcome = x - static_cast<double>(i) < e.threshold ? e.self : e.other;
-        return {outcome / m_slots, outcome % m_slots};
+        const int code = draw(m_tables[index(age, day_type, head)].alias, u);
+        return {code >> 8, code & 0xFF};
     }
 
 private:
+    /// One column of an alias table: its own outcome below `threshold` (a fraction of the
+    /// column), the other above. Outcomes are codes: a count, or category << 8 | slot.
     struct Alias {
-        double threshold;     ///< keep `self` below this fraction of the column
+        double threshold;
         std::int32_t self, other;
     };
     struct Table {
         double rate = 0;
-        std::vector<Alias> alias;
-        std::array<double, kMaxNeeds + 1> count_cdf{};
+        std::vector<Alias> alias;        ///< (category, slot) codes
+        std::vector<Alias> count_alias;  ///< needs a day, 0..kMaxNeeds
     };
+
+    /// The outcome of an alias table for a uniform u: one column, one comparison, selected
+    /// without a branch (the comparison's outcome is unpredictable by design).
+    static int draw(const std::vector<Alias>& alias, double u) {
+        const double x = u * static_cast<double>(alias.size());
+        const auto i = std::min(static_cast<std::size_t>(x), alias.size() - 1);
+        const Alias& e = alias[i];
+        const std::int32_t own = -static_cast<std::int32_t>(x - static_cast<double>(i) < e.threshold);
+        return (e.self & own) | (e.other & ~own);
+    }
     static int index(int age, int day, int head) { return (age * kDayTypes + day) * 2 + head; }
 
     /// Vose's alias method: n columns of height 1, each split between its own outcome and
     /// one other, so that outcome o gets weight[o] / sum of the total.
-    static std::vector<Alias> build_alias(const std::vector<double>& weight) {
+    /// An alias table over outcomes 0..n-1 with these weights, each outcome o coded as code(o).
+    template <class Code>
+    static std::vector<Alias> build_alias(const std::vector<double>& weight, Code code) {
+        std::vector<Alias> out;
+        for (const auto& [threshold, self, other] : build_columns(weight))
+            out.push_back({threshold, code(self), code(other)});
+        return out;
+    }
+
+    struct Column {
+        double threshold;
+        int self, other;
+    };
+    static std::vector<Column> build_columns(const std::vector<double>& weight) {
         const std::size_t n = weight.size();
-        std::vector<Alias> out(n);
+        std::vector<Column> out(n);
         double sum = 0;
         for (double w : weight) sum += w;
         if (n == 0 || !(sum > 0)) {
-            for (std::size_t i = 0; i < n; ++i) out[i] = {1.0, static_cast<std::int32_t>(i), static_cast<std::int32_t>(i)};
+            for (std::size_t i = 0; i < n; ++i) out[i] = {1.0, static_cast<int>(i), static_cast<int>(i)};
             return out;
         }
         std::vector<double> scaled(n);
@@ -108,7 +129,7 @@ private:
         while (!small.empty() && !large.empty()) {
             const std::size_t s = small.back(), l = large.back();
             small.pop_back();
-            out[s] = {scaled[s], static_cast<std::int32_t>(s), static_cast<std::int32_t>(l)};
+            out[s] = {scaled[s], static_cast<int>(s), static_cast<int>(l)};
             scaled[l] -= 1.0 - scaled[s];
             if (scaled[l] < 1.0) {
                 large.pop_back();
@@ -116,8 +137,8 @@ private:
             }
         }
         // what is left is 1 up to rounding
-        for (auto i : large) out[i] = {1.0, static_cast<std::int32_t>(i), static_cast<std::int32_t>(i)};
-        for (auto i : small) out[i] = {1.0, static_cast<std::int32_t>(i), static_cast<std::int32_t>(i)};
+        for (auto i : large) out[i] = {1.0, static_cast<int>(i), static_cast<int>(i)};
+        for (auto i : small) out[i] = {1.0, static_cast<int>(i), static_cast<int>(i)};
         return out;
     }
 

@@ -35,31 +35,40 @@ std::vector<double> coverage_shares(const ReachTable& table, std::span<const dou
     return covered;
 }
 
-std::vector<Site> greedy_sites(const WalkNetwork& network, std::span<const std::uint32_t> candidates,
-                               std::span<const double> weights, std::vector<std::uint8_t> covered,
-                               double ring, int count) {
+SiteBalls site_balls(const WalkNetwork& network, std::span<const std::uint32_t> candidates, double ring) {
     const std::size_t n = network.num_nodes();
-    if (weights.size() != n || covered.size() != n)
-        throw ArgumentError("greedy_sites: " + std::to_string(weights.size()) + " weights and " +
-                            std::to_string(covered.size()) + " coverage flags for " + std::to_string(n) + " nodes");
     if (!(ring >= 0.0) || !std::isfinite(ring))
         throw ArgumentError("greedy_sites: ring is " + std::to_string(ring) + "; expected metres >= 0");
     for (auto v : candidates)
         if (v >= n) throw ArgumentError("greedy_sites: candidate node " + std::to_string(v) + " is not in the network");
-    // each candidate's ball (nodes within the ring), once
-    std::vector<std::vector<std::uint32_t>> balls(candidates.size());
+    SiteBalls out;
+    out.candidates.assign(candidates.begin(), candidates.end());
+    out.balls.resize(candidates.size());
     tbb::parallel_for(std::size_t{0}, candidates.size(), [&](std::size_t i) {
-        for (const auto& [u, dist] : bounded_dijkstra(network, candidates[i], ring)) balls[i].push_back(u);
+        for (const auto& [u, dist] : bounded_dijkstra(network, candidates[i], ring)) out.balls[i].push_back(u);
     });
+    return out;
+}
+
+std::vector<Site> greedy_sites(const SiteBalls& balls, std::span<const double> weights,
+                               std::vector<std::uint8_t> covered, int count) {
+    if (weights.size() != covered.size())
+        throw ArgumentError("greedy_sites: " + std::to_string(weights.size()) + " weights and " +
+                            std::to_string(covered.size()) + " coverage flags");
+    const std::size_t nc = balls.candidates.size();
+    for (const auto& ball : balls.balls)
+        for (auto u : ball)
+            if (u >= weights.size())
+                throw ArgumentError("greedy_sites: " + std::to_string(weights.size()) + " weights for a larger network");
     std::vector<Site> out;
-    std::vector<std::uint8_t> taken(candidates.size(), 0);
-    for (int k = 0; k < count && out.size() < candidates.size(); ++k) {
-        std::size_t best = candidates.size();
+    std::vector<std::uint8_t> taken(nc, 0);
+    for (int k = 0; k < count && out.size() < nc; ++k) {
+        std::size_t best = nc;
         double best_gain = -1.0;
-        for (std::size_t i = 0; i < candidates.size(); ++i) {
+        for (std::size_t i = 0; i < nc; ++i) {
             if (taken[i]) continue;
             double gain = 0.0;
-            for (auto u : balls[i])
+            for (auto u : balls.balls[i])
                 if (!covered[u]) gain += weights[u];
             if (gain > best_gain) {
                 best_gain = gain;
@@ -67,10 +76,19 @@ std::vector<Site> greedy_sites(const WalkNetwork& network, std::span<const std::
             }
         }
         taken[best] = 1;
-        for (auto u : balls[best]) covered[u] = 1;
-        out.push_back({candidates[best], best_gain});
+        for (auto u : balls.balls[best]) covered[u] = 1;
+        out.push_back({balls.candidates[best], best_gain});
     }
     return out;
+}
+
+std::vector<Site> greedy_sites(const WalkNetwork& network, std::span<const std::uint32_t> candidates,
+                               std::span<const double> weights, std::vector<std::uint8_t> covered,
+                               double ring, int count) {
+    if (weights.size() != network.num_nodes())
+        throw ArgumentError("greedy_sites: " + std::to_string(weights.size()) + " weights for " +
+                            std::to_string(network.num_nodes()) + " nodes");
+    return greedy_sites(site_balls(network, candidates, ring), weights, std::move(covered), count);
 }
 
 }  // namespace lifecircle

@@ -19,11 +19,23 @@ struct Site {
     double gain = 0;  ///< weight newly within `ring` metres of the site
 };
 
-/// Greedy maximal coverage: up to `count` sites among `candidates` (node indices), each the
-/// one that brings the most weight not yet covered within `ring` metres of walking; nodes with
-/// `covered[v] != 0` count as covered from the start. Ties go to the earlier candidate; a
-/// candidate is chosen at most once, so sites after the last useful one have gain 0.
-/// Candidates' balls are computed in parallel; the result does not depend on threads.
+/// The nodes within `ring` metres of walking of each candidate (its "ball"), computed in
+/// parallel; the input of greedy_sites, worth keeping when the same candidates are sited
+/// again.
+struct SiteBalls {
+    std::vector<std::uint32_t> candidates;
+    std::vector<std::vector<std::uint32_t>> balls;
+};
+SiteBalls site_balls(const WalkNetwork& network, std::span<const std::uint32_t> candidates, double ring);
+
+/// Greedy maximal coverage: up to `count` sites among the candidates, each the one that
+/// brings the most weight not yet covered within the ring; nodes with `covered[v] != 0`
+/// count as covered from the start. Ties go to the earlier candidate; a candidate is chosen
+/// at most once, so sites after the last useful one have gain 0. Does not depend on threads.
+std::vector<Site> greedy_sites(const SiteBalls& balls, std::span<const double> weights,
+                               std::vector<std::uint8_t> covered, int count);
+
+/// The same, computing the candidates' balls first.
 std::vector<Site> greedy_sites(const WalkNetwork& network, std::span<const std::uint32_t> candidates,
                                std::span<const double> weights, std::vector<std::uint8_t> covered,
                                double ring, int count);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <map>
 #include <numeric>
 #include <unordered_map>
 
@@ -26,7 +27,7 @@ namespace lifecircle {
 
 namespace detail {
 
-inline constexpr int kChoiceK = 8;            // candidates a resident may weigh
+inline constexpr int kChoiceK = ChoiceCache::kMaxK;  // candidates a resident may weigh
 inline constexpr std::size_t kBlock = 4096;   // residents a task
 inline constexpr int kNoAppCandidates = 2;    // without the map app: the nearest two
 inline constexpr int kBatch = 64;             // needs whose cache entries are fetched together
@@ -118,7 +119,7 @@ public:
         std::iota(all_nodes.begin(), all_nodes.end(), 0U);
         std::array<double, kAgeGroups> reach{};
         for (int a = 0; a < kAgeGroups; ++a) reach[a] = sc.max_walk_minutes * 60.0 * sc.walking_speed[a];
-        cache = ChoiceCache(all_nodes.size(), nc, ns, kChoiceK, reach);
+        cache = ChoiceCache(all_nodes.size(), nc, kChoiceK, reach);
         crowding.assign(w.facilities.size(), 1.0f);
         rent_cut.assign(nc * nd, 0.0);
         grant.assign(nc * nd, 0.0);
@@ -153,7 +154,9 @@ public:
                 changed = true;
             }
             if (changed) rebuild_all();
+            const auto trips_start = std::chrono::steady_clock::now();
             simulate_day(day, date);
+            res.trip_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - trips_start).count();
             const Date tomorrow = Date::from_days(day + 1);
             if (tomorrow.month != date.month || day == final_day) {
                 close_month(date, day, res);
@@ -248,12 +251,14 @@ private:
     /// ring (at working-age speed) inside it: greedy maximal coverage, ties to the lower node.
     std::uint32_t best_site(std::size_t d, std::size_t c, const std::vector<std::int64_t>& per_node) const {
         const double ring = sc.categories[c].ring_minutes * 60.0 * sc.walking_speed[1];
-        const auto candidates = candidate_sites(w, d);
-        if (candidates.empty()) return w.district_centre[d];
+        // the network never changes: each district's candidates' balls are computed once a ring
+        auto [it, fresh] = site_balls_cache.try_emplace({d, ring});
+        if (fresh) it->second = site_balls(w.network, candidate_sites(w, d), ring);
+        if (it->second.candidates.empty()) return w.district_centre[d];
         std::vector<double> weights(per_node.begin(), per_node.end());
         std::vector<std::uint8_t> covered(weights.size());
         for (std::uint32_t u = 0; u < covered.size(); ++u) covered[u] = tables[c].distance(u, 0) <= ring;
-        return greedy_sites(w.network, candidates, weights, std::move(covered), ring, 1).front().node;
+        return greedy_sites(it->second, weights, std::move(covered), 1).front().node;
     }
 
     // ---------------------------------------------------------------- policy
@@ -419,10 +424,10 @@ private:
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, kBlock), [&](const tbb::blocked_range<std::size_t>& range) {
             Tally& t = tallies.local();
             if (t.visits.size() < w.facilities.size()) t.resize(w.facilities.size(), nd, nc);
-            // Needs are drawn into a small batch whose choice-cache entries are prefetched,
+            // Needs are drawn into a small batch whose choice-cache blocks are prefetched,
             // then chosen: the memory loads of a batch overlap instead of queueing.
             struct Need {
-                ChoiceCache::Candidates cand;
+                const ChoiceCache::Block* block;
                 std::uint32_t resident;
                 std::uint16_t category;
                 std::uint8_t slot;
@@ -438,15 +443,15 @@ private:
                     const std::size_t dc = d * nc + c;
                     const int age = res.age[i];
                     const bool night = night_slot[s];
-                    int m = need.cand.within[age];
-                    if (!(res.flags[i] & Residents::kMapApp)) m = std::min(m, kNoAppCandidates);
-                    if (m > 0) {
-                        const int j = ChoiceCache::choose(need.cand, m, need.u);
-                        const auto fid = static_cast<std::size_t>(need.cand.entry[j].facility);
+                    const int limit = res.flags[i] & Residents::kMapApp ? ChoiceCache::kMaxK : kNoAppCandidates;
+                    const auto choice = cache.choose(*need.block, static_cast<int>(s), age, limit, need.u);
+                    if (choice.facility >= 0) {
+                        const auto fid = static_cast<std::size_t>(choice.facility);
                         ++t.visits[fid];
                         t.revenue[fid] += spend_fen[c];
                         t.spend[d] += spend_fen[c];
-                        t.walk[d] += std::llround(need.cand.entry[j].distance * tenths_per_metre[age]);  // 1/10 minute
+                        // walking time in 1/10 minute, rounded half up
+                        t.walk[d] += static_cast<std::int64_t>(choice.distance * tenths_per_metre[age] + 0.5);
                         ++t.served[dc];
                         if (night) ++t.night_served[d];
                     } else {
@@ -480,11 +485,10 @@ private:
                     ++t.trips;
                     ++r_needs[i];
                     if (night_slot[static_cast<std::size_t>(s)]) ++t.night_needs[d];
-                    const auto cand = cache.get(node, static_cast<std::size_t>(c), static_cast<std::size_t>(s));
-                    __builtin_prefetch(cand.entry);
-                    __builtin_prefetch(reinterpret_cast<const char*>(cand.entry) + 64);
-                    __builtin_prefetch(cand.within);
-                    batch[static_cast<std::size_t>(pending++)] = {cand, static_cast<std::uint32_t>(i),
+                    const ChoiceCache::Block* block = &cache.block(node, static_cast<std::size_t>(c));
+                    __builtin_prefetch(block);
+                    __builtin_prefetch(reinterpret_cast<const char*>(block) + 64);
+                    batch[static_cast<std::size_t>(pending++)] = {block, static_cast<std::uint32_t>(i),
                                                                  static_cast<std::uint16_t>(c),
                                                                  static_cast<std::uint8_t>(s), static_cast<float>(u[3])};
                     if (pending == kBatch) settle();
@@ -690,6 +694,7 @@ private:
     std::vector<std::uint8_t> in_programme;
     std::vector<std::vector<std::uint32_t>> district_residents;
     std::vector<std::int32_t> added_day;  ///< day each resident added by new housing moved in
+    mutable std::map<std::pair<std::size_t, double>, SiteBalls> site_balls_cache;  ///< (district, ring) -> balls
     std::vector<std::int64_t> spend_fen;
     std::vector<std::uint16_t> r_needs, r_unmet, r_night_unmet;
     std::vector<std::uint8_t> r_satisfied;

@@ -52,6 +52,8 @@ struct Results {
                                                    ///< 1970-01-01), 0 = before the run
     std::int64_t trips = 0;            ///< needs simulated
     double seconds = 0;                ///< wall time of the day loop
+    double trip_seconds = 0;           ///< of which the daily trips on the cached choice path
+                                       ///< (the rest: month ends, policy events, cache rebuilds)
     int threads = 0;
     Date end;                          ///< last simulated day
 };

@@ -20,6 +20,7 @@ void write_results(const std::string& path, const Scenario& sc, const Results& r
         file.set_attr("end", res.end.str());
         file.set_attr("trips", static_cast<double>(res.trips));
         file.set_attr("seconds", res.seconds);
+        file.set_attr("trip_seconds", res.trip_seconds);
 
         file.create_group("names");
         std::vector<std::string> districts, pinyin, categories, slots;

@@ -394,6 +394,9 @@ void read_slots(TableReader& root, Scenario& sc, Problems& problems) {
         sc.slots.push_back({*name, *start, *end});
     }
     if (arr->empty()) problems.add(arr->source(), "time_slots", "expected at least one time slot");
+    if (arr->size() > 16)  // the choice cache keeps a 16-bit mask of open slots per facility
+        problems.add(arr->source(), "time_slots",
+                     std::to_string(arr->size()) + " time slots: expected at most 16");
     // the slots must tile the day: sorted, without gaps or overlaps, from 0 to 24
     auto sorted = sc.slots;
     std::sort(sorted.begin(), sorted.end(),
