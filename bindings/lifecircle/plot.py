@@ -123,7 +123,8 @@ class Plotter:
         a1.set_xlabel("year")
         a1.set_title("Shops by district")
         names = dict(zip(y.pinyin, y.district))
-        a1.legend([_name(names[p], p) for p in wide.columns], fontsize=7, ncol=2, loc="upper left")
+        a1.legend([_name(names[p], p) for p in wide.columns], fontsize=7, ncol=3, loc="upper left")
+        a1.set_ylim(0, 1.4 * wide.sum(axis=1).max())  # room for the legend above the bars
         city = y.groupby("year")[["openings", "closures", "shops_open"]].sum()
         a2.plot(city.index, city.openings, marker="o", label="openings")
         a2.plot(city.index, city.closures, marker="o", label="closures")
