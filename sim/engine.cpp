@@ -120,6 +120,7 @@ public:
         std::array<double, kAgeGroups> reach{};
         for (int a = 0; a < kAgeGroups; ++a) reach[a] = sc.max_walk_minutes * 60.0 * sc.walking_speed[a];
         cache = ChoiceCache(all_nodes.size(), nc, kChoiceK, reach);
+        dirty.assign(nc, 1);
         crowding.assign(w.facilities.size(), 1.0f);
         rent_cut.assign(nc * nd, 0.0);
         grant.assign(nc * nd, 0.0);
@@ -153,7 +154,7 @@ public:
                 ++next_event;
                 changed = true;
             }
-            if (changed) rebuild_all();
+            if (changed) rebuild_dirty();
             const auto trips_start = std::chrono::steady_clock::now();
             simulate_day(day, date);
             res.trip_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - trips_start).count();
@@ -206,9 +207,24 @@ private:
             threshold.push_back(static_cast<float>(satisfaction_threshold(sc.satisfaction, sc.seed, threshold.size())));
     }
 
+    /// Rebuilds the choice cache of every category (month ends: crowding changes every weight).
     void rebuild_all() {
+        std::fill(dirty.begin(), dirty.end(), 1);
+        rebuild_dirty();
+    }
+
+    /// Rebuilds the categories whose facilities changed (after policy events): a facility
+    /// added, closed, given other hours or other categories marks the categories it serves.
+    void rebuild_dirty() {
         for (std::size_t c = 0; c < nc; ++c)
-            cache.rebuild(c, tables[c], table_facility[c], w.facilities, crowding, sc.categories[c].decay, all_nodes);
+            if (dirty[c])
+                cache.rebuild(c, tables[c], table_facility[c], w.facilities, crowding, sc.categories[c].decay, all_nodes);
+        std::fill(dirty.begin(), dirty.end(), 0);
+    }
+
+    void touch(const Facility& f) {
+        for (std::size_t c = 0; c < nc; ++c)
+            if (serves(f, c)) dirty[c] = 1;
     }
 
     /// Adds a facility to the world and to the reach tables of the categories it serves.
@@ -229,6 +245,7 @@ private:
         if (table_facility[c].size() <= local) table_facility[c].resize(local + 1);
         table_facility[c][local] = id;
         local_index[key(id, c)] = local;
+        dirty[c] = 1;
     }
 
     void close_facility(std::uint32_t id, std::int64_t day) {
@@ -236,6 +253,7 @@ private:
         if (f.state != FacilityState::open) return;
         f.state = FacilityState::closed;
         f.closed_day = static_cast<std::int32_t>(day);
+        touch(f);
         for (std::size_t c = 0; c < nc; ++c)
             if (serves(f, c)) tables[c].close(local_index.at(key(id, c)));
     }
@@ -314,6 +332,7 @@ private:
                         f.open_hour = static_cast<float>(e.open_hour);
                         f.close_hour = static_cast<float>(e.close_hour);
                         f.slot_mask = slot_mask(f);
+                        touch(f);
                     }
                 break;
             case EventType::multi_function:
@@ -694,6 +713,7 @@ private:
     std::vector<std::uint8_t> in_programme;
     std::vector<std::vector<std::uint32_t>> district_residents;
     std::vector<std::int32_t> added_day;  ///< day each resident added by new housing moved in
+    std::vector<std::uint8_t> dirty;  ///< per category: its choice cache needs a rebuild
     mutable std::map<std::pair<std::size_t, double>, SiteBalls> site_balls_cache;  ///< (district, ring) -> balls
     std::vector<std::int64_t> spend_fen;
     std::vector<std::uint16_t> r_needs, r_unmet, r_night_unmet;
