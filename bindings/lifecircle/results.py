@@ -354,12 +354,16 @@ class Results:
 
     # ------------------------------------------------------------ state on a day
     def open_on(self, day: dt.date) -> pd.Series:
-        """Boolean per facility: open at the end of ``day``."""
+        """Boolean per facility: open at the end of ``day``. On a month's last day that is
+        after the month end's closures and market entries (entrants open the next day, as
+        the engine counts them in its year-end coverage)."""
         t = self._tables["facilities"]
         d = (day - EPOCH).days
+        opened = t["opened_day"] <= d
+        if (day + dt.timedelta(days=1)).day == 1:  # a month end: its entrants count
+            opened |= (t["opened_day"] == d + 1) & (t["origin"] == ORIGINS.index("market"))
         return pd.Series(
-            (t["opened_day"] <= d) & ((t["closed_day"] < 0) | (t["closed_day"] > d)),
-            index=self.facilities.index,
+            opened & ((t["closed_day"] < 0) | (t["closed_day"] > d)), index=self.facilities.index
         )
 
     def _year_end(self, year: int) -> dt.date:
