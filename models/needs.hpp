@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -57,26 +58,27 @@ public:
     /// Expected needs a day for (age group, day type, household head).
     double rate(int age, int day_type, bool head) const { return m_tables[index(age, day_type, head)].rate; }
 
-    /// Number of needs for a uniform u in [0, 1).
-    int count(int age, int day_type, bool head, double u) const {
-        return draw(m_tables[index(age, day_type, head)].count_alias, u);
+    /// Number of needs for 32 uniform random bits.
+    int count(int age, int day_type, bool head, std::uint32_t bits) const {
+        return draw(m_tables[index(age, day_type, head)].count_alias, bits);
     }
 
-    /// Category and time slot of a need for a uniform u in [0, 1) (only for a table whose
+    /// Category and time slot of a need for 32 uniform random bits (only for a table whose
     /// rate is positive: with rate 0, count() is always 0).
     struct CategorySlot {
         int category, slot;
     };
-    CategorySlot category_slot(int age, int day_type, bool head, double u) const {
-        const int code = draw(m_tables[index(age, day_type, head)].alias, u);
+    CategorySlot category_slot(int age, int day_type, bool head, std::uint32_t bits) const {
+        const int code = draw(m_tables[index(age, day_type, head)].alias, bits);
         return {code >> 8, code & 0xFF};
     }
 
 private:
-    /// One column of an alias table: its own outcome below `threshold` (a fraction of the
-    /// column), the other above. Outcomes are codes: a count, or category << 8 | slot.
+    /// One column of an alias table: its own outcome when the draw's position within the
+    /// column is below `threshold` (in 1/2^32 of the column; 2^32 = always), the other above.
+    /// Outcomes are codes: a count, or category << 8 | slot.
     struct Alias {
-        double threshold;
+        std::uint64_t threshold;
         std::int32_t self, other;
     };
     struct Table {
@@ -85,25 +87,26 @@ private:
         std::vector<Alias> count_alias;  ///< needs a day, 0..kMaxNeeds
     };
 
-    /// The outcome of an alias table for a uniform u: one column, one comparison, selected
-    /// without a branch (the comparison's outcome is unpredictable by design).
-    static int draw(const std::vector<Alias>& alias, double u) {
-        const double x = u * static_cast<double>(alias.size());
-        const auto i = std::min(static_cast<std::size_t>(x), alias.size() - 1);
-        const Alias& e = alias[i];
-        const std::int32_t own = -static_cast<std::int32_t>(x - static_cast<double>(i) < e.threshold);
+    /// The outcome of an alias table for 32 random bits, in integers only: the bits times the
+    /// number of columns give the column (high half) and the position in it (low half); one
+    /// comparison, selected without a branch (its outcome is unpredictable by design).
+    static int draw(const std::vector<Alias>& alias, std::uint32_t bits) {
+        const std::uint64_t x = static_cast<std::uint64_t>(bits) * alias.size();
+        const Alias& e = alias[x >> 32];
+        const std::int32_t own = -static_cast<std::int32_t>((x & 0xFFFFFFFFULL) < e.threshold);
         return (e.self & own) | (e.other & ~own);
     }
     static int index(int age, int day, int head) { return (age * kDayTypes + day) * 2 + head; }
 
-    /// Vose's alias method: n columns of height 1, each split between its own outcome and
-    /// one other, so that outcome o gets weight[o] / sum of the total.
     /// An alias table over outcomes 0..n-1 with these weights, each outcome o coded as code(o).
     template <class Code>
     static std::vector<Alias> build_alias(const std::vector<double>& weight, Code code) {
         std::vector<Alias> out;
-        for (const auto& [threshold, self, other] : build_columns(weight))
-            out.push_back({threshold, code(self), code(other)});
+        for (const auto& [threshold, self, other] : build_columns(weight)) {
+            // a fraction of the column in units of 2^-32; 2^32 (a whole column) always keeps
+            const double units = std::ldexp(std::clamp(threshold, 0.0, 1.0), 32);
+            out.push_back({static_cast<std::uint64_t>(std::llround(units)), code(self), code(other)});
+        }
         return out;
     }
 

@@ -491,14 +491,14 @@ private:
                 const int age = res.age[i];
                 const bool head = w.household_start[res.household[i]] == i;
                 const CounterRng rng(sc.seed, kNeeds + i);
-                auto u = rng.uniform4(counter0);
+                auto u = rng.bits4(counter0);
                 const int count = needs_model.count(age, day_type, head, u[0]);
                 if (count == 0) continue;
                 const std::size_t d = res.district[i];
                 const std::uint32_t node = res.home_node[i];
                 for (int k = 0; k < count; ++k) {
                     // need k uses draws 1 and 3 of the day's call k (k = 0: the call that drew the count)
-                    if (k > 0) u = rng.uniform4(counter0 + static_cast<std::uint64_t>(k));
+                    if (k > 0) u = rng.bits4(counter0 + static_cast<std::uint64_t>(k));
                     const auto [c, s] = needs_model.category_slot(age, day_type, head, u[1]);
                     ++t.needs[d * nc + static_cast<std::size_t>(c)];
                     ++t.trips;
@@ -509,7 +509,7 @@ private:
                     __builtin_prefetch(reinterpret_cast<const char*>(block) + 64);
                     batch[static_cast<std::size_t>(pending++)] = {block, static_cast<std::uint32_t>(i),
                                                                  static_cast<std::uint16_t>(c),
-                                                                 static_cast<std::uint8_t>(s), static_cast<float>(u[3])};
+                                                                 static_cast<std::uint8_t>(s), static_cast<float>(u[3] * 0x1.0p-32)};
                     if (pending == kBatch) settle();
                 }
             }
@@ -701,7 +701,7 @@ private:
     NeedModel needs_model;
     std::size_t nd = 0, nc = 0, ns = 0;
     double radius = 0;
-    std::vector<bool> night_slot;
+    std::vector<std::uint8_t> night_slot;  // 1 = a slot between 22:00 and 06:00 (bytes: read on every trip)
     std::vector<std::uint32_t> default_mask;  // slots a category's new shop is open
     std::vector<ReachTable> tables;
     std::vector<std::vector<std::uint32_t>> table_facility;

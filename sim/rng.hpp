@@ -27,6 +27,12 @@ public:
         return {static_cast<double>(r[0] & low) * 0x1.0p-32, static_cast<double>(r[0] >> 32) * 0x1.0p-32,
                 static_cast<double>(r[1] & low) * 0x1.0p-32, static_cast<double>(r[1] >> 32) * 0x1.0p-32};
     }
+    /// Four uniform 32-bit integers from one call (for integer-only table draws).
+    std::array<std::uint32_t, 4> bits4(std::uint64_t counter) const {
+        const auto r = raw(counter);
+        return {static_cast<std::uint32_t>(r[0]), static_cast<std::uint32_t>(r[0] >> 32),
+                static_cast<std::uint32_t>(r[1]), static_cast<std::uint32_t>(r[1] >> 32)};
+    }
     /// A uniform integer in [0, n) for draw number `counter` (n > 0).
     std::uint64_t below(std::uint64_t counter, std::uint64_t n) const {
         return static_cast<std::uint64_t>(uniform(counter) * static_cast<double>(n)) % n;

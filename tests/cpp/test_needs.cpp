@@ -1,4 +1,6 @@
 // Needs: the (category, slot) alias draw reproduces the joint distribution it is built from.
+#include <cmath>
+#include <cstdint>
 #include <map>
 #include <vector>
 
@@ -9,6 +11,11 @@
 using lc_test::Approx;
 
 namespace {
+
+/// The i-th of n evenly spaced 32-bit draws (a stratified sweep of [0, 2^32)).
+std::uint32_t stratum(int i, int n) {
+    return static_cast<std::uint32_t>(std::ldexp((i + 0.5) / n, 32));
+}
 
 lifecircle::Scenario tiny() {
     return lifecircle::load_scenario(std::string(LIFECIRCLE_SOURCE_DIR) + "/configs/tiny.toml");
@@ -42,7 +49,7 @@ TEST_CASE("the category and slot of a need follow rate x slot profile", "[needs]
                 std::vector<double> seen(nc * ns, 0.0);
                 int out_of_range = 0;
                 for (int i = 0; i < draws; ++i) {
-                    const auto [c, s] = model.category_slot(age, day, head, (i + 0.5) / draws);
+                    const auto [c, s] = model.category_slot(age, day, head, stratum(i, draws));
                     if (c < 0 || c >= static_cast<int>(nc) || s < 0 || s >= static_cast<int>(ns)) {
                         ++out_of_range;
                         continue;
@@ -62,7 +69,7 @@ TEST_CASE("the number of needs a day is Poisson with the summed rates", "[needs]
     const lifecircle::NeedModel model(sc);
     const int draws = 100000;
     double mean = 0;
-    for (int i = 0; i < draws; ++i) mean += model.count(1, 0, true, (i + 0.5) / draws);
+    for (int i = 0; i < draws; ++i) mean += model.count(1, 0, true, stratum(i, draws));
     mean /= draws;
     CHECK(mean == Approx(model.rate(1, 0, true)).epsilon(1e-3));
 }
