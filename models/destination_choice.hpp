@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "sim/reach_table.hpp"
@@ -56,7 +57,7 @@ public:
     /// Chooses for a uniform u among the candidates of `b` open in `slot` and within the
     /// walking range of `age`, the nearest `limit` of them at most (limit >= 1).
     Choice choose(const Block& b, int slot, int age, int limit, double u) const {
-        float cum[kMaxK];
+        float cum[kMaxK] = {kNever, kNever, kNever, kNever, kNever, kNever, kNever, kNever};
         int index[kMaxK];
         int m = 0;
         float total = 0.0f;
@@ -71,15 +72,19 @@ public:
         }
         if (m == 0) return {-1, 0.0f};
         // the first candidate whose cumulative weight exceeds the draw: cumulative weights
-        // never decrease, so it is the number of earlier ones at or below it (no branches)
+        // never decrease, so it is the number of earlier ones at or below it, counted over a
+        // fixed length (no branches) with the last and the unused set beyond any draw
+        cum[m - 1] = kNever;
         const float x = static_cast<float>(u) * total;
         int t = 0;
-        for (int q = 0; q < m - 1; ++q) t += x >= cum[q];
+        for (int q = 0; q < kMaxK - 1; ++q) t += x >= cum[q];
         const int j = index[t];
         return {b.facility[j], b.distance[j]};
     }
 
     std::size_t bytes() const { return m_blocks.size() * sizeof(Block); }
+
+    static constexpr float kNever = std::numeric_limits<float>::infinity();
 
 private:
     std::size_t m_categories = 0;

@@ -170,7 +170,8 @@ void synthesise_population(World& world, const std::vector<std::vector<std::uint
                 res.household.push_back(household);
                 res.district.push_back(static_cast<std::uint8_t>(d));
                 res.age.push_back(static_cast<std::uint8_t>(age));
-                res.flags.push_back(app.uniform(resident_id) < sc.map_app_use[age] ? Residents::kMapApp : 0);
+                res.flags.push_back(static_cast<std::uint8_t>(
+                    (app.uniform(resident_id) < sc.map_app_use[age] ? Residents::kMapApp : 0) | (m == 0 ? Residents::kHead : 0)));
                 ++resident_id;
             }
             ++household;

@@ -30,7 +30,7 @@ namespace detail {
 inline constexpr int kChoiceK = ChoiceCache::kMaxK;  // candidates a resident may weigh
 inline constexpr std::size_t kBlock = 4096;   // residents a task
 inline constexpr int kNoAppCandidates = 2;    // without the map app: the nearest two
-inline constexpr int kBatch = 64;             // needs whose cache entries are fetched together
+inline constexpr int kBatch = 64;              // needs whose cache blocks are fetched together
 
 enum EngineStream : std::uint64_t {
     kNeeds = 0,                  // stream = resident id (below 2^40)
@@ -46,15 +46,14 @@ struct Tally {
     std::vector<std::int64_t> needs, served, delivered;   // per district x category
     std::vector<std::int64_t> unmet;
     std::vector<std::int64_t> lost_open;                   // unmet or delivered in a slot a new shop would open
-    std::vector<std::int64_t> night_needs, night_served, night_delivered, spend, walk;  // per district
-    std::int64_t trips = 0;
+    std::vector<std::int64_t> night_needs, night_served, night_delivered, walk;  // per district
 
     using Column = std::vector<std::int64_t> Tally::*;
     static constexpr std::array<Column, 2> kPerFacility{&Tally::visits, &Tally::revenue};
     static constexpr std::array<Column, 5> kPerDistrictCategory{&Tally::needs, &Tally::served, &Tally::delivered,
                                                                &Tally::unmet, &Tally::lost_open};
-    static constexpr std::array<Column, 5> kPerDistrict{&Tally::night_needs, &Tally::night_served,
-                                                       &Tally::night_delivered, &Tally::spend, &Tally::walk};
+    static constexpr std::array<Column, 4> kPerDistrict{&Tally::night_needs, &Tally::night_served,
+                                                       &Tally::night_delivered, &Tally::walk};
 
     void resize(std::size_t facilities, std::size_t districts, std::size_t categories) {
         for (auto c : kPerFacility) (this->*c).resize(facilities, 0);
@@ -69,7 +68,6 @@ struct Tally {
     }
     void clear() {
         each_column([&](Column c) { std::fill((this->*c).begin(), (this->*c).end(), 0); });
-        trips = 0;
     }
     void add(const Tally& o) {
         each_column([&](Column c) {
@@ -78,7 +76,6 @@ struct Tally {
             if (a.size() < b.size()) a.resize(b.size(), 0);
             for (std::size_t i = 0; i < b.size(); ++i) a[i] += b[i];
         });
-        trips += o.trips;
     }
 };
 
@@ -398,7 +395,8 @@ private:
                 w.residents.household.push_back(household);
                 w.residents.district.push_back(static_cast<std::uint8_t>(d));
                 w.residents.age.push_back(static_cast<std::uint8_t>(age));
-                w.residents.flags.push_back(rng.uniform(draw++) < sc.map_app_use[age] ? Residents::kMapApp : 0);
+                w.residents.flags.push_back(static_cast<std::uint8_t>(
+                    (rng.uniform(draw++) < sc.map_app_use[age] ? Residents::kMapApp : 0) | (m == 0 ? Residents::kHead : 0)));
                 district_residents[d].push_back(id);
                 added_day.push_back(static_cast<std::int32_t>(day));
             }
@@ -468,7 +466,6 @@ private:
                         const auto fid = static_cast<std::size_t>(choice.facility);
                         ++t.visits[fid];
                         t.revenue[fid] += spend_fen[c];
-                        t.spend[d] += spend_fen[c];
                         // walking time in 1/10 minute, rounded half up
                         t.walk[d] += static_cast<std::int64_t>(choice.distance * tenths_per_metre[age] + 0.5);
                         ++t.served[dc];
@@ -489,7 +486,7 @@ private:
             };
             for (std::size_t i = range.begin(); i < range.end(); ++i) {
                 const int age = res.age[i];
-                const bool head = w.household_start[res.household[i]] == i;
+                const bool head = res.flags[i] & Residents::kHead;
                 const CounterRng rng(sc.seed, kNeeds + i);
                 auto u = rng.bits4(counter0);
                 const int count = needs_model.count(age, day_type, head, u[0]);
@@ -497,11 +494,12 @@ private:
                 const std::size_t d = res.district[i];
                 const std::uint32_t node = res.home_node[i];
                 for (int k = 0; k < count; ++k) {
-                    // need k uses draws 1 and 3 of the day's call k (k = 0: the call that drew the count)
+                    // need k uses lanes 1 and 3 of the day's call k (k = 0: the call that drew
+                    // the count); a denser use of the lanes measured slower (more branches)
                     if (k > 0) u = rng.bits4(counter0 + static_cast<std::uint64_t>(k));
-                    const auto [c, s] = needs_model.category_slot(age, day_type, head, u[1]);
+                    const std::uint32_t cs_bits = u[1], choice_bits = u[3];
+                    const auto [c, s] = needs_model.category_slot(age, day_type, head, cs_bits);
                     ++t.needs[d * nc + static_cast<std::size_t>(c)];
-                    ++t.trips;
                     ++r_needs[i];
                     if (night_slot[static_cast<std::size_t>(s)]) ++t.night_needs[d];
                     const ChoiceCache::Block* block = &cache.block(node, static_cast<std::size_t>(c));
@@ -509,7 +507,7 @@ private:
                     __builtin_prefetch(reinterpret_cast<const char*>(block) + 64);
                     batch[static_cast<std::size_t>(pending++)] = {block, static_cast<std::uint32_t>(i),
                                                                  static_cast<std::uint16_t>(c),
-                                                                 static_cast<std::uint8_t>(s), static_cast<float>(u[3] * 0x1.0p-32)};
+                                                                 static_cast<std::uint8_t>(s), static_cast<float>(choice_bits * 0x1.0p-32)};
                     if (pending == kBatch) settle();
                 }
             }
@@ -525,7 +523,7 @@ private:
             month_tally.add(t);
             t.clear();
         }
-        trips += month_tally.trips;
+        for (auto n : month_tally.needs) trips += n;
         year_tally.add(month_tally);
         const auto month_index = static_cast<std::uint64_t>((date.year - sc.start.year) * 12 + date.month - 1);
         std::vector<std::int64_t> openings(nd, 0), closures(nd, 0);
@@ -614,7 +612,7 @@ private:
             dm.night_needs = month_tally.night_needs[d];
             dm.night_served = month_tally.night_served[d];
             dm.night_delivered = month_tally.night_delivered[d];
-            dm.spend_fen = month_tally.spend[d];
+            for (std::size_t c = 0; c < nc; ++c) dm.spend_fen += month_tally.served[d * nc + c] * spend_fen[c];
             dm.walk_deciminutes = month_tally.walk[d];
             for (auto i : district_residents[d]) dm.satisfied += r_satisfied[i];
             // the emulated survey: survey_sample residents drawn with replacement

@@ -39,13 +39,15 @@ struct Residents {
     std::vector<std::uint32_t> household;   ///< household index; members are contiguous
     std::vector<std::uint8_t> district;
     std::vector<std::uint8_t> age;          ///< AgeGroup
-    std::vector<std::uint8_t> flags;        ///< bit 0: uses the living-circle map app
+    std::vector<std::uint8_t> flags;        ///< bit 0: uses the living-circle map app;
+                                            ///< bit 1: heads its household (its first member)
 
     std::size_t size() const { return home_node.size(); }
     static constexpr std::size_t bytes_per_resident() {
         return sizeof(std::uint32_t) * 2 + sizeof(std::uint8_t) * 3;
     }
     static constexpr std::uint8_t kMapApp = 1;
+    static constexpr std::uint8_t kHead = 2;
 };
 
 /// The simulated city: network, districts on it, facilities and residents.
