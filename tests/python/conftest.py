@@ -14,6 +14,16 @@ ROOT = Path(__file__).resolve().parents[2]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
 
+def datasets(path) -> dict:
+    """Every dataset of an HDF5 file by its path (for comparing results files)."""
+    import h5py
+
+    out = {}
+    with h5py.File(path) as f:
+        f.visititems(lambda n, o: out.__setitem__(n, o[()]) if isinstance(o, h5py.Dataset) else None)
+    return out
+
+
 def line_network(n, edges, keep_largest_component=False):
     """Nodes 0..n-1 on a line 10 m apart; edges as (from, to, length) triples."""
     import lifecircle as lc

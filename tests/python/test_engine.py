@@ -5,7 +5,7 @@ import subprocess
 import h5py
 import numpy as np
 
-from conftest import ROOT
+from conftest import ROOT, datasets
 
 TINY = ROOT / "configs" / "tiny.toml"
 
@@ -19,13 +19,6 @@ def run(cli, out, *args):
     )
     assert done.returncode == 0, done.stderr
     return done.stdout
-
-
-def datasets(path):
-    out = {}
-    with h5py.File(path) as f:
-        f.visititems(lambda n, o: out.__setitem__(n, o[()]) if isinstance(o, h5py.Dataset) else None)
-    return out
 
 
 def test_identical_results_on_1_and_2_threads_and_for_the_same_seed(cli, tmp_path):

@@ -6,23 +6,15 @@ from __future__ import annotations
 import _thread
 import subprocess
 
-import h5py
 import numpy as np
 import pytest
 
 import lifecircle as lc
-from conftest import ROOT
+from conftest import ROOT, datasets
 from lifecircle.runner import METRICS
 
 TINY = ROOT / "configs" / "tiny.toml"
 UNTIL = "2024-04-30"
-
-
-def datasets(path):
-    out = {}
-    with h5py.File(path) as f:
-        f.visititems(lambda n, o: out.__setitem__(n, o[()]) if isinstance(o, h5py.Dataset) else None)
-    return out
 
 
 def same_datasets(a, b):
