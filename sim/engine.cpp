@@ -493,6 +493,7 @@ private:
                 if (count == 0) continue;
                 const std::size_t d = res.district[i];
                 const std::uint32_t node = res.home_node[i];
+                r_needs[i] = static_cast<decltype(r_needs)::value_type>(r_needs[i] + count);
                 for (int k = 0; k < count; ++k) {
                     // need k uses lanes 1 and 3 of the day's call k (k = 0: the call that drew
                     // the count); a denser use of the lanes measured slower (more branches)
@@ -500,7 +501,6 @@ private:
                     const std::uint32_t cs_bits = u[1], choice_bits = u[3];
                     const auto [c, s] = needs_model.category_slot(age, day_type, head, cs_bits);
                     ++t.needs[d * nc + static_cast<std::size_t>(c)];
-                    ++r_needs[i];
                     if (night_slot[static_cast<std::size_t>(s)]) ++t.night_needs[d];
                     const ChoiceCache::Block* block = &cache.block(node, static_cast<std::size_t>(c));
                     __builtin_prefetch(block);
