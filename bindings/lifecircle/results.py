@@ -67,7 +67,7 @@ class Results:
         self.categories = [
             s.decode() if isinstance(s, bytes) else s for s in self._tables["names"]["category"]
         ]
-        self.scenario = Scenario(self.attrs["scenario_text"], self.attrs["scenario_path"])
+        self.scenario = Scenario.recorded(self.attrs["scenario_text"], self.attrs["scenario_path"])
         self.label = label or self.scenario.label
 
     @classmethod

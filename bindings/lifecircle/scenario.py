@@ -65,6 +65,22 @@ class Scenario:
         self.data: dict[str, Any] = tomllib.loads(text)
 
     @classmethod
+    def recorded(cls, text: str, path: str) -> Scenario:
+        """The scenario recorded in a results file, read without validation: it was valid
+        when it ran, and the data files it names (OpenStreetMap, population grid) need not
+        exist where the results are read."""
+        sc = cls.__new__(cls)
+        sc.text, sc.path, sc.edits = text, path, ()
+        sc.data = tomllib.loads(text)
+        sc.summary = {
+            "districts": len(sc.data["districts"]),
+            "residents": sum(d["population"] for d in sc.data["districts"]),
+            "categories": len(sc.data["categories"]),
+            "events": len(sc.data.get("events", [])),
+        }
+        return sc
+
+    @classmethod
     def load(cls, path: str | PathLike) -> Scenario:
         """Reads and validates a scenario file; every problem is listed in the ConfigError."""
         p = Path(path)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import _thread
 import subprocess
 
+import h5py
 import numpy as np
 import pytest
 
@@ -167,6 +168,25 @@ def test_scenario_edit_errors_name_what_was_expected():
         sc.with_subsidy("breakfast", rent_cut=1.5)
     with pytest.raises(ValueError):  # ConfigError is a ValueError
         sc.with_events([{"type": "subsidy", "date": "2024-02-30", "category": "breakfast"}])
+
+
+def test_results_load_where_the_scenario_data_files_are_absent(tiny_results, tmp_path):
+    # A results file is read on other machines: the data files its scenario names (an OSM
+    # extract, a population grid) need not exist there.
+    import shutil
+
+    copy = tmp_path / "moved.h5"
+    shutil.copy(tiny_results.path, copy)
+    with h5py.File(copy, "r+") as f:
+        text = f.attrs["scenario_text"]
+        assert 'source = "synthetic"' in text
+        f.attrs["scenario_text"] = text.replace(
+            'source = "synthetic"', 'source = "osm"\nosm = "gone.osm.pbf"'
+        )
+        f.attrs["scenario_path"] = str(tmp_path / "elsewhere" / "city.toml")
+    res = lc.Results.load(copy)
+    assert res.districts.equals(tiny_results.districts)
+    assert res.scenario.data["network"]["osm"] == "gone.osm.pbf"
 
 
 def test_results_errors(tmp_path):
