@@ -137,7 +137,15 @@ public:
             static_cast<std::size_t>(tbb::this_task_arena::max_concurrency()),
             tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism)));
         const auto t0 = std::chrono::steady_clock::now();
-        const std::int64_t first = sc.start.days(), final_day = last.days();
+        // the spin-up: whole months before the start, simulated but not recorded
+        Date spin{sc.start.year, sc.start.month - sc.spin_up_months, 1};
+        while (spin.month < 1) {
+            spin.month += 12;
+            --spin.year;
+        }
+        first_month = spin.year * 12 + spin.month;
+        const std::int64_t first = sc.spin_up_months > 0 ? spin.days() : sc.start.days();
+        const std::int64_t final_day = last.days();
         std::size_t next_event = 0;
         rebuild_all();
         month_tally.resize(w.facilities.size(), nd, nc);
@@ -156,11 +164,13 @@ public:
             simulate_day(day, date);
             res.trip_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - trips_start).count();
             const Date tomorrow = Date::from_days(day + 1);
+            recording = !(date < sc.start);
             if (tomorrow.month != date.month || day == final_day) {
                 close_month(date, day, res);
-                if (tomorrow.year != date.year || day == final_day) close_year(date, res);
+                if (recording && (tomorrow.year != date.year || day == final_day)) close_year(date, res);
+                if (!recording && !(tomorrow < sc.start)) year_tally.clear();  // the run starts tomorrow
             }
-            res.end = date;
+            if (recording) res.end = date;
             if (options.progress) {
                 Progress p;
                 p.date = date;
@@ -525,7 +535,8 @@ private:
         }
         for (auto n : month_tally.needs) trips += n;
         year_tally.add(month_tally);
-        const auto month_index = static_cast<std::uint64_t>((date.year - sc.start.year) * 12 + date.month - 1);
+        // months since the first simulated one (the spin-up's, or the start's)
+        const auto month_index = static_cast<std::uint64_t>(date.year * 12 + date.month - first_month);
         std::vector<std::int64_t> openings(nd, 0), closures(nd, 0);
 
         // economics: accounts, closures after sustained losses, background exits
@@ -592,7 +603,7 @@ private:
             fm.revenue_fen = id < month_tally.revenue.size() ? month_tally.revenue[id] : 0;
             fm.profit_fen = profit[id];
             fm.open = f.state == FacilityState::open;
-            res.facility_month.push_back(fm);
+            if (recording) res.facility_month.push_back(fm);
         }
         std::vector<std::int64_t> open_shops(nd, 0);
         for (const auto& f : w.facilities)
@@ -628,7 +639,7 @@ private:
             dm.openings = openings[d];
             dm.closures = closures[d];
             dm.in_programme = in_programme[d];
-            res.district_month.push_back(dm);
+            if (recording) res.district_month.push_back(dm);
         }
         std::fill(r_needs.begin(), r_needs.end(), 0);
         std::fill(r_unmet.begin(), r_unmet.end(), 0);
@@ -712,6 +723,8 @@ private:
     std::vector<std::vector<std::uint32_t>> district_residents;
     std::vector<std::int32_t> added_day;  ///< day each resident added by new housing moved in
     std::vector<std::uint8_t> dirty;  ///< per category: its choice cache needs a rebuild
+    int first_month = 0;              ///< year * 12 + month of the first simulated month
+    bool recording = true;            ///< false during the spin-up before the start
     mutable std::map<std::pair<std::size_t, double>, SiteBalls> site_balls_cache;  ///< (district, ring) -> balls
     std::vector<std::int64_t> spend_fen;
     std::vector<std::uint16_t> r_needs, r_unmet, r_night_unmet;

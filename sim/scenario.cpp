@@ -325,6 +325,8 @@ void read_simulation(TableReader& root, Scenario& sc, Problems& problems) {
             sc.satisfaction_target = *v;
         if (auto v = r.integer("survey_sample", false, 10, 100000, " residents"))
             sc.survey_sample = static_cast<int>(*v);
+        if (auto v = r.integer("spin_up_months", false, 0, 60, " months"))
+            sc.spin_up_months = static_cast<int>(*v);
         if (auto v = r.number("max_walk_minutes", false, 1, 60, " minutes")) sc.max_walk_minutes = *v;
         if (sc.start >= sc.end)
             problems.add(t->source(), "simulation.end",

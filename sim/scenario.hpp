@@ -156,6 +156,7 @@ struct Scenario {
     SatisfactionModel satisfaction;
     EconomicsModel economics;
     int survey_sample = 400;
+    int spin_up_months = 0;  ///< months simulated before `start`, unrecorded (market settles)
     std::vector<TimeSlot> slots;
     std::vector<Holiday> holidays;
     std::vector<Category> categories;

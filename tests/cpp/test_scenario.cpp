@@ -44,6 +44,7 @@ const Broken kBroken[] = {
     {"impossible date string", "start = 2024-01-01", "start = \"2024-02-30\"", "simulation.start", "a date"},
     {"negative seed", "seed = 7", "seed = -7", "simulation.seed", "an integer from 0"},
     {"seed not an integer", "seed = 7", "seed = \"seven\"", "simulation.seed", "an integer"},
+    {"spin-up too long", "seed = 7", "seed = 7\nspin_up_months = 61", "simulation.spin_up_months", "0 to 60"},
     {"walking speed out of range", "working = 1.2", "working = 12.0", "walking_speed.working", "0.3 to 2.5"},
     {"walking speed missing", "child = 1.0\n", "", "walking_speed.child", "missing"},
     {"map app share above 1", "working = 0.5", "working = 1.5", "map_app.working", "0 to 1"},
