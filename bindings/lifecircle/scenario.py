@@ -157,6 +157,13 @@ class Scenario:
         data["simulation"]["seed"] = int(seed)
         return self._edited(data, f"seed {seed}")
 
+    def with_spin_up(self, months: int) -> Scenario:
+        """Simulates ``months`` whole months before the start without recording them, so that
+        shop entry and exit settle from the synthetic baseline (docs/model.md, "Day loop")."""
+        data = copy.deepcopy(self.data)
+        data["simulation"]["spin_up_months"] = int(months)
+        return self._edited(data, f"spin-up {months} months")
+
     def with_scale(self, factor: float) -> Scenario:
         """Every district's population times `factor` (rounded; at least 1), on the same
         network and facilities: a quick, smaller run for exploration and tests."""

@@ -158,6 +158,17 @@ def test_scenario_edits_return_new_validated_scenarios():
     assert "rollout" in edited.label and "population x0.1" in edited.label
 
 
+def test_a_spin_up_changes_the_start_state_but_not_the_recorded_period():
+    sc = lc.Scenario.load(TINY)
+    a = lc.run(sc, until="2024-02-29", progress=False)
+    b = lc.run(sc.with_spin_up(6), until="2024-02-29", progress=False)
+    assert b.districts[["year", "month"]].equals(a.districts[["year", "month"]])
+    assert b.start == a.start and b.attrs["trips"] > a.attrs["trips"]
+    assert not b.facility_months.visits.equals(a.facility_months.visits)
+    with pytest.raises(lc.ConfigError, match="spin_up_months"):
+        sc.with_spin_up(61)
+
+
 def test_scenario_edit_errors_name_what_was_expected():
     sc = lc.Scenario.load(TINY)
     with pytest.raises(lc.ConfigError, match="no district named 'Nowhere'.*东区 \\(Dongqu\\)"):
