@@ -6,6 +6,7 @@ so the same scenario and seed give the same datasets as the CLI.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import multiprocessing
 import os
@@ -160,6 +161,8 @@ def run_many(
     else:
         items = [_scenario(s) for s in scenarios]
         labels = [None] * len(items)
+    if not items:
+        return []
     seeds = list(seeds) if seeds is not None else [None] * len(items)
     if len(seeds) != len(items):
         raise _core.ArgumentError(f"{len(seeds)} seeds for {len(items)} scenarios")
@@ -231,27 +234,25 @@ def compare(
         One tidy DataFrame: a row per run (``label``), district and year with
         :data:`METRICS` (see ``Results.years``).
     """
-    if isinstance(items, Mapping):
-        pairs = list(items.items())
-    else:
-        pairs = [(None, x) for x in items]
-    to_run = {i: (label, x) for i, (label, x) in enumerate(pairs) if not isinstance(x, Results)}
-    ran = (
-        run_many(
-            {(label or _scenario(x).label) + f"#{i}": x for i, (label, x) in to_run.items()},
-            until=until,
-            processes=processes,
-            threads_per_run=threads_per_run,
-            progress=progress,
+    pairs = list(items.items()) if isinstance(items, Mapping) else [(None, x) for x in items]
+    # scenarios are read once and run together; Results are used as they are
+    scenarios = {i: _scenario(x) for i, (_, x) in enumerate(pairs) if not isinstance(x, Results)}
+    ran = dict(
+        zip(
+            scenarios,
+            run_many(
+                list(scenarios.values()),
+                until=until,
+                processes=processes,
+                threads_per_run=threads_per_run,
+                progress=progress,
+            ),
         )
-        if to_run
-        else []
     )
-    ran_iter = iter(ran)
     out = []
     for i, (label, x) in enumerate(pairs):
-        res = x if isinstance(x, Results) else next(ran_iter)
-        res.label = label or (x.label if isinstance(x, Results) else _scenario(x).label)
+        res = copy.copy(x) if isinstance(x, Results) else ran[i]  # the caller's Results keep their label
+        res.label = label or (x.label if isinstance(x, Results) else scenarios[i].label)
         out.append(res)
     return _tidy(out)
 
