@@ -38,10 +38,17 @@ void ChoiceCache::rebuild(std::size_t c, const ReachTable& table, const std::vec
                                              std::pow(std::max(d, 25.0), -decay) * crowding[fid]);
             b.distance[n] = static_cast<float>(d);
             b.facility[n] = static_cast<std::int32_t>(fid);
-            b.slots[n] = static_cast<std::uint16_t>(f.slot_mask & 0xFFFFU);
+            for (int s = 0; s < kMaxSlots; ++s)
+                if ((f.slot_mask >> s) & 1U) b.open[s] = static_cast<std::uint8_t>(b.open[s] | 1U << n);
             ++n;
         }
         b.n = static_cast<std::uint8_t>(n);
+        // candidates are in distance order: each age group's are a prefix
+        for (int a = 0; a < kAgeGroups; ++a) {
+            int in = 0;
+            while (in < n && b.distance[in] <= m_reach[static_cast<std::size_t>(a)]) ++in;
+            b.in_reach[a] = static_cast<std::uint8_t>(in);
+        }
     });
 }
 
