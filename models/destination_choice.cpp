@@ -34,8 +34,9 @@ void ChoiceCache::rebuild(std::size_t c, const ReachTable& table, const std::vec
             const auto fid = table_facility[static_cast<std::size_t>(local)];
             const auto& f = facilities[fid];
             const double d = table.distance(node, rank);
-            b.weight[n] = static_cast<float>(std::max(1.0, static_cast<double>(f.floor_area_m2)) *
-                                             std::pow(std::max(d, 25.0), -decay) * crowding[fid]);
+            const auto weight = static_cast<float>(std::max(1.0, static_cast<double>(f.floor_area_m2)) *
+                                                   std::pow(std::max(d, 25.0), -decay) * crowding[fid]);
+            b.cum[n] = n == 0 ? weight : b.cum[n - 1] + weight;
             b.distance[n] = static_cast<float>(d);
             b.facility[n] = static_cast<std::int32_t>(fid);
             for (int s = 0; s < kMaxSlots; ++s)

@@ -70,11 +70,11 @@ ChoiceCache::Choice reference(const ChoiceCache::Block& b, int slot, float reach
         if (((b.open[slot] >> j) & 1U) && b.distance[j] <= reach_m) kept.push_back(j);
     if (kept.empty()) return {-1, 0.0f};
     float total = 0.0f;
-    for (int j : kept) total += b.weight[j];
+    for (int j : kept) total += ChoiceCache::weight(b.cum, j);
     const float x = u * total;
     float cum = 0.0f;
     for (std::size_t q = 0; q + 1 < kept.size(); ++q) {
-        cum += b.weight[kept[q]];
+        cum += ChoiceCache::weight(b.cum, kept[q]);
         if (cum > x) return {b.facility[kept[q]], b.distance[kept[q]]};
     }
     return {b.facility[kept.back()], b.distance[kept.back()]};
@@ -95,7 +95,8 @@ TEST_CASE("the cached choice equals the plain rule on random blocks", "[choice]"
         for (int j = 0; j < b.n; ++j) {
             d += static_cast<float>(rng.uniform(draw++) * 300.0);
             b.distance[j] = d;
-            b.weight[j] = static_cast<float>(0.01 + rng.uniform(draw++) * 5.0);
+            const auto w = static_cast<float>(0.01 + rng.uniform(draw++) * 5.0);
+            b.cum[j] = j == 0 ? w : b.cum[j - 1] + w;
             b.facility[j] = 100 + j;
             for (int s = 0; s < ChoiceCache::kMaxSlots; ++s)
                 if (rng.uniform(draw++) < 0.8) b.open[s] = static_cast<std::uint8_t>(b.open[s] | 1U << j);
@@ -132,7 +133,7 @@ TEST_CASE("choices follow the Huff weights", "[choice]") {
     b.n = 3;
     const float w[3] = {1.0f, 2.0f, 5.0f};
     for (int j = 0; j < 3; ++j) {
-        b.weight[j] = w[j];
+        b.cum[j] = (j == 0 ? 0.0f : b.cum[j - 1]) + w[j];
         b.distance[j] = 100.0f * static_cast<float>(j + 1);
         b.facility[j] = j;
     }
