@@ -465,14 +465,19 @@ private:
             // 4. the tallies of the choices.
             // Random words of a resident-day: call k's 4 words are words 4k .. 4k+3; word 0 is
             // the count, need k uses words 1 + 2k (category and slot) and 2 + 2k (choice).
-            struct Need {
+            struct Need {                   // pass 1 writes the first three fields
                 std::uint32_t resident;
                 std::uint32_t cs_bits;      // then: category << 8 | slot
                 std::uint32_t choice_bits;  // then: the facility chosen (-1: none)
-                const ChoiceCache::Block* block;
                 float distance;             // of the facility chosen
+                const ChoiceCache::Block* block;
             };
             std::array<Need, PhiloxBatch::kLanes * (NeedModel::kMaxNeeds + 3)> need;
+            auto put = [&need](std::size_t at, std::uint32_t i, std::uint32_t cs, std::uint32_t choice) {
+                need[at].resident = i;
+                need[at].cs_bits = cs;
+                need[at].choice_bits = choice;
+            };
             PhiloxBatch::Batch call0, call1;
             std::array<std::uint32_t, 4 * kCallsMax> words;
             for (std::size_t i0 = range.begin(); i0 < range.end(); i0 += PhiloxBatch::kLanes) {
@@ -485,9 +490,9 @@ private:
                     const int count = needs_model.count(res.age[i], day_type, res.flags[i] & Residents::kHead,
                                                         call0[0][lane]);
                     r_needs[i] = static_cast<decltype(r_needs)::value_type>(r_needs[i] + count);
-                    need[m] = {i, call0[1][lane], call0[2][lane], nullptr, 0.0f};
-                    need[m + 1] = {i, call0[3][lane], call1[0][lane], nullptr, 0.0f};
-                    need[m + 2] = {i, call1[1][lane], call1[2][lane], nullptr, 0.0f};
+                    put(m, i, call0[1][lane], call0[2][lane]);
+                    put(m + 1, i, call0[3][lane], call1[0][lane]);
+                    put(m + 2, i, call1[1][lane], call1[2][lane]);
                     if (count > 3) [[unlikely]] {
                         for (std::size_t w = 0; w < 4; ++w) words[4 + w] = call1[w][lane];
                         for (std::uint64_t call = 2; 4 * call < 1 + 2 * static_cast<std::uint64_t>(count); ++call) {
@@ -495,7 +500,7 @@ private:
                             std::copy(more.begin(), more.end(), words.begin() + static_cast<std::ptrdiff_t>(4 * call));
                         }
                         for (std::size_t k = 3; k < static_cast<std::size_t>(count); ++k)
-                            need[m + k] = {i, words[1 + 2 * k], words[2 + 2 * k], nullptr, 0.0f};
+                            put(m + k, i, words[1 + 2 * k], words[2 + 2 * k]);
                     }
                     m += static_cast<std::size_t>(count);
                 }
