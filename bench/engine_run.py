@@ -7,7 +7,11 @@ per cent from run to run) and a summary with the 1 -> 2 thread speed-up measured
 run. The results files of the runs must have identical datasets (checked here too).
 
     python bench/engine_run.py [--config FILE] [--until YYYY-MM-DD] [--repeat 3]
-                               [--cli build/release/lifecircle]
+                               [--cli build/release/lifecircle] [--baseline OTHER_CLI]
+
+With --baseline (another build of lifecircle, e.g. of an earlier commit) the two builds run
+alternately, repeat by repeat, so that both see the same machine; a summary line gives the
+ratio of their cached-path rates (this build over the baseline) on each thread count.
 """
 
 from __future__ import annotations
@@ -35,64 +39,83 @@ def datasets(path):
     return out, attrs
 
 
+def run_once(cli, threads, out, args):
+    cmd = [cli, "--threads", str(threads), "run", "-q", "-o", str(out)]
+    if args.config:
+        cmd.insert(4, args.config)
+    if args.until:
+        cmd += ["--until", args.until]
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True)
+    wall = time.perf_counter() - t0
+    data, attrs = datasets(out)
+    return data, attrs, wall
+
+
+def report(build, threads, best, args):
+    data, attrs, wall = best
+    trips, seconds = float(attrs["trips"]), float(attrs["seconds"])
+    trip_seconds = float(attrs["trip_seconds"])
+    print(
+        json.dumps(
+            {
+                "bench": "engine_run",
+                "build": build,
+                "scenario": args.config or "yunfu (built-in)",
+                "until": attrs["end"],
+                "threads": threads,
+                "repeat": args.repeat,
+                "n": int(trips),
+                "seconds": round(seconds, 2),
+                "wall_seconds": round(wall, 2),
+                "per_second": round(trips / seconds),
+                "per_second_per_core": round(trips / seconds / threads),
+                "trip_seconds": round(trip_seconds, 2),
+                "cached_path_per_second_per_core": round(trips / trip_seconds / threads),
+            }
+        ),
+        flush=True,
+    )
+    return trips / trip_seconds / threads
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--config", default=None, help="scenario (default: the built-in Yunfu)")
     ap.add_argument("--until", default=None)
     ap.add_argument("--cli", default=str(ROOT / "build/release/lifecircle"))
+    ap.add_argument("--baseline", default=None, help="another lifecircle build, run alternately for a ratio")
     ap.add_argument("--repeat", type=int, default=3, help="runs per thread count; the fastest is reported")
     args = ap.parse_args()
-    runs = {}
+    builds = {"current": args.cli}
+    if args.baseline:
+        builds["baseline"] = args.baseline
+    runs, rates = {}, {}
     with tempfile.TemporaryDirectory() as tmp:
         for threads in (1, 2):
-            out = Path(tmp) / f"run{threads}.h5"
-            cmd = [args.cli, "--threads", str(threads), "run", "-q", "-o", str(out)]
-            if args.config:
-                cmd.insert(4, args.config)
-            if args.until:
-                cmd += ["--until", args.until]
-            best = None
+            best = {}
             for _ in range(max(1, args.repeat)):
-                t0 = time.perf_counter()
-                subprocess.run(cmd, check=True, capture_output=True)
-                wall = time.perf_counter() - t0
-                data, attrs = datasets(out)
-                if best is None or float(attrs["seconds"]) < float(best[1]["seconds"]):
-                    best = (data, attrs, wall)
-            data, attrs, wall = best
-            trips, seconds = float(attrs["trips"]), float(attrs["seconds"])
-            trip_seconds = float(attrs["trip_seconds"])
-            runs[threads] = (data, seconds, trip_seconds)
-            print(
-                json.dumps(
-                    {
-                        "bench": "engine_run",
-                        "scenario": args.config or "yunfu (built-in)",
-                        "until": attrs["end"],
-                        "threads": threads,
-                        "repeat": args.repeat,
-                        "n": int(trips),
-                        "seconds": round(seconds, 2),
-                        "wall_seconds": round(wall, 2),
-                        "per_second": round(trips / seconds),
-                        "per_second_per_core": round(trips / seconds / threads),
-                        "trip_seconds": round(trip_seconds, 2),
-                        "cached_path_per_second_per_core": round(trips / trip_seconds / threads),
-                    }
-                ),
-                flush=True,
-            )
+                for build, cli in builds.items():
+                    got = run_once(cli, threads, Path(tmp) / f"{build}{threads}.h5", args)
+                    if build not in best or float(got[1]["seconds"]) < float(best[build][1]["seconds"]):
+                        best[build] = got
+            for build in builds:
+                rates[build, threads] = report(build, threads, best[build], args)
+            data, attrs, _ = best["current"]
+            runs[threads] = (data, float(attrs["seconds"]), float(attrs["trip_seconds"]))
     identical = all(np.array_equal(runs[1][0][k], runs[2][0][k]) for k in runs[1][0])
-    print(
-        json.dumps(
-            {
-                "bench": "engine_run_summary",
-                "speedup_1_to_2_threads": round(runs[1][1] / runs[2][1], 2),
-                "cached_path_speedup_1_to_2_threads": round(runs[1][2] / runs[2][2], 2),
-                "identical_datasets_1_vs_2_threads": identical,
-            }
-        )
-    )
+    summary = {
+        "bench": "engine_run_summary",
+        "speedup_1_to_2_threads": round(runs[1][1] / runs[2][1], 2),
+        "cached_path_speedup_1_to_2_threads": round(runs[1][2] / runs[2][2], 2),
+        "identical_datasets_1_vs_2_threads": identical,
+    }
+    if args.baseline:
+        for threads in (1, 2):
+            summary[f"cached_path_ratio_to_baseline_{threads}_threads"] = round(
+                rates["current", threads] / rates["baseline", threads], 2
+            )
+    print(json.dumps(summary))
     return 0 if identical else 1
 
 
