@@ -74,6 +74,40 @@ public:
     }
 
 private:
+    struct Alias;
+
+public:
+    /// The tables of one day type, resolved once a day: each draw is then one multiply and one
+    /// table load (no lookup of the table itself). Valid while the model lives.
+    class Day {
+    public:
+        int count(int age, bool head, std::uint32_t bits) const { return draw(m_count[age][head], m_count_n[age][head], bits); }
+        CategorySlot category_slot(int age, bool head, std::uint32_t bits) const {
+            const int code = draw(m_cs[age][head], m_cs_n[age][head], bits);
+            return {code >> 8, code & 0xFF};
+        }
+
+    private:
+        friend class NeedModel;
+        const Alias* m_count[kAgeGroups][2];
+        const Alias* m_cs[kAgeGroups][2];
+        std::uint64_t m_count_n[kAgeGroups][2];
+        std::uint64_t m_cs_n[kAgeGroups][2];
+    };
+    Day day(int day_type) const {
+        Day out;
+        for (int a = 0; a < kAgeGroups; ++a)
+            for (int head = 0; head < 2; ++head) {
+                const auto& t = m_tables[index(a, day_type, head)];
+                out.m_count[a][head] = t.count_alias.data();
+                out.m_count_n[a][head] = t.count_alias.size();
+                out.m_cs[a][head] = t.alias.data();
+                out.m_cs_n[a][head] = t.alias.size();
+            }
+        return out;
+    }
+
+private:
     /// One column of an alias table: its own outcome when the draw's position within the
     /// column is below `threshold` (in 1/2^32 of the column; 2^32 = always), the other above.
     /// Outcomes are codes: a count, or category << 8 | slot.
@@ -90,8 +124,9 @@ private:
     /// The outcome of an alias table for 32 random bits, in integers only: the bits times the
     /// number of columns give the column (high half) and the position in it (low half); one
     /// comparison, selected without a branch (its outcome is unpredictable by design).
-    static int draw(const std::vector<Alias>& alias, std::uint32_t bits) {
-        const std::uint64_t x = static_cast<std::uint64_t>(bits) * alias.size();
+    static int draw(const std::vector<Alias>& alias, std::uint32_t bits) { return draw(alias.data(), alias.size(), bits); }
+    static int draw(const Alias* alias, std::uint64_t columns, std::uint32_t bits) {
+        const std::uint64_t x = static_cast<std::uint64_t>(bits) * columns;
         const Alias& e = alias[x >> 32];
         const std::int32_t own = -static_cast<std::int32_t>((x & 0xFFFFFFFFULL) < e.threshold);
         return (e.self & own) | (e.other & ~own);

@@ -447,6 +447,7 @@ private:
         const auto& res = w.residents;
         const std::size_t n = res.size();
         const std::uint64_t counter0 = static_cast<std::uint64_t>(day) << 8;
+        const NeedModel::Day today = needs_model.day(day_type);
         std::array<double, kAgeGroups> tenths_per_metre{};  // walking time, 1/10 minute a metre
         for (int a = 0; a < kAgeGroups; ++a) tenths_per_metre[a] = 1.0 / (sc.walking_speed[a] * 6.0);
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, kBlock), [&](const tbb::blocked_range<std::size_t>& range) {
@@ -487,8 +488,7 @@ private:
                 std::size_t m = 0;
                 for (std::size_t lane = 0; lane < lanes; ++lane) {
                     const auto i = static_cast<std::uint32_t>(i0 + lane);
-                    const int count = needs_model.count(res.age[i], day_type, res.flags[i] & Residents::kHead,
-                                                        call0[0][lane]);
+                    const int count = today.count(res.age[i], res.flags[i] & Residents::kHead, call0[0][lane]);
                     r_needs[i] = static_cast<decltype(r_needs)::value_type>(r_needs[i] + count);
                     put(m, i, call0[1][lane], call0[2][lane]);
                     put(m + 1, i, call0[3][lane], call1[0][lane]);
@@ -507,8 +507,7 @@ private:
                 for (std::size_t q = 0; q < m; ++q) {
                     Need& e = need[q];
                     const std::size_t i = e.resident, d = res.district[i];
-                    const auto [c, s] = needs_model.category_slot(res.age[i], day_type, res.flags[i] & Residents::kHead,
-                                                                  e.cs_bits);
+                    const auto [c, s] = today.category_slot(res.age[i], res.flags[i] & Residents::kHead, e.cs_bits);
                     ++t.needs[d * nc + static_cast<std::size_t>(c)];
                     t.night_needs[d] += night_slot[static_cast<std::size_t>(s)];
                     e.cs_bits = static_cast<std::uint32_t>(c) << 8 | static_cast<std::uint32_t>(s);
