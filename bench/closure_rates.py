@@ -58,6 +58,7 @@ def main() -> int:
             cats = [c.decode() if isinstance(c, bytes) else c for c in f["names/category"][:]]
             fac = {k: f["facilities"][k][:] for k in f["facilities"]}
             end = f.attrs["end"]
+            seed = int(f.attrs["seed"])
             end = end.decode() if isinstance(end, bytes) else end
     commercial = {c for c in cats if c not in {"gov_service", "elderly_care", "elder_canteen", "clinic"}}
     epoch = datetime.date(1970, 1, 1)
@@ -84,6 +85,7 @@ def main() -> int:
                 json.dumps(
                     {
                         "bench": "closure_rates",
+                        "seed": seed,
                         "group": group,
                         "year": year,
                         "shops_open_1_jan": int(open_then.sum()),
@@ -103,6 +105,7 @@ def main() -> int:
             json.dumps(
                 {
                     "bench": "closure_rates_pooled",
+                    "seed": seed,
                     "group": group,
                     "years": f"2024-{end[:4]}",
                     "shops_open_1_jan": at_risk,
