@@ -261,8 +261,9 @@ int run_run(const RunCommand& cmd) {
     Results res = run_simulation(std::move(world), options);
     if (bar) std::fprintf(stderr, "\n");
     write_results(cmd.output, sc, res, LIFECIRCLE_VERSION);
-    std::printf("%s: %zu residents, %s to %s, %.0f M trips in %.1f s (%.1f M trips/s on %d threads); wrote %s\n\n",
-                sc.path.c_str(), residents, sc.start.str().c_str(), res.end.str().c_str(),
+    const std::string spin_up = sc.spin_up_months > 0 ? " after " + std::to_string(sc.spin_up_months) + " months of spin-up" : "";
+    std::printf("%s: %zu residents, %s to %s%s, %.0f M trips in %.1f s (%.1f M trips/s on %d threads); wrote %s\n\n",
+                sc.path.c_str(), residents, sc.start.str().c_str(), res.end.str().c_str(), spin_up.c_str(),
                 static_cast<double>(res.trips) / 1e6, seconds_since(start),
                 static_cast<double>(res.trips) / std::max(res.seconds, 1e-9) / 1e6, res.threads,
                 cmd.output.c_str());

@@ -50,7 +50,7 @@ struct Results {
                                        ///< (final state) and every resident, new housing included
     std::vector<std::int32_t> resident_added_day;  ///< per resident: day moved in (days since
                                                    ///< 1970-01-01), 0 = before the run
-    std::int64_t trips = 0;            ///< needs simulated
+    std::int64_t trips = 0;            ///< needs simulated (a spin-up's included, as in `seconds`)
     double seconds = 0;                ///< wall time of the day loop
     double trip_seconds = 0;           ///< of which the daily trips on the cached choice path
                                        ///< (the rest: month ends, policy events, cache rebuilds)
