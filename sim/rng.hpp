@@ -10,7 +10,8 @@ namespace lifecircle {
 /// Counter-based random numbers (Philox 2x64-10): the same (key, counter) always gives the
 /// same numbers, on any thread, in any order. Key = seed, counter = (what is drawn, stream).
 /// 2x64 rather than 4x32: the same 128 bits a call with half the multiplications (one
-/// 64x64->128 multiply a round), which shows, as the engine makes one call per resident-day.
+/// 64x64->128 multiply a round). The residents' daily needs, drawn for eight residents a
+/// call, use Philox 4x32-10 instead (sim/philox_batch.hpp).
 class CounterRng {
 public:
     CounterRng(std::uint64_t seed, std::uint64_t stream) : m_key{{seed}}, m_stream(stream) {}
@@ -19,13 +20,6 @@ public:
     double uniform(std::uint64_t counter) const {
         const auto r = raw(counter);
         return static_cast<double>(r[0] >> 11) * 0x1.0p-53;
-    }
-    /// Four uniform doubles in [0, 1) (32-bit resolution each) from one Philox call.
-    std::array<double, 4> uniform4(std::uint64_t counter) const {
-        const auto r = raw(counter);
-        constexpr std::uint64_t low = 0xFFFFFFFFULL;
-        return {static_cast<double>(r[0] & low) * 0x1.0p-32, static_cast<double>(r[0] >> 32) * 0x1.0p-32,
-                static_cast<double>(r[1] & low) * 0x1.0p-32, static_cast<double>(r[1] >> 32) * 0x1.0p-32};
     }
     /// Four uniform 32-bit integers from one call (for integer-only table draws).
     std::array<std::uint32_t, 4> bits4(std::uint64_t counter) const {
