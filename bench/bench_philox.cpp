@@ -9,8 +9,8 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "sim/philox_batch.hpp"
-#include "sim/rng.hpp"
+#include "core/philox_batch.hpp"
+#include "core/rng.hpp"
 
 namespace {
 

@@ -11,7 +11,7 @@
 #include <tbb/info.h>
 
 #include "models/grid_city.hpp"
-#include "sim/reach_table.hpp"
+#include "core/reach_table.hpp"
 
 namespace {
 

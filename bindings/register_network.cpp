@@ -8,13 +8,13 @@
 #include <tbb/global_control.h>
 
 #include "bindings/numpy_util.hpp"
-#include "sim/city_file.hpp"
-#include "sim/coverage.hpp"
-#include "sim/error.hpp"
-#include "sim/osm_import.hpp"
-#include "sim/reach_table.hpp"
-#include "sim/spatial_index.hpp"
-#include "sim/walk_network.hpp"
+#include "core/city_file.hpp"
+#include "core/coverage.hpp"
+#include "core/error.hpp"
+#include "core/osm_import.hpp"
+#include "core/reach_table.hpp"
+#include "core/spatial_index.hpp"
+#include "core/walk_network.hpp"
 
 namespace py = pybind11;
 

@@ -8,10 +8,10 @@
 #include <tbb/global_control.h>
 
 #include "models/world_builder.hpp"
-#include "sim/engine.hpp"
-#include "sim/error.hpp"
+#include "sim/simulation.hpp"
+#include "core/error.hpp"
 #include "sim/recorder.hpp"
-#include "sim/scenario.hpp"
+#include "core/scenario.hpp"
 
 namespace py = pybind11;
 

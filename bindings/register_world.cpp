@@ -7,9 +7,9 @@
 
 #include "bindings/numpy_util.hpp"
 #include "models/world_builder.hpp"
-#include "sim/builtin_configs.hpp"
-#include "sim/error.hpp"
-#include "sim/scenario.hpp"
+#include "core/builtin_configs.hpp"
+#include "core/error.hpp"
+#include "core/scenario.hpp"
 
 namespace py = pybind11;
 

@@ -18,15 +18,15 @@
 
 #include "models/grid_city.hpp"
 #include "models/world_builder.hpp"
-#include "sim/engine.hpp"
+#include "sim/simulation.hpp"
 #include "sim/recorder.hpp"
-#include "sim/city_file.hpp"
-#include "sim/coverage.hpp"
-#include "sim/csv_reader.hpp"
-#include "sim/error.hpp"
-#include "sim/reach_table.hpp"
-#include "sim/scenario.hpp"
-#include "sim/spatial_index.hpp"
+#include "core/city_file.hpp"
+#include "core/coverage.hpp"
+#include "core/csv_reader.hpp"
+#include "core/error.hpp"
+#include "core/reach_table.hpp"
+#include "core/scenario.hpp"
+#include "core/spatial_index.hpp"
 
 namespace lifecircle::cli {
 

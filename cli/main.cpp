@@ -9,7 +9,7 @@
 #include <tbb/global_control.h>
 
 #include "cli/commands.hpp"
-#include "sim/error.hpp"
+#include "core/error.hpp"
 
 namespace {
 

@@ -6,7 +6,7 @@
 
 #include <tbb/parallel_for.h>
 
-#include "sim/error.hpp"
+#include "core/error.hpp"
 
 namespace lifecircle {
 

@@ -5,8 +5,8 @@
 #include <limits>
 #include <vector>
 
-#include "sim/reach_table.hpp"
-#include "sim/world.hpp"
+#include "core/reach_table.hpp"
+#include "core/world.hpp"
 
 namespace lifecircle {
 

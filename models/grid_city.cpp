@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "sim/error.hpp"
-#include "sim/rng.hpp"
+#include "core/error.hpp"
+#include "core/rng.hpp"
 
 namespace lifecircle {
 

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "sim/walk_network.hpp"
+#include "core/walk_network.hpp"
 
 namespace lifecircle {
 

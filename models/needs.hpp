@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "sim/scenario.hpp"
+#include "core/scenario.hpp"
 
 namespace lifecircle {
 

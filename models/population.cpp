@@ -5,14 +5,14 @@
 #include <numeric>
 #include <string>
 
-#include "sim/error.hpp"
-#include "sim/rng.hpp"
+#include "core/error.hpp"
+#include "core/rng.hpp"
+#include "core/streams.hpp"
 
 namespace lifecircle {
 
 namespace detail {
 
-enum PopulationStream : std::uint64_t { kAges = 5000, kPlace = 6000, kApp = 7000 };
 
 /// Integer counts summing exactly to `total`, proportional to `shares` (largest remainder).
 std::vector<std::int64_t> apportion(std::int64_t total, const std::vector<double>& shares) {
@@ -96,7 +96,7 @@ void synthesise_population(World& world, const std::vector<std::vector<std::uint
     if (world.household_start.empty()) world.household_start.push_back(0);
     std::uint32_t household = static_cast<std::uint32_t>(world.num_households());
     std::uint64_t resident_id = res.size();
-    const CounterRng app(sc.seed, detail::kApp);
+    const CounterRng app(sc.seed, streams::kMapAppStart);
     for (std::size_t d = 0; d < sc.districts.size(); ++d) {
         const District& dist = sc.districts[d];
         const auto table = household_age_table(dist);
@@ -120,8 +120,8 @@ void synthesise_population(World& world, const std::vector<std::vector<std::uint
         }
         // members' ages: from the size's row of the joint table times what is left of the
         // district's exact age counts; the first member is an adult where one is left
-        const CounterRng rng(sc.seed, detail::kAges + d);
-        const CounterRng place(sc.seed, detail::kPlace + d);
+        const CounterRng rng(sc.seed, streams::ages(d));
+        const CounterRng place(sc.seed, streams::places(d));
         const auto& nodes = district_nodes[d];
         if (nodes.empty()) throw InputError(sc.path + ": district " + dist.name + " has no nodes to live on");
         std::vector<double> cum(nodes.size());
@@ -168,7 +168,7 @@ void synthesise_population(World& world, const std::vector<std::vector<std::uint
                 --remaining[age];
                 res.home_node.push_back(home);
                 res.household.push_back(household);
-                res.district.push_back(static_cast<std::uint8_t>(d));
+                res.district.push_back(static_cast<std::uint16_t>(d));
                 res.age.push_back(static_cast<std::uint8_t>(age));
                 res.flags.push_back(static_cast<std::uint8_t>(
                     (app.uniform(resident_id) < sc.map_app_use[age] ? Residents::kMapApp : 0) | (m == 0 ? Residents::kHead : 0)));

@@ -6,7 +6,7 @@
 
 #include <Eigen/Dense>
 
-#include "sim/world.hpp"
+#include "core/world.hpp"
 
 namespace lifecircle {
 

@@ -1,11 +1,14 @@
 #pragma once
 
-#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <span>
 #include <utility>
+#include <vector>
 
-#include "sim/rng.hpp"
-#include "sim/scenario.hpp"
+#include "core/scenario.hpp"
+#include "core/world.hpp"
+#include "models/facility_reach.hpp"
 
 namespace lifecircle {
 
@@ -30,22 +33,31 @@ inline double satisfaction_score(const SatisfactionModel& m, const ScoreParts& p
 }
 
 /// A resident's personal threshold: normal(mean, sd) by Box-Muller on two Philox draws keyed
-/// by the resident, clipped to [0.05, 0.99]; the same every month.
-inline double satisfaction_threshold(const SatisfactionModel& m, std::uint64_t seed, std::uint64_t resident) {
-    const CounterRng rng(seed, 0x5A715FULL);
-    const double u1 = std::max(rng.uniform(2 * resident), 1e-12), u2 = rng.uniform(2 * resident + 1);
-    const double z = std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * 3.141592653589793 * u2);
-    return std::clamp(m.threshold_mean + m.threshold_sd * z, 0.05, 0.99);
-}
+/// by the resident (stream streams::kThreshold), clipped to [0.05, 0.99]; the same every month.
+double satisfaction_threshold(const SatisfactionModel& m, std::uint64_t seed, std::uint64_t resident);
+
+/// A resident's month, as the satisfaction score reads it.
+struct ResidentMonth {
+    std::span<const std::uint16_t> needs, unmet, night_unmet;  ///< per resident, this month
+    std::span<const float> threshold;                          ///< per resident
+};
+
+/// Each resident's monthly verdict (1: score at or above its threshold) into `satisfied`.
+/// Ring scores depend only on the home node and the age group, so they are computed per
+/// (node, age group) first.
+void score_residents(const World& world, const FacilityReach& reach, const ResidentMonth& month,
+                     std::vector<std::uint8_t>& satisfied);
+
+/// The emulated survey of one district and month: `sample` of its residents drawn with
+/// replacement (stream streams::survey(d), draws month_index x 100000 + k).
+struct Survey {
+    std::int64_t n = 0, satisfied = 0;
+    double low = 0, high = 0;  ///< Wilson 95% interval of the share
+};
+Survey emulate_survey(std::uint64_t seed, std::size_t d, std::uint64_t month_index, int sample,
+                      std::span<const std::uint32_t> members, std::span<const std::uint8_t> satisfied);
 
 /// Wilson 95% interval of a share from k successes in n trials.
-inline std::pair<double, double> wilson_interval(std::int64_t k, std::int64_t n) {
-    if (n <= 0) return {0.0, 1.0};
-    const double z = 1.959963984540054, p = static_cast<double>(k) / static_cast<double>(n);
-    const double nn = static_cast<double>(n), denom = 1 + z * z / nn;
-    const double centre = (p + z * z / (2 * nn)) / denom;
-    const double half = z * std::sqrt(p * (1 - p) / nn + z * z / (4 * nn * nn)) / denom;
-    return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
-}
+std::pair<double, double> wilson_interval(std::int64_t k, std::int64_t n);
 
 }  // namespace lifecircle

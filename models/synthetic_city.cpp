@@ -5,18 +5,15 @@
 #include <limits>
 #include <numeric>
 
-#include "sim/error.hpp"
-#include "sim/rng.hpp"
-#include "sim/spatial_index.hpp"
+#include "core/error.hpp"
+#include "core/rng.hpp"
+#include "core/spatial_index.hpp"
+#include "core/streams.hpp"
+#include "models/facility.hpp"
 
 namespace lifecircle {
 
 namespace detail {
-
-/// Random streams of the synthetic city (Philox stream ids).
-enum Stream : std::uint64_t {
-    kGridX = 101, kGridY, kJitter, kEdges, kWeights, kFacilities = 1000
-};
 
 struct Rect {
     double x0, y0, x1, y1;
@@ -83,10 +80,10 @@ SyntheticLayout make_synthetic_layout(const Scenario& sc) {
         y1 = std::max(y1, r.y1);
     }
     const double bmin = sc.network.block_min_m, bmax = sc.network.block_max_m;
-    const auto xs = detail::grid_lines(x0, x1, bmin, bmax, CounterRng(sc.seed, detail::kGridX));
-    const auto ys = detail::grid_lines(y0, y1, bmin, bmax, CounterRng(sc.seed, detail::kGridY));
+    const auto xs = detail::grid_lines(x0, x1, bmin, bmax, CounterRng(sc.seed, streams::kGridX));
+    const auto ys = detail::grid_lines(y0, y1, bmin, bmax, CounterRng(sc.seed, streams::kGridY));
     const std::size_t nx = xs.size(), ny = ys.size();
-    const CounterRng jitter(sc.seed, detail::kJitter), edges_rng(sc.seed, detail::kEdges);
+    const CounterRng jitter(sc.seed, streams::kJitter), edges_rng(sc.seed, streams::kEdges);
 
     std::vector<std::int64_t> ids(nx * ny);
     std::vector<double> px(nx * ny), py(nx * ny);
@@ -145,7 +142,7 @@ SyntheticLayout make_synthetic_layout(const Scenario& sc) {
     out.node_commercial.assign(n, 0);
     out.district_nodes.resize(rects.size());
     out.main_street.resize(rects.size());
-    const CounterRng weights(sc.seed, detail::kWeights);
+    const CounterRng weights(sc.seed, streams::kWeights);
     for (std::uint32_t v = 0; v < n; ++v) {
         const auto g = static_cast<std::size_t>(net.node_ids()[v]);
         const auto d = district[g];
@@ -192,21 +189,6 @@ SyntheticLayout make_synthetic_layout(const Scenario& sc) {
     return out;
 }
 
-Facility make_facility(const Scenario& sc, std::uint32_t node, int category, int district) {
-    const auto& c = sc.categories[static_cast<std::size_t>(category)];
-    Facility f;
-    f.node = node;
-    f.category = static_cast<std::uint16_t>(category);
-    f.district = static_cast<std::uint16_t>(district);
-    f.open_hour = static_cast<float>(c.open_hour);
-    f.close_hour = static_cast<float>(c.close_hour);
-    f.floor_area_m2 = static_cast<float>(c.floor_area_m2);
-    const double monthly = c.floor_area_m2 * c.rent_yuan_m2_month + c.staff_cost_yuan_month +
-                           c.other_cost_yuan_month;
-    f.cash_fen = static_cast<std::int64_t>(std::llround(3.0 * monthly * 100.0));
-    return f;
-}
-
 std::vector<Facility> place_baseline_facilities(const Scenario& sc, const SyntheticLayout& layout) {
     std::vector<Facility> out;
     const auto& net = layout.network;
@@ -239,7 +221,7 @@ std::vector<Facility> place_baseline_facilities(const Scenario& sc, const Synthe
         std::partial_sum(w.begin(), w.end(), w.begin());
         for (const auto& [cat, count] : dist.baseline) {
             const int c = sc.category_index(cat);
-            const CounterRng rng(sc.seed, detail::kFacilities + d * 100 + static_cast<std::uint64_t>(c));
+            const CounterRng rng(sc.seed, streams::baseline_facilities(d, static_cast<std::uint64_t>(c)));
             for (int i = 0; i < count; ++i) {
                 const double u = rng.uniform(static_cast<std::uint64_t>(i)) * w.back();
                 const auto k = static_cast<std::size_t>(std::upper_bound(w.begin(), w.end(), u) - w.begin());

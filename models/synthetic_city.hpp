@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "sim/world.hpp"
+#include "core/world.hpp"
 
 namespace lifecircle {
 
@@ -33,9 +33,5 @@ SyntheticLayout make_synthetic_layout(const Scenario& scenario);
 /// spread over the district (distributed). Deterministic in the seed.
 std::vector<Facility> place_baseline_facilities(const Scenario& scenario,
                                                 const SyntheticLayout& layout);
-
-/// A new facility of `category` in district d with the scenario's opening hours and size,
-/// and a cash reserve of three months of fixed costs.
-Facility make_facility(const Scenario& scenario, std::uint32_t node, int category, int district);
 
 }  // namespace lifecircle

@@ -3,14 +3,15 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/coverage.hpp"
+#include "core/csv_reader.hpp"
+#include "core/error.hpp"
+#include "core/osm_import.hpp"
+#include "core/reach_table.hpp"
+#include "core/spatial_index.hpp"
+#include "models/facility.hpp"
 #include "models/population.hpp"
 #include "models/synthetic_city.hpp"
-#include "sim/coverage.hpp"
-#include "sim/csv_reader.hpp"
-#include "sim/error.hpp"
-#include "sim/osm_import.hpp"
-#include "sim/reach_table.hpp"
-#include "sim/spatial_index.hpp"
 
 namespace lifecircle {
 

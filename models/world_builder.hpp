@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/world.hpp"
+#include "core/world.hpp"
 
 namespace lifecircle {
 

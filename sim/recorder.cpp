@@ -1,7 +1,7 @@
 #include "sim/recorder.hpp"
 
 
-#include "sim/hdf5_io.hpp"
+#include "core/hdf5_io.hpp"
 
 namespace lifecircle {
 
@@ -92,7 +92,7 @@ void write_results(const std::string& path, const Scenario& sc, const Results& r
         });
         file.write_column("facilities/opened_day", fs, &Facility::opened_day);
         file.write_column("facilities/closed_day", fs, &Facility::closed_day);
-        file.write_column("facilities/origin", fs, &Facility::origin);
+        file.write_column<std::uint8_t>("facilities/origin", fs, [](const Facility& f) { return static_cast<std::uint8_t>(f.origin); });
         file.write_column<std::int64_t>("facilities/extra_categories", fs, &Facility::extra_categories);
         file.write_column("facilities/cash_fen", fs, &Facility::cash_fen);
         file.write_column("facilities/open_hour", fs, &Facility::open_hour);
@@ -119,7 +119,7 @@ void write_results(const std::string& path, const Scenario& sc, const Results& r
         file.create_group("residents");
         file.write<std::uint32_t>("residents/home_node", r.home_node);
         file.write<std::uint32_t>("residents/household", r.household);
-        file.write<std::uint8_t>("residents/district", r.district);
+        file.write<std::uint16_t>("residents/district", r.district);
         file.write<std::uint8_t>("residents/age_group", r.age);
         file.write_column<std::uint8_t>("residents/map_app", r.flags, [](std::uint8_t f) {
             return f & Residents::kMapApp ? 1 : 0;

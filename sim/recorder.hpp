@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "sim/engine.hpp"
-#include "sim/scenario.hpp"
+#include "sim/results.hpp"
+#include "core/scenario.hpp"
 
 namespace lifecircle {
 

@@ -10,7 +10,7 @@
 #include <tuple>
 #include <vector>
 
-#include "sim/walk_network.hpp"
+#include "core/walk_network.hpp"
 
 namespace lifecircle::test {
 

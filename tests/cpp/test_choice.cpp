@@ -5,8 +5,8 @@
 
 #include "catch.hpp"
 #include "models/destination_choice.hpp"
-#include "sim/philox_batch.hpp"
-#include "sim/rng.hpp"
+#include "core/philox_batch.hpp"
+#include "core/rng.hpp"
 
 using lifecircle::ChoiceCache;
 using lifecircle::PhiloxBatch;

@@ -2,8 +2,8 @@
 
 #include "catch.hpp"
 #include "fixtures.hpp"
-#include "sim/city_file.hpp"
-#include "sim/error.hpp"
+#include "core/city_file.hpp"
+#include "core/error.hpp"
 
 using lc_test::Contains;
 using lifecircle::test::TempDir;

@@ -5,8 +5,8 @@
 #include "catch.hpp"
 #include "fixtures.hpp"
 #include "models/world_builder.hpp"
-#include "sim/engine.hpp"
-#include "sim/hdf5_io.hpp"
+#include "sim/simulation.hpp"
+#include "core/hdf5_io.hpp"
 #include "sim/recorder.hpp"
 
 using lifecircle::Results;
@@ -158,7 +158,7 @@ TEST_CASE("a rent subsidy lowers closures in the subsidised category", "[engine]
     subsidised.events.push_back(e);
     auto closures = [&](const Results& r) {  // of the shops that were there at the start
         int n = 0;
-        for (const auto& f : r.world.facilities) n += f.category == conv && f.origin == 0 && f.closed_day >= 0;
+        for (const auto& f : r.world.facilities) n += f.category == conv && f.origin == lifecircle::FacilityOrigin::baseline && f.closed_day >= 0;
         return n;
     };
     const auto a = simulate(base, 2), b = simulate(subsidised, 2);

@@ -6,7 +6,7 @@
 
 #include "catch.hpp"
 #include "models/needs.hpp"
-#include "sim/scenario.hpp"
+#include "core/scenario.hpp"
 
 using lc_test::Approx;
 

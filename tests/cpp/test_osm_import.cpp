@@ -6,8 +6,8 @@
 
 #include "catch.hpp"
 #include "fixtures.hpp"
-#include "sim/error.hpp"
-#include "sim/osm_import.hpp"
+#include "core/error.hpp"
+#include "core/osm_import.hpp"
 
 using lifecircle::CategoryMap;
 using lifecircle::import_osm;

@@ -7,10 +7,10 @@
 #include "catch.hpp"
 #include "fixtures.hpp"
 #include "models/grid_city.hpp"
-#include "sim/coverage.hpp"
-#include "sim/error.hpp"
-#include "sim/reach_table.hpp"
-#include "sim/rng.hpp"
+#include "core/coverage.hpp"
+#include "core/error.hpp"
+#include "core/reach_table.hpp"
+#include "core/rng.hpp"
 
 using lifecircle::ReachTable;
 using lifecircle::WalkNetwork;

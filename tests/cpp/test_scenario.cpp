@@ -2,8 +2,8 @@
 #include <sstream>
 
 #include "catch.hpp"
-#include "sim/error.hpp"
-#include "sim/scenario.hpp"
+#include "core/error.hpp"
+#include "core/scenario.hpp"
 
 using lc_test::Contains;
 using lifecircle::ConfigError;

@@ -1,8 +1,8 @@
 #include <cmath>
 
 #include "catch.hpp"
-#include "sim/rng.hpp"
-#include "sim/spatial_index.hpp"
+#include "core/rng.hpp"
+#include "core/spatial_index.hpp"
 
 TEST_CASE("nearest node equals brute force, ties to the lower index", "[spatial_index]") {
     const lifecircle::CounterRng rng(7, 0);

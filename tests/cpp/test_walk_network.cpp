@@ -3,8 +3,8 @@
 
 #include "catch.hpp"
 #include "fixtures.hpp"
-#include "sim/error.hpp"
-#include "sim/walk_network.hpp"
+#include "core/error.hpp"
+#include "core/walk_network.hpp"
 
 using lifecircle::InputError;
 using lifecircle::WalkNetwork;

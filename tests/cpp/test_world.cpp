@@ -7,11 +7,11 @@
 #include "fixtures.hpp"
 #include "models/population.hpp"
 #include "models/world_builder.hpp"
-#include "sim/coverage.hpp"
-#include "sim/error.hpp"
-#include "sim/osm_import.hpp"
-#include "sim/reach_table.hpp"
-#include "sim/spatial_index.hpp"
+#include "core/coverage.hpp"
+#include "core/error.hpp"
+#include "core/osm_import.hpp"
+#include "core/reach_table.hpp"
+#include "core/spatial_index.hpp"
 
 using lifecircle::World;
 

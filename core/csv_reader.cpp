@@ -1,11 +1,11 @@
-#include "sim/csv_reader.hpp"
+#include "core/csv_reader.hpp"
 
 #include <charconv>
 #include <fstream>
 #include <sstream>
 #include <string_view>
 
-#include "sim/error.hpp"
+#include "core/error.hpp"
 
 namespace lifecircle {
 

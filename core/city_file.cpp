@@ -1,7 +1,7 @@
-#include "sim/city_file.hpp"
+#include "core/city_file.hpp"
 
-#include "sim/error.hpp"
-#include "sim/hdf5_io.hpp"
+#include "core/error.hpp"
+#include "core/hdf5_io.hpp"
 
 namespace lifecircle {
 

@@ -1,4 +1,4 @@
-#include "sim/philox_batch.hpp"
+#include "core/philox_batch.hpp"
 
 #include <cstdlib>
 #include <string_view>

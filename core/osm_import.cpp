@@ -1,4 +1,4 @@
-#include "sim/osm_import.hpp"
+#include "core/osm_import.hpp"
 
 #include <algorithm>
 #include <climits>
@@ -14,7 +14,7 @@
 #include <osmium/io/any_input.hpp>
 #include <osmium/visitor.hpp>
 
-#include "sim/error.hpp"
+#include "core/error.hpp"
 
 namespace lifecircle {
 

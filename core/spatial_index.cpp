@@ -1,11 +1,11 @@
-#include "sim/spatial_index.hpp"
+#include "core/spatial_index.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
 
-#include "sim/error.hpp"
+#include "core/error.hpp"
 
 namespace lifecircle {
 
@@ -73,7 +73,7 @@ Snap SpatialIndex::nearest(double px, double py) const {
 
 }  // namespace lifecircle
 
-#include "sim/walk_network.hpp"
+#include "core/walk_network.hpp"
 
 namespace lifecircle {
 std::vector<Snap> snap_points(const WalkNetwork& network, std::span<const double> x,

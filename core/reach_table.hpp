@@ -6,7 +6,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "sim/walk_network.hpp"
+#include "core/walk_network.hpp"
 
 namespace lifecircle {
 

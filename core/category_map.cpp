@@ -1,4 +1,4 @@
-#include "sim/category_map.hpp"
+#include "core/category_map.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -6,8 +6,8 @@
 
 #include <toml++/toml.h>
 
-#include "sim/error.hpp"
-#include "sim/builtin_configs.hpp"
+#include "core/error.hpp"
+#include "core/builtin_configs.hpp"
 
 namespace lifecircle {
 

@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "sim/category_map.hpp"
-#include "sim/spatial_index.hpp"
-#include "sim/walk_network.hpp"
+#include "core/category_map.hpp"
+#include "core/spatial_index.hpp"
+#include "core/walk_network.hpp"
 
 namespace lifecircle {
 

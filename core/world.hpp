@@ -1,15 +1,23 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
-#include "sim/scenario.hpp"
-#include "sim/walk_network.hpp"
+#include "core/scenario.hpp"
+#include "core/walk_network.hpp"
 
 namespace lifecircle {
 
 /// No district (a node outside every district).
 inline constexpr std::uint16_t kNoDistrict = 0xFFFF;
+/// Most districts a scenario may have (ids 0 .. 65534; 65535 is kNoDistrict).
+inline constexpr std::size_t kMaxDistricts = kNoDistrict;
+/// Most categories a scenario may have (a facility's extra categories are a 64-bit mask).
+inline constexpr std::size_t kMaxCategories = 64;
+
+/// Where a facility came from (written to results as its integer value).
+enum class FacilityOrigin : std::uint8_t { baseline = 0, planned = 1, market_entry = 2, mobile = 3 };
 
 /// States of a facility.
 enum class FacilityState : std::uint8_t { open, closed, planned };
@@ -25,26 +33,35 @@ struct Facility {
     FacilityState state = FacilityState::open;
     std::int64_t cash_fen = 0;        ///< cash reserve, fen (1/100 yuan)
     std::int64_t osm_id = 0;          ///< 0 for synthetic facilities
-    std::uint32_t slot_mask = 0xFFFFFFFF; ///< bit s: open during time slot s (set by the engine)
+    std::uint32_t slot_mask = 0xFFFFFFFF; ///< bit s: open during time slot s (see open_slots)
     bool mobile = false;              ///< a vegetable truck or food cart: fixed windows only
-    std::uint8_t origin = 0;          ///< 0 baseline, 1 planned by policy, 2 market entry, 3 mobile
+    FacilityOrigin origin = FacilityOrigin::baseline;
     std::uint8_t loss_months = 0;     ///< consecutive months below break-even
     std::int32_t opened_day = 0;      ///< days since 1970-01-01 (0: before the run)
     std::int32_t closed_day = -1;     ///< days since 1970-01-01, or -1 while open
 };
 
-/// Residents as a structure of arrays: 11 bytes a resident (see bytes_per_resident()).
+/// Whether facility f serves category c: its primary category or one added to it.
+inline bool serves(const Facility& f, std::size_t c) {
+    return f.category == c || (c < kMaxCategories && ((f.extra_categories >> c) & 1U));
+}
+
+/// The time slots a facility is open in (bit s: open during slot s): the slots its hours
+/// overlap, or a mobile vendor's fixed windows (its slot_mask as set when it was made).
+std::uint32_t open_slots(const Facility& f, const std::vector<TimeSlot>& slots);
+
+/// Residents as a structure of arrays: 12 bytes a resident (see bytes_per_resident()).
 struct Residents {
     std::vector<std::uint32_t> home_node;
     std::vector<std::uint32_t> household;   ///< household index; members are contiguous
-    std::vector<std::uint8_t> district;
+    std::vector<std::uint16_t> district;
     std::vector<std::uint8_t> age;          ///< AgeGroup
     std::vector<std::uint8_t> flags;        ///< bit 0: uses the living-circle map app;
                                             ///< bit 1: heads its household (its first member)
 
     std::size_t size() const { return home_node.size(); }
     static constexpr std::size_t bytes_per_resident() {
-        return sizeof(std::uint32_t) * 2 + sizeof(std::uint8_t) * 3;
+        return sizeof(std::uint32_t) * 2 + sizeof(std::uint16_t) + sizeof(std::uint8_t) * 2;
     }
     static constexpr std::uint8_t kMapApp = 1;
     static constexpr std::uint8_t kHead = 2;
@@ -71,14 +88,15 @@ struct World {
 
 /// Candidate sites for new facilities in district d: its commercial nodes, or all of its
 /// nodes when it has none (in node order).
-inline std::vector<std::uint32_t> candidate_sites(const World& w, std::size_t d) {
-    std::vector<std::uint32_t> out;
-    for (std::uint32_t v = 0; v < w.network.num_nodes(); ++v)
-        if (w.node_district[v] == d && w.node_commercial[v]) out.push_back(v);
-    if (out.empty())
-        for (std::uint32_t v = 0; v < w.network.num_nodes(); ++v)
-            if (w.node_district[v] == d) out.push_back(v);
-    return out;
+std::vector<std::uint32_t> candidate_sites(const World& w, std::size_t d);
+
+/// Residents living at each node.
+std::vector<std::int64_t> residents_per_node(const World& w);
+
+/// Row of a (district, category) table: every such table, flows and levers alike, is
+/// district-major.
+inline std::size_t district_category(std::size_t d, std::size_t c, std::size_t categories) {
+    return d * categories + c;
 }
 
 }  // namespace lifecircle

@@ -4,7 +4,7 @@
 #include <span>
 #include <vector>
 
-#include "sim/reach_table.hpp"
+#include "core/reach_table.hpp"
 
 namespace lifecircle {
 

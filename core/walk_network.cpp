@@ -1,4 +1,4 @@
-#include "sim/walk_network.hpp"
+#include "core/walk_network.hpp"
 
 #include <cmath>
 #include <limits>
@@ -6,8 +6,8 @@
 #include <string>
 #include <unordered_map>
 
-#include "sim/csv_reader.hpp"
-#include "sim/error.hpp"
+#include "core/csv_reader.hpp"
+#include "core/error.hpp"
 
 namespace lifecircle {
 

@@ -1,4 +1,4 @@
-#include "sim/scenario.hpp"
+#include "core/scenario.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -11,8 +11,8 @@
 
 #include <toml++/toml.h>
 
-#include "sim/builtin_configs.hpp"
-#include "sim/error.hpp"
+#include "core/builtin_configs.hpp"
+#include "core/error.hpp"
 
 namespace lifecircle {
 

@@ -1,4 +1,4 @@
-#include "sim/reach_table.hpp"
+#include "core/reach_table.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -8,7 +8,7 @@
 
 #include <tbb/parallel_for.h>
 
-#include "sim/error.hpp"
+#include "core/error.hpp"
 
 namespace lifecircle {
 

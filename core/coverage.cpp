@@ -1,11 +1,11 @@
-#include "sim/coverage.hpp"
+#include "core/coverage.hpp"
 
 #include <cmath>
 #include <string>
 
 #include <tbb/parallel_for.h>
 
-#include "sim/error.hpp"
+#include "core/error.hpp"
 
 namespace lifecircle {
 

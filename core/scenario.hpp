@@ -168,6 +168,14 @@ struct Scenario {
     int district_index(const std::string& name) const;
     int slot_index(const std::string& name) const;
     std::int64_t total_population() const;
+    /// Category c's ring (the walk it should lie within) for age group `age`, metres.
+    double ring_metres(std::size_t c, int age) const {
+        return categories[c].ring_minutes * 60.0 * walking_speed[static_cast<std::size_t>(age)];
+    }
+    /// The longest walk a resident of age group `age` makes for a need, metres.
+    double max_walk_metres(int age) const {
+        return max_walk_minutes * 60.0 * walking_speed[static_cast<std::size_t>(age)];
+    }
 };
 
 /// Parses and validates scenario TOML. Every problem of the file is collected and thrown

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "sim/osm_import.hpp"
+#include "core/osm_import.hpp"
 
 namespace lifecircle {
 

@@ -1,8 +1,8 @@
-#include "sim/hdf5_io.hpp"
+#include "core/hdf5_io.hpp"
 
 #include <hdf5.h>
 
-#include "sim/error.hpp"
+#include "core/error.hpp"
 
 namespace lifecircle {
 
@@ -43,6 +43,8 @@ template <>
 hid_t native_type<std::uint8_t>() { return H5T_NATIVE_UINT8; }
 template <>
 hid_t native_type<std::int16_t>() { return H5T_NATIVE_INT16; }
+template <>
+hid_t native_type<std::uint16_t>() { return H5T_NATIVE_UINT16; }
 
 hid_t utf8_string_type() {
     hid_t t = H5Tcopy(H5T_C_S1);
@@ -217,6 +219,7 @@ LIFECIRCLE_H5_INSTANTIATE(std::uint32_t)
 LIFECIRCLE_H5_INSTANTIATE(std::int8_t)
 LIFECIRCLE_H5_INSTANTIATE(std::uint8_t)
 LIFECIRCLE_H5_INSTANTIATE(std::int16_t)
+LIFECIRCLE_H5_INSTANTIATE(std::uint16_t)
 #undef LIFECIRCLE_H5_INSTANTIATE
 
 }  // namespace lifecircle

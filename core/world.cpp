@@ -1,0 +1,29 @@
+#include "core/world.hpp"
+
+namespace lifecircle {
+
+std::uint32_t open_slots(const Facility& f, const std::vector<TimeSlot>& slots) {
+    if (f.mobile) return f.slot_mask;
+    std::uint32_t mask = 0;
+    for (std::size_t s = 0; s < slots.size(); ++s)
+        if (f.open_hour < slots[s].end_hour && f.close_hour > slots[s].start_hour) mask |= 1U << s;
+    return mask;
+}
+
+std::vector<std::uint32_t> candidate_sites(const World& w, std::size_t d) {
+    std::vector<std::uint32_t> out;
+    for (std::uint32_t v = 0; v < w.network.num_nodes(); ++v)
+        if (w.node_district[v] == d && w.node_commercial[v]) out.push_back(v);
+    if (out.empty())
+        for (std::uint32_t v = 0; v < w.network.num_nodes(); ++v)
+            if (w.node_district[v] == d) out.push_back(v);
+    return out;
+}
+
+std::vector<std::int64_t> residents_per_node(const World& w) {
+    std::vector<std::int64_t> out(w.network.num_nodes(), 0);
+    for (auto node : w.residents.home_node) ++out[node];
+    return out;
+}
+
+}  // namespace lifecircle

@@ -1,0 +1,71 @@
+#include "models/facility_reach.hpp"
+
+#include <algorithm>
+
+namespace lifecircle {
+
+FacilityReach::FacilityReach(const World& w, int k, double radius) {
+    const std::size_t nc = w.scenario.categories.size();
+    std::vector<std::vector<std::uint32_t>> nodes(nc);
+    m_facility.assign(nc, {});
+    for (std::uint32_t f = 0; f < w.facilities.size(); ++f)
+        for (std::size_t c = 0; c < nc; ++c)
+            if (serves(w.facilities[f], c)) {
+                m_local[key(f, c)] = static_cast<std::uint32_t>(m_facility[c].size());
+                m_facility[c].push_back(f);
+                nodes[c].push_back(w.facilities[f].node);
+            }
+    m_tables = build_reach_tables(w.network, nodes, k, radius);
+    m_changed.assign(nc, 1);
+}
+
+void FacilityReach::add(const World& w, std::uint32_t id, std::size_t c) {
+    const auto local = m_tables[c].open(w.facilities[id].node);
+    if (m_facility[c].size() <= local) m_facility[c].resize(local + 1);
+    m_facility[c][local] = id;
+    m_local[key(id, c)] = local;
+    m_changed[c] = 1;
+}
+
+void FacilityReach::remove(const Facility& f, std::uint32_t id) {
+    for (std::size_t c = 0; c < m_tables.size(); ++c)
+        if (serves(f, c)) m_tables[c].close(m_local.at(key(id, c)));
+}
+
+void FacilityReach::touch(const Facility& f) {
+    for (std::size_t c = 0; c < m_tables.size(); ++c)
+        if (serves(f, c)) m_changed[c] = 1;
+}
+
+std::uint32_t open_facility(World& w, FacilityReach& reach, Facility f, std::int64_t day) {
+    f.opened_day = static_cast<std::int32_t>(day);
+    f.slot_mask = open_slots(f, w.scenario.slots);
+    const auto id = static_cast<std::uint32_t>(w.facilities.size());
+    w.facilities.push_back(f);
+    for (std::size_t c = 0; c < reach.num_categories(); ++c)
+        if (serves(f, c)) reach.add(w, id, c);
+    return id;
+}
+
+void close_facility(World& w, FacilityReach& reach, std::uint32_t id, std::int64_t day) {
+    auto& f = w.facilities[id];
+    if (f.state != FacilityState::open) return;
+    f.state = FacilityState::closed;
+    f.closed_day = static_cast<std::int32_t>(day);
+    reach.touch(f);
+    reach.remove(f, id);
+}
+
+std::uint32_t SiteChooser::best_site(const World& w, const FacilityReach& reach, std::size_t d, std::size_t c,
+                                     const std::vector<std::int64_t>& per_node) {
+    const double ring = w.scenario.ring_metres(c, static_cast<int>(AgeGroup::working));
+    auto [it, fresh] = m_balls.try_emplace({d, ring});
+    if (fresh) it->second = site_balls(w.network, candidate_sites(w, d), ring);
+    if (it->second.candidates.empty()) return w.district_centre[d];
+    std::vector<double> weights(per_node.begin(), per_node.end());
+    std::vector<std::uint8_t> covered(weights.size());
+    for (std::uint32_t u = 0; u < covered.size(); ++u) covered[u] = reach.nearest(c, u) <= ring;
+    return greedy_sites(it->second, weights, std::move(covered), 1).front().node;
+}
+
+}  // namespace lifecircle

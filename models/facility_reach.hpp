@@ -1,0 +1,74 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "core/coverage.hpp"
+#include "core/reach_table.hpp"
+#include "core/world.hpp"
+
+namespace lifecircle {
+
+/// Per category, the reach table of the facilities that serve it (primary or added
+/// category), kept up to date as facilities open and close during a run, and which
+/// categories' choice caches that made stale.
+class FacilityReach {
+public:
+    FacilityReach() = default;
+    /// Tables of the `k` nearest facilities within `radius` metres of every node, for every
+    /// facility of the world (in facility order).
+    FacilityReach(const World& world, int k, double radius);
+
+    std::size_t num_categories() const { return m_tables.size(); }
+    const ReachTable& table(std::size_t c) const { return m_tables[c]; }
+    /// World facility id of each of category c's table entries.
+    const std::vector<std::uint32_t>& facilities(std::size_t c) const { return m_facility[c]; }
+    /// Distance from `node` to the nearest open facility of category c, metres (+inf: none
+    /// within the radius).
+    double nearest(std::size_t c, std::uint32_t node) const { return m_tables[c].distance(node, 0); }
+
+    /// Adds world facility `id` to the table of category c.
+    void add(const World& world, std::uint32_t id, std::size_t c);
+    /// Removes world facility `id` from the tables of the categories it serves.
+    void remove(const Facility& f, std::uint32_t id);
+    /// Marks the categories `f` serves as changed (opened, closed, other hours).
+    void touch(const Facility& f);
+
+    /// Whether category c changed since the last clear_changed().
+    bool changed(std::size_t c) const { return m_changed[c] != 0; }
+    void mark_all_changed() { std::fill(m_changed.begin(), m_changed.end(), 1); }
+    void clear_changed() { std::fill(m_changed.begin(), m_changed.end(), 0); }
+
+private:
+    static std::uint64_t key(std::uint32_t f, std::size_t c) { return (std::uint64_t{f} << 8) | c; }
+
+    std::vector<ReachTable> m_tables;
+    std::vector<std::vector<std::uint32_t>> m_facility;
+    std::unordered_map<std::uint64_t, std::uint32_t> m_local;  ///< (facility, category) -> table entry
+    std::vector<std::uint8_t> m_changed;                       ///< per category
+};
+
+/// Opens a new facility on day `day` (days since 1970-01-01): sets its open slots, adds it to
+/// the world and to the reach of the categories it serves. Returns its id.
+std::uint32_t open_facility(World& world, FacilityReach& reach, Facility f, std::int64_t day);
+
+/// Closes an open facility on day `day` and takes it out of the reach tables.
+void close_facility(World& world, FacilityReach& reach, std::uint32_t id, std::int64_t day);
+
+/// Where new facilities go: the candidate site of a district that brings the most residents
+/// not yet inside a category's ring (at working-age speed) inside it; greedy maximal coverage,
+/// ties to the lower node. Caches each district's candidates' balls (the network never
+/// changes during a run).
+class SiteChooser {
+public:
+    std::uint32_t best_site(const World& world, const FacilityReach& reach, std::size_t d, std::size_t c,
+                            const std::vector<std::int64_t>& residents_per_node);
+
+private:
+    std::map<std::pair<std::size_t, double>, SiteBalls> m_balls;  ///< (district, ring) -> balls
+};
+
+}  // namespace lifecircle

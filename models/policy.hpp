@@ -1,0 +1,51 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/scenario.hpp"
+#include "core/world.hpp"
+#include "models/facility_reach.hpp"
+#include "models/levers.hpp"
+
+namespace lifecircle {
+
+/// What policy events act on: the world, the facilities' reach, the plan's levers, and the
+/// run's own lists of residents that new housing extends.
+struct PolicyTarget {
+    World& world;
+    FacilityReach& reach;
+    SiteChooser& sites;
+    PlanLevers& levers;
+    std::vector<std::vector<std::uint32_t>>& district_residents;  ///< residents of each district
+    std::vector<std::int32_t>& added_day;  ///< day each resident added by new housing moved in
+};
+
+/// Applies the scenario's event number `index` on day `day` (days since 1970-01-01): one
+/// function per event type below. Categories whose facilities changed are marked in the
+/// reach (FacilityReach::changed); new residents are appended to the world.
+void apply_event(const PolicyEvent& e, std::size_t index, std::int64_t day, PolicyTarget& t);
+
+/// The districts an event names (its district, or every district).
+std::vector<std::size_t> event_districts(const Scenario& sc, const PolicyEvent& e);
+
+/// join_programme: the districts join (night delivery, in_programme in the records).
+void join_programme(const PolicyEvent& e, PolicyTarget& t);
+/// subsidy: the category's rent cut and operating grant in the districts.
+void apply_subsidy(const PolicyEvent& e, PolicyTarget& t);
+/// plan_facility, elder_canteen, mobile_vendor: `count` new facilities per district, each at
+/// the best site for its category (SiteChooser).
+void plan_facilities(const PolicyEvent& e, std::int64_t day, PolicyTarget& t);
+/// extend_hours: the category's open shops in the districts keep the new hours.
+void extend_hours(const PolicyEvent& e, PolicyTarget& t);
+/// multi_function: the category's open shops also serve the added categories.
+void multi_function(const PolicyEvent& e, PolicyTarget& t);
+/// map_app: residents start using the map app until the district's share reaches `adoption`
+/// (stream streams::app_adoption(index)).
+void map_app(const PolicyEvent& e, std::size_t index, PolicyTarget& t);
+/// new_housing: households of the district's mean size on its nodes, and commercial floor
+/// (commercial_share of the homes' floor, 100 m2 a household [E]) as shops of 80 m2 of the
+/// categories worst covered in the district (stream streams::housing(index)).
+void new_housing(const PolicyEvent& e, std::size_t index, std::int64_t day, PolicyTarget& t);
+
+}  // namespace lifecircle

@@ -1,0 +1,329 @@
+#include "sim/simulation.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <numeric>
+
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+#include <tbb/task_arena.h>
+
+#include "core/error.hpp"
+#include "core/philox_batch.hpp"
+#include "models/destination_choice.hpp"
+#include "models/facility_reach.hpp"
+#include "models/levers.hpp"
+#include "models/market.hpp"
+#include "models/needs.hpp"
+#include "models/policy.hpp"
+#include "models/satisfaction.hpp"
+#include "sim/day_loop.hpp"
+#include "sim/tally.hpp"
+
+namespace lifecircle {
+
+namespace detail {
+
+/// The simulator: the day loop over the scenario period, composed of named steps that call
+/// models/ (docs/architecture.md):
+///   each day:        policy events due -> choice caches of changed categories -> trips
+///   each month end:  tallies reduced -> market (accounts and exits, entry, crowding) ->
+///                    choice caches -> satisfaction -> records
+///   each year end:   (district, category) records
+class Simulation {
+public:
+    Simulation(World world, bool simd);
+    Results run(const RunOptions& options);
+
+private:
+    void apply_events_due(const Date& date, std::int64_t day);
+    void rebuild_changed_choices();
+    void simulate_day(std::int64_t day, const Date& date);
+    void close_month(const Date& date, std::int64_t day, Results& res);
+    void record_month(const Date& date, std::int64_t day, std::uint64_t month_index, const MarketMonth& market,
+                      Results& res);
+    void close_year(const Date& date, Results& res);
+    void resize_residents();
+
+    World m_world;
+    const Scenario& m_sc;
+    std::size_t m_nd = 0, m_nc = 0;
+    NeedModel m_needs;
+    PhiloxBatch m_philox;  // the needs' random words
+    FacilityReach m_reach;
+    SiteChooser m_sites;
+    PlanLevers m_levers;
+    ChoiceCache m_cache;
+    std::vector<float> m_crowding;            // per facility, last month's
+    std::vector<std::uint32_t> m_all_nodes;   // nodes the choice cache covers
+    std::vector<std::uint8_t> m_night_slot;   // 1 = a slot between 22:00 and 06:00 (bytes: read on every trip)
+    std::vector<std::uint32_t> m_default_mask;  // slots a category's new shop is open
+    std::vector<std::int64_t> m_spend_fen;      // per category
+    std::vector<std::vector<std::uint32_t>> m_district_residents;
+    std::vector<std::int32_t> m_added_day;  // day each resident added by new housing moved in
+    std::vector<float> m_threshold;         // residents' satisfaction thresholds
+    std::vector<std::uint8_t> m_satisfied;  // residents' verdicts of the last month
+    ResidentTally m_resident_month;
+    tbb::enumerable_thread_specific<Tally> m_tallies;
+    Tally m_month, m_year;
+    std::size_t m_next_event = 0;
+    int m_first_month = 0;     // year * 12 + month of the first simulated month
+    bool m_recording = true;   // false during the spin-up before the start
+    std::int64_t m_trips = 0;
+};
+
+Simulation::Simulation(World world, bool simd)
+    : m_world(std::move(world)),
+      m_sc(m_world.scenario),
+      m_nd(m_sc.districts.size()),
+      m_nc(m_sc.categories.size()),
+      m_needs(m_sc),
+      m_philox(m_sc.seed, simd),
+      m_levers(m_nd, m_nc) {
+    if (m_sc.category_index("elder_canteen") < 0)
+        for (const auto& e : m_sc.events)
+            if (e.type == EventType::elder_canteen)
+                throw ConfigError(m_sc.path + ":" + std::to_string(e.line) +
+                                  ": elder_canteen event, but no category 'elder_canteen' is defined");
+    for (const auto& slot : m_sc.slots) m_night_slot.push_back(slot.start_hour >= 22.0 || slot.end_hour <= 6.0);
+    for (auto& f : m_world.facilities) f.slot_mask = open_slots(f, m_sc.slots);
+    for (const auto& cat : m_sc.categories) {
+        Facility probe;
+        probe.open_hour = static_cast<float>(cat.open_hour);
+        probe.close_hour = static_cast<float>(cat.close_hour);
+        m_default_mask.push_back(open_slots(probe, m_sc.slots));
+        m_spend_fen.push_back(std::llround(cat.spend_yuan * 100.0));
+    }
+    std::array<double, kAgeGroups> reach{};
+    for (int a = 0; a < kAgeGroups; ++a) reach[a] = m_sc.max_walk_metres(a);
+    m_reach = FacilityReach(m_world, ChoiceCache::kMaxK, *std::max_element(reach.begin(), reach.end()));
+    m_all_nodes.resize(m_world.network.num_nodes());
+    std::iota(m_all_nodes.begin(), m_all_nodes.end(), 0U);
+    m_cache = ChoiceCache(m_all_nodes.size(), m_nc, ChoiceCache::kMaxK, reach);
+    m_crowding.assign(m_world.facilities.size(), 1.0f);
+    m_district_residents.assign(m_nd, {});
+    for (std::uint32_t i = 0; i < m_world.residents.size(); ++i)
+        m_district_residents[m_world.residents.district[i]].push_back(i);
+    resize_residents();
+}
+
+Results Simulation::run(const RunOptions& options) {
+    Results res;
+    const Date last = options.until ? std::min(*options.until, m_sc.end) : m_sc.end;
+    if (last < m_sc.start)
+        throw ArgumentError("--until " + last.str() + " is before the scenario's start " + m_sc.start.str());
+    res.threads = static_cast<int>(
+        std::min<std::size_t>(static_cast<std::size_t>(tbb::this_task_arena::max_concurrency()),
+                              tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism)));
+    const auto t0 = std::chrono::steady_clock::now();
+    // the spin-up: whole months before the start, simulated but not recorded
+    Date spin{m_sc.start.year, m_sc.start.month - m_sc.spin_up_months, 1};
+    while (spin.month < 1) {
+        spin.month += 12;
+        --spin.year;
+    }
+    m_first_month = spin.year * 12 + spin.month;
+    const std::int64_t first = m_sc.spin_up_months > 0 ? spin.days() : m_sc.start.days();
+    const std::int64_t final_day = last.days();
+    m_reach.mark_all_changed();
+    rebuild_changed_choices();
+    m_month.resize(m_world.facilities.size(), m_nd, m_nc);
+    m_year.resize(m_world.facilities.size(), m_nd, m_nc);
+    for (std::int64_t day = first; day <= final_day; ++day) {
+        if (options.stop && options.stop->load()) break;
+        const Date date = Date::from_days(day);
+        apply_events_due(date, day);
+        const auto trips_start = std::chrono::steady_clock::now();
+        simulate_day(day, date);
+        res.trip_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - trips_start).count();
+        const Date tomorrow = Date::from_days(day + 1);
+        m_recording = !(date < m_sc.start);
+        if (tomorrow.month != date.month || day == final_day) {
+            close_month(date, day, res);
+            if (m_recording && (tomorrow.year != date.year || day == final_day)) close_year(date, res);
+            if (!m_recording && !(tomorrow < m_sc.start)) m_year.clear();  // the run starts tomorrow
+        }
+        if (m_recording) res.end = date;
+        if (options.progress) {
+            Progress p;
+            p.date = date;
+            p.fraction = static_cast<double>(day - first + 1) / static_cast<double>(final_day - first + 1);
+            p.trips = m_trips;
+            p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            options.progress(p);
+        }
+    }
+    res.trips = m_trips;
+    res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    res.resident_added_day.assign(m_world.residents.size(), 0);
+    std::copy(m_added_day.begin(), m_added_day.end(),
+              res.resident_added_day.end() - static_cast<std::ptrdiff_t>(m_added_day.size()));
+    res.world = std::move(m_world);  // the simulation ends here
+    return res;
+}
+
+/// The scenario's events dated up to today, in file order (models/policy.hpp).
+void Simulation::apply_events_due(const Date& date, std::int64_t day) {
+    bool changed = false;
+    PolicyTarget target{m_world, m_reach, m_sites, m_levers, m_district_residents, m_added_day};
+    while (m_next_event < m_sc.events.size() && m_sc.events[m_next_event].date <= date) {
+        apply_event(m_sc.events[m_next_event], m_next_event, day, target);
+        ++m_next_event;
+        changed = true;
+    }
+    if (!changed) return;
+    m_crowding.resize(m_world.facilities.size(), 1.0f);  // a new facility is not crowded yet
+    m_month.resize(m_world.facilities.size(), m_nd, m_nc);
+    resize_residents();
+    rebuild_changed_choices();
+}
+
+/// Rebuilds the choice cache of the categories whose facilities changed (all of them at a
+/// month's end, when crowding changes every weight).
+void Simulation::rebuild_changed_choices() {
+    for (std::size_t c = 0; c < m_nc; ++c)
+        if (m_reach.changed(c))
+            m_cache.rebuild(c, m_reach.table(c), m_reach.facilities(c), m_world.facilities, m_crowding,
+                            m_sc.categories[c].decay, m_all_nodes);
+    m_reach.clear_changed();
+}
+
+void Simulation::simulate_day(std::int64_t day, const Date& date) {
+    TripDay trip_day;
+    trip_day.day = day;
+    trip_day.world = &m_world;
+    trip_day.needs = m_needs.day(static_cast<int>(day_type(m_sc, date)));
+    trip_day.cache = &m_cache;
+    trip_day.philox = &m_philox;
+    trip_day.levers = &m_levers;
+    trip_day.night_slot = &m_night_slot;
+    trip_day.default_mask = &m_default_mask;
+    trip_day.spend_fen = &m_spend_fen;
+    for (int a = 0; a < kAgeGroups; ++a) trip_day.tenths_per_metre[a] = 1.0 / (m_sc.walking_speed[a] * 6.0);
+    simulate_trips(trip_day, m_tallies, m_resident_month);
+}
+
+void Simulation::close_month(const Date& date, std::int64_t day, Results& res) {
+    // the threads' tallies, summed (integers: any order gives the same totals)
+    m_month.clear();
+    m_month.resize(m_world.facilities.size(), m_nd, m_nc);
+    for (auto& t : m_tallies) {
+        m_month.add(t);
+        t.clear();
+    }
+    for (auto n : m_month.needs) m_trips += n;
+    m_year.add(m_month);
+    // months since the first simulated one (the spin-up's, or the start's)
+    const auto month_index = static_cast<std::uint64_t>(date.year * 12 + date.month - m_first_month);
+
+    MarketMonth market;
+    settle_accounts(m_world, m_reach, m_levers, m_month.revenue, day, month_index, market);
+    enter_market(m_world, m_reach, m_sites, m_levers, m_month.lost_open, m_spend_fen, day, market);
+    market.profit.resize(m_world.facilities.size(), 0);
+    update_crowding(m_world, m_month.visits, m_crowding);
+    m_reach.mark_all_changed();
+    rebuild_changed_choices();
+    score_residents(m_world, m_reach,
+                    {m_resident_month.needs, m_resident_month.unmet, m_resident_month.night_unmet, m_threshold},
+                    m_satisfied);
+    record_month(date, day, month_index, market, res);
+    m_resident_month.clear();
+}
+
+void Simulation::record_month(const Date& date, std::int64_t day, std::uint64_t month_index,
+                              const MarketMonth& market, Results& res) {
+    if (!m_recording) return;
+    const auto& month = m_month;
+    for (std::uint32_t id = 0; id < m_world.facilities.size(); ++id) {
+        const auto& f = m_world.facilities[id];
+        if (f.state == FacilityState::closed && f.closed_day < day - 31) continue;  // long gone
+        FacilityMonth fm;
+        fm.facility = static_cast<std::int32_t>(id);
+        fm.year = date.year;
+        fm.month = date.month;
+        fm.visits = id < month.visits.size() ? month.visits[id] : 0;
+        fm.revenue_fen = id < month.revenue.size() ? month.revenue[id] : 0;
+        fm.profit_fen = market.profit[id];
+        fm.open = f.state == FacilityState::open;
+        res.facility_month.push_back(fm);
+    }
+    std::vector<std::int64_t> open_shops(m_nd, 0);
+    for (const auto& f : m_world.facilities)
+        if (f.state == FacilityState::open && f.district < m_nd) ++open_shops[f.district];
+    for (std::size_t d = 0; d < m_nd; ++d) {
+        DistrictMonth dm;
+        dm.district = static_cast<std::int32_t>(d);
+        dm.year = date.year;
+        dm.month = date.month;
+        dm.residents = static_cast<std::int64_t>(m_district_residents[d].size());
+        for (std::size_t c = 0; c < m_nc; ++c) {
+            const std::size_t dc = district_category(d, c, m_nc);
+            dm.needs += month.needs[dc];
+            dm.served += month.served[dc];
+            dm.delivered += month.delivered[dc];
+            dm.unmet += month.unmet[dc];
+            dm.spend_fen += month.served[dc] * m_spend_fen[c];
+        }
+        dm.night_needs = month.night_needs[d];
+        dm.night_served = month.night_served[d];
+        dm.night_delivered = month.night_delivered[d];
+        dm.walk_deciminutes = month.walk[d];
+        for (auto i : m_district_residents[d]) dm.satisfied += m_satisfied[i];
+        const Survey survey =
+            emulate_survey(m_sc.seed, d, month_index, m_sc.survey_sample, m_district_residents[d], m_satisfied);
+        dm.survey_n = survey.n;
+        dm.survey_satisfied = survey.satisfied;
+        dm.survey_low = survey.low;
+        dm.survey_high = survey.high;
+        dm.shops_open = open_shops[d];
+        dm.openings = market.openings[d];
+        dm.closures = market.closures[d];
+        dm.in_programme = m_levers.in_programme[d];
+        res.district_month.push_back(dm);
+    }
+}
+
+void Simulation::close_year(const Date& date, Results& res) {
+    for (std::size_t d = 0; d < m_nd; ++d)
+        for (std::size_t c = 0; c < m_nc; ++c) {
+            const std::size_t dc = district_category(d, c, m_nc);
+            CategoryYear cy;
+            cy.district = static_cast<std::int32_t>(d);
+            cy.category = static_cast<std::int32_t>(c);
+            cy.year = date.year;
+            cy.needs = m_year.needs[dc];
+            cy.served = m_year.served[dc];
+            cy.delivered = m_year.delivered[dc];
+            cy.unmet = m_year.unmet[dc];
+            for (const auto& f : m_world.facilities)
+                if (f.state == FacilityState::open && f.district == d && serves(f, c)) ++cy.shops_open;
+            std::int64_t inside = 0;
+            for (auto i : m_district_residents[d])
+                inside += m_reach.nearest(c, m_world.residents.home_node[i]) <=
+                          m_sc.ring_metres(c, m_world.residents.age[i]);
+            const auto& members = m_district_residents[d];
+            cy.in_ring = members.empty() ? 0.0 : static_cast<double>(inside) / members.size();
+            res.category_year.push_back(cy);
+        }
+    m_year.clear();
+    m_year.resize(m_world.facilities.size(), m_nd, m_nc);
+}
+
+/// Per-resident state for residents new housing added.
+void Simulation::resize_residents() {
+    const std::size_t n = m_world.residents.size();
+    m_resident_month.resize(n);
+    m_satisfied.resize(n, 0);
+    while (m_threshold.size() < n)
+        m_threshold.push_back(static_cast<float>(satisfaction_threshold(m_sc.satisfaction, m_sc.seed, m_threshold.size())));
+}
+
+}  // namespace detail
+
+Results run_simulation(World world, const RunOptions& options) {
+    detail::Simulation sim(std::move(world), options.simd);
+    return sim.run(options);
+}
+
+}  // namespace lifecircle

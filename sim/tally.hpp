@@ -1,0 +1,69 @@
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <vector>
+
+namespace lifecircle {
+
+/// Integer tallies of the day loop (one per thread, summed at the month's end): integer so
+/// that summed in any order they give the same totals. [district x category] rows follow
+/// district_category().
+struct Tally {
+    std::vector<std::int64_t> visits, revenue;           ///< per facility (revenue in fen)
+    std::vector<std::int64_t> needs, served, delivered;  ///< per district x category
+    std::vector<std::int64_t> unmet;
+    std::vector<std::int64_t> lost_open;  ///< unmet or delivered in a slot a new shop would open
+    std::vector<std::int64_t> night_needs, night_served, night_delivered;  ///< per district
+    std::vector<std::int64_t> walk;  ///< per district: walking time of served trips, 1/10 minute
+
+    using Column = std::vector<std::int64_t> Tally::*;
+    static constexpr std::array<Column, 2> kPerFacility{&Tally::visits, &Tally::revenue};
+    static constexpr std::array<Column, 5> kPerDistrictCategory{&Tally::needs, &Tally::served, &Tally::delivered,
+                                                               &Tally::unmet, &Tally::lost_open};
+    static constexpr std::array<Column, 4> kPerDistrict{&Tally::night_needs, &Tally::night_served,
+                                                       &Tally::night_delivered, &Tally::walk};
+
+    void resize(std::size_t facilities, std::size_t districts, std::size_t categories) {
+        for (auto c : kPerFacility) (this->*c).resize(facilities, 0);
+        for (auto c : kPerDistrictCategory) (this->*c).resize(districts * categories, 0);
+        for (auto c : kPerDistrict) (this->*c).resize(districts, 0);
+    }
+    template <class F>
+    void each_column(F&& f) {
+        for (auto c : kPerFacility) f(c);
+        for (auto c : kPerDistrictCategory) f(c);
+        for (auto c : kPerDistrict) f(c);
+    }
+    void clear() {
+        each_column([&](Column c) { std::fill((this->*c).begin(), (this->*c).end(), 0); });
+    }
+    void add(const Tally& o) {
+        each_column([&](Column c) {
+            auto& a = this->*c;
+            const auto& b = o.*c;
+            if (a.size() < b.size()) a.resize(b.size(), 0);
+            for (std::size_t i = 0; i < b.size(); ++i) a[i] += b[i];
+        });
+    }
+};
+
+/// Each resident's month so far (the day loop writes a resident's entries from one thread
+/// only: its own block of residents).
+struct ResidentTally {
+    std::vector<std::uint16_t> needs, unmet, night_unmet;
+
+    void resize(std::size_t n) {
+        needs.resize(n, 0);
+        unmet.resize(n, 0);
+        night_unmet.resize(n, 0);
+    }
+    void clear() {
+        std::fill(needs.begin(), needs.end(), 0);
+        std::fill(unmet.begin(), unmet.end(), 0);
+        std::fill(night_unmet.begin(), night_unmet.end(), 0);
+    }
+};
+
+}  // namespace lifecircle
