@@ -165,6 +165,9 @@ int run_import_csv(const std::string& nodes, const std::string& edges,
 
 int run_validate(const std::string& config) {
     const Scenario sc = load_scenario(config);
+    // what `run` checks beyond the schema (districts too small for a block, age shares that
+    // no household sizes can hold, an OSM file or grid that yields nothing) fails here too
+    const World world = build_world(sc);
     std::size_t baseline = 0;
     for (const auto& d : sc.districts)
         for (const auto& [cat, n] : d.baseline) baseline += static_cast<std::size_t>(n);
@@ -176,6 +179,8 @@ int run_validate(const std::string& config) {
                 sc.districts.size(), static_cast<long long>(sc.total_population()),
                 sc.categories.size(), baseline, sc.slots.size(), sc.holidays.size(),
                 sc.events.size(), sc.network.kind.c_str());
+    std::printf("  world: %zu nodes, %zu residents, %zu facilities\n", world.network.num_nodes(),
+                world.residents.size(), world.facilities.size());
     return 0;
 }
 

@@ -26,6 +26,7 @@ void add_reach_options(CLI::App* cmd, lifecircle::cli::ReachOptions& o) {
 
 int main(int argc, char** argv) {
     CLI::App app{"lifecircle: agent-based simulator of 15-minute living circles"};
+    app.set_version_flag("--version", std::string("lifecircle ") + LIFECIRCLE_VERSION);
     app.require_subcommand(1);
     app.fallthrough();  // --threads may also follow the subcommand
     int threads = 0;
@@ -65,7 +66,8 @@ int main(int argc, char** argv) {
                          "keep nodes outside the largest connected component");
 
     std::string validate_path;
-    auto* validate = app.add_subcommand("validate", "check a scenario file; lists every problem");
+    auto* validate = app.add_subcommand(
+        "validate", "check a scenario file (lists every problem), then build its world as `run` would");
     validate->add_option("config", validate_path, "scenario TOML file")->required();
 
     lifecircle::cli::RunCommand run_cmd;

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <unordered_set>
 #include <tuple>
 
 #include <toml++/toml.h>
@@ -452,6 +453,9 @@ void read_categories(TableReader& root, Scenario& sc, Problems& problems) {
         return a.second->source().begin < b.second->source().begin;
     });
     if (entries.empty()) problems.add(cats->source(), "categories", "expected at least one category");
+    if (entries.size() > kMaxCategories)
+        problems.add(cats->source(), "categories",
+                     std::to_string(entries.size()) + " categories: expected at most " + std::to_string(kMaxCategories));
     for (const auto& [key, node] : entries) {
         const std::string path = "categories." + key;
         const auto* t = node->as_table();
@@ -530,6 +534,10 @@ void read_districts(TableReader& root, Scenario& sc, Problems& problems) {
     const auto* arr = root.array("districts", true, "an array of tables [[districts]]");
     if (!arr) return;
     if (arr->empty()) problems.add(arr->source(), "districts", "expected at least one district");
+    if (arr->size() > kMaxDistricts)
+        problems.add(arr->source(), "districts",
+                     std::to_string(arr->size()) + " districts: expected at most " + std::to_string(kMaxDistricts));
+    std::unordered_set<std::string> names;  // names and pinyins so far (a set: 65,535 districts)
     for (std::size_t i = 0; i < arr->size(); ++i) {
         const auto* t = arr->get(i)->as_table();
         std::string path = "districts[" + std::to_string(i) + "]";
@@ -539,14 +547,15 @@ void read_districts(TableReader& root, Scenario& sc, Problems& problems) {
         }
         TableReader r(*t, path, problems);
         District d;
+        // a district is named by its name or its pinyin: each must be new among both
         if (auto v = r.string("name", true)) {
             d.name = *v;
-            if (sc.district_index(*v) >= 0)
+            if (!names.insert(*v).second)
                 problems.add(t->get("name")->source(), path + ".name", "\"" + *v + "\": duplicate district name");
         }
         if (auto v = r.string("pinyin", true)) {
             d.pinyin = *v;
-            if (sc.district_index(*v) >= 0)
+            if (*v != d.name && !names.insert(*v).second)
                 problems.add(t->get("pinyin")->source(), path + ".pinyin", "\"" + *v + "\": duplicate district name");
         }
         d.streets = r.strings("streets", true);
@@ -661,6 +670,9 @@ void read_events(TableReader& root, Scenario& sc, Problems& problems) {
                 break;
             case EventType::elder_canteen:
                 district(true);
+                if (sc.category_index("elder_canteen") < 0)
+                    problems.add(t->get("type")->source(), path + ".type",
+                                 "\"elder_canteen\": expected a category [categories.elder_canteen] to open");
                 if (auto v = r.integer("count", false, 1, 1000)) e.count = static_cast<int>(*v);
                 break;
             case EventType::extend_hours:
@@ -701,6 +713,9 @@ void read_network(TableReader& root, Scenario& sc, Problems& problems) {
     if (!t) return;
     TableReader r(*t, "network", problems);
     if (auto v = r.string("source", true, {"synthetic", "osm"})) sc.network.kind = *v;
+    if (sc.network.kind == "osm" && sc.districts.size() != 1)
+        problems.add(t->get("source")->source(), "network.source",
+                     "\"osm\": " + std::to_string(sc.districts.size()) + " districts; expected one (a real city is one district)");
     auto file = [&](const std::string& key, std::string& out) {
         if (auto v = r.string(key, sc.network.kind == "osm" && key != "categories")) {
             out = resolve(sc.path, *v);

@@ -9,6 +9,11 @@
 
 namespace lifecircle {
 
+/// Most districts a scenario may have (16-bit ids, 0 .. 65534; 65535 means none).
+inline constexpr std::size_t kMaxDistricts = 65535;
+/// Most categories a scenario may have (a facility's extra categories are a 64-bit mask).
+inline constexpr std::size_t kMaxCategories = 64;
+
 /// Age groups of residents: 0-14, 15-59, 60+ (census groups of PARAMETERS.md).
 enum class AgeGroup : std::uint8_t { child = 0, working = 1, elderly = 2 };
 inline constexpr int kAgeGroups = 3;

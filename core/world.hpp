@@ -11,10 +11,7 @@ namespace lifecircle {
 
 /// No district (a node outside every district).
 inline constexpr std::uint16_t kNoDistrict = 0xFFFF;
-/// Most districts a scenario may have (ids 0 .. 65534; 65535 is kNoDistrict).
-inline constexpr std::size_t kMaxDistricts = kNoDistrict;
-/// Most categories a scenario may have (a facility's extra categories are a 64-bit mask).
-inline constexpr std::size_t kMaxCategories = 64;
+static_assert(kMaxDistricts <= kNoDistrict, "district ids are 16-bit, kNoDistrict excluded");
 
 /// Where a facility came from (written to results as its integer value).
 enum class FacilityOrigin : std::uint8_t { baseline = 0, planned = 1, market_entry = 2, mobile = 3 };

@@ -70,7 +70,6 @@ std::vector<double> grid_lines(double lo, double hi, double gap_min, double gap_
 }  // namespace detail
 
 SyntheticLayout make_synthetic_layout(const Scenario& sc) {
-    if (sc.districts.size() >= kNoDistrict) throw ArgumentError("too many districts");
     const auto rects = detail::district_rects(sc);
     double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
     for (const auto& r : rects) {

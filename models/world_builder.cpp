@@ -34,9 +34,6 @@ void build_synthetic(World& w) {
 /// residents placed by a population grid of 250 m cells (CSV lon,lat,population).
 void build_osm(World& w) {
     const Scenario& sc = w.scenario;
-    if (sc.districts.size() != 1)
-        throw ConfigError(sc.path + ": network.source = \"osm\" supports one district, found " +
-                          std::to_string(sc.districts.size()));
     std::vector<std::pair<std::string, std::vector<std::string>>> lists;
     for (const auto& c : sc.categories) lists.emplace_back(c.key, c.osm_tags);
     const auto map = sc.network.categories_path.empty()
@@ -106,11 +103,8 @@ std::vector<std::vector<std::uint32_t>> facility_nodes(const World& w) {
 }  // namespace detail
 
 World build_world(const Scenario& scenario) {
-    if (scenario.districts.size() > 255)
-        throw ConfigError(scenario.path + ": " + std::to_string(scenario.districts.size()) +
-                          " districts; at most 255 are supported");
-    if (scenario.categories.size() > 64)
-        throw ConfigError(scenario.path + ": at most 64 categories are supported");
+    // the schema's limits (kMaxDistricts, kMaxCategories, one district for OSM) are checked
+    // when the scenario is read (core/scenario.cpp), so `validate` reports them too
     World w;
     w.scenario = scenario;
     if (scenario.network.kind == "osm") detail::build_osm(w);

@@ -81,11 +81,6 @@ Simulation::Simulation(World world, bool simd)
       m_needs(m_sc),
       m_philox(m_sc.seed, simd),
       m_levers(m_nd, m_nc) {
-    if (m_sc.category_index("elder_canteen") < 0)
-        for (const auto& e : m_sc.events)
-            if (e.type == EventType::elder_canteen)
-                throw ConfigError(m_sc.path + ":" + std::to_string(e.line) +
-                                  ": elder_canteen event, but no category 'elder_canteen' is defined");
     for (const auto& slot : m_sc.slots) m_night_slot.push_back(slot.start_hour >= 22.0 || slot.end_hour <= 6.0);
     for (auto& f : m_world.facilities) f.slot_mask = open_slots(f, m_sc.slots);
     for (const auto& cat : m_sc.categories) {

@@ -2,7 +2,9 @@
 
 import subprocess
 
+import h5py
 import pytest
+from conftest import ROOT
 
 
 def run(cli, *args):
@@ -139,3 +141,50 @@ def test_import_csv_then_reach(cli, tmp_path):
 def test_threads_option_may_follow_the_subcommand(cli):
     out = run(cli, "example", "--side", "20", "--threads", "1")
     assert out.returncode == 0, out.stderr
+
+
+def many_districts(n: int) -> str:
+    """configs/tiny.toml with its two districts replaced by n small ones (and no events)."""
+    text = (ROOT / "configs" / "tiny.toml").read_text(encoding="utf-8")
+    head = text[: text.index("[[districts]]")]
+    district = """[[districts]]
+name = "片区{i}"
+pinyin = "Pianqu{i}"
+streets = ["云城"]
+programme_start = 2030
+circle_class = "basic"
+form = "distributed"
+population = 30
+age_shares = {{ child = 0.2, working = 0.62, elderly = 0.18 }}
+household_size = 3.0
+area_km2 = 0.12
+baseline = {{ convenience = 1 }}
+"""
+    return head + "".join(district.format(i=i) for i in range(n)) + '\n[network]\nsource = "synthetic"\n'
+
+
+def test_a_national_count_of_districts_validates_and_runs(cli, tmp_path):
+    # 374 districts: more than the 255 of 8-bit ids; validate and run must agree that it is valid
+    config = tmp_path / "many.toml"
+    config.write_text(many_districts(374), encoding="utf-8")
+    out = run(cli, "validate", config)
+    assert out.returncode == 0, out.stderr
+    assert "374 district(s)" in out.stdout
+    res = tmp_path / "many.h5"
+    out = run(cli, "run", config, "-o", res, "--until", "2024-01-31", "--threads", "2")
+    assert out.returncode == 0, out.stderr
+    with h5py.File(res) as f:
+        # every district has its month's row, and residents' district ids reach past 255
+        assert sorted(set(f["district_month/district"][()])) == list(range(374))
+        assert f["residents/district"][()].max() == 373
+
+
+def test_too_many_districts_are_refused_alike_by_validate_and_run(cli, tmp_path):
+    config = tmp_path / "too_many.toml"
+    config.write_text(many_districts(65536), encoding="utf-8")
+    outs = [run(cli, "validate", config), run(cli, "run", config, "-o", tmp_path / "x.h5")]
+    for out in outs:
+        assert out.returncode == 2, out.stderr
+        assert "districts: 65536 districts: expected at most 65535" in out.stderr
+    assert outs[0].stderr == outs[1].stderr
+    assert not (tmp_path / "x.h5").exists()
