@@ -10,6 +10,7 @@
 #include <tuple>
 #include <vector>
 
+#include "core/scenario.hpp"
 #include "core/walk_network.hpp"
 
 namespace lifecircle::test {
@@ -56,6 +57,9 @@ public:
 private:
     std::filesystem::path m_path;
 };
+
+/// configs/tiny.toml: two districts, about 2,000 residents, five categories.
+inline Scenario tiny_scenario() { return load_scenario(std::string(LIFECIRCLE_SOURCE_DIR) + "/configs/tiny.toml"); }
 
 /// The shared real-data folder, or "" when it is absent (a user's own clone).
 inline std::string shared_data(const std::string& name) {

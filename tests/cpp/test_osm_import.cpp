@@ -157,16 +157,3 @@ TEST_CASE("central Helsinki imports as the data README describes", "[osm_import]
     for (const auto& f : city.facilities) ++per[f.category];
     CHECK(per[CategoryMap::builtin().find("food")] > 250);  // 214 restaurants + 89 cafes + ...
 }
-
-TEST_CASE("category mappings are validated", "[category_map][errors]") {
-    CHECK_THROWS_WITH(CategoryMap::parse("[a]\ntags = [\"shop\"]\n", "m.toml"),
-                      Contains("m.toml:2") && Contains("key=value"));
-    CHECK_THROWS_WITH(CategoryMap::parse("[a]\nlabel = \"x\"\n", "m.toml"), Contains("missing key 'tags'"));
-    CHECK_THROWS_WITH(CategoryMap::parse("[a]\ntags = [\"shop=x\"]\ncolour = 1\n", "m.toml"),
-                      Contains("m.toml:3") && Contains("unknown key"));
-    CHECK_THROWS_WITH(CategoryMap::parse("[a\n", "m.toml"), Contains("m.toml:1") && Contains("invalid TOML"));
-    CHECK_THROWS_WITH(CategoryMap::parse("a = 3\n", "m.toml"), Contains("must be a table"));
-    const auto map = CategoryMap::parse("[x]\ntags = [\"shop=*\"]\n", "m.toml");
-    CHECK(map.match([](const char* k) -> const char* { return std::string(k) == "shop" ? "kiosk" : nullptr; })
-              == std::vector<int>{0});
-}

@@ -199,18 +199,3 @@ TEST_CASE("bad arguments are refused with a message", "[reach_table]") {
     CHECK_THROWS_WITH(ReachTable(net, {0}, 1, -1.0), Contains("max_distance"));
     CHECK_THROWS_WITH(ReachTable(net, {7}, 1, 10.0), Contains("node 7"));
 }
-
-TEST_CASE("coverage counts nodes within each walking time", "[coverage]") {
-    const auto net = line_network(4, {{0, 1, 80}, {1, 2, 320}, {2, 3, 400}});
-    const ReachTable t(net, {0}, 1, 1200.0);
-    // distances 0, 80, 400, 800 m; at 80 m/min: 0, 1, 5, 10 minutes
-    const std::vector<double> minutes{1.0, 5.0, 10.0};
-    const auto shares = lifecircle::coverage_shares(t, minutes, 80.0);
-    CHECK(shares[0] == 0.5);
-    CHECK(shares[1] == 0.75);
-    CHECK(shares[2] == 1.0);
-    const std::vector<double> weights{0, 0, 1, 3};
-    CHECK(lifecircle::coverage_shares(t, minutes, 80.0, weights)[1] == 0.25);
-    const std::vector<double> too_far{20.0};
-    CHECK_THROWS_AS(lifecircle::coverage_shares(t, too_far, 80.0), lifecircle::ArgumentError);
-}

@@ -1,0 +1,166 @@
+// Policy events (models/policy.hpp), one function per event type, on the tiny town.
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "catch.hpp"
+#include "core/world.hpp"
+#include "fixtures.hpp"
+#include "models/destination_choice.hpp"
+#include "models/facility_reach.hpp"
+#include "models/levers.hpp"
+#include "models/policy.hpp"
+#include "models/world_builder.hpp"
+
+using namespace lifecircle;
+
+namespace {
+
+/// The tiny town with everything a policy event acts on.
+struct Town {
+    World world = build_world(test::tiny_scenario());
+    FacilityReach reach{world, ChoiceCache::kMaxK, 1500.0};
+    SiteChooser sites;
+    PlanLevers levers{world.scenario.districts.size(), world.scenario.categories.size()};
+    std::vector<std::vector<std::uint32_t>> members;
+    std::vector<std::int32_t> added_day;
+    PolicyTarget target{world, reach, sites, levers, members, added_day};
+
+    Town() {
+        members.resize(world.scenario.districts.size());
+        for (std::uint32_t i = 0; i < world.residents.size(); ++i) members[world.residents.district[i]].push_back(i);
+        reach.clear_changed();
+    }
+    std::size_t category(const char* key) const { return static_cast<std::size_t>(world.scenario.category_index(key)); }
+};
+
+PolicyEvent event(EventType type, const char* district, const char* category) {
+    PolicyEvent e;
+    e.type = type;
+    if (district) e.district = district;
+    if (category) e.category = category;
+    return e;
+}
+
+}  // namespace
+
+TEST_CASE("join_programme and subsidy set the plan's levers", "[policy]") {
+    Town t;
+    apply_event(event(EventType::join_programme, "西区", nullptr), 0, 20000, t.target);
+    CHECK(t.levers.in_programme == std::vector<std::uint8_t>{0, 1});
+    auto e = event(EventType::subsidy, nullptr, "breakfast");  // no district: every district
+    e.rent_cut = 0.4;
+    e.grant_yuan_month = 300;
+    apply_event(e, 1, 20000, t.target);
+    for (std::size_t d = 0; d < 2; ++d) {
+        CHECK(t.levers.rent_cut[t.levers.at(d, t.category("breakfast"))] == 0.4);
+        CHECK(t.levers.grant_yuan[t.levers.at(d, t.category("breakfast"))] == 300);
+        CHECK(t.levers.rent_cut[t.levers.at(d, t.category("convenience"))] == 0.0);
+    }
+}
+
+TEST_CASE("plan_facility opens its count at the best sites and marks its category", "[policy]") {
+    Town t;
+    const auto breakfast = t.category("breakfast");
+    const auto before = t.world.facilities.size();
+    const auto expected = SiteChooser().best_site(t.world, t.reach, 1, breakfast, residents_per_node(t.world));
+    auto e = event(EventType::plan_facility, "西区", "breakfast");
+    e.count = 2;
+    apply_event(e, 0, 20000, t.target);
+    REQUIRE(t.world.facilities.size() == before + 2);
+    const Facility& f = t.world.facilities[before];
+    CHECK(f.node == expected);
+    CHECK(f.district == 1);
+    CHECK(f.origin == FacilityOrigin::planned);
+    CHECK(f.opened_day == 20000);
+    CHECK(t.reach.nearest(breakfast, f.node) == 0.0);
+    CHECK(t.reach.changed(breakfast));
+    CHECK_FALSE(t.reach.changed(t.category("pharmacy")));
+    // the second goes where the first left residents outside the ring (or beside it if none)
+    CHECK(t.world.facilities[before + 1].district == 1);
+}
+
+TEST_CASE("mobile vendors come in the category's two busiest slots only", "[policy]") {
+    Town t;
+    apply_event(event(EventType::mobile_vendor, "东区", "wet_market"), 0, 20000, t.target);
+    const Facility& f = t.world.facilities.back();
+    CHECK(f.mobile);
+    CHECK(f.origin == FacilityOrigin::mobile);
+    CHECK(f.floor_area_m2 <= 20.0f);
+    CHECK(__builtin_popcount(f.slot_mask) == 2);
+    const auto& profile = t.world.scenario.categories[t.category("wet_market")].slot_profile;
+    const double busiest = *std::max_element(profile.begin(), profile.end());
+    bool has_busiest = false;
+    for (std::size_t s = 0; s < profile.size(); ++s) has_busiest |= ((f.slot_mask >> s) & 1U) && profile[s] == busiest;
+    CHECK(has_busiest);
+}
+
+TEST_CASE("elder_canteen opens the elder_canteen category", "[policy]") {
+    Town t;
+    apply_event(event(EventType::elder_canteen, "东区", nullptr), 0, 20000, t.target);
+    CHECK(t.world.facilities.back().category == t.category("elder_canteen"));
+}
+
+TEST_CASE("extend_hours opens the category's shops in the new hours' slots", "[policy]") {
+    Town t;
+    auto e = event(EventType::extend_hours, nullptr, "convenience");
+    e.open_hour = 0;
+    e.close_hour = 24;
+    apply_event(e, 0, 20000, t.target);
+    const std::uint32_t every = (1U << t.world.scenario.slots.size()) - 1U;
+    for (const auto& f : t.world.facilities)
+        if (f.category == t.category("convenience")) CHECK(f.slot_mask == every);
+    CHECK(t.reach.changed(t.category("convenience")));
+}
+
+TEST_CASE("multi_function adds categories to the shops and to their reach tables", "[policy]") {
+    Town t;
+    auto e = event(EventType::multi_function, "东区", "convenience");
+    e.adds = {"breakfast"};
+    apply_event(e, 0, 20000, t.target);
+    for (const auto& f : t.world.facilities)
+        if (f.category == t.category("convenience") && f.district == 0) {
+            CHECK(serves(f, t.category("breakfast")));
+            CHECK(t.reach.nearest(t.category("breakfast"), f.node) == 0.0);
+        }
+    CHECK(t.reach.changed(t.category("breakfast")));
+}
+
+TEST_CASE("map_app raises a district's app users to the adoption share", "[policy][stochastic]") {
+    Town t;
+    auto e = event(EventType::map_app, "东区", nullptr);
+    e.adoption = 0.9;
+    apply_event(e, 3, 20000, t.target);
+    std::int64_t users = 0;
+    for (auto i : t.members[0]) users += t.world.residents.flags[i] & Residents::kMapApp;
+    const double share = static_cast<double>(users) / static_cast<double>(t.members[0].size());
+    // stochastic: 1,200 residents, fixed seed; binomial sd about 0.009, 4 sd
+    CHECK(std::abs(share - 0.9) < 0.04);
+    std::int64_t other = 0;  // the other district is untouched
+    for (auto i : t.members[1]) other += t.world.residents.flags[i] & Residents::kMapApp;
+    Town fresh;
+    std::int64_t other_before = 0;
+    for (auto i : fresh.members[1]) other_before += fresh.world.residents.flags[i] & Residents::kMapApp;
+    CHECK(other == other_before);
+}
+
+TEST_CASE("new_housing adds adult-headed households and shops of the worst-covered categories", "[policy]") {
+    Town t;
+    const auto residents = t.world.residents.size(), shops = t.world.facilities.size();
+    auto e = event(EventType::new_housing, "西区", nullptr);
+    e.residents = 960;
+    e.commercial_share = 0.2;
+    apply_event(e, 0, 20000, t.target);
+    REQUIRE(t.world.residents.size() == residents + 960);
+    CHECK(t.added_day.size() == 960);
+    CHECK(t.members[1].size() == 800 + 960);
+    for (std::size_t i = residents; i < t.world.residents.size(); ++i) {
+        CHECK(t.world.residents.district[i] == 1);
+        CHECK(t.world.node_district[t.world.residents.home_node[i]] == 1);
+    }
+    for (std::size_t h = 0; h + 1 < t.world.household_start.size(); ++h)
+        if (t.world.household_start[h] >= residents)
+            CHECK(t.world.residents.age[t.world.household_start[h]] != static_cast<std::uint8_t>(AgeGroup::child));
+    // 960 residents / 3.2 a household x 100 m2 x 0.2 = 6,000 m2 of shops: 75 of 80 m2
+    CHECK(t.world.facilities.size() == shops + 75);
+}
