@@ -43,17 +43,20 @@ int main(int argc, char** argv) {
     });
     const double one = best_ns(calls * 8, 1, [&] {
         std::uint32_t acc = 0;
-        for (long i = 0; i < calls * 8; ++i) acc ^= batch.one(static_cast<std::uint64_t>(i / 8) << 8, static_cast<std::uint64_t>(i))[0];
+        for (long i = 0; i < calls * 8; ++i)
+            acc ^= batch.one(static_cast<std::uint64_t>(i / 8) << 8, static_cast<std::uint64_t>(i))[0];
         sink = sink ^ acc;
     });
     const double two64 = best_ns(calls * 8, 1, [&] {
         std::uint32_t acc = 0;
         for (long i = 0; i < calls * 8; ++i)
-            acc ^= lifecircle::CounterRng(20240101, static_cast<std::uint64_t>(i)).bits4(static_cast<std::uint64_t>(i / 8) << 8)[0];
+            acc ^= lifecircle::CounterRng(20240101, static_cast<std::uint64_t>(i))
+                       .bits4(static_cast<std::uint64_t>(i / 8) << 8)[0];
         sink = sink ^ acc;
     });
-    std::printf("{\"bench\": \"philox\", \"form\": \"4x32-10 eight streams a call\", \"avx2\": %s, \"ns_per_stream\": %.2f}\n",
-                batch.simd() ? "true" : "false", eight);
+    std::printf(
+        "{\"bench\": \"philox\", \"form\": \"4x32-10 eight streams a call\", \"avx2\": %s, \"ns_per_stream\": %.2f}\n",
+        batch.simd() ? "true" : "false", eight);
     std::printf("{\"bench\": \"philox\", \"form\": \"4x32-10 one stream a call\", \"ns_per_stream\": %.2f}\n", one);
     std::printf("{\"bench\": \"philox\", \"form\": \"2x64-10 one stream a call\", \"ns_per_stream\": %.2f}\n", two64);
     std::printf("{\"bench\": \"philox_summary\", \"eight_over_one_speedup\": %.2f}\n", one / eight);

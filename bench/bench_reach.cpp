@@ -1,17 +1,16 @@
 // Reach-table benchmark on a synthetic grid city: prints one JSON line per measurement.
 //   bench_reach [side=1000] [categories=10] [facilities_per_category=2000] [k=8] [max_m=1200]
-#include <sys/resource.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
+#include <sys/resource.h>
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
-#include "models/grid_city.hpp"
 #include "core/reach_table.hpp"
+#include "models/grid_city.hpp"
 
 namespace {
 
@@ -35,8 +34,7 @@ int main(int argc, char** argv) {
     auto t0 = Clock::now();
     const auto city = lifecircle::make_grid_city(o);
     const double build_s = std::chrono::duration<double>(Clock::now() - t0).count();
-    std::printf("{\"bench\": \"grid_city_build\", \"n\": %zu, \"seconds\": %.3f}\n",
-                city.network.num_nodes(), build_s);
+    std::printf("{\"bench\": \"grid_city_build\", \"n\": %zu, \"seconds\": %.3f}\n", city.network.num_nodes(), build_s);
     const int cores = tbb::info::default_concurrency();
     double one_thread = 0;
     for (int threads = 1; threads <= cores; ++threads) {
@@ -48,14 +46,14 @@ int main(int argc, char** argv) {
         std::size_t filled = 0;
         for (const auto& t : tables)
             for (auto f : t.facilities()) filled += f >= 0;
-        std::printf("{\"bench\": \"reach_tables\", \"n\": %zu, \"edges\": %zu, \"categories\": %u, "
-                    "\"facilities\": %u, \"k\": %d, \"max_m\": %.0f, \"threads\": %d, "
-                    "\"seconds\": %.3f, \"per_second\": %.0f, \"speedup_vs_1_thread\": %.2f, "
-                    "\"entries_filled\": %zu, \"peak_rss_mib\": %.0f}\n",
-                    city.network.num_nodes(), city.network.num_edges(), o.categories,
-                    o.categories * o.facilities_per_category, k, max_d, threads, s,
-                    static_cast<double>(city.network.num_nodes()) * o.categories / s,
-                    one_thread / s, filled, peak_rss_mib());
+        std::printf(
+            "{\"bench\": \"reach_tables\", \"n\": %zu, \"edges\": %zu, \"categories\": %u, "
+            "\"facilities\": %u, \"k\": %d, \"max_m\": %.0f, \"threads\": %d, "
+            "\"seconds\": %.3f, \"per_second\": %.0f, \"speedup_vs_1_thread\": %.2f, "
+            "\"entries_filled\": %zu, \"peak_rss_mib\": %.0f}\n",
+            city.network.num_nodes(), city.network.num_edges(), o.categories, o.categories * o.facilities_per_category,
+            k, max_d, threads, s, static_cast<double>(city.network.num_nodes()) * o.categories / s, one_thread / s,
+            filled, peak_rss_mib());
         std::fflush(stdout);
     }
     // Incremental update: open and close one facility, against the full rebuild above.
@@ -67,8 +65,9 @@ int main(int argc, char** argv) {
     t0 = Clock::now();
     table.close(f);
     const double close_s = std::chrono::duration<double>(Clock::now() - t0).count();
-    std::printf("{\"bench\": \"reach_update\", \"n\": %zu, \"open_seconds\": %.5f, "
-                "\"open_nodes\": %zu, \"close_seconds\": %.5f, \"close_nodes\": %zu}\n",
-                city.network.num_nodes(), open_s, touched_open, close_s, table.last_update_nodes());
+    std::printf(
+        "{\"bench\": \"reach_update\", \"n\": %zu, \"open_seconds\": %.5f, "
+        "\"open_nodes\": %zu, \"close_seconds\": %.5f, \"close_nodes\": %zu}\n",
+        city.network.num_nodes(), open_s, touched_open, close_s, table.last_update_nodes());
     return 0;
 }

@@ -9,8 +9,7 @@
 
 int main(int argc, char** argv) {
     using Clock = std::chrono::steady_clock;
-    const lifecircle::Scenario sc =
-        argc > 1 ? lifecircle::load_scenario(argv[1]) : lifecircle::builtin_yunfu();
+    const lifecircle::Scenario sc = argc > 1 ? lifecircle::load_scenario(argv[1]) : lifecircle::builtin_yunfu();
     double best = 1e300, best_summary = 1e300;
     std::size_t residents = 0, nodes = 0, facilities = 0;
     for (int run = 0; run < 5; ++run) {
@@ -24,11 +23,12 @@ int main(int argc, char** argv) {
         nodes = world.network.num_nodes();
         facilities = world.facilities.size();
     }
-    std::printf("{\"bench\": \"world_build\", \"scenario\": \"%s\", \"n\": %zu, \"nodes\": %zu, "
-                "\"facilities\": %zu, \"seconds\": %.4f, \"per_second\": %.0f, "
-                "\"bytes_per_resident\": %zu, \"goal_seconds\": 10}\n",
-                sc.path.c_str(), residents, nodes, facilities, best,
-                static_cast<double>(residents) / best, lifecircle::Residents::bytes_per_resident());
+    std::printf(
+        "{\"bench\": \"world_build\", \"scenario\": \"%s\", \"n\": %zu, \"nodes\": %zu, "
+        "\"facilities\": %zu, \"seconds\": %.4f, \"per_second\": %.0f, "
+        "\"bytes_per_resident\": %zu, \"goal_seconds\": 10}\n",
+        sc.path.c_str(), residents, nodes, facilities, best, static_cast<double>(residents) / best,
+        lifecircle::Residents::bytes_per_resident());
     std::printf("{\"bench\": \"world_summary\", \"scenario\": \"%s\", \"n\": %zu, \"seconds\": %.4f}\n",
                 sc.path.c_str(), residents, best_summary);
     return 0;

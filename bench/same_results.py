@@ -79,7 +79,9 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--cli", default=str(ROOT / "build/release/lifecircle"))
     p.add_argument("--baseline", required=True, help="the other build's lifecircle")
-    p.add_argument("--config", action="append", help="scenario file, or 'builtin' (default: tiny and builtin)")
+    p.add_argument(
+        "--config", action="append", help="scenario file, or 'builtin' (default: tiny and builtin)"
+    )
     p.add_argument("--threads", action="append", type=int, help="thread counts (default: 1 and 2)")
     p.add_argument("--allow-dtype", action="append", default=[], help="dataset whose type may differ")
     p.add_argument("--keep", type=Path, help="keep the results files in this folder")

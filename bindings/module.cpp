@@ -10,6 +10,7 @@ void register_run(pybind11::module_& m);
 
 PYBIND11_MODULE(_core, m) {
     m.doc() = "lifecircle's C++ core (private: use the lifecircle package)";
+    m.attr("__version__") = LIFECIRCLE_VERSION;
     lifecircle::bindings::register_errors(m);
     lifecircle::bindings::register_network(m);
     lifecircle::bindings::register_world(m);

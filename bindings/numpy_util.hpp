@@ -2,8 +2,8 @@
 // Copies between C++ containers and numpy arrays, shared by the register_*.cpp files.
 #include <algorithm>
 #include <functional>
-#include <type_traits>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 #include <pybind11/numpy.h>

@@ -91,24 +91,22 @@ void register_network(py::module_& m) {
         [](int n) {
             g_thread_limit.reset();
             if (n > 0)
-                g_thread_limit = std::make_unique<tbb::global_control>(
-                    tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(n));
+                g_thread_limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
+                                                                       static_cast<std::size_t>(n));
         },
         py::arg("threads"), "Limit worker threads (0 = all cores).");
 
     py::class_<WalkNetwork, std::shared_ptr<WalkNetwork>>(m, "WalkNetwork")
-        .def(py::init([](const Array<std::int64_t>& ids, const Array<double>& x,
-                         const Array<double>& y, const Array<std::int64_t>& from,
-                         const Array<std::int64_t>& to, const Array<double>& length,
+        .def(py::init([](const Array<std::int64_t>& ids, const Array<double>& x, const Array<double>& y,
+                         const Array<std::int64_t>& from, const Array<std::int64_t>& to, const Array<double>& length,
                          bool keep_largest, const std::string& source) {
                  const auto f = to_vector(from), t = to_vector(to);
                  const auto l = to_vector(length);
                  return std::make_shared<WalkNetwork>(WalkNetwork::from_arrays(
                      to_vector(ids), to_vector(x), to_vector(y), f, t, l, keep_largest, source));
              }),
-             py::arg("node_ids"), py::arg("x"), py::arg("y"), py::arg("edge_from"),
-             py::arg("edge_to"), py::arg("edge_length"), py::arg("keep_largest_component") = true,
-             py::arg("source") = "arrays")
+             py::arg("node_ids"), py::arg("x"), py::arg("y"), py::arg("edge_from"), py::arg("edge_to"),
+             py::arg("edge_length"), py::arg("keep_largest_component") = true, py::arg("source") = "arrays")
         .def_static(
             "from_csv",
             [](const std::string& nodes, const std::string& edges, bool keep_largest) {
@@ -123,8 +121,7 @@ void register_network(py::module_& m) {
         .def_property_readonly("y", [](const WalkNetwork& n) { return to_numpy(n.y()); })
         .def_property_readonly("edge_from", [](const WalkNetwork& n) { return to_numpy(n.edge_from()); })
         .def_property_readonly("edge_to", [](const WalkNetwork& n) { return to_numpy(n.edge_to()); })
-        .def_property_readonly("edge_length",
-                               [](const WalkNetwork& n) { return to_numpy(n.edge_length()); })
+        .def_property_readonly("edge_length", [](const WalkNetwork& n) { return to_numpy(n.edge_length()); })
         .def_property_readonly("report", [](const WalkNetwork& n) { return report_dict(n.report()); })
         .def(
             "snap",
@@ -146,8 +143,7 @@ void register_network(py::module_& m) {
             py::arg("x"), py::arg("y"), "Nearest node index and straight-line distance (m) of points.")
         .def(
             "reach",
-            [](const WalkNetwork& n, const Array<std::uint32_t>& facility_nodes, int k,
-               double max_distance) {
+            [](const WalkNetwork& n, const Array<std::uint32_t>& facility_nodes, int k, double max_distance) {
                 auto nodes = to_vector(facility_nodes);
                 std::optional<ReachTable> table;
                 {
@@ -166,8 +162,8 @@ void register_network(py::module_& m) {
             "facility indices [n, k]); +inf and -1 where fewer are reachable.")
         .def(
             "reach_many",
-            [](const WalkNetwork& n, const std::vector<std::vector<std::uint32_t>>& facility_nodes,
-               int k, double max_distance) {
+            [](const WalkNetwork& n, const std::vector<std::vector<std::uint32_t>>& facility_nodes, int k,
+               double max_distance) {
                 std::vector<ReachTable> tables;
                 {
                     py::gil_scoped_release release;
@@ -221,14 +217,13 @@ void register_network(py::module_& m) {
             }
             return city_dict(std::move(*city));
         },
-        py::arg("path"), py::arg("categories") = py::none(),
-        py::arg("keep_largest_component") = true,
+        py::arg("path"), py::arg("categories") = py::none(), py::arg("keep_largest_component") = true,
         "Network and categorised facilities from an OpenStreetMap PBF/XML file.");
     m.def(
-        "read_city", [](const std::string& path) { return city_dict(read_city(path)); },
-        py::arg("path"), "Network and facilities from a city file written by import-osm.");
-    m.def("haversine", &haversine, py::arg("lon1"), py::arg("lat1"), py::arg("lon2"),
-          py::arg("lat2"), "Great-circle distance in metres.");
+        "read_city", [](const std::string& path) { return city_dict(read_city(path)); }, py::arg("path"),
+        "Network and facilities from a city file written by import-osm.");
+    m.def("haversine", &haversine, py::arg("lon1"), py::arg("lat1"), py::arg("lon2"), py::arg("lat2"),
+          "Great-circle distance in metres.");
 }
 
 }  // namespace lifecircle::bindings

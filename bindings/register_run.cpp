@@ -7,11 +7,12 @@
 #include <pybind11/stl.h>
 #include <tbb/global_control.h>
 
-#include "models/world_builder.hpp"
-#include "sim/simulation.hpp"
 #include "core/error.hpp"
-#include "sim/recorder.hpp"
 #include "core/scenario.hpp"
+#include "models/world_builder.hpp"
+#include "sim/recorder.hpp"
+#include "sim/results_schema.hpp"
+#include "sim/simulation.hpp"
 
 namespace py = pybind11;
 
@@ -19,10 +20,25 @@ namespace lifecircle::bindings {
 
 void register_run(py::module_& m) {
     m.def(
+        "results_columns",
+        [] {
+            py::list out;
+            for (const auto& c : results_columns()) {
+                py::dict d;
+                d["table"] = c.table;
+                d["name"] = c.name;
+                d["type"] = c.type;
+                d["unit"] = c.unit;
+                d["meaning"] = c.meaning;
+                out.append(d);
+            }
+            return out;
+        },
+        "Every column of a results file (table, name, type, unit, meaning), as the recorder writes them.");
+    m.def(
         "run",
         [](const std::string& text, const std::string& path, const std::string& output,
-           std::optional<std::uint64_t> seed, std::optional<std::string> until, int threads,
-           py::object progress) {
+           std::optional<std::uint64_t> seed, std::optional<std::string> until, int threads, py::object progress) {
             Scenario sc = parse_scenario(text, path);
             if (seed) sc.seed = *seed;
             RunOptions options;
@@ -31,7 +47,8 @@ void register_run(py::module_& m) {
                 if (!options.until)
                     throw ArgumentError("until is '" + *until + "'; expected a date such as 2030-12-31");
             }
-            if (threads < 0) throw ArgumentError("threads is " + std::to_string(threads) + "; expected 0 (all) or more");
+            if (threads < 0)
+                throw ArgumentError("threads is " + std::to_string(threads) + "; expected 0 (all) or more");
             std::unique_ptr<tbb::global_control> limit;
             if (threads > 0)
                 limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,

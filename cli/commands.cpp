@@ -12,14 +12,9 @@
 #include <string>
 #include <vector>
 
+#include <tbb/global_control.h>
 #include <unistd.h>
 
-#include <tbb/global_control.h>
-
-#include "models/grid_city.hpp"
-#include "models/world_builder.hpp"
-#include "sim/simulation.hpp"
-#include "sim/recorder.hpp"
 #include "core/city_file.hpp"
 #include "core/coverage.hpp"
 #include "core/csv_reader.hpp"
@@ -27,6 +22,10 @@
 #include "core/reach_table.hpp"
 #include "core/scenario.hpp"
 #include "core/spatial_index.hpp"
+#include "models/grid_city.hpp"
+#include "models/world_builder.hpp"
+#include "sim/recorder.hpp"
+#include "sim/simulation.hpp"
 
 namespace lifecircle::cli {
 
@@ -34,14 +33,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point start) {
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 /// Prints the coverage table of several categories' reach tables.
 void print_coverage(const std::vector<std::string>& names, const std::vector<ReachTable>& tables,
-                    const std::vector<std::vector<double>>& snap_distances,
-                    const ReachOptions& options) {
+                    const std::vector<std::vector<double>>& snap_distances, const ReachOptions& options) {
     const std::vector<double> minutes{5.0, 10.0, 15.0};
     std::vector<double> shown;
     for (double m : minutes)
@@ -59,12 +55,10 @@ void print_coverage(const std::vector<std::string>& names, const std::vector<Rea
             snap = buf;
         }
         std::printf("%-12s %10zu %17s", names[c].c_str(), tables[c].num_facilities(), snap.c_str());
-        for (double share : coverage_shares(tables[c], shown, options.speed))
-            std::printf("   %7.1f%%", 100.0 * share);
+        for (double share : coverage_shares(tables[c], shown, options.speed)) std::printf("   %7.1f%%", 100.0 * share);
         std::printf("\n");
     }
-    std::printf("(share of network nodes whose nearest facility is within the walk, at %.0f m/min)\n",
-                options.speed);
+    std::printf("(share of network nodes whose nearest facility is within the walk, at %.0f m/min)\n", options.speed);
 }
 
 void check(const ReachOptions& o) {
@@ -85,21 +79,21 @@ int run_example(const ReachOptions& options, unsigned grid_side, unsigned seed) 
     auto start = Clock::now();
     const GridCity city = make_grid_city(g);
     const auto& net = city.network;
-    std::printf("Example: synthetic grid city, %zu nodes, %zu edges, %.1f km of streets "
-                "(seed %u; %zu nodes dropped off the largest component)\n",
-                net.num_nodes(), net.num_edges(), net.total_length() / 1000.0, seed,
-                net.report().dropped_nodes);
+    std::printf(
+        "Example: synthetic grid city, %zu nodes, %zu edges, %.1f km of streets "
+        "(seed %u; %zu nodes dropped off the largest component)\n",
+        net.num_nodes(), net.num_edges(), net.total_length() / 1000.0, seed, net.report().dropped_nodes);
     const double max_distance = options.max_minutes * options.speed;
     const auto tables = build_reach_tables(net, city.facility_nodes, options.k, max_distance);
-    std::printf("Reach tables: k = %d within %.0f m (%.0f min at %.0f m/min), %.3f s\n\n",
-                options.k, max_distance, options.max_minutes, options.speed, seconds_since(start));
+    std::printf("Reach tables: k = %d within %.0f m (%.0f min at %.0f m/min), %.3f s\n\n", options.k, max_distance,
+                options.max_minutes, options.speed, seconds_since(start));
     std::vector<std::string> names{"grocery", "food", "health", "transit"};
     print_coverage(names, tables, std::vector<std::vector<double>>(tables.size()), options);
     return 0;
 }
 
-int run_import_osm(const std::string& input, const std::string& output,
-                   const std::string& categories_path, bool keep_all_components) {
+int run_import_osm(const std::string& input, const std::string& output, const std::string& categories_path,
+                   bool keep_all_components) {
     const auto start = Clock::now();
     const CategoryMap categories =
         categories_path.empty() ? CategoryMap::builtin() : CategoryMap::load(categories_path);
@@ -107,13 +101,13 @@ int run_import_osm(const std::string& input, const std::string& output,
     write_city(output, city, input);
     const auto& net = city.network;
     const auto& r = net.report();
-    std::printf("%s: %zu ways read, %zu walkable; %zu way nodes outside the extract\n",
-                input.c_str(), city.report.ways_read, city.report.walkable_ways,
-                city.report.missing_node_refs);
-    std::printf("network: %zu nodes, %zu edges, %.1f km (from %zu nodes in %zu components; "
-                "dropped %zu nodes, %zu edges, %.1f km)\n",
-                net.num_nodes(), net.num_edges(), net.total_length() / 1000.0, r.input_nodes,
-                r.components, r.dropped_nodes, r.dropped_edges, r.dropped_length / 1000.0);
+    std::printf("%s: %zu ways read, %zu walkable; %zu way nodes outside the extract\n", input.c_str(),
+                city.report.ways_read, city.report.walkable_ways, city.report.missing_node_refs);
+    std::printf(
+        "network: %zu nodes, %zu edges, %.1f km (from %zu nodes in %zu components; "
+        "dropped %zu nodes, %zu edges, %.1f km)\n",
+        net.num_nodes(), net.num_edges(), net.total_length() / 1000.0, r.input_nodes, r.components, r.dropped_nodes,
+        r.dropped_edges, r.dropped_length / 1000.0);
     std::vector<std::size_t> per(city.categories.size(), 0);
     for (const auto& f : city.facilities) ++per[f.category];
     std::printf("facilities: %zu", city.facilities.size());
@@ -123,9 +117,8 @@ int run_import_osm(const std::string& input, const std::string& output,
     return 0;
 }
 
-int run_import_csv(const std::string& nodes, const std::string& edges,
-                   const std::string& facilities, const std::string& output,
-                   bool keep_all_components) {
+int run_import_csv(const std::string& nodes, const std::string& edges, const std::string& facilities,
+                   const std::string& output, bool keep_all_components) {
     OsmCity city;
     city.network = WalkNetwork::from_csv(nodes, edges, !keep_all_components);
     if (!facilities.empty()) {
@@ -133,8 +126,7 @@ int run_import_csv(const std::string& nodes, const std::string& edges,
         const auto x = table.double_column("x");
         const auto y = table.double_column("y");
         const auto category = table.string_column("category");
-        const auto name = table.has_column("name") ? table.string_column("name")
-                                                   : std::vector<std::string>(x.size());
+        const auto name = table.has_column("name") ? table.string_column("name") : std::vector<std::string>(x.size());
         for (std::size_t i = 0; i < x.size(); ++i) {
             if (!std::isfinite(x[i]) || !std::isfinite(y[i]))
                 throw InputError(facilities + ":" + std::to_string(table.line_of(i)) +
@@ -155,11 +147,11 @@ int run_import_csv(const std::string& nodes, const std::string& edges,
     }
     write_city(output, city, nodes + " + " + edges);
     const auto& r = city.network.report();
-    std::printf("network: %zu nodes, %zu edges, %.1f km (dropped %zu nodes, %zu edges); "
-                "%zu facilities in %zu categories\nwrote %s\n",
-                city.network.num_nodes(), city.network.num_edges(),
-                city.network.total_length() / 1000.0, r.dropped_nodes, r.dropped_edges,
-                city.facilities.size(), city.categories.size(), output.c_str());
+    std::printf(
+        "network: %zu nodes, %zu edges, %.1f km (dropped %zu nodes, %zu edges); "
+        "%zu facilities in %zu categories\nwrote %s\n",
+        city.network.num_nodes(), city.network.num_edges(), city.network.total_length() / 1000.0, r.dropped_nodes,
+        r.dropped_edges, city.facilities.size(), city.categories.size(), output.c_str());
     return 0;
 }
 
@@ -171,14 +163,13 @@ int run_validate(const std::string& config) {
     std::size_t baseline = 0;
     for (const auto& d : sc.districts)
         for (const auto& [cat, n] : d.baseline) baseline += static_cast<std::size_t>(n);
-    std::printf("%s: valid. \"%s\", %s to %s, seed %llu\n", config.c_str(), sc.name.c_str(),
-                sc.start.str().c_str(), sc.end.str().c_str(),
-                static_cast<unsigned long long>(sc.seed));
-    std::printf("  %zu district(s), %lld residents; %zu categories, %zu baseline facilities; "
-                "%zu time slots, %zu holiday periods, %zu policy events; network: %s\n",
-                sc.districts.size(), static_cast<long long>(sc.total_population()),
-                sc.categories.size(), baseline, sc.slots.size(), sc.holidays.size(),
-                sc.events.size(), sc.network.kind.c_str());
+    std::printf("%s: valid. \"%s\", %s to %s, seed %llu\n", config.c_str(), sc.name.c_str(), sc.start.str().c_str(),
+                sc.end.str().c_str(), static_cast<unsigned long long>(sc.seed));
+    std::printf(
+        "  %zu district(s), %lld residents; %zu categories, %zu baseline facilities; "
+        "%zu time slots, %zu holiday periods, %zu policy events; network: %s\n",
+        sc.districts.size(), static_cast<long long>(sc.total_population()), sc.categories.size(), baseline,
+        sc.slots.size(), sc.holidays.size(), sc.events.size(), sc.network.kind.c_str());
     std::printf("  world: %zu nodes, %zu residents, %zu facilities\n", world.network.num_nodes(),
                 world.residents.size(), world.facilities.size());
     return 0;
@@ -191,23 +182,22 @@ int run_world(const std::string& config_arg) {
     const World world = build_world(sc);
     const double build_s = seconds_since(start);
     const auto summary = summarise_world(world);
-    std::printf("%s: %zu nodes, %zu edges, %.1f km of streets; %zu residents in %zu households; "
-                "%zu facilities; built in %.2f s\n\n",
-                config.c_str(), world.network.num_nodes(), world.network.num_edges(),
-                world.network.total_length() / 1000.0, world.residents.size(),
-                world.num_households(), world.facilities.size(), build_s);
-    std::printf("%-8s %-12s %9s %10s %7s %7s %7s %6s %10s\n", "district", "pinyin", "residents",
-                "households", "child", "working", "elderly", "nodes", "facilities");
+    std::printf(
+        "%s: %zu nodes, %zu edges, %.1f km of streets; %zu residents in %zu households; "
+        "%zu facilities; built in %.2f s\n\n",
+        config.c_str(), world.network.num_nodes(), world.network.num_edges(), world.network.total_length() / 1000.0,
+        world.residents.size(), world.num_households(), world.facilities.size(), build_s);
+    std::printf("%-8s %-12s %9s %10s %7s %7s %7s %6s %10s\n", "district", "pinyin", "residents", "households", "child",
+                "working", "elderly", "nodes", "facilities");
     for (const auto& s : summary) {
         int total = 0;
         for (int f : s.facilities) total += f;
         const double n = std::max<double>(1.0, static_cast<double>(s.residents));
         // pad by display width: a CJK character is two columns wide but three UTF-8 bytes
         const int pad = 8 + static_cast<int>(s.name.size()) / 3;
-        std::printf("%-*s %-12s %9lld %10lld %6.1f%% %6.1f%% %6.1f%% %6lld %10d\n", pad,
-                    s.name.c_str(), s.pinyin.c_str(), static_cast<long long>(s.residents),
-                    static_cast<long long>(s.households), 100.0 * s.by_age[0] / n,
-                    100.0 * s.by_age[1] / n, 100.0 * s.by_age[2] / n,
+        std::printf("%-*s %-12s %9lld %10lld %6.1f%% %6.1f%% %6.1f%% %6lld %10d\n", pad, s.name.c_str(),
+                    s.pinyin.c_str(), static_cast<long long>(s.residents), static_cast<long long>(s.households),
+                    100.0 * s.by_age[0] / n, 100.0 * s.by_age[1] / n, 100.0 * s.by_age[2] / n,
                     static_cast<long long>(s.nodes), total);
     }
     std::printf("\nOpen facilities by category:\n%-14s %4s", "category", "");
@@ -218,8 +208,10 @@ int run_world(const std::string& config_arg) {
         for (const auto& s : summary) std::printf(" %7d", s.facilities[c]);
         std::printf("\n");
     }
-    std::printf("\nResidents whose nearest facility lies inside its ring (%% ; ring in minutes at "
-                "each resident's walking speed):\n%-14s %4s", "category", "ring");
+    std::printf(
+        "\nResidents whose nearest facility lies inside its ring (%% ; ring in minutes at "
+        "each resident's walking speed):\n%-14s %4s",
+        "category", "ring");
     for (const auto& s : summary) std::printf(" %7.7s", s.pinyin.c_str());
     std::printf("\n");
     for (std::size_t c = 0; c < sc.categories.size(); ++c) {
@@ -255,9 +247,8 @@ int run_run(const RunCommand& cmd) {
             const int width = 30, done = static_cast<int>(p.fraction * width);
             const double rate = p.seconds > 0 ? static_cast<double>(p.trips) / p.seconds : 0.0;
             const double left = p.fraction > 0 ? p.seconds * (1.0 - p.fraction) / p.fraction : 0.0;
-            std::fprintf(stderr, "\r%s [%.*s%*s] %5.1f%%  %5.1f M trips/s  %4.0f s left ",
-                         p.date.str().c_str(), done, "##############################", width - done, "",
-                         100.0 * p.fraction, rate / 1e6, left);
+            std::fprintf(stderr, "\r%s [%.*s%*s] %5.1f%%  %5.1f M trips/s  %4.0f s left ", p.date.str().c_str(), done,
+                         "##############################", width - done, "", 100.0 * p.fraction, rate / 1e6, left);
             std::fflush(stderr);
         };
     const auto start = Clock::now();
@@ -266,12 +257,12 @@ int run_run(const RunCommand& cmd) {
     Results res = run_simulation(std::move(world), options);
     if (bar) std::fprintf(stderr, "\n");
     write_results(cmd.output, sc, res, LIFECIRCLE_VERSION);
-    const std::string spin_up = sc.spin_up_months > 0 ? " after " + std::to_string(sc.spin_up_months) + " months of spin-up" : "";
+    const std::string spin_up =
+        sc.spin_up_months > 0 ? " after " + std::to_string(sc.spin_up_months) + " months of spin-up" : "";
     std::printf("%s: %zu residents, %s to %s%s, %.0f M trips in %.1f s (%.1f M trips/s on %d threads); wrote %s\n\n",
                 sc.path.c_str(), residents, sc.start.str().c_str(), res.end.str().c_str(), spin_up.c_str(),
                 static_cast<double>(res.trips) / 1e6, seconds_since(start),
-                static_cast<double>(res.trips) / std::max(res.seconds, 1e-9) / 1e6, res.threads,
-                cmd.output.c_str());
+                static_cast<double>(res.trips) / std::max(res.seconds, 1e-9) / 1e6, res.threads, cmd.output.c_str());
     // the last simulated year, per district
     const int year = res.end.year;
     std::printf("%-8s %-11s %4s %9s %13s %8s %8s %7s %7s %6s %6s\n", "district", "pinyin", "in", "satisfied",
@@ -300,12 +291,12 @@ int run_run(const RunCommand& cmd) {
                     sum.needs ? 100.0 * sum.unmet / sum.needs : 0.0,
                     sum.night_needs ? 100.0 * sum.night_served / sum.night_needs : 0.0,
                     static_cast<long long>(last.shops_open), static_cast<long long>(sum.openings),
-                    static_cast<long long>(sum.closures),
-                    sum.served ? sum.walk_deciminutes / 10.0 / sum.served : 0.0);
+                    static_cast<long long>(sum.closures), sum.served ? sum.walk_deciminutes / 10.0 / sum.served : 0.0);
     }
-    std::printf("(%d; satisfied: share of residents at the end of the year, survey: n = %d emulated; unmet: "
-                "share of the year's needs; night: night needs served or delivered; walk: mean minutes)\n",
-                year, sc.survey_sample);
+    std::printf(
+        "(%d; satisfied: share of residents at the end of the year, survey: n = %d emulated; unmet: "
+        "share of the year's needs; night: night needs served or delivered; walk: mean minutes)\n",
+        year, sc.survey_sample);
     return 0;
 }
 
@@ -323,11 +314,11 @@ int run_reach(const std::string& city_path, const ReachOptions& options) {
     }
     const double max_distance = options.max_minutes * options.speed;
     const auto tables = build_reach_tables(net, nodes, options.k, max_distance);
-    std::printf("%s: %zu nodes, %zu edges, %.1f km; %zu facilities in %zu categories\n",
-                city_path.c_str(), net.num_nodes(), net.num_edges(), net.total_length() / 1000.0,
-                city.facilities.size(), city.categories.size());
-    std::printf("reach tables: k = %d within %.0f m (%.0f min at %.0f m/min), %.3f s\n\n",
-                options.k, max_distance, options.max_minutes, options.speed, seconds_since(start));
+    std::printf("%s: %zu nodes, %zu edges, %.1f km; %zu facilities in %zu categories\n", city_path.c_str(),
+                net.num_nodes(), net.num_edges(), net.total_length() / 1000.0, city.facilities.size(),
+                city.categories.size());
+    std::printf("reach tables: k = %d within %.0f m (%.0f min at %.0f m/min), %.3f s\n\n", options.k, max_distance,
+                options.max_minutes, options.speed, seconds_since(start));
     print_coverage(city.categories, tables, snaps, options);
     return 0;
 }

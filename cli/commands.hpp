@@ -17,13 +17,12 @@ struct ReachOptions {
 /// `lifecircle example`: builds a synthetic grid city and prints its reach summary.
 int run_example(const ReachOptions& options, unsigned grid_side, unsigned seed);
 /// `lifecircle import-osm FILE -o OUT`: network and categorised facilities to HDF5.
-int run_import_osm(const std::string& input, const std::string& output,
-                   const std::string& categories_path, bool keep_all_components);
+int run_import_osm(const std::string& input, const std::string& output, const std::string& categories_path,
+                   bool keep_all_components);
 /// `lifecircle import-csv --nodes N --edges E [--facilities F] -o OUT`: the same city file
 /// from CSV tables (nodes: id,x,y; edges: from,to,length; facilities: x,y,category[,name]).
-int run_import_csv(const std::string& nodes, const std::string& edges,
-                   const std::string& facilities, const std::string& output,
-                   bool keep_all_components);
+int run_import_csv(const std::string& nodes, const std::string& edges, const std::string& facilities,
+                   const std::string& output, bool keep_all_components);
 /// `lifecircle validate CONFIG`: checks a scenario and prints what it holds.
 int run_validate(const std::string& config);
 /// `lifecircle world CONFIG`: builds the world and prints residents, households, nodes,
@@ -31,11 +30,11 @@ int run_validate(const std::string& config);
 int run_world(const std::string& config);
 /// Options of `lifecircle run`.
 struct RunCommand {
-    std::string config;       ///< empty: the built-in Yunfu scenario
+    std::string config;  ///< empty: the built-in Yunfu scenario
     std::string output = "out/yunfu.h5";
     std::optional<std::uint64_t> seed;
-    std::string until;        ///< YYYY-MM-DD or empty
-    bool progress = true;     ///< a progress bar when stderr is a terminal
+    std::string until;     ///< YYYY-MM-DD or empty
+    bool progress = true;  ///< a progress bar when stderr is a terminal
 };
 /// `lifecircle run [CONFIG] -o OUT.h5`: simulates the scenario and writes the results file;
 /// prints a per-district table of the last simulated year.

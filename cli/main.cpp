@@ -14,12 +14,15 @@
 namespace {
 
 void add_reach_options(CLI::App* cmd, lifecircle::cli::ReachOptions& o) {
-    cmd->add_option("--k", o.k, "facilities kept per node and category")->capture_default_str()
+    cmd->add_option("--k", o.k, "facilities kept per node and category")
+        ->capture_default_str()
         ->check(CLI::Range(1, 1024));
     cmd->add_option("--max-minutes", o.max_minutes, "walking time searched, minutes")
-        ->capture_default_str()->check(CLI::PositiveNumber);
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
     cmd->add_option("--speed", o.speed, "walking speed, metres a minute")
-        ->capture_default_str()->check(CLI::PositiveNumber);
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
 }
 
 }  // namespace
@@ -30,40 +33,36 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.fallthrough();  // --threads may also follow the subcommand
     int threads = 0;
-    app.add_option("--threads", threads, "worker threads (0 = all cores)")
-        ->check(CLI::NonNegativeNumber);
+    app.add_option("--threads", threads, "worker threads (0 = all cores)")->check(CLI::NonNegativeNumber);
 
     lifecircle::cli::ReachOptions example_opts;
     unsigned grid_side = 120, seed = 1;
     auto* example = app.add_subcommand("example", "reach and coverage summary of a built-in grid city");
     add_reach_options(example, example_opts);
-    example->add_option("--side", grid_side, "grid nodes per side")->capture_default_str()
+    example->add_option("--side", grid_side, "grid nodes per side")
+        ->capture_default_str()
         ->check(CLI::Range(2U, 5000U));
     example->add_option("--seed", seed, "random seed")->capture_default_str();
 
     std::string osm_in, osm_out, categories;
     bool keep_all = false;
-    auto* import = app.add_subcommand("import-osm",
-                                      "OpenStreetMap PBF/XML to an HDF5 city file (network + facilities)");
+    auto* import =
+        app.add_subcommand("import-osm", "OpenStreetMap PBF/XML to an HDF5 city file (network + facilities)");
     import->add_option("file", osm_in, "OpenStreetMap file (.osm.pbf, .osm, .osm.bz2)")->required();
     import->add_option("-o,--output", osm_out, "city file to write (.h5)")->required();
     import->add_option("--categories", categories,
                        "TOML mapping of OSM tags to categories (default: built-in "
                        "configs/osm_categories.toml)");
-    import->add_flag("--keep-all-components", keep_all,
-                     "keep nodes outside the largest connected component");
+    import->add_flag("--keep-all-components", keep_all, "keep nodes outside the largest connected component");
 
     std::string csv_nodes, csv_edges, csv_facilities, csv_out;
     bool csv_keep_all = false;
     auto* import_csv = app.add_subcommand("import-csv", "CSV tables to an HDF5 city file");
     import_csv->add_option("--nodes", csv_nodes, "nodes CSV: id,x,y (metres)")->required();
-    import_csv->add_option("--edges", csv_edges, "edges CSV: from,to,length (node ids, metres)")
-        ->required();
-    import_csv->add_option("--facilities", csv_facilities,
-                           "facilities CSV: x,y,category[,name] (metres)");
+    import_csv->add_option("--edges", csv_edges, "edges CSV: from,to,length (node ids, metres)")->required();
+    import_csv->add_option("--facilities", csv_facilities, "facilities CSV: x,y,category[,name] (metres)");
     import_csv->add_option("-o,--output", csv_out, "city file to write (.h5)")->required();
-    import_csv->add_flag("--keep-all-components", csv_keep_all,
-                         "keep nodes outside the largest connected component");
+    import_csv->add_flag("--keep-all-components", csv_keep_all, "keep nodes outside the largest connected component");
 
     std::string validate_path;
     auto* validate = app.add_subcommand(
@@ -89,16 +88,17 @@ int main(int argc, char** argv) {
     lifecircle::cli::ReachOptions reach_opts;
     std::string city_path;
     auto* reach = app.add_subcommand("reach", "coverage per category from a city file");
-    reach->add_option("city", city_path, "city file from import-osm")->required()
-        ->check(CLI::ExistingFile);
+    reach->add_option("city", city_path, "city file from import-osm")->required()->check(CLI::ExistingFile);
     add_reach_options(reach, reach_opts);
 
     std::string report_results, report_dir;
     int report_year = 0;
     std::vector<std::string> report_maps;
-    auto* report = app.add_subcommand("report", "charts (PNG), tables (CSV) and a self-contained HTML "
-                                                "summary of a results file (needs the Python package)");
-    report->add_option("results", report_results, "results file from `lifecircle run`")->required()
+    auto* report = app.add_subcommand("report",
+                                      "charts (PNG), tables (CSV) and a self-contained HTML "
+                                      "summary of a results file (needs the Python package)");
+    report->add_option("results", report_results, "results file from `lifecircle run`")
+        ->required()
         ->check(CLI::ExistingFile);
     report->add_option("-o,--output", report_dir, "directory to write")->required();
     report->add_option("--year", report_year, "year of the tables and gap lists (default: the last)");
@@ -107,14 +107,12 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
     std::unique_ptr<tbb::global_control> limit;
     if (threads > 0)
-        limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
-                                                      threads);
+        limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads);
     try {
         if (*example) return lifecircle::cli::run_example(example_opts, grid_side, seed);
         if (*import) return lifecircle::cli::run_import_osm(osm_in, osm_out, categories, keep_all);
         if (*import_csv)
-            return lifecircle::cli::run_import_csv(csv_nodes, csv_edges, csv_facilities, csv_out,
-                                                   csv_keep_all);
+            return lifecircle::cli::run_import_csv(csv_nodes, csv_edges, csv_facilities, csv_out, csv_keep_all);
         if (*validate) return lifecircle::cli::run_validate(validate_path);
         if (*run) {
             if (*seed_opt) run_cmd.seed = run_seed;

@@ -15,7 +15,7 @@ namespace lifecircle {
 /// A tag is `key=value`, or `key=*` for any value. A feature matching several categories
 /// counts once in each.
 class CategoryMap {
-public:
+  public:
     struct Rule {
         std::string key;
         std::string value;  ///< "*" matches any value
@@ -56,7 +56,7 @@ public:
         return out;
     }
 
-private:
+  private:
     std::vector<Category> m_categories;
 };
 

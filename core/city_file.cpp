@@ -59,15 +59,14 @@ OsmCity read_city(const std::string& path) {
     std::vector<std::int64_t> from, to;
     for (std::size_t e = 0; e < from_idx.size(); ++e) {
         if (from_idx[e] >= ids.size() || (e < to_idx.size() && to_idx[e] >= ids.size()))
-            throw InputError(path + ": network/edge_from or edge_to of edge " +
-                             std::to_string(e) + " is not a node index");
+            throw InputError(path + ": network/edge_from or edge_to of edge " + std::to_string(e) +
+                             " is not a node index");
         from.push_back(ids[from_idx[e]]);
         if (e < to_idx.size()) to.push_back(ids[to_idx[e]]);
     }
     const auto length = file.read<double>("network/edge_length");
     city.network = WalkNetwork::from_arrays(std::move(ids), file.read<double>("network/x"),
-                                            file.read<double>("network/y"), from, to, length,
-                                            false, path);
+                                            file.read<double>("network/y"), from, to, length, false, path);
     city.categories = file.read_strings("facilities/category_names");
     const auto category = file.read<std::uint32_t>("facilities/category");
     const auto osm_id = file.read<std::int64_t>("facilities/osm_id");
@@ -79,10 +78,9 @@ OsmCity read_city(const std::string& path) {
     const auto name = file.read_strings("facilities/name");
     for (std::size_t i = 0; i < category.size(); ++i) {
         if (category[i] >= city.categories.size())
-            throw InputError(path + ": facilities/category[" + std::to_string(i) +
-                             "] is not a category index");
-        city.facilities.push_back({osm_id.at(i), static_cast<char>(osm_type.at(i)), category[i],
-                                   lon.at(i), lat.at(i), x.at(i), y.at(i), name.at(i)});
+            throw InputError(path + ": facilities/category[" + std::to_string(i) + "] is not a category index");
+        city.facilities.push_back({osm_id.at(i), static_cast<char>(osm_type.at(i)), category[i], lon.at(i), lat.at(i),
+                                   x.at(i), y.at(i), name.at(i)});
     }
     return city;
 }

@@ -9,8 +9,8 @@
 
 namespace lifecircle {
 
-std::vector<double> coverage_shares(const ReachTable& table, std::span<const double> minutes,
-                                    double speed, std::span<const double> weights) {
+std::vector<double> coverage_shares(const ReachTable& table, std::span<const double> minutes, double speed,
+                                    std::span<const double> weights) {
     if (!(speed > 0.0) || !std::isfinite(speed))
         throw ArgumentError("coverage: walking speed is " + std::to_string(speed) +
                             "; expected a positive number of metres a minute");
@@ -19,9 +19,8 @@ std::vector<double> coverage_shares(const ReachTable& table, std::span<const dou
                             std::to_string(table.num_nodes()) + " nodes");
     for (double m : minutes)
         if (m * speed > table.max_distance() * (1.0 + 1e-12))
-            throw ArgumentError("coverage: " + std::to_string(m) + " minutes at " +
-                                std::to_string(speed) + " m/min is beyond the table's " +
-                                std::to_string(table.max_distance()) + " m");
+            throw ArgumentError("coverage: " + std::to_string(m) + " minutes at " + std::to_string(speed) +
+                                " m/min is beyond the table's " + std::to_string(table.max_distance()) + " m");
     std::vector<double> covered(minutes.size(), 0.0);
     double total = 0.0;
     for (std::uint32_t v = 0; v < table.num_nodes(); ++v) {
@@ -59,7 +58,8 @@ std::vector<Site> greedy_sites(const SiteBalls& balls, std::span<const double> w
     for (const auto& ball : balls.balls)
         for (auto u : ball)
             if (u >= weights.size())
-                throw ArgumentError("greedy_sites: " + std::to_string(weights.size()) + " weights for a larger network");
+                throw ArgumentError("greedy_sites: " + std::to_string(weights.size()) +
+                                    " weights for a larger network");
     std::vector<Site> out;
     std::vector<std::uint8_t> taken(nc, 0);
     for (int k = 0; k < count && out.size() < nc; ++k) {
@@ -83,8 +83,8 @@ std::vector<Site> greedy_sites(const SiteBalls& balls, std::span<const double> w
 }
 
 std::vector<Site> greedy_sites(const WalkNetwork& network, std::span<const std::uint32_t> candidates,
-                               std::span<const double> weights, std::vector<std::uint8_t> covered,
-                               double ring, int count) {
+                               std::span<const double> weights, std::vector<std::uint8_t> covered, double ring,
+                               int count) {
     if (weights.size() != network.num_nodes())
         throw ArgumentError("greedy_sites: " + std::to_string(weights.size()) + " weights for " +
                             std::to_string(network.num_nodes()) + " nodes");

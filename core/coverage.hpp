@@ -10,8 +10,8 @@ namespace lifecircle {
 
 /// Share (0-1) of weight whose nearest facility lies within each of `minutes` of walking at
 /// `speed` metres a minute. Weights default to one per node (later: residents per node).
-std::vector<double> coverage_shares(const ReachTable& table, std::span<const double> minutes,
-                                    double speed, std::span<const double> weights = {});
+std::vector<double> coverage_shares(const ReachTable& table, std::span<const double> minutes, double speed,
+                                    std::span<const double> weights = {});
 
 /// A site chosen by greedy maximal coverage and the weight it brings within reach.
 struct Site {
@@ -37,7 +37,7 @@ std::vector<Site> greedy_sites(const SiteBalls& balls, std::span<const double> w
 
 /// The same, computing the candidates' balls first.
 std::vector<Site> greedy_sites(const WalkNetwork& network, std::span<const std::uint32_t> candidates,
-                               std::span<const double> weights, std::vector<std::uint8_t> covered,
-                               double ring, int count);
+                               std::span<const double> weights, std::vector<std::uint8_t> covered, double ring,
+                               int count);
 
 }  // namespace lifecircle

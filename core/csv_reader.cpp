@@ -42,17 +42,16 @@ CsvTable CsvTable::read(const std::string& path, const std::vector<std::string>&
         if (!table.m_columns.count(name)) {
             std::string expected;
             for (const auto& r : required) expected += (expected.empty() ? "" : ",") + r;
-            throw InputError(path + ":1: missing column '" + name + "'; expected columns " +
-                             expected + " (header is '" + line + "')");
+            throw InputError(path + ":1: missing column '" + name + "'; expected columns " + expected +
+                             " (header is '" + line + "')");
         }
     while (std::getline(in, line)) {
         ++line_no;
         if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
         auto fields = detail::split_csv_line(line);
         if (fields.size() != header.size())
-            throw InputError(path + ":" + std::to_string(line_no) + ": " +
-                             std::to_string(fields.size()) + " fields; expected " +
-                             std::to_string(header.size()) + " as in the header");
+            throw InputError(path + ":" + std::to_string(line_no) + ": " + std::to_string(fields.size()) +
+                             " fields; expected " + std::to_string(header.size()) + " as in the header");
         table.m_rows.push_back(std::move(fields));
         table.m_lines.push_back(line_no);
     }
@@ -72,8 +71,8 @@ std::vector<std::int64_t> CsvTable::int_column(const std::string& name) const {
         const std::string& s = m_rows[r][c];
         auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out[r]);
         if (ec != std::errc() || ptr != s.data() + s.size())
-            throw InputError(m_path + ":" + std::to_string(m_lines[r]) + ": column '" + name +
-                             "' is '" + s + "'; expected an integer");
+            throw InputError(m_path + ":" + std::to_string(m_lines[r]) + ": column '" + name + "' is '" + s +
+                             "'; expected an integer");
     }
     return out;
 }
@@ -87,8 +86,8 @@ std::vector<double> CsvTable::double_column(const std::string& name) const {
         char* end = nullptr;
         out[r] = std::strtod(s.c_str(), &end);
         if (s.empty() || end != s.c_str() + s.size())
-            throw InputError(m_path + ":" + std::to_string(m_lines[r]) + ": column '" + name +
-                             "' is '" + s + "'; expected a number");
+            throw InputError(m_path + ":" + std::to_string(m_lines[r]) + ": column '" + name + "' is '" + s +
+                             "'; expected a number");
     }
     return out;
 }

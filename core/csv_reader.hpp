@@ -9,7 +9,7 @@ namespace lifecircle {
 
 /// A comma-separated file with a header row, read whole; errors name file:line and column.
 class CsvTable {
-public:
+  public:
     /// Reads `path`; throws InputError if a column of `required` is missing.
     static CsvTable read(const std::string& path, const std::vector<std::string>& required);
 
@@ -21,7 +21,7 @@ public:
     std::vector<std::string> string_column(const std::string& name) const;
     bool has_column(const std::string& name) const { return m_columns.count(name) > 0; }
 
-private:
+  private:
     std::size_t column(const std::string& name) const;
 
     std::string m_path;

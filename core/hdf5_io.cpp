@@ -28,23 +28,41 @@ void quiet_hdf5() {
 template <class T>
 hid_t native_type();
 template <>
-hid_t native_type<double>() { return H5T_NATIVE_DOUBLE; }
+hid_t native_type<double>() {
+    return H5T_NATIVE_DOUBLE;
+}
 template <>
-hid_t native_type<float>() { return H5T_NATIVE_FLOAT; }
+hid_t native_type<float>() {
+    return H5T_NATIVE_FLOAT;
+}
 template <>
-hid_t native_type<std::int64_t>() { return H5T_NATIVE_INT64; }
+hid_t native_type<std::int64_t>() {
+    return H5T_NATIVE_INT64;
+}
 template <>
-hid_t native_type<std::int32_t>() { return H5T_NATIVE_INT32; }
+hid_t native_type<std::int32_t>() {
+    return H5T_NATIVE_INT32;
+}
 template <>
-hid_t native_type<std::uint32_t>() { return H5T_NATIVE_UINT32; }
+hid_t native_type<std::uint32_t>() {
+    return H5T_NATIVE_UINT32;
+}
 template <>
-hid_t native_type<std::int8_t>() { return H5T_NATIVE_INT8; }
+hid_t native_type<std::int8_t>() {
+    return H5T_NATIVE_INT8;
+}
 template <>
-hid_t native_type<std::uint8_t>() { return H5T_NATIVE_UINT8; }
+hid_t native_type<std::uint8_t>() {
+    return H5T_NATIVE_UINT8;
+}
 template <>
-hid_t native_type<std::int16_t>() { return H5T_NATIVE_INT16; }
+hid_t native_type<std::int16_t>() {
+    return H5T_NATIVE_INT16;
+}
 template <>
-hid_t native_type<std::uint16_t>() { return H5T_NATIVE_UINT16; }
+hid_t native_type<std::uint16_t>() {
+    return H5T_NATIVE_UINT16;
+}
 
 hid_t utf8_string_type() {
     hid_t t = H5Tcopy(H5T_C_S1);
@@ -69,16 +87,13 @@ H5File H5File::open(const std::string& path) {
 #else
     const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
 #endif
-    if (is_hdf5 <= 0)
-        throw InputError(path + ": not a readable HDF5 file");
+    if (is_hdf5 <= 0) throw InputError(path + ": not a readable HDF5 file");
     const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
     if (id < 0) throw InputError(path + ": cannot open HDF5 file");
     return H5File(path, id);
 }
 
-H5File::H5File(H5File&& other) noexcept : m_path(std::move(other.m_path)), m_id(other.m_id) {
-    other.m_id = -1;
-}
+H5File::H5File(H5File&& other) noexcept : m_path(std::move(other.m_path)), m_id(other.m_id) { other.m_id = -1; }
 
 H5File::~H5File() { close(); }
 
@@ -88,14 +103,11 @@ void H5File::close() {
 }
 
 void H5File::create_group(const std::string& name) {
-    detail::Handle g{H5Gcreate2(m_id, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                     H5Gclose};
+    detail::Handle g{H5Gcreate2(m_id, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose};
     if (g.id < 0) throw InputError(m_path + ": cannot create group " + name);
 }
 
-bool H5File::exists(const std::string& name) const {
-    return H5Lexists(m_id, name.c_str(), H5P_DEFAULT) > 0;
-}
+bool H5File::exists(const std::string& name) const { return H5Lexists(m_id, name.c_str(), H5P_DEFAULT) > 0; }
 
 template <class T>
 void H5File::write(const std::string& name, std::span<const T> values) {
@@ -103,17 +115,16 @@ void H5File::write(const std::string& name, std::span<const T> values) {
     detail::Handle space{H5Screate_simple(1, &n, nullptr), H5Sclose};
     detail::Handle plist{H5Pcreate(H5P_DATASET_CREATE), H5Pclose};
     H5Pset_obj_track_times(plist.id, 0);  // no timestamps: the same data gives the same bytes
-    if (n > 0) {  // chunked + deflate keeps big tables small; deterministic bytes
+    if (n > 0) {                          // chunked + deflate keeps big tables small; deterministic bytes
         const hsize_t chunk = std::min<hsize_t>(n, 1 << 16);
         H5Pset_chunk(plist.id, 1, &chunk);
         H5Pset_deflate(plist.id, 4);
     }
-    detail::Handle set{H5Dcreate2(m_id, name.c_str(), detail::native_type<T>(), space.id,
-                                  H5P_DEFAULT, plist.id, H5P_DEFAULT),
-                       H5Dclose};
+    detail::Handle set{
+        H5Dcreate2(m_id, name.c_str(), detail::native_type<T>(), space.id, H5P_DEFAULT, plist.id, H5P_DEFAULT),
+        H5Dclose};
     if (set.id < 0 ||
-        (n > 0 && H5Dwrite(set.id, detail::native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                           values.data()) < 0))
+        (n > 0 && H5Dwrite(set.id, detail::native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0))
         throw InputError(m_path + ": cannot write dataset " + name);
 }
 
@@ -123,11 +134,9 @@ void H5File::write_strings(const std::string& name, const std::vector<std::strin
     for (const auto& s : values) ptrs.push_back(s.c_str());
     detail::Handle type{detail::utf8_string_type(), H5Tclose};
     detail::Handle space{H5Screate_simple(1, &n, nullptr), H5Sclose};
-    detail::Handle set{H5Dcreate2(m_id, name.c_str(), type.id, space.id, H5P_DEFAULT,
-                                  H5P_DEFAULT, H5P_DEFAULT),
+    detail::Handle set{H5Dcreate2(m_id, name.c_str(), type.id, space.id, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                        H5Dclose};
-    if (set.id < 0 ||
-        (n > 0 && H5Dwrite(set.id, type.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()) < 0))
+    if (set.id < 0 || (n > 0 && H5Dwrite(set.id, type.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()) < 0))
         throw InputError(m_path + ": cannot write dataset " + name);
 }
 
@@ -141,8 +150,7 @@ std::vector<T> H5File::read(const std::string& name) const {
     hsize_t n = 0;
     H5Sget_simple_extent_dims(space.id, &n, nullptr);
     std::vector<T> out(n);
-    if (n > 0 && H5Dread(set.id, detail::native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                         out.data()) < 0)
+    if (n > 0 && H5Dread(set.id, detail::native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0)
         throw InputError(m_path + ": cannot read dataset " + name + " as numbers");
     return out;
 }
@@ -167,8 +175,7 @@ std::vector<std::string> H5File::read_strings(const std::string& name) const {
 
 void H5File::set_attr(const std::string& name, double value) {
     detail::Handle space{H5Screate(H5S_SCALAR), H5Sclose};
-    detail::Handle attr{H5Acreate2(m_id, name.c_str(), H5T_NATIVE_DOUBLE, space.id, H5P_DEFAULT,
-                                   H5P_DEFAULT),
+    detail::Handle attr{H5Acreate2(m_id, name.c_str(), H5T_NATIVE_DOUBLE, space.id, H5P_DEFAULT, H5P_DEFAULT),
                         H5Aclose};
     if (attr.id < 0 || H5Awrite(attr.id, H5T_NATIVE_DOUBLE, &value) < 0)
         throw InputError(m_path + ": cannot write attribute " + name);
@@ -177,17 +184,14 @@ void H5File::set_attr(const std::string& name, double value) {
 void H5File::set_attr(const std::string& name, const std::string& value) {
     detail::Handle type{detail::utf8_string_type(), H5Tclose};
     detail::Handle space{H5Screate(H5S_SCALAR), H5Sclose};
-    detail::Handle attr{H5Acreate2(m_id, name.c_str(), type.id, space.id, H5P_DEFAULT,
-                                   H5P_DEFAULT),
-                        H5Aclose};
+    detail::Handle attr{H5Acreate2(m_id, name.c_str(), type.id, space.id, H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
     const char* p = value.c_str();
     if (attr.id < 0 || H5Awrite(attr.id, type.id, &p) < 0)
         throw InputError(m_path + ": cannot write attribute " + name);
 }
 
 double H5File::attr_double(const std::string& name) const {
-    if (H5Aexists(m_id, name.c_str()) <= 0)
-        throw InputError(m_path + ": missing attribute " + name);
+    if (H5Aexists(m_id, name.c_str()) <= 0) throw InputError(m_path + ": missing attribute " + name);
     detail::Handle attr{H5Aopen(m_id, name.c_str(), H5P_DEFAULT), H5Aclose};
     double value = 0;
     if (H5Aread(attr.id, H5T_NATIVE_DOUBLE, &value) < 0)
@@ -196,20 +200,18 @@ double H5File::attr_double(const std::string& name) const {
 }
 
 std::string H5File::attr_string(const std::string& name) const {
-    if (H5Aexists(m_id, name.c_str()) <= 0)
-        throw InputError(m_path + ": missing attribute " + name);
+    if (H5Aexists(m_id, name.c_str()) <= 0) throw InputError(m_path + ": missing attribute " + name);
     detail::Handle attr{H5Aopen(m_id, name.c_str(), H5P_DEFAULT), H5Aclose};
     detail::Handle type{detail::utf8_string_type(), H5Tclose};
     char* p = nullptr;
-    if (H5Aread(attr.id, type.id, &p) < 0)
-        throw InputError(m_path + ": attribute " + name + " is not a string");
+    if (H5Aread(attr.id, type.id, &p) < 0) throw InputError(m_path + ": attribute " + name + " is not a string");
     std::string out = p ? p : "";
     H5free_memory(p);
     return out;
 }
 
-#define LIFECIRCLE_H5_INSTANTIATE(T)                                              \
-    template void H5File::write<T>(const std::string&, std::span<const T>);       \
+#define LIFECIRCLE_H5_INSTANTIATE(T)                                        \
+    template void H5File::write<T>(const std::string&, std::span<const T>); \
     template std::vector<T> H5File::read<T>(const std::string&) const;
 LIFECIRCLE_H5_INSTANTIATE(double)
 LIFECIRCLE_H5_INSTANTIATE(float)

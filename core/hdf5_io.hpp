@@ -1,21 +1,21 @@
 #pragma once
 
-#include <unistd.h>
-
 #include <cstdint>
 #include <filesystem>
 #include <functional>
-#include <type_traits>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <vector>
+
+#include <unistd.h>
 
 namespace lifecircle {
 
 /// A small RAII layer over the HDF5 C API for the project's files: one-dimensional numeric
 /// and string datasets and scalar attributes. Errors become InputError naming file and path.
 class H5File {
-public:
+  public:
     /// Creates (truncating) `path` for writing.
     static H5File create(const std::string& path);
     /// Opens `path` read-only.
@@ -35,8 +35,7 @@ public:
     template <class T = void, class Rows, class Field>
     void write_column(const std::string& name, const Rows& rows, Field field) {
         using Row = typename Rows::value_type;
-        using Value = std::conditional_t<std::is_void_v<T>,
-                                         std::decay_t<std::invoke_result_t<Field, const Row&>>, T>;
+        using Value = std::conditional_t<std::is_void_v<T>, std::decay_t<std::invoke_result_t<Field, const Row&>>, T>;
         std::vector<Value> values;
         values.reserve(rows.size());
         for (const auto& row : rows) values.push_back(static_cast<Value>(std::invoke(field, row)));
@@ -56,7 +55,7 @@ public:
     const std::string& path() const { return m_path; }
     void close();
 
-private:
+  private:
     H5File(std::string path, std::int64_t id) : m_path(std::move(path)), m_id(id) {}
     std::string m_path;
     std::int64_t m_id = -1;

@@ -31,7 +31,7 @@ struct WayRun {
 
 /// Collects walkable ways and tagged features in one pass over the file.
 class Collector : public osmium::handler::Handler {
-public:
+  public:
     explicit Collector(const CategoryMap& categories) : m_categories(categories) {}
 
     void node(const osmium::Node& node) {
@@ -89,7 +89,7 @@ public:
     std::vector<OsmFacility> facilities;
     OsmImportReport report;
 
-private:
+  private:
     /// Area centroid of a closed way (shoelace, in a local frame), else the mean of its nodes.
     static bool centroid(const osmium::Way& way, double& lon, double& lat) {
         std::vector<osmium::Location> pts;
@@ -135,8 +135,8 @@ void project(double lon0, double lat0, double lon, double lat, double& x, double
 double haversine(double lon1, double lat1, double lon2, double lat2) {
     const double p1 = lat1 * detail::kDeg, p2 = lat2 * detail::kDeg;
     const double dp = p2 - p1, dl = (lon2 - lon1) * detail::kDeg;
-    const double h = std::sin(dp / 2) * std::sin(dp / 2) +
-                     std::cos(p1) * std::cos(p2) * std::sin(dl / 2) * std::sin(dl / 2);
+    const double h =
+        std::sin(dp / 2) * std::sin(dp / 2) + std::cos(p1) * std::cos(p2) * std::sin(dl / 2) * std::sin(dl / 2);
     return 2.0 * detail::kEarthRadius * std::asin(std::min(1.0, std::sqrt(h)));
 }
 
@@ -151,29 +151,24 @@ std::vector<Snap> snap_facilities(const OsmCity& city) {
     return snap_points(city.network, fx, fy);
 }
 
-OsmCity import_osm(const std::string& path, const CategoryMap& categories,
-                   bool keep_largest_component) {
-    if (!std::filesystem::is_regular_file(path))
-        throw InputError(path + ": no such file");
+OsmCity import_osm(const std::string& path, const CategoryMap& categories, bool keep_largest_component) {
+    if (!std::filesystem::is_regular_file(path)) throw InputError(path + ": no such file");
     detail::Collector collector(categories);
     try {
         using Index = osmium::index::map::FlexMem<osmium::unsigned_object_id_type, osmium::Location>;
         Index index;
         osmium::handler::NodeLocationsForWays<Index> locations{index};
         locations.ignore_errors();
-        osmium::io::Reader reader{osmium::io::File{path},
-                                  osmium::osm_entity_bits::node | osmium::osm_entity_bits::way};
+        osmium::io::Reader reader{osmium::io::File{path}, osmium::osm_entity_bits::node | osmium::osm_entity_bits::way};
         osmium::apply(reader, locations, collector);
         reader.close();
     } catch (const InputError&) {
         throw;
     } catch (const std::exception& e) {
-        throw InputError(path + ": cannot read as an OpenStreetMap file (truncated or corrupt?): " +
-                         e.what());
+        throw InputError(path + ": cannot read as an OpenStreetMap file (truncated or corrupt?): " + e.what());
     }
     if (collector.walk_runs.empty())
-        throw InputError(path + ": no walkable ways found (" +
-                         std::to_string(collector.report.ways_read) +
+        throw InputError(path + ": no walkable ways found (" + std::to_string(collector.report.ways_read) +
                          " ways read); expected highways a pedestrian may use");
 
     OsmCity city;
@@ -218,8 +213,7 @@ OsmCity import_osm(const std::string& path, const CategoryMap& categories,
         for (std::size_t i = 1; i < run.ids.size(); ++i) {
             const auto cur = local_index(run.ids[i], run.lon[i], run.lat[i]);
             if (cur != prev)  // a repeated node adds nothing
-                segments.push_back({prev, cur, haversine(run.lon[i - 1], run.lat[i - 1],
-                                                         run.lon[i], run.lat[i])});
+                segments.push_back({prev, cur, haversine(run.lon[i - 1], run.lat[i - 1], run.lon[i], run.lat[i])});
             prev = cur;
         }
     }
@@ -238,9 +232,7 @@ OsmCity import_osm(const std::string& path, const CategoryMap& categories,
             incident[fill[segments[s].b]++] = s;
         }
     }
-    auto other = [&](std::uint32_t s, std::uint32_t v) {
-        return segments[s].a == v ? segments[s].b : segments[s].a;
-    };
+    auto other = [&](std::uint32_t s, std::uint32_t v) { return segments[s].a == v ? segments[s].b : segments[s].a; };
     std::vector<std::uint8_t> endpoint(located, 0);
     for (std::uint32_t v = 0; v < located; ++v) {
         std::vector<std::uint32_t> neighbours;
@@ -297,8 +289,8 @@ OsmCity import_osm(const std::string& path, const CategoryMap& categories,
                 endpoint[v] = 1;
                 trace_from(v);
             }
-    city.network = WalkNetwork::from_arrays(std::move(ids), std::move(xs), std::move(ys), from, to,
-                                            length, keep_largest_component, path);
+    city.network = WalkNetwork::from_arrays(std::move(ids), std::move(xs), std::move(ys), from, to, length,
+                                            keep_largest_component, path);
     city.facilities = std::move(collector.facilities);
     for (auto& f : city.facilities) project(city.origin_lon, city.origin_lat, f.lon, f.lat, f.x, f.y);
     return city;

@@ -13,18 +13,18 @@ namespace lifecircle {
 /// A facility found in OpenStreetMap: a tagged node, or the centroid of a tagged way.
 struct OsmFacility {
     std::int64_t osm_id = 0;
-    char osm_type = 'n';    ///< 'n' node, 'w' way
-    std::uint32_t category; ///< index into the CategoryMap
+    char osm_type = 'n';     ///< 'n' node, 'w' way
+    std::uint32_t category;  ///< index into the CategoryMap
     double lon = 0, lat = 0;
-    double x = 0, y = 0;    ///< projected, metres
+    double x = 0, y = 0;  ///< projected, metres
     std::string name;
 };
 
 /// What the import read, kept and dropped.
 struct OsmImportReport {
-    std::size_t ways_read = 0;        ///< ways in the file
-    std::size_t walkable_ways = 0;    ///< ways that passed the pedestrian filter
-    std::size_t missing_node_refs = 0;///< way nodes without a location in the file
+    std::size_t ways_read = 0;          ///< ways in the file
+    std::size_t walkable_ways = 0;      ///< ways that passed the pedestrian filter
+    std::size_t missing_node_refs = 0;  ///< way nodes without a location in the file
 };
 
 /// A walking network and its facilities from an OpenStreetMap file.
@@ -51,8 +51,8 @@ bool is_walkable(TagLookup&& tag) {
     const char* area = tag("area");
     if (area && std::string(area) == "yes") return false;
     if (contains(tag("access"), "private")) return false;
-    for (const char* bad : {"abandoned", "bus_guideway", "construction", "cycleway", "motor",
-                            "no", "planned", "platform", "proposed", "raceway", "razed"})
+    for (const char* bad : {"abandoned", "bus_guideway", "construction", "cycleway", "motor", "no", "planned",
+                            "platform", "proposed", "raceway", "razed"})
         if (contains(highway, bad)) return false;
     if (contains(tag("foot"), "no")) return false;
     if (contains(tag("service"), "private")) return false;
@@ -69,8 +69,7 @@ double haversine(double lon1, double lat1, double lon2, double lat2);
 /// Reads a PBF or XML file through libosmium: walkable ways simplified to intersections and
 /// dead ends (edge length = the way's exact length along its geometry), the largest
 /// connected component kept, and categorised facilities. Throws InputError naming the file.
-OsmCity import_osm(const std::string& path, const CategoryMap& categories,
-                   bool keep_largest_component = true);
+OsmCity import_osm(const std::string& path, const CategoryMap& categories, bool keep_largest_component = true);
 
 /// Each facility of `city` snapped to its nearest network node.
 std::vector<Snap> snap_facilities(const OsmCity& city);

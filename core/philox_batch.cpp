@@ -32,8 +32,8 @@ namespace {
 
 /// hi and lo halves of the 32x32->64 products m * a, lane by lane.
 __attribute__((target("avx2"))) inline void mulhilo(__m256i m, __m256i a, __m256i& hi, __m256i& lo) {
-    const __m256i even = _mm256_mul_epu32(a, m);                         // lanes 0, 2, 4, 6
-    const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), m);   // lanes 1, 3, 5, 7
+    const __m256i even = _mm256_mul_epu32(a, m);                        // lanes 0, 2, 4, 6
+    const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), m);  // lanes 1, 3, 5, 7
     lo = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
     hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
 }
@@ -74,7 +74,8 @@ void PhiloxBatch::eight(std::uint64_t counter, std::uint64_t s, Batch& out) cons
 #endif
     for (int lane = 0; lane < kLanes; ++lane) {
         const auto w = one(counter, s + static_cast<std::uint64_t>(lane));
-        for (int k = 0; k < 4; ++k) out[static_cast<std::size_t>(k)][static_cast<std::size_t>(lane)] = w[static_cast<std::size_t>(k)];
+        for (int k = 0; k < 4; ++k)
+            out[static_cast<std::size_t>(k)][static_cast<std::size_t>(lane)] = w[static_cast<std::size_t>(k)];
     }
 }
 

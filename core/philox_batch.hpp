@@ -17,7 +17,7 @@ namespace lifecircle {
 /// else with `one()` eight times. Both give the same bits (integer arithmetic only; a test
 /// compares them), so results never depend on the machine.
 class PhiloxBatch {
-public:
+  public:
     static constexpr int kLanes = 8;
     using Words = std::array<std::uint32_t, 4>;
     /// words[w][lane]: word w of stream s + lane
@@ -27,8 +27,9 @@ public:
 
     /// The four words of one call.
     Words one(std::uint64_t counter, std::uint64_t stream) const {
-        const r123::Philox4x32::ctr_type c{{static_cast<std::uint32_t>(counter), static_cast<std::uint32_t>(counter >> 32),
-                                            static_cast<std::uint32_t>(stream), static_cast<std::uint32_t>(stream >> 32)}};
+        const r123::Philox4x32::ctr_type c{
+            {static_cast<std::uint32_t>(counter), static_cast<std::uint32_t>(counter >> 32),
+             static_cast<std::uint32_t>(stream), static_cast<std::uint32_t>(stream >> 32)}};
         const auto r = r123::Philox4x32{}(c, m_key);
         return {r[0], r[1], r[2], r[3]};
     }
@@ -40,7 +41,7 @@ public:
     /// True when eight() uses AVX2 (the processor has it and it was not turned off).
     bool simd() const { return m_simd; }
 
-private:
+  private:
     r123::Philox4x32::key_type m_key;
     bool m_simd;
 };

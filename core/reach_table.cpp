@@ -69,8 +69,7 @@ struct DenseStore {
     std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> overflow;
 
     bool accepts(std::uint32_t v, double d) const {
-        return count[v] < static_cast<std::uint32_t>(k) ||
-               d <= dist[static_cast<std::size_t>(v) * k + k - 1];
+        return count[v] < static_cast<std::uint32_t>(k) || d <= dist[static_cast<std::size_t>(v) * k + k - 1];
     }
     bool has(std::uint32_t v, std::uint32_t f) const {
         const auto base = static_cast<std::size_t>(v) * k;
@@ -102,8 +101,7 @@ struct SparseStore {
 
     bool accepts(std::uint32_t v, double d) const {
         auto it = labels.find(v);
-        return it == labels.end() || it->second.size() < static_cast<std::size_t>(k) ||
-               d <= it->second[k - 1].first;
+        return it == labels.end() || it->second.size() < static_cast<std::size_t>(k) || d <= it->second[k - 1].first;
     }
     bool has(std::uint32_t v, std::uint32_t f) const {
         auto it = labels.find(v);
@@ -117,8 +115,7 @@ struct SparseStore {
 
 }  // namespace detail
 
-std::vector<std::pair<std::uint32_t, double>> bounded_dijkstra(const WalkNetwork& network,
-                                                               std::uint32_t source,
+std::vector<std::pair<std::uint32_t, double>> bounded_dijkstra(const WalkNetwork& network, std::uint32_t source,
                                                                double max_distance) {
     using Item = std::pair<double, std::uint32_t>;
     std::unordered_map<std::uint32_t, double> best;
@@ -147,14 +144,10 @@ std::vector<std::pair<std::uint32_t, double>> bounded_dijkstra(const WalkNetwork
     return settled;
 }
 
-ReachTable::ReachTable(const WalkNetwork& network, std::vector<std::uint32_t> facility_nodes,
-                       int k, double max_distance)
-    : m_network(&network),
-      m_k(k),
-      m_max_distance(max_distance),
-      m_facility_node(std::move(facility_nodes)) {
-    if (k < 1 || k > 1024)
-        throw ArgumentError("reach table: k is " + std::to_string(k) + "; expected 1 to 1024");
+ReachTable::ReachTable(const WalkNetwork& network, std::vector<std::uint32_t> facility_nodes, int k,
+                       double max_distance)
+    : m_network(&network), m_k(k), m_max_distance(max_distance), m_facility_node(std::move(facility_nodes)) {
+    if (k < 1 || k > 1024) throw ArgumentError("reach table: k is " + std::to_string(k) + "; expected 1 to 1024");
     if (!std::isfinite(max_distance) || max_distance < 0.0)
         throw ArgumentError("reach table: max_distance is " + std::to_string(max_distance) +
                             "; expected a finite distance >= 0 metres");
@@ -165,16 +158,15 @@ ReachTable::ReachTable(const WalkNetwork& network, std::vector<std::uint32_t> fa
     for (std::uint32_t f = 0; f < m_facility_node.size(); ++f) {
         if (m_facility_node[f] >= n)
             throw ArgumentError("reach table: facility " + std::to_string(f) + " is on node " +
-                                std::to_string(m_facility_node[f]) + ", but the network has " +
-                                std::to_string(n) + " nodes");
+                                std::to_string(m_facility_node[f]) + ", but the network has " + std::to_string(n) +
+                                " nodes");
         sources.emplace_back(m_facility_node[f], f);
         m_facilities_at[m_facility_node[f]].push_back(f);
     }
     m_open.assign(m_facility_node.size(), 1);
     m_distance.assign(n * k, detail::kInf);
     m_facility.assign(n * k, kNoFacility);
-    detail::DenseStore store{k, m_distance.data(), m_facility.data(),
-                             std::vector<std::uint32_t>(n, 0), {}};
+    detail::DenseStore store{k, m_distance.data(), m_facility.data(), std::vector<std::uint32_t>(n, 0), {}};
     detail::k_label_search(network, sources, max_distance, store);
     m_count.resize(n);
     for (std::size_t v = 0; v < n; ++v)
@@ -189,8 +181,10 @@ void ReachTable::insert_label(std::uint32_t node, double d, std::uint32_t f) {
     };
     int pos = m_count[node];
     if (pos == m_k && !before(m_k - 1)) return;
-    if (pos == m_k) --pos;  // the last one falls off
-    else ++m_count[node];
+    if (pos == m_k)
+        --pos;  // the last one falls off
+    else
+        ++m_count[node];
     while (pos > 0 && before(pos - 1)) {
         m_distance[base + pos] = m_distance[base + pos - 1];
         m_facility[base + pos] = m_facility[base + pos - 1];
@@ -203,16 +197,14 @@ void ReachTable::insert_label(std::uint32_t node, double d, std::uint32_t f) {
 
 std::uint32_t ReachTable::open(std::uint32_t node) {
     if (node >= num_nodes())
-        throw ArgumentError("reach table: cannot open a facility on node " +
-                            std::to_string(node) + "; the network has " +
-                            std::to_string(num_nodes()) + " nodes");
+        throw ArgumentError("reach table: cannot open a facility on node " + std::to_string(node) +
+                            "; the network has " + std::to_string(num_nodes()) + " nodes");
     const auto f = static_cast<std::uint32_t>(m_facility_node.size());
     m_facility_node.push_back(node);
     m_open.push_back(1);
     m_facilities_at[node].push_back(f);
     m_last_update_nodes = 0;
-    for (const auto& [v, d] : bounded_dijkstra(*m_network, node, m_max_distance))
-        insert_label(v, d, f);
+    for (const auto& [v, d] : bounded_dijkstra(*m_network, node, m_max_distance)) insert_label(v, d, f);
     return f;
 }
 
@@ -266,8 +258,8 @@ void ReachTable::close(std::uint32_t f) {
 }
 
 std::vector<ReachTable> build_reach_tables(const WalkNetwork& network,
-                                           const std::vector<std::vector<std::uint32_t>>& facility_nodes,
-                                           int k, double max_distance) {
+                                           const std::vector<std::vector<std::uint32_t>>& facility_nodes, int k,
+                                           double max_distance) {
     std::vector<std::unique_ptr<ReachTable>> built(facility_nodes.size());
     tbb::parallel_for(std::size_t{0}, facility_nodes.size(), [&](std::size_t c) {
         built[c] = std::make_unique<ReachTable>(network, facility_nodes[c], k, max_distance);

@@ -21,11 +21,10 @@ inline constexpr std::int32_t kNoFacility = -1;
 /// it was built at once or by open()/close() updates. Facilities sit on nodes (snapped at
 /// zero cost, as Pandana does).
 class ReachTable {
-public:
+  public:
     /// Builds the table by bounded multi-source Dijkstra that keeps k labels a node.
     /// `facility_nodes[i]` is the node of facility i; max_distance in metres (inclusive).
-    ReachTable(const WalkNetwork& network, std::vector<std::uint32_t> facility_nodes, int k,
-               double max_distance);
+    ReachTable(const WalkNetwork& network, std::vector<std::uint32_t> facility_nodes, int k, double max_distance);
 
     int k() const { return m_k; }
     /// Maximum distance searched, metres.
@@ -59,7 +58,7 @@ public:
     /// Nodes whose lists the last open()/close() changed or recomputed.
     std::size_t last_update_nodes() const { return m_last_update_nodes; }
 
-private:
+  private:
     void insert_label(std::uint32_t node, double d, std::uint32_t f);
 
     const WalkNetwork* m_network;
@@ -76,13 +75,12 @@ private:
 
 /// Reach tables for several categories, built in parallel (one task per category).
 std::vector<ReachTable> build_reach_tables(const WalkNetwork& network,
-                                           const std::vector<std::vector<std::uint32_t>>& facility_nodes,
-                                           int k, double max_distance);
+                                           const std::vector<std::vector<std::uint32_t>>& facility_nodes, int k,
+                                           double max_distance);
 
 /// Distances from `source` to every node within max_distance (metres), by Dijkstra;
 /// unreached nodes are absent. Exposed for tests and incremental updates.
-std::vector<std::pair<std::uint32_t, double>> bounded_dijkstra(const WalkNetwork& network,
-                                                               std::uint32_t source,
+std::vector<std::pair<std::uint32_t, double>> bounded_dijkstra(const WalkNetwork& network, std::uint32_t source,
                                                                double max_distance);
 
 }  // namespace lifecircle

@@ -13,7 +13,7 @@ namespace lifecircle {
 /// 64x64->128 multiply a round). The residents' daily needs, drawn for eight residents a
 /// call, use Philox 4x32-10 instead (sim/philox_batch.hpp).
 class CounterRng {
-public:
+  public:
     CounterRng(std::uint64_t seed, std::uint64_t stream) : m_key{{seed}}, m_stream(stream) {}
 
     /// A uniform double in [0, 1) for draw number `counter`.
@@ -32,7 +32,7 @@ public:
         return static_cast<std::uint64_t>(uniform(counter) * static_cast<double>(n)) % n;
     }
 
-private:
+  private:
     r123::Philox2x64::ctr_type raw(std::uint64_t counter) const {
         const r123::Philox2x64::ctr_type c{{counter, m_stream}};
         return r123::Philox2x64{}(c, m_key);

@@ -1,14 +1,14 @@
 #include "core/scenario.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <unordered_set>
 #include <tuple>
+#include <unordered_set>
 
 #include <toml++/toml.h>
 
@@ -90,12 +90,11 @@ namespace detail {
 
 /// Every problem found in a file, each "file:line:column: key: value: expected".
 class Problems {
-public:
+  public:
     explicit Problems(std::string file) : m_file(std::move(file)) {}
     void add(const toml::source_region& where, const std::string& key, const std::string& what) {
         std::ostringstream out;
-        out << m_file << ':' << where.begin.line << ':' << where.begin.column << ": " << key
-            << ": " << what;
+        out << m_file << ':' << where.begin.line << ':' << where.begin.column << ": " << key << ": " << what;
         m_list.emplace_back(where.begin.line, where.begin.column, out.str());
     }
     void add_file(const std::string& key, const std::string& what) {
@@ -107,21 +106,23 @@ public:
         std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
             return std::tie(std::get<0>(a), std::get<1>(a)) < std::tie(std::get<0>(b), std::get<1>(b));
         });
-        std::string out = std::to_string(sorted.size()) + " problem" +
-                          (sorted.size() == 1 ? "" : "s") + " in " + m_file + ":";
+        std::string out =
+            std::to_string(sorted.size()) + " problem" + (sorted.size() == 1 ? "" : "s") + " in " + m_file + ":";
         for (const auto& p : sorted) out += "\n" + std::get<2>(p);
         return out;
     }
 
-private:
+  private:
     std::string m_file;
     std::vector<std::tuple<std::uint32_t, std::uint32_t, std::string>> m_list;
 };
 
 std::string show(const toml::node& node) {
     std::ostringstream out;
-    if (auto s = node.as_string()) out << '"' << s->get() << '"';
-    else node.visit([&out](auto&& n) { out << n; });
+    if (auto s = node.as_string())
+        out << '"' << s->get() << '"';
+    else
+        node.visit([&out](auto&& n) { out << n; });
     std::string text = out.str();
     std::replace(text.begin(), text.end(), '\n', ' ');
     if (text.size() > 60) text = text.substr(0, 57) + "...";
@@ -137,13 +138,11 @@ std::string fmt(double v) {
 /// Reads the keys of one table, each checked; remembers which keys it asked for, so that
 /// finish() can name the unknown ones and what was expected instead.
 class TableReader {
-public:
+  public:
     TableReader(const toml::table& table, std::string path, Problems& problems)
         : m_table(table), m_path(std::move(path)), m_problems(problems) {}
 
-    std::string key_path(const std::string& key) const {
-        return m_path.empty() ? key : m_path + "." + key;
-    }
+    std::string key_path(const std::string& key) const { return m_path.empty() ? key : m_path + "." + key; }
     const toml::table& table() const { return m_table; }
     const std::string& path() const { return m_path; }
 
@@ -151,8 +150,7 @@ public:
         m_known.insert(key);
         const toml::node* node = m_table.get(key);
         if (!node && required)
-            m_problems.add(m_table.source(), key_path(key),
-                           std::string("missing; expected ") + expected);
+            m_problems.add(m_table.source(), key_path(key), std::string("missing; expected ") + expected);
         return node;
     }
 
@@ -160,8 +158,7 @@ public:
         m_problems.add(node.source(), key_path(key), show(node) + ": expected " + expected);
     }
 
-    std::optional<double> number(const std::string& key, bool required, double lo, double hi,
-                                 const std::string& unit) {
+    std::optional<double> number(const std::string& key, bool required, double lo, double hi, const std::string& unit) {
         const std::string expected = "a number from " + fmt(lo) + " to " + fmt(hi) + unit;
         const auto* node = get(key, required, expected.c_str());
         if (!node) return std::nullopt;
@@ -171,10 +168,9 @@ public:
         return v;
     }
 
-    std::optional<std::int64_t> integer(const std::string& key, bool required, std::int64_t lo,
-                                        std::int64_t hi, const std::string& unit = "") {
-        const std::string expected =
-            "an integer from " + std::to_string(lo) + " to " + std::to_string(hi) + unit;
+    std::optional<std::int64_t> integer(const std::string& key, bool required, std::int64_t lo, std::int64_t hi,
+                                        const std::string& unit = "") {
+        const std::string expected = "an integer from " + std::to_string(lo) + " to " + std::to_string(hi) + unit;
         const auto* node = get(key, required, expected.c_str());
         if (!node) return std::nullopt;
         if (!node->is_integer()) return bad(*node, key, expected), std::nullopt;
@@ -195,8 +191,7 @@ public:
         const auto* s = node->as_string();
         if (!s || (!allowed.empty() && std::find(allowed.begin(), allowed.end(), s->get()) == allowed.end()))
             return bad(*node, key, expected), std::nullopt;
-        if (allowed.empty() && s->get().empty())
-            return bad(*node, key, "a non-empty string"), std::nullopt;
+        if (allowed.empty() && s->get().empty()) return bad(*node, key, "a non-empty string"), std::nullopt;
         return s->get();
     }
 
@@ -211,8 +206,7 @@ public:
         const char* expected = "a date such as 2024-01-01";
         const auto* node = get(key, required, expected);
         if (!node) return std::nullopt;
-        if (const auto d = node->value<toml::date>())
-            return Date{d->year, d->month, d->day};
+        if (const auto d = node->value<toml::date>()) return Date{d->year, d->month, d->day};
         if (const auto s = node->value<std::string>()) {  // "2024-01-01" as a string
             int y = 0, m = 0, dd = 0;
             char tail = 0;
@@ -265,7 +259,7 @@ public:
         }
     }
 
-private:
+  private:
     const toml::table& m_table;
     std::string m_path;
     Problems& m_problems;
@@ -280,17 +274,19 @@ std::optional<std::pair<double, double>> hours(TableReader& r, const std::string
     const auto open = arr->size() == 2 ? arr->get(0)->value<double>() : std::nullopt;
     const auto close = arr->size() == 2 ? arr->get(1)->value<double>() : std::nullopt;
     if (!open || !close || *open < 0 || *close > 24 || *open >= *close) {
-        problems.add(arr->source(), r.key_path(key),
-                     show(*arr) + ": expected [opening, closing] hours with 0 <= opening < closing <= 24 ([0, 24] = open all day)");
+        problems.add(
+            arr->source(), r.key_path(key),
+            show(*arr) +
+                ": expected [opening, closing] hours with 0 <= opening < closing <= 24 ([0, 24] = open all day)");
         return std::nullopt;
     }
     return std::pair{*open, *close};
 }
 
 /// Reads a table of per-age-group numbers {child, working, elderly}.
-std::optional<std::array<double, kAgeGroups>> age_table(TableReader& parent, const std::string& key,
-                                                        bool required, double lo, double hi,
-                                                        const std::string& unit, Problems& problems) {
+std::optional<std::array<double, kAgeGroups>> age_table(TableReader& parent, const std::string& key, bool required,
+                                                        double lo, double hi, const std::string& unit,
+                                                        Problems& problems) {
     const auto* t = parent.subtable(key, required);
     if (!t) return std::nullopt;
     TableReader r(*t, parent.key_path(key), problems);
@@ -298,8 +294,10 @@ std::optional<std::array<double, kAgeGroups>> age_table(TableReader& parent, con
     bool ok = true;
     for (int a = 0; a < kAgeGroups; ++a) {
         const auto v = r.number(kAgeGroupNames[a], true, lo, hi, unit);
-        if (v) out[a] = *v;
-        else ok = false;
+        if (v)
+            out[a] = *v;
+        else
+            ok = false;
     }
     r.finish();
     return ok ? std::optional(out) : std::nullopt;
@@ -322,30 +320,28 @@ void read_simulation(TableReader& root, Scenario& sc, Problems& problems) {
         if (auto v = r.date("end", true)) sc.end = *v;
         if (auto v = r.integer("seed", false, 0, std::numeric_limits<std::int64_t>::max()))
             sc.seed = static_cast<std::uint64_t>(*v);
-        if (auto v = r.number("satisfaction_target", false, 0.0, 1.0, " (a share)"))
-            sc.satisfaction_target = *v;
+        if (auto v = r.number("satisfaction_target", false, 0.0, 1.0, " (a share)")) sc.satisfaction_target = *v;
         if (auto v = r.integer("survey_sample", false, 10, 100000, " residents"))
             sc.survey_sample = static_cast<int>(*v);
-        if (auto v = r.integer("spin_up_months", false, 0, 60, " months"))
-            sc.spin_up_months = static_cast<int>(*v);
+        if (auto v = r.integer("spin_up_months", false, 0, 60, " months")) sc.spin_up_months = static_cast<int>(*v);
         if (auto v = r.number("max_walk_minutes", false, 1, 60, " minutes")) sc.max_walk_minutes = *v;
         if (sc.start >= sc.end)
             problems.add(t->source(), "simulation.end",
                          sc.end.str() + ": expected a date after start (" + sc.start.str() + ")");
         r.finish();
     }
-    if (auto v = age_table(root, "walking_speed", true, 0.3, 2.5, " m/s", problems))
-        sc.walking_speed = *v;
-    if (auto v = age_table(root, "map_app", false, 0.0, 1.0, " (a share)", problems))
-        sc.map_app_use = *v;
+    if (auto v = age_table(root, "walking_speed", true, 0.3, 2.5, " m/s", problems)) sc.walking_speed = *v;
+    if (auto v = age_table(root, "map_app", false, 0.0, 1.0, " (a share)", problems)) sc.map_app_use = *v;
 }
 
 void read_models(TableReader& root, Scenario& sc, Problems& problems) {
     if (const auto* t = root.subtable("satisfaction", false)) {
         TableReader r(*t, "satisfaction", problems);
         auto& m = sc.satisfaction;
-        for (auto [key, field] : {std::pair{"weight_basic", &m.weight_basic}, {"weight_quality", &m.weight_quality},
-                                  {"weight_government", &m.weight_government}, {"weight_unmet", &m.weight_unmet},
+        for (auto [key, field] : {std::pair{"weight_basic", &m.weight_basic},
+                                  {"weight_quality", &m.weight_quality},
+                                  {"weight_government", &m.weight_government},
+                                  {"weight_unmet", &m.weight_unmet},
                                   {"weight_night", &m.weight_night}})
             if (auto v = r.number(key, false, 0, 1, " (a weight)")) *field = *v;
         if (auto v = r.number("threshold_mean", false, 0, 1, " (a score)")) m.threshold_mean = *v;
@@ -398,19 +394,17 @@ void read_slots(TableReader& root, Scenario& sc, Problems& problems) {
     }
     if (arr->empty()) problems.add(arr->source(), "time_slots", "expected at least one time slot");
     if (arr->size() > 16)  // the choice cache keeps a 16-bit mask of open slots per facility
-        problems.add(arr->source(), "time_slots",
-                     std::to_string(arr->size()) + " time slots: expected at most 16");
+        problems.add(arr->source(), "time_slots", std::to_string(arr->size()) + " time slots: expected at most 16");
     // the slots must tile the day: sorted, without gaps or overlaps, from 0 to 24
     auto sorted = sc.slots;
-    std::sort(sorted.begin(), sorted.end(),
-              [](const auto& a, const auto& b) { return a.start_hour < b.start_hour; });
+    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.start_hour < b.start_hour; });
     double at = 0;
     for (const auto& s : sorted) {
         if (s.start_hour != at) {
             problems.add(arr->source(), "time_slots",
                          "slot \"" + s.name + "\" starts at " + fmt(s.start_hour) +
-                             ": expected slots to cover the day without gap or overlap (previous ends at " +
-                             fmt(at) + ")");
+                             ": expected slots to cover the day without gap or overlap (previous ends at " + fmt(at) +
+                             ")");
             break;
         }
         at = s.end_hour;
@@ -449,13 +443,13 @@ void read_categories(TableReader& root, Scenario& sc, Problems& problems) {
     // file order, not toml++'s sorted order
     std::vector<std::pair<std::string, const toml::node*>> entries;
     for (const auto& [k, node] : *cats) entries.emplace_back(std::string(k.str()), &node);
-    std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
-        return a.second->source().begin < b.second->source().begin;
-    });
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](const auto& a, const auto& b) { return a.second->source().begin < b.second->source().begin; });
     if (entries.empty()) problems.add(cats->source(), "categories", "expected at least one category");
     if (entries.size() > kMaxCategories)
-        problems.add(cats->source(), "categories",
-                     std::to_string(entries.size()) + " categories: expected at most " + std::to_string(kMaxCategories));
+        problems.add(
+            cats->source(), "categories",
+            std::to_string(entries.size()) + " categories: expected at most " + std::to_string(kMaxCategories));
     for (const auto& [key, node] : entries) {
         const std::string path = "categories." + key;
         const auto* t = node->as_table();
@@ -469,8 +463,9 @@ void read_categories(TableReader& root, Scenario& sc, Problems& problems) {
         if (auto v = r.string("zh", true)) c.zh = *v;
         if (auto v = r.string("en", true)) c.en = *v;
         if (auto v = r.string("class", true, {"basic", "quality", "government"}))
-            c.cls = *v == "basic" ? CategoryClass::basic
-                    : *v == "quality" ? CategoryClass::quality : CategoryClass::government;
+            c.cls = *v == "basic"     ? CategoryClass::basic
+                    : *v == "quality" ? CategoryClass::quality
+                                      : CategoryClass::government;
         if (const auto* node_ring = r.get("ring_minutes", true, "10 (the 5-10 minute ring) or 15")) {
             const auto v = node_ring->value<double>();
             if (!node_ring->is_number() || !v || (*v != 10.0 && *v != 15.0))
@@ -508,18 +503,14 @@ void read_categories(TableReader& root, Scenario& sc, Problems& problems) {
                 }
             }
             if (!close_to_one(sum))
-                problems.add(prof->source(), path + ".slot_profile",
-                             "shares sum to " + fmt(sum) + ": expected 1");
+                problems.add(prof->source(), path + ".slot_profile", "shares sum to " + fmt(sum) + ": expected 1");
         }
         if (auto v = r.number("spend_yuan", true, 0, 1e5, " yuan per visit")) c.spend_yuan = *v;
         if (auto v = r.number("gross_margin", true, 0, 1, " (a share of revenue)")) c.gross_margin = *v;
         if (auto v = r.number("floor_area_m2", true, 1, 1e5, " m2")) c.floor_area_m2 = *v;
-        if (auto v = r.number("rent_yuan_m2_month", true, 0, 1e4, " yuan per m2 per month"))
-            c.rent_yuan_m2_month = *v;
-        if (auto v = r.number("staff_cost_yuan_month", true, 0, 1e7, " yuan per month"))
-            c.staff_cost_yuan_month = *v;
-        if (auto v = r.number("other_cost_yuan_month", false, 0, 1e7, " yuan per month"))
-            c.other_cost_yuan_month = *v;
+        if (auto v = r.number("rent_yuan_m2_month", true, 0, 1e4, " yuan per m2 per month")) c.rent_yuan_m2_month = *v;
+        if (auto v = r.number("staff_cost_yuan_month", true, 0, 1e7, " yuan per month")) c.staff_cost_yuan_month = *v;
+        if (auto v = r.number("other_cost_yuan_month", false, 0, 1e7, " yuan per month")) c.other_cost_yuan_month = *v;
         if (auto v = r.number("decay", true, 0.1, 5, " (Huff exponent b)")) c.decay = *v;
         if (auto v = r.boolean("subsidy_eligible", true)) c.subsidy_eligible = *v;
         if (auto v = r.boolean("deliverable", false)) c.deliverable = *v;
@@ -564,11 +555,13 @@ void read_districts(TableReader& root, Scenario& sc, Problems& problems) {
         if (auto v = r.integer("programme_start", true, sc.start.year - 10, sc.end.year + 50, " (a year)"))
             d.programme_start = static_cast<int>(*v);
         if (auto v = r.string("circle_class", true, {"basic", "quality", "distinctive"}))
-            d.circle_class = *v == "basic" ? CircleClass::basic
-                             : *v == "quality" ? CircleClass::quality : CircleClass::distinctive;
+            d.circle_class = *v == "basic"     ? CircleClass::basic
+                             : *v == "quality" ? CircleClass::quality
+                                               : CircleClass::distinctive;
         if (auto v = r.string("form", false, {"clustered", "street_block", "distributed"}))
-            d.form = *v == "clustered" ? CommercialForm::clustered
-                     : *v == "street_block" ? CommercialForm::street_block : CommercialForm::distributed;
+            d.form = *v == "clustered"      ? CommercialForm::clustered
+                     : *v == "street_block" ? CommercialForm::street_block
+                                            : CommercialForm::distributed;
         if (auto v = r.integer("population", true, 1, 10'000'000, " residents")) d.population = *v;
         if (auto v = age_table(r, "age_shares", true, 0.0, 1.0, " (a share)", problems)) {
             d.age_shares = *v;
@@ -602,9 +595,8 @@ void read_districts(TableReader& root, Scenario& sc, Problems& problems) {
 void read_events(TableReader& root, Scenario& sc, Problems& problems) {
     const auto* arr = root.array("events", false, "an array of tables [[events]]");
     if (!arr) return;
-    const std::vector<std::string> types{"join_programme", "subsidy",       "plan_facility",
-                                         "extend_hours",   "mobile_vendor", "multi_function",
-                                         "map_app",        "elder_canteen", "new_housing"};
+    const std::vector<std::string> types{"join_programme", "subsidy", "plan_facility", "extend_hours", "mobile_vendor",
+                                         "multi_function", "map_app", "elder_canteen", "new_housing"};
     for (std::size_t i = 0; i < arr->size(); ++i) {
         const auto* t = arr->get(i)->as_table();
         const std::string path = "events[" + std::to_string(i) + "]";
@@ -620,8 +612,8 @@ void read_events(TableReader& root, Scenario& sc, Problems& problems) {
             e.date = *date;
             if (*date < sc.start || *date > sc.end)
                 problems.add(t->get("date")->source(), path + ".date",
-                             date->str() + ": expected a date within the simulation period " +
-                                 sc.start.str() + " to " + sc.end.str());
+                             date->str() + ": expected a date within the simulation period " + sc.start.str() + " to " +
+                                 sc.end.str());
         }
         if (!type) {
             r.finish();
@@ -704,8 +696,7 @@ void read_events(TableReader& root, Scenario& sc, Problems& problems) {
         r.finish();
         sc.events.push_back(std::move(e));
     }
-    std::stable_sort(sc.events.begin(), sc.events.end(),
-                     [](const auto& a, const auto& b) { return a.date < b.date; });
+    std::stable_sort(sc.events.begin(), sc.events.end(), [](const auto& a, const auto& b) { return a.date < b.date; });
 }
 
 void read_network(TableReader& root, Scenario& sc, Problems& problems) {
@@ -715,7 +706,8 @@ void read_network(TableReader& root, Scenario& sc, Problems& problems) {
     if (auto v = r.string("source", true, {"synthetic", "osm"})) sc.network.kind = *v;
     if (sc.network.kind == "osm" && sc.districts.size() != 1)
         problems.add(t->get("source")->source(), "network.source",
-                     "\"osm\": " + std::to_string(sc.districts.size()) + " districts; expected one (a real city is one district)");
+                     "\"osm\": " + std::to_string(sc.districts.size()) +
+                         " districts; expected one (a real city is one district)");
     auto file = [&](const std::string& key, std::string& out) {
         if (auto v = r.string(key, sc.network.kind == "osm" && key != "categories")) {
             out = resolve(sc.path, *v);
@@ -741,10 +733,8 @@ Scenario parse_scenario(const std::string& text, const std::string& path) {
     try {
         root = toml::parse(text, path);
     } catch (const toml::parse_error& e) {
-        throw ConfigError("1 problem in " + path + ":\n" + path + ":" +
-                          std::to_string(e.source().begin.line) + ":" +
-                          std::to_string(e.source().begin.column) + ": invalid TOML: " +
-                          std::string(e.description()));
+        throw ConfigError("1 problem in " + path + ":\n" + path + ":" + std::to_string(e.source().begin.line) + ":" +
+                          std::to_string(e.source().begin.column) + ": invalid TOML: " + std::string(e.description()));
     }
     Scenario sc;
     sc.path = path;

@@ -55,26 +55,26 @@ enum class CategoryClass : std::uint8_t { basic, quality, government };
 
 /// A facility category: what residents need, how often, and the shop's economics.
 struct Category {
-    std::string key;        ///< identifier used in the scenario, e.g. "convenience"
-    std::string zh, en;     ///< display names
+    std::string key;     ///< identifier used in the scenario, e.g. "convenience"
+    std::string zh, en;  ///< display names
     CategoryClass cls = CategoryClass::basic;
-    double ring_minutes = 15;         ///< the walking ring it should lie in (10 or 15), minutes
+    double ring_minutes = 15;               ///< the walking ring it should lie in (10 or 15), minutes
     double open_hour = 0, close_hour = 24;  ///< opening hours; close may exceed 24 (past midnight)
-    bool household = false;           ///< a household need: one member goes for all
+    bool household = false;                 ///< a household need: one member goes for all
     /// Trips per person per day, [day type][age group].
     std::array<std::array<double, kAgeGroups>, kDayTypes> trips_per_day{};
-    std::vector<double> slot_profile; ///< share of trips in each time slot (sums to 1)
-    double spend_yuan = 0;            ///< spend per visit, yuan
-    double gross_margin = 0;          ///< share of revenue, 0-1
-    double floor_area_m2 = 0;         ///< typical shop floor area, m2
-    double rent_yuan_m2_month = 0;    ///< rent, yuan per m2 per month
-    double staff_cost_yuan_month = 0; ///< staff cost, yuan per month
-    double other_cost_yuan_month = 0; ///< utilities and other fixed costs, yuan per month
-    double decay = 2.0;               ///< Huff distance-decay exponent b
-    bool subsidy_eligible = false;    ///< thin-margin, public-welfare business (plan item 20)
-    bool deliverable = false;         ///< can be delivered to the door when no shop is in reach
-    double exit_per_year = 0.08;      ///< background yearly closure probability (non-economic)
-    std::vector<std::string> osm_tags;///< "key=value" tags for real-city scenarios
+    std::vector<double> slot_profile;   ///< share of trips in each time slot (sums to 1)
+    double spend_yuan = 0;              ///< spend per visit, yuan
+    double gross_margin = 0;            ///< share of revenue, 0-1
+    double floor_area_m2 = 0;           ///< typical shop floor area, m2
+    double rent_yuan_m2_month = 0;      ///< rent, yuan per m2 per month
+    double staff_cost_yuan_month = 0;   ///< staff cost, yuan per month
+    double other_cost_yuan_month = 0;   ///< utilities and other fixed costs, yuan per month
+    double decay = 2.0;                 ///< Huff distance-decay exponent b
+    bool subsidy_eligible = false;      ///< thin-margin, public-welfare business (plan item 20)
+    bool deliverable = false;           ///< can be delivered to the door when no shop is in reach
+    double exit_per_year = 0.08;        ///< background yearly closure probability (non-economic)
+    std::vector<std::string> osm_tags;  ///< "key=value" tags for real-city scenarios
 };
 
 /// Circle classes of the plan (section 1): fill gaps, enrich, upgrade brands.
@@ -84,25 +84,32 @@ enum class CommercialForm : std::uint8_t { clustered, street_block, distributed 
 
 /// One of the city's districts (片区), with its population marginals.
 struct District {
-    std::string name;        ///< Chinese name, e.g. 育华
-    std::string pinyin;      ///< e.g. Yuhua
+    std::string name;    ///< Chinese name, e.g. 育华
+    std::string pinyin;  ///< e.g. Yuhua
     std::vector<std::string> streets;
-    int programme_start = 2030;       ///< year the district joins the programme
+    int programme_start = 2030;  ///< year the district joins the programme
     CircleClass circle_class = CircleClass::basic;
     CommercialForm form = CommercialForm::street_block;
     std::int64_t population = 0;
     std::array<double, kAgeGroups> age_shares{};
     double household_size = 3.14;
     double area_km2 = 1.0;
-    bool delivery = true;             ///< home delivery offered
+    bool delivery = true;                 ///< home delivery offered
     std::map<std::string, int> baseline;  ///< facilities by category key at the start
     double density() const { return static_cast<double>(population) / area_km2; }  ///< per km2
 };
 
 /// Kinds of dated policy events.
 enum class EventType : std::uint8_t {
-    join_programme, subsidy, plan_facility, extend_hours, mobile_vendor, multi_function,
-    map_app, elder_canteen, new_housing
+    join_programme,
+    subsidy,
+    plan_facility,
+    extend_hours,
+    mobile_vendor,
+    multi_function,
+    map_app,
+    elder_canteen,
+    new_housing
 };
 
 /// A dated policy event; which fields matter depends on the type (see docs/scenario.md).
@@ -111,15 +118,15 @@ struct PolicyEvent {
     EventType type = EventType::join_programme;
     std::optional<std::string> district;  ///< none: every district
     std::optional<std::string> category;
-    double rent_cut = 0;            ///< subsidy: share of rent waived, 0-1
-    double grant_yuan_month = 0;    ///< subsidy: operating grant per shop, yuan a month
-    int count = 1;                  ///< plan_facility, elder_canteen, mobile_vendor: how many
+    double rent_cut = 0;                    ///< subsidy: share of rent waived, 0-1
+    double grant_yuan_month = 0;            ///< subsidy: operating grant per shop, yuan a month
+    int count = 1;                          ///< plan_facility, elder_canteen, mobile_vendor: how many
     double open_hour = 0, close_hour = 24;  ///< extend_hours
-    std::vector<std::string> adds;  ///< multi_function: categories added to shops of `category`
-    double adoption = 0;            ///< map_app: share of residents using the app afterwards
-    std::int64_t residents = 0;     ///< new_housing: new residents
-    double commercial_share = 0.1;  ///< new_housing: commercial floor share (>= 0.10)
-    int line = 0;                   ///< line in the scenario file
+    std::vector<std::string> adds;          ///< multi_function: categories added to shops of `category`
+    double adoption = 0;                    ///< map_app: share of residents using the app afterwards
+    std::int64_t residents = 0;             ///< new_housing: new residents
+    double commercial_share = 0.1;          ///< new_housing: commercial floor share (>= 0.10)
+    int line = 0;                           ///< line in the scenario file
 };
 
 /// How residents' monthly satisfaction is scored (docs/model.md).
@@ -131,31 +138,31 @@ struct SatisfactionModel {
 
 /// Shop economics parameters (docs/model.md).
 struct EconomicsModel {
-    double breakeven_share = 0.85;     ///< below this share of costs covered, a month is a loss
-    int loss_months = 3;               ///< consecutive loss months before closing
-    double young_hazard_factor = 1.5;  ///< background exit multiplier in a shop's first 3 years
-    double capacity_visits_per_m2 = 20;///< visits per m2 a month before crowding
-    double entry_margin = 1.2;         ///< entry needs expected gross >= this x fixed costs
+    double breakeven_share = 0.85;       ///< below this share of costs covered, a month is a loss
+    int loss_months = 3;                 ///< consecutive loss months before closing
+    double young_hazard_factor = 1.5;    ///< background exit multiplier in a shop's first 3 years
+    double capacity_visits_per_m2 = 20;  ///< visits per m2 a month before crowding
+    double entry_margin = 1.2;           ///< entry needs expected gross >= this x fixed costs
 };
 
 /// Where the walking network comes from.
 struct NetworkSource {
-    std::string kind = "synthetic";  ///< "synthetic" or "osm"
-    std::string osm_path;            ///< osm: OpenStreetMap file (relative to the scenario)
-    std::string population_grid;     ///< osm: CSV of lon,lat,population cells
-    std::string categories_path;     ///< osm: OSM tag mapping (default: from categories)
+    std::string kind = "synthetic";              ///< "synthetic" or "osm"
+    std::string osm_path;                        ///< osm: OpenStreetMap file (relative to the scenario)
+    std::string population_grid;                 ///< osm: CSV of lon,lat,population cells
+    std::string categories_path;                 ///< osm: OSM tag mapping (default: from categories)
     double block_min_m = 80, block_max_m = 200;  ///< synthetic: block sides, metres
 };
 
 /// A whole scenario, validated.
 struct Scenario {
-    std::string path;    ///< file it was read from
-    std::string text;    ///< its full text (stored in results for reproducibility)
+    std::string path;  ///< file it was read from
+    std::string text;  ///< its full text (stored in results for reproducibility)
     std::string name;
     Date start{2024, 1, 1}, end{2030, 12, 31};
     std::uint64_t seed = 1;
     std::array<double, kAgeGroups> walking_speed{1.0, 1.2, 0.9};  ///< m/s
-    std::array<double, kAgeGroups> map_app_use{0.0, 0.6, 0.2};   ///< share using the app
+    std::array<double, kAgeGroups> map_app_use{0.0, 0.6, 0.2};    ///< share using the app
     double satisfaction_target = 0.9;
     double max_walk_minutes = 20;  ///< longest walk a resident makes for a need, minutes
     SatisfactionModel satisfaction;

@@ -32,8 +32,7 @@ SpatialIndex::SpatialIndex(std::span<const double> x, std::span<const double> y)
     for (std::size_t c = 0; c < cells; ++c) m_start[c + 1] += m_start[c];
     m_nodes.resize(x.size());
     std::vector<std::uint32_t> fill(m_start.begin(), m_start.end() - 1);
-    for (std::size_t i = 0; i < x.size(); ++i)
-        m_nodes[fill[cell_of[i]]++] = static_cast<std::uint32_t>(i);
+    for (std::size_t i = 0; i < x.size(); ++i) m_nodes[fill[cell_of[i]]++] = static_cast<std::uint32_t>(i);
 }
 
 Snap SpatialIndex::nearest(double px, double py) const {
@@ -76,11 +75,10 @@ Snap SpatialIndex::nearest(double px, double py) const {
 #include "core/walk_network.hpp"
 
 namespace lifecircle {
-std::vector<Snap> snap_points(const WalkNetwork& network, std::span<const double> x,
-                              std::span<const double> y) {
+std::vector<Snap> snap_points(const WalkNetwork& network, std::span<const double> x, std::span<const double> y) {
     if (x.size() != y.size())
-        throw ArgumentError("snap: " + std::to_string(x.size()) + " x values but " +
-                            std::to_string(y.size()) + " y values");
+        throw ArgumentError("snap: " + std::to_string(x.size()) + " x values but " + std::to_string(y.size()) +
+                            " y values");
     const SpatialIndex index(network.x(), network.y());
     std::vector<Snap> out;
     out.reserve(x.size());

@@ -14,13 +14,13 @@ struct Snap {
 
 /// A uniform grid over node coordinates (metres); exact nearest-node queries.
 class SpatialIndex {
-public:
+  public:
     SpatialIndex(std::span<const double> x, std::span<const double> y);
 
     /// The nearest node to (px, py); ties go to the lower node index.
     Snap nearest(double px, double py) const;
 
-private:
+  private:
     std::span<const double> m_x, m_y;
     double m_min_x = 0, m_min_y = 0, m_cell = 1;
     std::int64_t m_nx = 1, m_ny = 1;
@@ -33,6 +33,5 @@ private:
 namespace lifecircle {
 class WalkNetwork;
 /// Snaps each point (x[i], y[i], metres) to its nearest network node.
-std::vector<Snap> snap_points(const WalkNetwork& network, std::span<const double> x,
-                              std::span<const double> y);
+std::vector<Snap> snap_points(const WalkNetwork& network, std::span<const double> x, std::span<const double> y);
 }  // namespace lifecircle

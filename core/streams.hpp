@@ -20,11 +20,11 @@ namespace lifecircle::streams {
 /// categories (the schema's limits, core/world.hpp).
 
 // ---- the synthetic town (models/synthetic_city.cpp) -------------------------------------
-inline constexpr std::uint64_t kGridX = 101;     ///< street grid lines, x
-inline constexpr std::uint64_t kGridY = 102;     ///< street grid lines, y
-inline constexpr std::uint64_t kJitter = 103;    ///< intersections' jitter
-inline constexpr std::uint64_t kEdges = 104;     ///< missing street segments, detours
-inline constexpr std::uint64_t kWeights = 105;   ///< residential weights of nodes
+inline constexpr std::uint64_t kGridX = 101;    ///< street grid lines, x
+inline constexpr std::uint64_t kGridY = 102;    ///< street grid lines, y
+inline constexpr std::uint64_t kJitter = 103;   ///< intersections' jitter
+inline constexpr std::uint64_t kEdges = 104;    ///< missing street segments, detours
+inline constexpr std::uint64_t kWeights = 105;  ///< residential weights of nodes
 
 // ---- regions above the historical ids, one per family that may outgrow its range --------
 inline constexpr std::uint64_t kRegion = 1ULL << 45;  ///< region r starts at kRegion * r

@@ -15,10 +15,8 @@ namespace detail {
 
 /// Union-find with path halving, for connected components.
 class DisjointSets {
-public:
-    explicit DisjointSets(std::size_t n) : m_parent(n) {
-        std::iota(m_parent.begin(), m_parent.end(), 0U);
-    }
+  public:
+    explicit DisjointSets(std::size_t n) : m_parent(n) { std::iota(m_parent.begin(), m_parent.end(), 0U); }
     std::uint32_t find(std::uint32_t v) {
         while (m_parent[v] != v) {
             m_parent[v] = m_parent[m_parent[v]];
@@ -32,28 +30,23 @@ public:
         if (a != b) m_parent[std::max(a, b)] = std::min(a, b);
     }
 
-private:
+  private:
     std::vector<std::uint32_t> m_parent;
 };
 
 }  // namespace detail
 
-WalkNetwork WalkNetwork::from_arrays(std::vector<std::int64_t> node_ids, std::vector<double> x,
-                                     std::vector<double> y,
-                                     std::span<const std::int64_t> edge_from,
-                                     std::span<const std::int64_t> edge_to,
-                                     std::span<const double> edge_length,
-                                     bool keep_largest_component, const std::string& source) {
+WalkNetwork WalkNetwork::from_arrays(std::vector<std::int64_t> node_ids, std::vector<double> x, std::vector<double> y,
+                                     std::span<const std::int64_t> edge_from, std::span<const std::int64_t> edge_to,
+                                     std::span<const double> edge_length, bool keep_largest_component,
+                                     const std::string& source) {
     const std::string where = source + ": ";
     if (x.size() != node_ids.size() || y.size() != node_ids.size())
-        throw InputError(where + "node arrays differ in length (ids " +
-                         std::to_string(node_ids.size()) + ", x " + std::to_string(x.size()) +
-                         ", y " + std::to_string(y.size()) + ")");
+        throw InputError(where + "node arrays differ in length (ids " + std::to_string(node_ids.size()) + ", x " +
+                         std::to_string(x.size()) + ", y " + std::to_string(y.size()) + ")");
     if (edge_to.size() != edge_from.size() || edge_length.size() != edge_from.size())
-        throw InputError(where + "edge arrays differ in length (from " +
-                         std::to_string(edge_from.size()) + ", to " +
-                         std::to_string(edge_to.size()) + ", length " +
-                         std::to_string(edge_length.size()) + ")");
+        throw InputError(where + "edge arrays differ in length (from " + std::to_string(edge_from.size()) + ", to " +
+                         std::to_string(edge_to.size()) + ", length " + std::to_string(edge_length.size()) + ")");
     if (node_ids.empty()) throw InputError(where + "empty network: no nodes");
     if (edge_from.empty()) throw InputError(where + "empty network: no edges");
     if (node_ids.size() >= std::numeric_limits<std::uint32_t>::max())
@@ -63,8 +56,7 @@ WalkNetwork WalkNetwork::from_arrays(std::vector<std::int64_t> node_ids, std::ve
     index.reserve(node_ids.size());
     for (std::size_t i = 0; i < node_ids.size(); ++i) {
         if (!std::isfinite(x[i]) || !std::isfinite(y[i]))
-            throw InputError(where + "node " + std::to_string(node_ids[i]) +
-                             " has a non-finite coordinate");
+            throw InputError(where + "node " + std::to_string(node_ids[i]) + " has a non-finite coordinate");
         if (!index.emplace(node_ids[i], static_cast<std::uint32_t>(i)).second)
             throw InputError(where + "duplicate node id " + std::to_string(node_ids[i]));
     }
@@ -82,9 +74,8 @@ WalkNetwork WalkNetwork::from_arrays(std::vector<std::int64_t> node_ids, std::ve
     for (std::size_t e = 0; e < edge_from.size(); ++e) {
         const double len = edge_length[e];
         if (!std::isfinite(len) || len < 0.0)
-            throw InputError(where + "edge " + std::to_string(e) + " (" +
-                             std::to_string(edge_from[e]) + " -> " + std::to_string(edge_to[e]) +
-                             ") has length " + std::to_string(len) +
+            throw InputError(where + "edge " + std::to_string(e) + " (" + std::to_string(edge_from[e]) + " -> " +
+                             std::to_string(edge_to[e]) + ") has length " + std::to_string(len) +
                              "; expected a finite length >= 0 metres");
         auto a = index.find(edge_from[e]);
         auto b = index.find(edge_to[e]);
@@ -179,11 +170,10 @@ WalkNetwork WalkNetwork::from_csv(const std::string& nodes_path, const std::stri
                              "; expected a finite length >= 0 metres");
         for (auto id : {from[e], to[e]})
             if (!known.count(id))
-                throw InputError(at + "edge endpoint " + std::to_string(id) +
-                                 " is not a node id in " + nodes_path);
+                throw InputError(at + "edge endpoint " + std::to_string(id) + " is not a node id in " + nodes_path);
     }
-    return from_arrays(std::move(ids), std::move(x), std::move(y), from, to, length,
-                       keep_largest_component, nodes_path + " + " + edges_path);
+    return from_arrays(std::move(ids), std::move(x), std::move(y), from, to, length, keep_largest_component,
+                       nodes_path + " + " + edges_path);
 }
 
 double WalkNetwork::total_length() const {

@@ -9,19 +9,19 @@ namespace lifecircle {
 
 /// What a builder kept and dropped when it made a network (for the user's report).
 struct NetworkReport {
-    std::string source;            ///< file name or "arrays"
-    std::size_t input_nodes = 0;   ///< nodes given
-    std::size_t input_edges = 0;   ///< edges given
-    std::size_t components = 0;    ///< connected components among the input nodes
-    std::size_t dropped_nodes = 0; ///< nodes outside the largest component
-    std::size_t dropped_edges = 0; ///< edges outside the largest component, or self-loops
-    double dropped_length = 0.0;   ///< length of the dropped edges, metres
+    std::string source;             ///< file name or "arrays"
+    std::size_t input_nodes = 0;    ///< nodes given
+    std::size_t input_edges = 0;    ///< edges given
+    std::size_t components = 0;     ///< connected components among the input nodes
+    std::size_t dropped_nodes = 0;  ///< nodes outside the largest component
+    std::size_t dropped_edges = 0;  ///< edges outside the largest component, or self-loops
+    double dropped_length = 0.0;    ///< length of the dropped edges, metres
 };
 
 /// Undirected walking network in compressed sparse row form; lengths in metres,
 /// coordinates in metres of a local projection.
 class WalkNetwork {
-public:
+  public:
     WalkNetwork() = default;
 
     /// Builds from node arrays (external id, x, y in metres) and edges given by external ids.
@@ -29,11 +29,9 @@ public:
     /// outside the largest connected component are dropped and counted in report().
     /// Throws InputError naming `source` on NaN/negative lengths, unknown endpoints,
     /// duplicate ids, mismatched array sizes or an empty network.
-    static WalkNetwork from_arrays(std::vector<std::int64_t> node_ids, std::vector<double> x,
-                                   std::vector<double> y, std::span<const std::int64_t> edge_from,
-                                   std::span<const std::int64_t> edge_to,
-                                   std::span<const double> edge_length,
-                                   bool keep_largest_component = true,
+    static WalkNetwork from_arrays(std::vector<std::int64_t> node_ids, std::vector<double> x, std::vector<double> y,
+                                   std::span<const std::int64_t> edge_from, std::span<const std::int64_t> edge_to,
+                                   std::span<const double> edge_length, bool keep_largest_component = true,
                                    const std::string& source = "arrays");
 
     /// Reads `nodes.csv` (columns id,x,y) and `edges.csv` (columns from,to,length); extra
@@ -66,7 +64,7 @@ public:
 
     const NetworkReport& report() const { return m_report; }
 
-private:
+  private:
     std::vector<std::int64_t> m_ids;
     std::vector<double> m_x, m_y;
     std::vector<std::uint32_t> m_edge_from, m_edge_to;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -15,6 +16,8 @@ static_assert(kMaxDistricts <= kNoDistrict, "district ids are 16-bit, kNoDistric
 
 /// Where a facility came from (written to results as its integer value).
 enum class FacilityOrigin : std::uint8_t { baseline = 0, planned = 1, market_entry = 2, mobile = 3 };
+/// Names of FacilityOrigin's values, in order (as Python shows them).
+inline constexpr std::array<const char*, 4> kFacilityOriginNames{"baseline", "planned", "market", "mobile"};
 
 /// States of a facility.
 enum class FacilityState : std::uint8_t { open, closed, planned };
@@ -22,20 +25,20 @@ enum class FacilityState : std::uint8_t { open, closed, planned };
 /// A shop or service point on the network.
 struct Facility {
     std::uint32_t node = 0;
-    std::uint16_t category = 0;       ///< primary category (index into Scenario::categories)
+    std::uint16_t category = 0;  ///< primary category (index into Scenario::categories)
     std::uint16_t district = kNoDistrict;
-    std::uint64_t extra_categories = 0;  ///< multi-function shop: bit c = also serves category c
+    std::uint64_t extra_categories = 0;    ///< multi-function shop: bit c = also serves category c
     float open_hour = 0, close_hour = 24;  ///< hours of the day
     float floor_area_m2 = 0;
     FacilityState state = FacilityState::open;
-    std::int64_t cash_fen = 0;        ///< cash reserve, fen (1/100 yuan)
-    std::int64_t osm_id = 0;          ///< 0 for synthetic facilities
-    std::uint32_t slot_mask = 0xFFFFFFFF; ///< bit s: open during time slot s (see open_slots)
-    bool mobile = false;              ///< a vegetable truck or food cart: fixed windows only
+    std::int64_t cash_fen = 0;             ///< cash reserve, fen (1/100 yuan)
+    std::int64_t osm_id = 0;               ///< 0 for synthetic facilities
+    std::uint32_t slot_mask = 0xFFFFFFFF;  ///< bit s: open during time slot s (see open_slots)
+    bool mobile = false;                   ///< a vegetable truck or food cart: fixed windows only
     FacilityOrigin origin = FacilityOrigin::baseline;
-    std::uint8_t loss_months = 0;     ///< consecutive months below break-even
-    std::int32_t opened_day = 0;      ///< days since 1970-01-01 (0: before the run)
-    std::int32_t closed_day = -1;     ///< days since 1970-01-01, or -1 while open
+    std::uint8_t loss_months = 0;  ///< consecutive months below break-even
+    std::int32_t opened_day = 0;   ///< days since 1970-01-01 (0: before the run)
+    std::int32_t closed_day = -1;  ///< days since 1970-01-01, or -1 while open
 };
 
 /// Whether facility f serves category c: its primary category or one added to it.
@@ -50,11 +53,11 @@ std::uint32_t open_slots(const Facility& f, const std::vector<TimeSlot>& slots);
 /// Residents as a structure of arrays: 12 bytes a resident (see bytes_per_resident()).
 struct Residents {
     std::vector<std::uint32_t> home_node;
-    std::vector<std::uint32_t> household;   ///< household index; members are contiguous
+    std::vector<std::uint32_t> household;  ///< household index; members are contiguous
     std::vector<std::uint16_t> district;
-    std::vector<std::uint8_t> age;          ///< AgeGroup
-    std::vector<std::uint8_t> flags;        ///< bit 0: uses the living-circle map app;
-                                            ///< bit 1: heads its household (its first member)
+    std::vector<std::uint8_t> age;    ///< AgeGroup
+    std::vector<std::uint8_t> flags;  ///< bit 0: uses the living-circle map app;
+                                      ///< bit 1: heads its household (its first member)
 
     std::size_t size() const { return home_node.size(); }
     static constexpr std::size_t bytes_per_resident() {
@@ -69,18 +72,16 @@ struct Residents {
 struct World {
     Scenario scenario;
     WalkNetwork network;
-    std::vector<std::uint16_t> node_district;   ///< district of each node, or kNoDistrict
-    std::vector<float> node_weight;             ///< residential weight of each node
-    std::vector<std::uint8_t> node_commercial;  ///< 1 = commercial candidate site
-    std::vector<std::uint32_t> district_centre; ///< node of each district's centre (片区中心)
+    std::vector<std::uint16_t> node_district;    ///< district of each node, or kNoDistrict
+    std::vector<float> node_weight;              ///< residential weight of each node
+    std::vector<std::uint8_t> node_commercial;   ///< 1 = commercial candidate site
+    std::vector<std::uint32_t> district_centre;  ///< node of each district's centre (片区中心)
     std::vector<Facility> facilities;
     Residents residents;
-    std::vector<std::uint32_t> household_start; ///< CSR over residents; size households + 1
-    double origin_lon = 0, origin_lat = 0;      ///< map origin, degrees
+    std::vector<std::uint32_t> household_start;  ///< CSR over residents; size households + 1
+    double origin_lon = 0, origin_lat = 0;       ///< map origin, degrees
 
-    std::size_t num_households() const {
-        return household_start.empty() ? 0 : household_start.size() - 1;
-    }
+    std::size_t num_households() const { return household_start.empty() ? 0 : household_start.size() - 1; }
 };
 
 /// Candidate sites for new facilities in district d: its commercial nodes, or all of its

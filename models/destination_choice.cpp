@@ -14,8 +14,10 @@ ChoiceCache::ChoiceCache(std::size_t residential_nodes, std::size_t categories, 
                          std::array<double, kAgeGroups> reach)
     : m_categories(categories), m_k(k) {
     if (k < 1 || k > kMaxK)
-        throw ArgumentError("choice cache: " + std::to_string(k) + " candidates; expected 1 to " + std::to_string(kMaxK));
-    for (int a = 0; a < kAgeGroups; ++a) m_reach[static_cast<std::size_t>(a)] = static_cast<float>(reach[static_cast<std::size_t>(a)]);
+        throw ArgumentError("choice cache: " + std::to_string(k) + " candidates; expected 1 to " +
+                            std::to_string(kMaxK));
+    for (int a = 0; a < kAgeGroups; ++a)
+        m_reach[static_cast<std::size_t>(a)] = static_cast<float>(reach[static_cast<std::size_t>(a)]);
     m_blocks.assign(residential_nodes * categories, Block{});
 }
 

@@ -27,17 +27,17 @@ namespace lifecircle {
 /// choice compares the draw with those sums directly; otherwise it sums the allowed ones'
 /// weights (each the difference of two running sums).
 class ChoiceCache {
-public:
-    static constexpr int kMaxK = 8;        ///< candidates a resident may weigh
-    static constexpr int kMaxSlots = 16;   ///< time slots a scenario may define
-    static constexpr int kNearest = 2;     ///< candidates weighed without the map app
+  public:
+    static constexpr int kMaxK = 8;       ///< candidates a resident may weigh
+    static constexpr int kMaxSlots = 16;  ///< time slots a scenario may define
+    static constexpr int kNearest = 2;    ///< candidates weighed without the map app
 
     struct alignas(64) Block {
-        float cum[kMaxK];                 ///< running sum of the Huff weights of candidates 0..j
-        float distance[kMaxK];            ///< walking distance, metres
-        std::int32_t facility[kMaxK];     ///< world facility id
-        std::uint8_t open[kMaxSlots];     ///< per time slot: bit j set = candidate j open in it
-        std::uint8_t n;                   ///< candidates present (the rest are empty)
+        float cum[kMaxK];                   ///< running sum of the Huff weights of candidates 0..j
+        float distance[kMaxK];              ///< walking distance, metres
+        std::int32_t facility[kMaxK];       ///< world facility id
+        std::uint8_t open[kMaxSlots];       ///< per time slot: bit j set = candidate j open in it
+        std::uint8_t n;                     ///< candidates present (the rest are empty)
         std::uint8_t in_reach[kAgeGroups];  ///< per age group: the nearest this many are in its range
     };
 
@@ -118,7 +118,7 @@ public:
 
     static constexpr float kNever = std::numeric_limits<float>::infinity();
 
-private:
+  private:
     std::size_t m_categories = 0;
     int m_k = 0;
     std::array<float, kAgeGroups> m_reach{};

@@ -16,7 +16,7 @@ namespace lifecircle {
 /// category), kept up to date as facilities open and close during a run, and which
 /// categories' choice caches that made stale.
 class FacilityReach {
-public:
+  public:
     FacilityReach() = default;
     /// Tables of the `k` nearest facilities within `radius` metres of every node, for every
     /// facility of the world (in facility order).
@@ -42,7 +42,7 @@ public:
     void mark_all_changed() { std::fill(m_changed.begin(), m_changed.end(), 1); }
     void clear_changed() { std::fill(m_changed.begin(), m_changed.end(), 0); }
 
-private:
+  private:
     static std::uint64_t key(std::uint32_t f, std::size_t c) { return (std::uint64_t{f} << 8) | c; }
 
     std::vector<ReachTable> m_tables;
@@ -63,11 +63,11 @@ void close_facility(World& world, FacilityReach& reach, std::uint32_t id, std::i
 /// ties to the lower node. Caches each district's candidates' balls (the network never
 /// changes during a run).
 class SiteChooser {
-public:
+  public:
     std::uint32_t best_site(const World& world, const FacilityReach& reach, std::size_t d, std::size_t c,
                             const std::vector<std::int64_t>& residents_per_node);
 
-private:
+  private:
     std::map<std::pair<std::size_t, double>, SiteBalls> m_balls;  ///< (district, ring) -> balls
 };
 

@@ -34,14 +34,14 @@ GridCity make_grid_city(const GridCityOptions& o) {
         if (i / o.nx + 1 < o.ny) add(i, i + o.nx, 2 * i + 1);
     }
     GridCity city;
-    city.network = WalkNetwork::from_arrays(std::move(ids), std::move(x), std::move(y), from, to,
-                                            length, true, "grid city");
+    city.network =
+        WalkNetwork::from_arrays(std::move(ids), std::move(x), std::move(y), from, to, length, true, "grid city");
     const auto kept = city.network.num_nodes();
     city.facility_nodes.resize(o.categories);
     for (std::uint32_t c = 0; c < o.categories; ++c)
         for (std::uint32_t f = 0; f < o.facilities_per_category; ++f)
-            city.facility_nodes[c].push_back(static_cast<std::uint32_t>(
-                facility_rng.below(std::uint64_t{c} * o.facilities_per_category + f, kept)));
+            city.facility_nodes[c].push_back(
+                static_cast<std::uint32_t>(facility_rng.below(std::uint64_t{c} * o.facilities_per_category + f, kept)));
     return city;
 }
 

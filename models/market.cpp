@@ -10,8 +10,8 @@
 namespace lifecircle {
 
 std::int64_t fixed_costs_fen(const Category& c) {
-    return std::llround(100.0 * (c.floor_area_m2 * c.rent_yuan_m2_month + c.staff_cost_yuan_month +
-                                 c.other_cost_yuan_month));
+    return std::llround(100.0 *
+                        (c.floor_area_m2 * c.rent_yuan_m2_month + c.staff_cost_yuan_month + c.other_cost_yuan_month));
 }
 
 MonthAccount month_account(const Category& c, const EconomicsModel& m, const Facility& f, std::int64_t revenue,

@@ -20,7 +20,7 @@ namespace lifecircle {
 /// and free of unpredictable branches, which matters because they run for every resident
 /// every day and for every trip.
 class NeedModel {
-public:
+  public:
     static constexpr int kMaxNeeds = 16;
 
     explicit NeedModel(const Scenario& sc)
@@ -73,21 +73,23 @@ public:
         return {code >> 8, code & 0xFF};
     }
 
-private:
+  private:
     struct Alias;
 
-public:
+  public:
     /// The tables of one day type, resolved once a day: each draw is then one multiply and one
     /// table load (no lookup of the table itself). Valid while the model lives.
     class Day {
-    public:
-        int count(int age, bool head, std::uint32_t bits) const { return draw(m_count[age][head], m_count_n[age][head], bits); }
+      public:
+        int count(int age, bool head, std::uint32_t bits) const {
+            return draw(m_count[age][head], m_count_n[age][head], bits);
+        }
         CategorySlot category_slot(int age, bool head, std::uint32_t bits) const {
             const int code = draw(m_cs[age][head], m_cs_n[age][head], bits);
             return {code >> 8, code & 0xFF};
         }
 
-    private:
+      private:
         friend class NeedModel;
         const Alias* m_count[kAgeGroups][2];
         const Alias* m_cs[kAgeGroups][2];
@@ -107,7 +109,7 @@ public:
         return out;
     }
 
-private:
+  private:
     /// One column of an alias table: its own outcome when the draw's position within the
     /// column is below `threshold` (in 1/2^32 of the column; 2^32 = always), the other above.
     /// Outcomes are codes: a count, or category << 8 | slot.
@@ -124,7 +126,9 @@ private:
     /// The outcome of an alias table for 32 random bits, in integers only: the bits times the
     /// number of columns give the column (high half) and the position in it (low half); one
     /// comparison, selected without a branch (its outcome is unpredictable by design).
-    static int draw(const std::vector<Alias>& alias, std::uint32_t bits) { return draw(alias.data(), alias.size(), bits); }
+    static int draw(const std::vector<Alias>& alias, std::uint32_t bits) {
+        return draw(alias.data(), alias.size(), bits);
+    }
     static int draw(const Alias* alias, std::uint64_t columns, std::uint32_t bits) {
         const std::uint64_t x = static_cast<std::uint64_t>(bits) * columns;
         const Alias& e = alias[x >> 32];

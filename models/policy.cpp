@@ -13,7 +13,8 @@ namespace lifecircle {
 
 std::vector<std::size_t> event_districts(const Scenario& sc, const PolicyEvent& e) {
     std::vector<std::size_t> out;
-    if (e.district) out.push_back(static_cast<std::size_t>(sc.district_index(*e.district)));
+    if (e.district)
+        out.push_back(static_cast<std::size_t>(sc.district_index(*e.district)));
     else
         for (std::size_t d = 0; d < sc.districts.size(); ++d) out.push_back(d);
     return out;
@@ -21,15 +22,29 @@ std::vector<std::size_t> event_districts(const Scenario& sc, const PolicyEvent& 
 
 void apply_event(const PolicyEvent& e, std::size_t index, std::int64_t day, PolicyTarget& t) {
     switch (e.type) {
-        case EventType::join_programme: join_programme(e, t); break;
-        case EventType::subsidy: apply_subsidy(e, t); break;
+        case EventType::join_programme:
+            join_programme(e, t);
+            break;
+        case EventType::subsidy:
+            apply_subsidy(e, t);
+            break;
         case EventType::plan_facility:
         case EventType::elder_canteen:
-        case EventType::mobile_vendor: plan_facilities(e, day, t); break;
-        case EventType::extend_hours: extend_hours(e, t); break;
-        case EventType::multi_function: multi_function(e, t); break;
-        case EventType::map_app: map_app(e, index, t); break;
-        case EventType::new_housing: new_housing(e, index, day, t); break;
+        case EventType::mobile_vendor:
+            plan_facilities(e, day, t);
+            break;
+        case EventType::extend_hours:
+            extend_hours(e, t);
+            break;
+        case EventType::multi_function:
+            multi_function(e, t);
+            break;
+        case EventType::map_app:
+            map_app(e, index, t);
+            break;
+        case EventType::new_housing:
+            new_housing(e, index, day, t);
+            break;
     }
 }
 
@@ -47,7 +62,8 @@ void apply_subsidy(const PolicyEvent& e, PolicyTarget& t) {
 
 void plan_facilities(const PolicyEvent& e, std::int64_t day, PolicyTarget& t) {
     const Scenario& sc = t.world.scenario;
-    const int c = e.type == EventType::elder_canteen ? sc.category_index("elder_canteen") : sc.category_index(*e.category);
+    const int c =
+        e.type == EventType::elder_canteen ? sc.category_index("elder_canteen") : sc.category_index(*e.category);
     const auto per_node = residents_per_node(t.world);
     for (auto d : event_districts(sc, e))
         for (int k = 0; k < e.count; ++k) {
@@ -173,8 +189,8 @@ void new_housing(const PolicyEvent& e, std::size_t index, std::int64_t day, Poli
     std::stable_sort(order.begin(), order.end());
     for (std::size_t k = 0; shops > 0 && !order.empty(); ++k, --shops) {
         const auto c = order[k % order.size()].second;
-        Facility f = make_facility(sc, t.sites.best_site(w, t.reach, d, c, per_node), static_cast<int>(c),
-                                   static_cast<int>(d));
+        Facility f =
+            make_facility(sc, t.sites.best_site(w, t.reach, d, c, per_node), static_cast<int>(c), static_cast<int>(d));
         f.origin = FacilityOrigin::planned;
         open_facility(w, t.reach, f, day);
     }

@@ -18,7 +18,7 @@ struct PolicyTarget {
     SiteChooser& sites;
     PlanLevers& levers;
     std::vector<std::vector<std::uint32_t>>& district_residents;  ///< residents of each district
-    std::vector<std::int32_t>& added_day;  ///< day each resident added by new housing moved in
+    std::vector<std::int32_t>& added_day;                         ///< day each resident added by new housing moved in
 };
 
 /// Applies the scenario's event number `index` on day `day` (days since 1970-01-01): one

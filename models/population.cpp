@@ -13,7 +13,6 @@ namespace lifecircle {
 
 namespace detail {
 
-
 /// Integer counts summing exactly to `total`, proportional to `shares` (largest remainder).
 std::vector<std::int64_t> apportion(std::int64_t total, const std::vector<double>& shares) {
     const double sum = std::accumulate(shares.begin(), shares.end(), 0.0);
@@ -33,8 +32,8 @@ std::vector<std::int64_t> apportion(std::int64_t total, const std::vector<double
 
 }  // namespace detail
 
-Eigen::MatrixXd ipf(Eigen::MatrixXd table, const Eigen::VectorXd& rows, const Eigen::VectorXd& cols,
-                    double tolerance, int max_iterations) {
+Eigen::MatrixXd ipf(Eigen::MatrixXd table, const Eigen::VectorXd& rows, const Eigen::VectorXd& cols, double tolerance,
+                    int max_iterations) {
     if (table.rows() != rows.size() || table.cols() != cols.size())
         throw ArgumentError("ipf: margins do not match the table's shape");
     if (std::abs(rows.sum() - cols.sum()) > 1e-6 * std::max(1.0, rows.sum()))
@@ -42,16 +41,19 @@ Eigen::MatrixXd ipf(Eigen::MatrixXd table, const Eigen::VectorXd& rows, const Ei
     for (int it = 0; it < max_iterations; ++it) {
         for (Eigen::Index r = 0; r < table.rows(); ++r) {
             const double s = table.row(r).sum();
-            if (s > 0) table.row(r) *= rows(r) / s;
-            else if (rows(r) > 0) throw ArgumentError("ipf: a row with a positive margin has no support");
+            if (s > 0)
+                table.row(r) *= rows(r) / s;
+            else if (rows(r) > 0)
+                throw ArgumentError("ipf: a row with a positive margin has no support");
         }
         for (Eigen::Index c = 0; c < table.cols(); ++c) {
             const double s = table.col(c).sum();
-            if (s > 0) table.col(c) *= cols(c) / s;
-            else if (cols(c) > 0) throw ArgumentError("ipf: a column with a positive margin has no support");
+            if (s > 0)
+                table.col(c) *= cols(c) / s;
+            else if (cols(c) > 0)
+                throw ArgumentError("ipf: a column with a positive margin has no support");
         }
-        if ((table.rowwise().sum() - rows).cwiseAbs().maxCoeff() <= tolerance * std::max(1.0, rows.sum()))
-            return table;
+        if ((table.rowwise().sum() - rows).cwiseAbs().maxCoeff() <= tolerance * std::max(1.0, rows.sum())) return table;
     }
     throw ArgumentError("ipf: margins not met after the iteration limit (inconsistent margins?)");
 }
@@ -76,17 +78,16 @@ Eigen::MatrixXd household_age_table(const District& d) {
     Eigen::MatrixXd seed(kMaxHouseholdSize, kAgeGroups);
     for (int k = 0; k < kMaxHouseholdSize; ++k) {
         const int size = k + 1;
-        seed(k, 0) = size == 1 ? 0.0 : (size == 2 ? 0.3 : 1.0);          // children [E]
-        seed(k, 1) = 1.0;                                                  // working age
-        seed(k, 2) = size <= 2 ? 2.0 : (size >= 5 ? 1.2 : 0.6);            // elderly [E]
+        seed(k, 0) = size == 1 ? 0.0 : (size == 2 ? 0.3 : 1.0);  // children [E]
+        seed(k, 1) = 1.0;                                        // working age
+        seed(k, 2) = size <= 2 ? 2.0 : (size >= 5 ? 1.2 : 0.6);  // elderly [E]
     }
     try {
         return ipf(seed, persons, ages);
     } catch (const ArgumentError& e) {
         throw ConfigError("district " + d.name + ": its age shares and household size (" +
                           std::to_string(d.household_size) +
-                          ") cannot be combined: children need a household of two or more (" +
-                          e.what() + ")");
+                          ") cannot be combined: children need a household of two or more (" + e.what() + ")");
     }
 }
 
@@ -136,7 +137,8 @@ void synthesise_population(World& world, const std::vector<std::vector<std::uint
         std::vector<std::uint32_t> homes(sizes.size());
         for (std::size_t h = 0; h < sizes.size(); ++h) {
             const double u = place.uniform(h) * acc;
-            const auto k = std::min<std::size_t>(static_cast<std::size_t>(std::upper_bound(cum.begin(), cum.end(), u) - cum.begin()), nodes.size() - 1);
+            const auto k = std::min<std::size_t>(
+                static_cast<std::size_t>(std::upper_bound(cum.begin(), cum.end(), u) - cum.begin()), nodes.size() - 1);
             homes[h] = nodes[k];
         }
         std::vector<std::size_t> order(sizes.size());
@@ -155,8 +157,8 @@ void synthesise_population(World& world, const std::vector<std::vector<std::uint
                 std::array<double, kAgeGroups> w{};
                 double total = 0;
                 for (int a = 0; a < kAgeGroups; ++a) {
-                    const bool allowed = remaining[a] > 0 && !(must_adult && a == 0) &&
-                                         !(must_child && a != 0 && remaining[0] > 0);
+                    const bool allowed =
+                        remaining[a] > 0 && !(must_adult && a == 0) && !(must_child && a != 0 && remaining[0] > 0);
                     if (allowed) w[a] = std::max(table(size - 1, a), 1e-9) * static_cast<double>(remaining[a]);
                     total += w[a];
                 }
@@ -171,7 +173,8 @@ void synthesise_population(World& world, const std::vector<std::vector<std::uint
                 res.district.push_back(static_cast<std::uint16_t>(d));
                 res.age.push_back(static_cast<std::uint8_t>(age));
                 res.flags.push_back(static_cast<std::uint8_t>(
-                    (app.uniform(resident_id) < sc.map_app_use[age] ? Residents::kMapApp : 0) | (m == 0 ? Residents::kHead : 0)));
+                    (app.uniform(resident_id) < sc.map_app_use[age] ? Residents::kMapApp : 0) |
+                    (m == 0 ? Residents::kHead : 0)));
                 ++resident_id;
             }
             ++household;

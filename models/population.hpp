@@ -30,7 +30,6 @@ Eigen::MatrixXd household_age_table(const District& district);
 /// remainder), each household headed by an adult where there is one, placed on the district's
 /// nodes with probability proportional to `node_weight`; map-app use drawn by age.
 /// Appends to world.residents and world.household_start. Deterministic in the seed.
-void synthesise_population(World& world,
-                           const std::vector<std::vector<std::uint32_t>>& district_nodes);
+void synthesise_population(World& world, const std::vector<std::vector<std::uint32_t>>& district_nodes);
 
 }  // namespace lifecircle

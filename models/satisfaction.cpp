@@ -57,7 +57,8 @@ Survey emulate_survey(std::uint64_t seed, std::size_t d, std::uint64_t month_ind
     const CounterRng rng(seed, streams::survey(d));
     s.n = sample;
     for (int k = 0; k < sample; ++k)
-        s.satisfied += satisfied[members[rng.below(month_index * 100000 + static_cast<std::uint64_t>(k), members.size())]];
+        s.satisfied +=
+            satisfied[members[rng.below(month_index * 100000 + static_cast<std::uint64_t>(k), members.size())]];
     std::tie(s.low, s.high) = wilson_interval(s.satisfied, s.n);
     return s;
 }

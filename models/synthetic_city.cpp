@@ -28,7 +28,8 @@ std::vector<Rect> district_rects(const Scenario& sc) {
     double total = 0;
     for (const auto& d : sc.districts) total += d.area_km2 * 1e6;
     const double width = std::sqrt(total);
-    const std::size_t rows = std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(std::sqrt(static_cast<double>(n)))));
+    const std::size_t rows =
+        std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(std::sqrt(static_cast<double>(n)))));
     const std::size_t per_row = (n + rows - 1) / rows;
     // Row order: middle row first (the pilots), then alternating above and below.
     std::vector<std::size_t> row_order;
@@ -59,8 +60,7 @@ std::vector<Rect> district_rects(const Scenario& sc) {
 }
 
 /// Grid line positions from lo to hi with gaps drawn uniformly in [gap_min, gap_max].
-std::vector<double> grid_lines(double lo, double hi, double gap_min, double gap_max,
-                               const CounterRng& rng) {
+std::vector<double> grid_lines(double lo, double hi, double gap_min, double gap_max, const CounterRng& rng) {
     std::vector<double> lines{lo};
     for (std::uint64_t i = 0; lines.back() < hi; ++i)
         lines.push_back(lines.back() + gap_min + (gap_max - gap_min) * rng.uniform(i));
@@ -100,10 +100,12 @@ SyntheticLayout make_synthetic_layout(const Scenario& sc) {
     // The main commercial street of each district: the grid row nearest its centre.
     std::vector<std::size_t> main_row(rects.size());
     for (std::size_t d = 0; d < rects.size(); ++d) {
-        main_row[d] = static_cast<std::size_t>(
-            std::min_element(ys.begin(), ys.end(), [&](double a, double b) {
-                return std::abs(a - rects[d].cy()) < std::abs(b - rects[d].cy());
-            }) - ys.begin());
+        main_row[d] = static_cast<std::size_t>(std::min_element(ys.begin(), ys.end(),
+                                                                [&](double a, double b) {
+                                                                    return std::abs(a - rects[d].cy()) <
+                                                                           std::abs(b - rects[d].cy());
+                                                                }) -
+                                               ys.begin());
     }
     std::vector<std::int64_t> from, to;
     std::vector<double> length;
@@ -132,8 +134,8 @@ SyntheticLayout make_synthetic_layout(const Scenario& sc) {
             ky.push_back(py[v]);
         }
     SyntheticLayout out;
-    out.network = WalkNetwork::from_arrays(std::move(kid), std::move(kx), std::move(ky), from, to,
-                                           length, true, "synthetic city");
+    out.network = WalkNetwork::from_arrays(std::move(kid), std::move(kx), std::move(ky), from, to, length, true,
+                                           "synthetic city");
     const auto& net = out.network;
     const std::size_t n = net.num_nodes();
     out.node_district.resize(n);
@@ -168,8 +170,8 @@ SyntheticLayout make_synthetic_layout(const Scenario& sc) {
     for (std::size_t d = 0; d < rects.size(); ++d) {
         if (out.district_nodes[d].empty())
             throw InputError(sc.path + ": district " + sc.districts[d].name +
-                             " is too small for its blocks (area_km2 " +
-                             std::to_string(sc.districts[d].area_km2) + "); expected a larger area");
+                             " is too small for its blocks (area_km2 " + std::to_string(sc.districts[d].area_km2) +
+                             "); expected a larger area");
         const auto& r = rects[d];
         out.district_centre[d] = nearest_in(d, r.cx(), r.cy());
         for (int q = 0; q < 4; ++q)

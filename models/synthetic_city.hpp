@@ -31,7 +31,6 @@ SyntheticLayout make_synthetic_layout(const Scenario& scenario);
 /// Baseline facilities of every district on its commercial sites, after the district's
 /// commercial form: clustered near the centres, along the main street (street_block), or
 /// spread over the district (distributed). Deterministic in the seed.
-std::vector<Facility> place_baseline_facilities(const Scenario& scenario,
-                                                const SyntheticLayout& layout);
+std::vector<Facility> place_baseline_facilities(const Scenario& scenario, const SyntheticLayout& layout);
 
 }  // namespace lifecircle

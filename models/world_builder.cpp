@@ -36,9 +36,8 @@ void build_osm(World& w) {
     const Scenario& sc = w.scenario;
     std::vector<std::pair<std::string, std::vector<std::string>>> lists;
     for (const auto& c : sc.categories) lists.emplace_back(c.key, c.osm_tags);
-    const auto map = sc.network.categories_path.empty()
-                         ? CategoryMap::from_lists(lists, sc.path)
-                         : CategoryMap::load(sc.network.categories_path);
+    const auto map = sc.network.categories_path.empty() ? CategoryMap::from_lists(lists, sc.path)
+                                                        : CategoryMap::load(sc.network.categories_path);
     OsmCity city = import_osm(sc.network.osm_path, map);
     const auto snaps = snap_facilities(city);
     w.network = std::move(city.network);
@@ -79,8 +78,7 @@ void build_osm(World& w) {
         if (in_cell.empty()) in_cell.push_back(index.nearest(cx, cy).node);
         for (auto v : in_cell) w.node_weight[v] += static_cast<float>(pop[i] / static_cast<double>(in_cell.size()));
     }
-    if (inside <= 0)
-        throw InputError(sc.network.population_grid + ": no populated cell inside the network's extent");
+    if (inside <= 0) throw InputError(sc.network.population_grid + ": no populated cell inside the network's extent");
     std::vector<std::vector<std::uint32_t>> nodes(1);
     for (std::uint32_t v = 0; v < n; ++v)
         if (w.node_weight[v] > 0) nodes[0].push_back(v);
@@ -107,8 +105,10 @@ World build_world(const Scenario& scenario) {
     // when the scenario is read (core/scenario.cpp), so `validate` reports them too
     World w;
     w.scenario = scenario;
-    if (scenario.network.kind == "osm") detail::build_osm(w);
-    else detail::build_synthetic(w);
+    if (scenario.network.kind == "osm")
+        detail::build_osm(w);
+    else
+        detail::build_synthetic(w);
     return w;
 }
 
@@ -139,8 +139,7 @@ std::vector<DistrictSummary> summarise_world(const World& w) {
         for (std::size_t c = 0; c < nc; ++c)
             if (tables[c].distance(r.home_node[i], 0) <= sc.categories[c].ring_minutes * speed) s.in_ring[c] += 1;
     }
-    for (std::size_t h = 0; h + 1 < w.household_start.size(); ++h)
-        ++out[r.district[w.household_start[h]]].households;
+    for (std::size_t h = 0; h + 1 < w.household_start.size(); ++h) ++out[r.district[w.household_start[h]]].households;
     for (auto& s : out)
         for (auto& v : s.in_ring) v = s.residents > 0 ? v / static_cast<double>(s.residents) : 0.0;
     return out;

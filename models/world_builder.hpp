@@ -19,8 +19,8 @@ struct DistrictSummary {
     std::array<std::int64_t, kAgeGroups> by_age{};
     std::int64_t households = 0;
     std::int64_t nodes = 0;
-    std::vector<int> facilities;   ///< open facilities by category
-    std::vector<double> in_ring;   ///< share of residents whose nearest facility is inside its ring
+    std::vector<int> facilities;  ///< open facilities by category
+    std::vector<double> in_ring;  ///< share of residents whose nearest facility is inside its ring
 };
 
 /// Per-district summary; rings use each resident's walking speed (by age).
@@ -28,7 +28,6 @@ std::vector<DistrictSummary> summarise_world(const World& world);
 
 /// Share of nodes whose nearest facility of each category is within `minutes` at `speed`
 /// metres a minute: [category][minutes].
-std::vector<std::vector<double>> node_coverage(const World& world, const std::vector<double>& minutes,
-                                               double speed);
+std::vector<std::vector<double>> node_coverage(const World& world, const std::vector<double>& minutes, double speed);
 
 }  // namespace lifecircle

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every test: installs what is missing, builds the dev preset (warnings are errors), runs the
-# C++ tests (ctest), checks the Python code (ruff) and runs the Python tests (pytest; they
+# C++ tests (ctest), checks the C++ layout (clang-format) and the Python code (ruff) and runs the Python tests (pytest; they
 # execute every notebook) against that build, then the C++ tests again under AddressSanitizer
 # + UBSan and under ThreadSanitizer (oneTBB built from Debian's source by scripts/tbb_tsan.sh).
 # Exits non-zero on any failure.
@@ -13,6 +13,9 @@ echo "== build (dev) =="
 bash scripts/build.sh dev
 echo "== C++ tests (ctest, dev) =="
 ctest --preset dev -j 2 || status=1
+
+echo "== C++ format (clang-format, .clang-format) =="
+git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror || status=1
 
 echo "== Python lint (ruff) =="
 .venv/bin/ruff check --select F,E,W,I --exclude '*.pyi' bindings tests/python bench || status=1

@@ -10,7 +10,7 @@ namespace lifecircle {
 
 namespace detail {
 
-inline constexpr std::size_t kBlock = 4096;  // residents a task
+inline constexpr std::size_t kBlock = 4096;                                         // residents a task
 inline constexpr std::uint64_t kCallsMax = (1 + 2 * NeedModel::kMaxNeeds + 3) / 4;  // Philox calls a resident-day
 
 /// One need of the eight residents in hand, filled in pass by pass.

@@ -18,16 +18,16 @@ namespace lifecircle {
 
 /// What one day's trips read, fixed for the day.
 struct TripDay {
-    std::int64_t day = 0;           ///< days since 1970-01-01
+    std::int64_t day = 0;  ///< days since 1970-01-01
     const World* world = nullptr;
-    NeedModel::Day needs;           ///< the day type's need tables
+    NeedModel::Day needs;  ///< the day type's need tables
     const ChoiceCache* cache = nullptr;
     const PhiloxBatch* philox = nullptr;  ///< the needs' random words
     const PlanLevers* levers = nullptr;
     const std::vector<std::uint8_t>* night_slot = nullptr;     ///< per slot: 1 = between 22:00 and 06:00
     const std::vector<std::uint32_t>* default_mask = nullptr;  ///< per category: slots a new shop is open
     const std::vector<std::int64_t>* spend_fen = nullptr;      ///< per category: spend a visit, fen
-    std::array<double, kAgeGroups> tenths_per_metre{};          ///< walking time, 1/10 minute a metre
+    std::array<double, kAgeGroups> tenths_per_metre{};         ///< walking time, 1/10 minute a metre
 };
 
 /// The day's trips of every resident, in parallel over blocks of residents: needs drawn,

@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "sim/results.hpp"
 #include "core/scenario.hpp"
+#include "sim/results.hpp"
 
 namespace lifecircle {
 

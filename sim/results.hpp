@@ -11,30 +11,30 @@ namespace lifecircle {
 struct DistrictMonth {
     std::int32_t district = 0, year = 0, month = 0;
     std::int64_t residents = 0;
-    std::int64_t needs = 0, served = 0, delivered = 0, unmet = 0;        ///< needs = served + delivered + unmet
-    std::int64_t night_needs = 0, night_served = 0, night_delivered = 0; ///< needs in night slots (22-06)
-    std::int64_t spend_fen = 0;          ///< residents' spending at local facilities, fen
-    std::int64_t walk_deciminutes = 0;   ///< walking time of served trips, 1/10 minute
-    std::int64_t satisfied = 0;          ///< residents whose score met their threshold
+    std::int64_t needs = 0, served = 0, delivered = 0, unmet = 0;         ///< needs = served + delivered + unmet
+    std::int64_t night_needs = 0, night_served = 0, night_delivered = 0;  ///< needs in night slots (22-06)
+    std::int64_t spend_fen = 0;         ///< residents' spending at local facilities, fen
+    std::int64_t walk_deciminutes = 0;  ///< walking time of served trips, 1/10 minute
+    std::int64_t satisfied = 0;         ///< residents whose score met their threshold
     std::int64_t survey_n = 0, survey_satisfied = 0;
     double survey_low = 0, survey_high = 0;  ///< Wilson 95% interval of the survey share
     std::int64_t shops_open = 0, openings = 0, closures = 0;
-    std::int64_t in_programme = 0;       ///< 1 once the district has joined
+    std::int64_t in_programme = 0;  ///< 1 once the district has joined
 };
 
 /// One (district, category)'s year.
 struct CategoryYear {
     std::int32_t district = 0, category = 0, year = 0;
     std::int64_t needs = 0, served = 0, delivered = 0, unmet = 0;
-    std::int64_t shops_open = 0;   ///< at the end of the year
-    double in_ring = 0;            ///< share of residents whose nearest open facility is inside the ring
+    std::int64_t shops_open = 0;  ///< at the end of the year
+    double in_ring = 0;           ///< share of residents whose nearest open facility is inside the ring
 };
 
 /// One facility's month.
 struct FacilityMonth {
     std::int32_t facility = 0, year = 0, month = 0;
     std::int64_t visits = 0, revenue_fen = 0, profit_fen = 0;
-    std::int8_t open = 0;          ///< open at the end of the month
+    std::int8_t open = 0;  ///< open at the end of the month
 };
 
 /// Everything a run produces (written by the recorder, read by Python).
@@ -42,16 +42,16 @@ struct Results {
     std::vector<DistrictMonth> district_month;
     std::vector<CategoryYear> category_year;
     std::vector<FacilityMonth> facility_month;
-    World world;                       ///< the city at the end: every facility that ever existed
-                                       ///< (final state) and every resident, new housing included
+    World world;                                   ///< the city at the end: every facility that ever existed
+                                                   ///< (final state) and every resident, new housing included
     std::vector<std::int32_t> resident_added_day;  ///< per resident: day moved in (days since
                                                    ///< 1970-01-01), 0 = before the run
-    std::int64_t trips = 0;            ///< needs simulated (a spin-up's included, as in `seconds`)
-    double seconds = 0;                ///< wall time of the day loop
-    double trip_seconds = 0;           ///< of which the daily trips on the cached choice path
-                                       ///< (the rest: month ends, policy events, cache rebuilds)
+    std::int64_t trips = 0;                        ///< needs simulated (a spin-up's included, as in `seconds`)
+    double seconds = 0;                            ///< wall time of the day loop
+    double trip_seconds = 0;                       ///< of which the daily trips on the cached choice path
+                                                   ///< (the rest: month ends, policy events, cache rebuilds)
     int threads = 0;
-    Date end;                          ///< last simulated day
+    Date end;  ///< last simulated day
 };
 
 }  // namespace lifecircle

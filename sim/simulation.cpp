@@ -32,11 +32,11 @@ namespace detail {
 ///                    choice caches -> satisfaction -> records
 ///   each year end:   (district, category) records
 class Simulation {
-public:
+  public:
     Simulation(World world, bool simd);
     Results run(const RunOptions& options);
 
-private:
+  private:
     void apply_events_due(const Date& date, std::int64_t day);
     void rebuild_changed_choices();
     void simulate_day(std::int64_t day, const Date& date);
@@ -55,9 +55,9 @@ private:
     SiteChooser m_sites;
     PlanLevers m_levers;
     ChoiceCache m_cache;
-    std::vector<float> m_crowding;            // per facility, last month's
-    std::vector<std::uint32_t> m_all_nodes;   // nodes the choice cache covers
-    std::vector<std::uint8_t> m_night_slot;   // 1 = a slot between 22:00 and 06:00 (bytes: read on every trip)
+    std::vector<float> m_crowding;              // per facility, last month's
+    std::vector<std::uint32_t> m_all_nodes;     // nodes the choice cache covers
+    std::vector<std::uint8_t> m_night_slot;     // 1 = a slot between 22:00 and 06:00 (bytes: read on every trip)
     std::vector<std::uint32_t> m_default_mask;  // slots a category's new shop is open
     std::vector<std::int64_t> m_spend_fen;      // per category
     std::vector<std::vector<std::uint32_t>> m_district_residents;
@@ -68,8 +68,8 @@ private:
     tbb::enumerable_thread_specific<Tally> m_tallies;
     Tally m_month, m_year;
     std::size_t m_next_event = 0;
-    int m_first_month = 0;     // year * 12 + month of the first simulated month
-    bool m_recording = true;   // false during the spin-up before the start
+    int m_first_month = 0;    // year * 12 + month of the first simulated month
+    bool m_recording = true;  // false during the spin-up before the start
     std::int64_t m_trips = 0;
 };
 
@@ -226,8 +226,8 @@ void Simulation::close_month(const Date& date, std::int64_t day, Results& res) {
     m_resident_month.clear();
 }
 
-void Simulation::record_month(const Date& date, std::int64_t day, std::uint64_t month_index,
-                              const MarketMonth& market, Results& res) {
+void Simulation::record_month(const Date& date, std::int64_t day, std::uint64_t month_index, const MarketMonth& market,
+                              Results& res) {
     if (!m_recording) return;
     const auto& month = m_month;
     for (std::uint32_t id = 0; id < m_world.facilities.size(); ++id) {
@@ -295,8 +295,8 @@ void Simulation::close_year(const Date& date, Results& res) {
                 if (f.state == FacilityState::open && f.district == d && serves(f, c)) ++cy.shops_open;
             std::int64_t inside = 0;
             for (auto i : m_district_residents[d])
-                inside += m_reach.nearest(c, m_world.residents.home_node[i]) <=
-                          m_sc.ring_metres(c, m_world.residents.age[i]);
+                inside +=
+                    m_reach.nearest(c, m_world.residents.home_node[i]) <= m_sc.ring_metres(c, m_world.residents.age[i]);
             const auto& members = m_district_residents[d];
             cy.in_ring = members.empty() ? 0.0 : static_cast<double>(inside) / members.size();
             res.category_year.push_back(cy);
@@ -311,7 +311,8 @@ void Simulation::resize_residents() {
     m_resident_month.resize(n);
     m_satisfied.resize(n, 0);
     while (m_threshold.size() < n)
-        m_threshold.push_back(static_cast<float>(satisfaction_threshold(m_sc.satisfaction, m_sc.seed, m_threshold.size())));
+        m_threshold.push_back(
+            static_cast<float>(satisfaction_threshold(m_sc.satisfaction, m_sc.seed, m_threshold.size())));
 }
 
 }  // namespace detail

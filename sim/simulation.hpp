@@ -21,9 +21,9 @@ struct Progress {
 
 /// How to run.
 struct RunOptions {
-    std::optional<Date> until;                        ///< last day (default: scenario end)
-    std::function<void(const Progress&)> progress;    ///< called once a day (may be empty)
-    const std::atomic<bool>* stop = nullptr;          ///< set to stop cleanly at the next day
+    std::optional<Date> until;                      ///< last day (default: scenario end)
+    std::function<void(const Progress&)> progress;  ///< called once a day (may be empty)
+    const std::atomic<bool>* stop = nullptr;        ///< set to stop cleanly at the next day
     bool simd = true;  ///< use AVX2 where the processor has it (false: the portable code; the
                        ///< results are the same, which a test checks)
 };

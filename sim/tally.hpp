@@ -21,9 +21,9 @@ struct Tally {
     using Column = std::vector<std::int64_t> Tally::*;
     static constexpr std::array<Column, 2> kPerFacility{&Tally::visits, &Tally::revenue};
     static constexpr std::array<Column, 5> kPerDistrictCategory{&Tally::needs, &Tally::served, &Tally::delivered,
-                                                               &Tally::unmet, &Tally::lost_open};
+                                                                &Tally::unmet, &Tally::lost_open};
     static constexpr std::array<Column, 4> kPerDistrict{&Tally::night_needs, &Tally::night_served,
-                                                       &Tally::night_delivered, &Tally::walk};
+                                                        &Tally::night_delivered, &Tally::walk};
 
     void resize(std::size_t facilities, std::size_t districts, std::size_t categories) {
         for (auto c : kPerFacility) (this->*c).resize(facilities, 0);

@@ -9,18 +9,18 @@ objects and pandas DataFrames:
     >>> res.gaps(2025); res.plot.satisfaction()
 """
 
-from lifecircle._core import ArgumentError, ConfigError, InputError, haversine, set_max_threads
+from lifecircle._core import ArgumentError, ConfigError, InputError, __version__, haversine, set_max_threads
 from lifecircle.network import WalkNetwork
-from lifecircle.results import Results
+from lifecircle.results import Results, results_columns
 from lifecircle.runner import compare, run, run_many, sweep
 from lifecircle.scenario import PILOT_PACKAGE, Scenario, World
 
-__version__ = "0.1.0"
 __all__ = [
     "WalkNetwork",
     "Scenario",
     "World",
     "Results",
+    "results_columns",
     "run",
     "run_many",
     "compare",

@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['ArgumentError', 'ConfigError', 'InputError', 'WalkNetwork', 'World', 'builtin_yunfu_text', 'haversine', 'import_osm', 'read_city', 'run', 'set_max_threads', 'validate_scenario']
+__all__: list[str] = ['AGE_GROUPS', 'ArgumentError', 'BUILTIN_YUNFU_NAME', 'ConfigError', 'FACILITY_ORIGINS', 'InputError', 'MAX_CATEGORIES', 'MAX_DISTRICTS', 'WalkNetwork', 'World', 'builtin_yunfu_text', 'haversine', 'import_osm', 'read_city', 'results_columns', 'run', 'set_max_threads', 'validate_scenario']
 class InputError(ValueError):
     pass
 class ConfigError(InputError):
@@ -107,6 +107,10 @@ def read_city(path: str) -> dict:
     """
     Network and facilities from a city file written by import-osm.
     """
+def results_columns() -> list:
+    """
+    Every column of a results file (table, name, type, unit, meaning), as the recorder writes them.
+    """
 def run(text: str, path: str, output: str, seed: typing.SupportsInt | typing.SupportsIndex | None = None, until: str | None = None, threads: typing.SupportsInt | typing.SupportsIndex = 0, progress: typing.Any = None) -> dict:
     """
     Builds the scenario's world, runs it and writes the results file `output` (atomically).
@@ -120,3 +124,9 @@ def validate_scenario(text: str, path: str) -> dict:
     """
     Validates scenario TOML with the C++ schema; raises ConfigError listing every problem.
     """
+AGE_GROUPS: tuple = ('child', 'working', 'elderly')
+BUILTIN_YUNFU_NAME: str = '<built-in configs/yunfu.toml>'
+FACILITY_ORIGINS: tuple = ('baseline', 'planned', 'market', 'mobile')
+MAX_CATEGORIES: int = 64
+MAX_DISTRICTS: int = 65535
+__version__: str = '0.1.0'

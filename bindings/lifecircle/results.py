@@ -22,7 +22,7 @@ from lifecircle.scenario import AGE_GROUPS, Scenario
 if TYPE_CHECKING:  # pragma: no cover
     from lifecircle.plot import Plotter
 
-ORIGINS = ("baseline", "planned", "market", "mobile")
+ORIGINS: tuple[str, ...] = _core.FACILITY_ORIGINS
 EPOCH = dt.date(1970, 1, 1)
 #: Default coverage target of a gap list: the share of a district's residents who should
 #: have the category inside its ring [E: the plan's 90% satisfaction target, applied per
@@ -57,6 +57,16 @@ class Results:
             self.attrs: dict[str, Any] = {
                 k: (v.item() if hasattr(v, "item") else v) for k, v in f.attrs.items()
             }
+            missing = [
+                f"{c['table']}/{c['name']}"
+                for c in _core.results_columns()
+                if f"{c['table']}/{c['name']}" not in f
+            ]
+            if missing:
+                raise _core.InputError(
+                    f"{self.path}: results file lacks {len(missing)} dataset(s) of the results schema "
+                    f"(written by another version?): {', '.join(missing[:5])}"
+                )
             self._tables = {g: {k: f[g][k][()] for k in f[g]} for g in f if isinstance(f[g], h5py.Group)}
         self.districts_zh = [
             s.decode() if isinstance(s, bytes) else s for s in self._tables["names"]["district"]
@@ -551,3 +561,15 @@ class Results:
         from lifecircle.plot import Plotter
 
         return Plotter(self)
+
+
+def results_columns() -> pd.DataFrame:
+    """Every column of a results file: table (HDF5 group), name, type, unit and meaning.
+
+    The recorder writes the file from this very list (``sim/results_schema.cpp``), and
+    ``docs/results.md`` describes each column.
+
+    Example:
+        >>> lc.results_columns().query("table == 'district_month'")[["name", "unit"]]
+    """
+    return pd.DataFrame(_core.results_columns())

@@ -25,8 +25,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-AGE_GROUPS = ("child", "working", "elderly")
-BUILTIN_NAME = "<built-in configs/yunfu.toml>"
+AGE_GROUPS: tuple[str, ...] = _core.AGE_GROUPS
+BUILTIN_NAME: str = _core.BUILTIN_YUNFU_NAME
 
 #: The measures a district receives in the month it joins the programme when a rollout
 #: gives no package: the default Yunfu pilots' measures for one district (configs/yunfu.toml,

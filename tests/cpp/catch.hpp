@@ -14,7 +14,7 @@ namespace lc_test {
 using Catch::Detail::Approx;
 inline auto Contains(const std::string& s) { return Catch::Matchers::Contains(s); }
 }  // namespace lc_test
-// Catch2 v2 has no SKIP: warn and leave the test case.
+   // Catch2 v2 has no SKIP: warn and leave the test case.
 #define SKIP_OR_RETURN(msg) \
     do {                    \
         WARN(msg);          \

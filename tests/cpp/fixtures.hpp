@@ -1,14 +1,14 @@
 #pragma once
 // Shared fixtures for the C++ tests: small hand-built networks and temporary files.
 
-#include <unistd.h>
-
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <tuple>
 #include <vector>
+
+#include <unistd.h>
 
 #include "core/scenario.hpp"
 #include "core/walk_network.hpp"
@@ -36,7 +36,7 @@ inline WalkNetwork line_network(std::size_t n, const std::vector<std::tuple<int,
 
 /// A fresh temporary directory, removed with the object.
 class TempDir {
-public:
+  public:
     TempDir() {
         static int counter = 0;
         m_path = std::filesystem::temp_directory_path() /
@@ -54,7 +54,7 @@ public:
     }
     std::filesystem::path path() const { return m_path; }
 
-private:
+  private:
     std::filesystem::path m_path;
 };
 

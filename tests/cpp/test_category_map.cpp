@@ -18,8 +18,8 @@ TEST_CASE("category mappings are validated", "[category_map][errors]") {
     CHECK_THROWS_WITH(CategoryMap::parse("[a\n", "m.toml"), Contains("m.toml:1") && Contains("invalid TOML"));
     CHECK_THROWS_WITH(CategoryMap::parse("a = 3\n", "m.toml"), Contains("must be a table"));
     const auto map = CategoryMap::parse("[x]\ntags = [\"shop=*\"]\n", "m.toml");
-    CHECK(map.match([](const char* k) -> const char* { return std::string(k) == "shop" ? "kiosk" : nullptr; })
-              == std::vector<int>{0});
+    CHECK(map.match([](const char* k) -> const char* { return std::string(k) == "shop" ? "kiosk" : nullptr; }) ==
+          std::vector<int>{0});
 }
 
 TEST_CASE("the built-in mapping knows the categories the reach benchmark uses", "[category_map]") {

@@ -4,8 +4,8 @@
 #include <vector>
 
 #include "catch.hpp"
-#include "models/destination_choice.hpp"
 #include "core/rng.hpp"
+#include "models/destination_choice.hpp"
 
 using lifecircle::ChoiceCache;
 

@@ -1,9 +1,9 @@
 #include <filesystem>
 
 #include "catch.hpp"
-#include "fixtures.hpp"
 #include "core/city_file.hpp"
 #include "core/error.hpp"
+#include "fixtures.hpp"
 
 using lc_test::Contains;
 using lifecircle::test::TempDir;

@@ -129,7 +129,8 @@ TEST_CASE("entry: a shop opens where lost demand would pay it, at the best site,
 
 TEST_CASE("crowding: visits above a shop's capacity lower its weight in next month's choices", "[market]") {
     const World w = quiet_world();
-    const auto cap = static_cast<std::int64_t>(w.facilities[0].floor_area_m2 * w.scenario.economics.capacity_visits_per_m2);
+    const auto cap =
+        static_cast<std::int64_t>(w.facilities[0].floor_area_m2 * w.scenario.economics.capacity_visits_per_m2);
     std::vector<std::int64_t> visits(w.facilities.size(), 0);
     visits[0] = 2 * cap;
     visits[1] = cap / 2;

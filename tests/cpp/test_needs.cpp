@@ -5,17 +5,15 @@
 #include <vector>
 
 #include "catch.hpp"
-#include "models/needs.hpp"
 #include "core/scenario.hpp"
+#include "models/needs.hpp"
 
 using lc_test::Approx;
 
 namespace {
 
 /// The i-th of n evenly spaced 32-bit draws (a stratified sweep of [0, 2^32)).
-std::uint32_t stratum(int i, int n) {
-    return static_cast<std::uint32_t>(std::ldexp((i + 0.5) / n, 32));
-}
+std::uint32_t stratum(int i, int n) { return static_cast<std::uint32_t>(std::ldexp((i + 0.5) / n, 32)); }
 
 lifecircle::Scenario tiny() {
     return lifecircle::load_scenario(std::string(LIFECIRCLE_SOURCE_DIR) + "/configs/tiny.toml");

@@ -5,15 +5,15 @@
 #include <set>
 
 #include "catch.hpp"
-#include "fixtures.hpp"
 #include "core/error.hpp"
 #include "core/osm_import.hpp"
+#include "fixtures.hpp"
 
+using lc_test::Contains;
 using lifecircle::CategoryMap;
 using lifecircle::import_osm;
 using lifecircle::InputError;
 using lifecircle::test::TempDir;
-using lc_test::Contains;
 
 namespace {
 

@@ -5,16 +5,16 @@
 #include <tbb/global_control.h>
 
 #include "catch.hpp"
-#include "fixtures.hpp"
-#include "models/grid_city.hpp"
 #include "core/coverage.hpp"
 #include "core/error.hpp"
 #include "core/reach_table.hpp"
 #include "core/rng.hpp"
+#include "fixtures.hpp"
+#include "models/grid_city.hpp"
 
+using lifecircle::kNoFacility;
 using lifecircle::ReachTable;
 using lifecircle::WalkNetwork;
-using lifecircle::kNoFacility;
 using lifecircle::test::line_network;
 
 namespace {
@@ -22,8 +22,7 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 /// Reference: from each node, one Dijkstra to every open facility; k smallest (d, f).
-std::vector<std::vector<std::pair<double, std::int32_t>>> brute_force(
-    const WalkNetwork& net, const ReachTable& t) {
+std::vector<std::vector<std::pair<double, std::int32_t>>> brute_force(const WalkNetwork& net, const ReachTable& t) {
     std::vector<std::vector<std::pair<double, std::int32_t>>> out(net.num_nodes());
     for (std::uint32_t v = 0; v < net.num_nodes(); ++v) {
         std::vector<double> dist(net.num_nodes(), kInf);
@@ -167,7 +166,7 @@ TEST_CASE("open and close update only the affected part, and equal a rebuild", "
             CHECK(t.last_update_nodes() < city.network.num_nodes());
             require_equal(city.network, t, integer);
         }
-        CHECK_THROWS_AS(t.close(0) , lifecircle::ArgumentError);  // closing twice
+        CHECK_THROWS_AS(t.close(0), lifecircle::ArgumentError);  // closing twice
     }
 }
 
@@ -185,10 +184,8 @@ TEST_CASE("identical tables on 1 and 2 threads", "[reach_table][threads]") {
     const auto two = build(2);
     REQUIRE(one.size() == two.size());
     for (std::size_t c = 0; c < one.size(); ++c) {
-        CHECK(std::equal(one[c].distances().begin(), one[c].distances().end(),
-                         two[c].distances().begin()));
-        CHECK(std::equal(one[c].facilities().begin(), one[c].facilities().end(),
-                         two[c].facilities().begin()));
+        CHECK(std::equal(one[c].distances().begin(), one[c].distances().end(), two[c].distances().begin()));
+        CHECK(std::equal(one[c].facilities().begin(), one[c].facilities().end(), two[c].facilities().begin()));
     }
 }
 

@@ -3,20 +3,18 @@
 #include <tbb/global_control.h>
 
 #include "catch.hpp"
+#include "core/hdf5_io.hpp"
 #include "fixtures.hpp"
 #include "models/world_builder.hpp"
-#include "sim/simulation.hpp"
-#include "core/hdf5_io.hpp"
 #include "sim/recorder.hpp"
+#include "sim/simulation.hpp"
 
 using lifecircle::Results;
 using lifecircle::Scenario;
 
 namespace {
 
-Scenario tiny() {
-    return lifecircle::load_scenario(std::string(LIFECIRCLE_SOURCE_DIR) + "/configs/tiny.toml");
-}
+Scenario tiny() { return lifecircle::load_scenario(std::string(LIFECIRCLE_SOURCE_DIR) + "/configs/tiny.toml"); }
 
 Results simulate(const Scenario& sc, int threads, std::optional<lifecircle::Date> until = std::nullopt,
                  bool simd = true) {
@@ -123,11 +121,10 @@ TEST_CASE("every need is served, delivered or unmet, and revenue equals spending
     CHECK(cy == total(r, [](const auto& m) { return m.needs; }));
 }
 
-TEST_CASE("removing the only breakfast shop lowers satisfaction and raises unmet breakfast",
-          "[engine][behaviour]") {
+TEST_CASE("removing the only breakfast shop lowers satisfaction and raises unmet breakfast", "[engine][behaviour]") {
     auto with = tiny();
-    with.events.clear();                 // no planned shops: only the baseline...
-    with.economics.entry_margin = 1e9;   // ...and no market entry
+    with.events.clear();                // no planned shops: only the baseline...
+    with.economics.entry_margin = 1e9;  // ...and no market entry
 
     auto without = with;
     without.districts[0].baseline["breakfast"] = 0;
@@ -158,7 +155,8 @@ TEST_CASE("a rent subsidy lowers closures in the subsidised category", "[engine]
     subsidised.events.push_back(e);
     auto closures = [&](const Results& r) {  // of the shops that were there at the start
         int n = 0;
-        for (const auto& f : r.world.facilities) n += f.category == conv && f.origin == lifecircle::FacilityOrigin::baseline && f.closed_day >= 0;
+        for (const auto& f : r.world.facilities)
+            n += f.category == conv && f.origin == lifecircle::FacilityOrigin::baseline && f.closed_day >= 0;
         return n;
     };
     const auto a = simulate(base, 2), b = simulate(subsidised, 2);

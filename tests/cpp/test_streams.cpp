@@ -13,10 +13,11 @@ namespace streams = lifecircle::streams;
 TEST_CASE("no two random streams collide at the schema's largest counts", "[streams]") {
     // The per-district and per-category families grow with d and c, so the ids of a smaller
     // scenario are a subset of these: checking the largest counts checks every count.
-    std::vector<std::uint64_t> ids{streams::kGridX,        streams::kGridY,     streams::kJitter, streams::kEdges,
-                                   streams::kWeights,      streams::kMapAppStart, streams::kThreshold};
+    std::vector<std::uint64_t> ids{streams::kGridX,   streams::kGridY,       streams::kJitter,   streams::kEdges,
+                                   streams::kWeights, streams::kMapAppStart, streams::kThreshold};
     for (std::uint64_t d = 0; d < lifecircle::kMaxDistricts; ++d) {
-        for (std::uint64_t c = 0; c < lifecircle::kMaxCategories; ++c) ids.push_back(streams::baseline_facilities(d, c));
+        for (std::uint64_t c = 0; c < lifecircle::kMaxCategories; ++c)
+            ids.push_back(streams::baseline_facilities(d, c));
         ids.push_back(streams::ages(d));
         ids.push_back(streams::places(d));
         ids.push_back(streams::survey(d));

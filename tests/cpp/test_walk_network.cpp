@@ -2,9 +2,9 @@
 #include <limits>
 
 #include "catch.hpp"
-#include "fixtures.hpp"
 #include "core/error.hpp"
 #include "core/walk_network.hpp"
+#include "fixtures.hpp"
 
 using lifecircle::InputError;
 using lifecircle::WalkNetwork;
@@ -41,8 +41,7 @@ TEST_CASE("parallel and zero-length edges are kept, self-loops dropped", "[walk_
 TEST_CASE("bad arrays give an InputError naming the source and the problem", "[walk_network]") {
     std::vector<std::int64_t> ids{10, 20};
     std::vector<double> x{0, 1}, y{0, 0};
-    auto build = [&](std::vector<std::int64_t> from, std::vector<std::int64_t> to,
-                     std::vector<double> len) {
+    auto build = [&](std::vector<std::int64_t> from, std::vector<std::int64_t> to, std::vector<double> len) {
         return WalkNetwork::from_arrays(ids, x, y, from, to, len, true, "mine.csv");
     };
     using lc_test::Contains;
@@ -51,8 +50,8 @@ TEST_CASE("bad arrays give an InputError naming the source and the problem", "[w
     CHECK_THROWS_WITH(build({10}, {30}, {1.0}), Contains("node 30") && Contains("not in the node list"));
     CHECK_THROWS_WITH(build({}, {}, {}), Contains("empty network"));
     CHECK_THROWS_AS(WalkNetwork::from_arrays({}, {}, {}, {}, {}, {}, true, "e"), InputError);
-    CHECK_THROWS_WITH(WalkNetwork::from_arrays({1, 1}, x, y, std::vector<std::int64_t>{1},
-                                               std::vector<std::int64_t>{1}, std::vector<double>{1.0}),
+    CHECK_THROWS_WITH(WalkNetwork::from_arrays({1, 1}, x, y, std::vector<std::int64_t>{1}, std::vector<std::int64_t>{1},
+                                               std::vector<double>{1.0}),
                       Contains("duplicate node id 1"));
     CHECK_THROWS_WITH(WalkNetwork::from_arrays(ids, {0.0}, y, std::vector<std::int64_t>{10},
                                                std::vector<std::int64_t>{20}, std::vector<double>{1.0}),
@@ -72,8 +71,7 @@ TEST_CASE("networks read from CSV, errors name file, line and column", "[walk_ne
     CHECK_THROWS_WITH(WalkNetwork::from_csv(nodes, missing),
                       Contains("edges_missing.csv:1") && Contains("missing column 'length'"));
     const auto nan = dir.file("edges_nan.csv", "from,to,length\n1,2,10\n2,3,nan\n");
-    CHECK_THROWS_WITH(WalkNetwork::from_csv(nodes, nan),
-                      Contains("edges_nan.csv:3") && Contains("'length'"));
+    CHECK_THROWS_WITH(WalkNetwork::from_csv(nodes, nan), Contains("edges_nan.csv:3") && Contains("'length'"));
     const auto negative = dir.file("edges_neg.csv", "from,to,length\n1,2,-3\n");
     CHECK_THROWS_WITH(WalkNetwork::from_csv(nodes, negative), Contains("edges_neg.csv:2"));
     const auto dangling = dir.file("edges_dangling.csv", "from,to,length\n1,9,3\n");

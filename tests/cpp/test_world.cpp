@@ -4,14 +4,14 @@
 #include <sstream>
 
 #include "catch.hpp"
-#include "fixtures.hpp"
-#include "models/population.hpp"
-#include "models/world_builder.hpp"
 #include "core/coverage.hpp"
 #include "core/error.hpp"
 #include "core/osm_import.hpp"
 #include "core/reach_table.hpp"
 #include "core/spatial_index.hpp"
+#include "fixtures.hpp"
+#include "models/population.hpp"
+#include "models/world_builder.hpp"
 
 using lifecircle::World;
 
@@ -41,8 +41,8 @@ TEST_CASE("impossible population marginals give a ConfigError naming the distric
     auto sc = config("tiny.toml");
     sc.districts[0].age_shares = {1.0, 0.0, 0.0};  // only children...
     sc.districts[0].household_size = 1.0;          // ...living alone
-    CHECK_THROWS_WITH(lifecircle::build_world(sc), lc_test::Contains("district 东区") &&
-                                                       lc_test::Contains("cannot be combined"));
+    CHECK_THROWS_WITH(lifecircle::build_world(sc),
+                      lc_test::Contains("district 东区") && lc_test::Contains("cannot be combined"));
 }
 
 TEST_CASE("the world matches the scenario's totals exactly, in every district", "[world]") {
@@ -62,8 +62,7 @@ TEST_CASE("the world matches the scenario's totals exactly, in every district", 
                 CHECK(std::abs(static_cast<double>(s.by_age[a]) / s.residents - want.age_shares[a]) < 0.001);
             const double mean_size = static_cast<double>(s.residents) / s.households;
             CHECK(mean_size == lc_test::Approx(want.household_size).margin(0.1));
-            for (const auto& [cat, count] : want.baseline)
-                CHECK(s.facilities[sc.category_index(cat)] == count);
+            for (const auto& [cat, count] : want.baseline) CHECK(s.facilities[sc.category_index(cat)] == count);
             CHECK(s.nodes > 0);
         }
     }
@@ -114,10 +113,8 @@ TEST_CASE("the synthetic town follows the plan's hierarchy", "[world]") {
     CHECK(mean < 220.0);
 }
 
-TEST_CASE("Helsinki builds from real data and its coverage agrees with the reach benchmark",
-          "[world][shared-data]") {
-    if (lifecircle::test::shared_data("helsinki_centre.osm.pbf").empty())
-        SKIP_OR_RETURN("../shared/data is absent");
+TEST_CASE("Helsinki builds from real data and its coverage agrees with the reach benchmark", "[world][shared-data]") {
+    if (lifecircle::test::shared_data("helsinki_centre.osm.pbf").empty()) SKIP_OR_RETURN("../shared/data is absent");
     const World w = lifecircle::build_world(config("helsinki.toml"));
     CHECK(w.residents.size() == 5374);
     // the reach benchmark: import with the built-in mapping, snap, k = 1 at 80 m/min

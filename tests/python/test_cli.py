@@ -4,6 +4,7 @@ import subprocess
 
 import h5py
 import pytest
+
 from conftest import ROOT
 
 

@@ -233,3 +233,31 @@ def test_compare_and_sweep_run_in_processes_and_return_tidy_tables(tiny_results)
     assert not np.array_equal(base[base.seed == 7].satisfaction, base[base.seed == 8].satisfaction)
     first = lc.run(sc, until="2024-02-29", progress=False).years
     assert np.array_equal(first.satisfaction, base[base.seed == 7].satisfaction)
+
+
+def test_the_results_file_holds_exactly_the_schema_s_columns_with_their_types(tiny_results):
+    # one description of the columns (sim/results_schema.cpp): what the recorder wrote must be
+    # what the schema says, dataset for dataset and type for type
+    schema = lc.results_columns()
+    with h5py.File(tiny_results.path) as f:
+        written = {f"{g}/{k}": f[g][k].dtype.name for g in f if g != "names" for k in f[g]}
+    stated = {f"{r.table}/{r.name}": r.type for r in schema.itertuples()}
+    assert written == stated
+
+
+def test_docs_results_md_describes_every_column_as_the_schema_does():
+    # docs/results.md's column tables are the schema's, so the docs cannot drift from the file
+    doc = (ROOT / "docs" / "results.md").read_text(encoding="utf-8")
+    for table, group in lc.results_columns().groupby("table", sort=False):
+        lines = [f"`/{table}`:", "| column | type | unit | meaning |", "|---|---|---|---|"]
+        lines += [f"| {r.name} | {r.type} | {r.unit} | {r.meaning} |" for r in group.itertuples()]
+        assert "\n".join(lines) in doc, f"docs/results.md: the table of /{table} differs from the schema"
+
+
+def test_a_results_file_missing_a_schema_column_is_refused_by_name(tiny_results, tmp_path):
+    damaged = tmp_path / "damaged.h5"
+    damaged.write_bytes(tiny_results.path.read_bytes())
+    with h5py.File(damaged, "a") as f:
+        del f["district_month/unmet"]
+    with pytest.raises(lc.InputError, match=r"damaged\.h5.*district_month/unmet"):
+        lc.Results.load(damaged)

@@ -1,0 +1,197 @@
+#include "sim/results_schema.hpp"
+
+#include <cstdint>
+#include <type_traits>
+
+namespace lifecircle {
+
+namespace detail {
+
+template <class T>
+constexpr const char* type_name() {
+    if constexpr (std::is_same_v<T, std::int8_t>) return "int8";
+    if constexpr (std::is_same_v<T, std::uint8_t>) return "uint8";
+    if constexpr (std::is_same_v<T, std::uint16_t>) return "uint16";
+    if constexpr (std::is_same_v<T, std::int32_t>) return "int32";
+    if constexpr (std::is_same_v<T, std::uint32_t>) return "uint32";
+    if constexpr (std::is_same_v<T, std::int64_t>) return "int64";
+    if constexpr (std::is_same_v<T, float>) return "float32";
+    if constexpr (std::is_same_v<T, double>) return "float64";
+}
+
+/// A column of one of the record tables: member `field` of each row of `rows`.
+template <class Row, class T>
+ResultsColumn record(const char* table, const char* name, std::vector<Row> Results::*rows, T Row::*field,
+                     const char* unit, const char* meaning) {
+    return {
+        table,
+        name,
+        type_name<T>(),
+        unit,
+        meaning,
+        [rows, field](H5File& f, const std::string& path, const Results& r) { f.write_column(path, r.*rows, field); }};
+}
+
+/// A column computed from the run's results, stored as T.
+template <class T, class F>
+ResultsColumn computed(const char* table, const char* name, const char* unit, const char* meaning, F values) {
+    return {table, name,    type_name<T>(),
+            unit,  meaning, [values](H5File& f, const std::string& path, const Results& r) { values(f, path, r); }};
+}
+
+std::int32_t or_minus_one(std::uint16_t d) { return d == kNoDistrict ? -1 : static_cast<std::int32_t>(d); }
+
+std::vector<ResultsColumn> make_columns() {
+    using DM = DistrictMonth;
+    using CY = CategoryYear;
+    using FM = FacilityMonth;
+    constexpr auto dm = &Results::district_month;
+    constexpr auto cy = &Results::category_year;
+    constexpr auto fm = &Results::facility_month;
+    const char* D = "district_month";
+    const char* C = "category_year";
+    const char* M = "facility_month";
+    const char* F = "facilities";
+    auto facilities = [](auto field) {
+        return [field](H5File& f, const std::string& path, const Results& r) {
+            f.write_column(path, r.world.facilities, field);
+        };
+    };
+    return {
+        record(D, "district", dm, &DM::district, "index", "row of /names/district"),
+        record(D, "year", dm, &DM::year, "year", "calendar year"),
+        record(D, "month", dm, &DM::month, "month", "1-12"),
+        record(D, "residents", dm, &DM::residents, "persons", "residents at the month's end"),
+        record(D, "needs", dm, &DM::needs, "needs", "needs that arose; needs = served + delivered + unmet"),
+        record(D, "served", dm, &DM::served, "needs", "needs served by a walk to an open facility"),
+        record(D, "delivered", dm, &DM::delivered, "needs", "needs delivered to the door"),
+        record(D, "unmet", dm, &DM::unmet, "needs", "needs neither served nor delivered"),
+        record(D, "night_needs", dm, &DM::night_needs, "needs", "needs in slots between 22:00 and 06:00"),
+        record(D, "night_served", dm, &DM::night_served, "needs", "night needs served"),
+        record(D, "night_delivered", dm, &DM::night_delivered, "needs", "night needs delivered"),
+        record(D, "spend_fen", dm, &DM::spend_fen, "fen", "residents' spending at local facilities (1/100 yuan)"),
+        record(D, "walk_deciminutes", dm, &DM::walk_deciminutes, "1/10 minute",
+               "walking time of served trips, one way"),
+        record(D, "satisfied", dm, &DM::satisfied, "persons", "residents satisfied at the month's end"),
+        record(D, "survey_n", dm, &DM::survey_n, "persons", "emulated survey: respondents"),
+        record(D, "survey_satisfied", dm, &DM::survey_satisfied, "persons", "emulated survey: satisfied respondents"),
+        record(D, "survey_low", dm, &DM::survey_low, "share 0-1", "Wilson 95% interval of the survey share, low"),
+        record(D, "survey_high", dm, &DM::survey_high, "share 0-1", "Wilson 95% interval of the survey share, high"),
+        record(D, "shops_open", dm, &DM::shops_open, "facilities",
+               "facilities of the district open at the month's end"),
+        record(D, "openings", dm, &DM::openings, "facilities", "market entries during the month"),
+        record(D, "closures", dm, &DM::closures, "facilities", "closures during the month"),
+        record(D, "in_programme", dm, &DM::in_programme, "0/1", "1 once the district has joined the programme"),
+
+        record(C, "district", cy, &CY::district, "index", "row of /names/district"),
+        record(C, "category", cy, &CY::category, "index", "row of /names/category"),
+        record(C, "year", cy, &CY::year, "year", "calendar year"),
+        record(C, "needs", cy, &CY::needs, "needs", "needs of the year"),
+        record(C, "served", cy, &CY::served, "needs", "served"),
+        record(C, "delivered", cy, &CY::delivered, "needs", "delivered"),
+        record(C, "unmet", cy, &CY::unmet, "needs", "unmet"),
+        record(C, "shops_open", cy, &CY::shops_open, "facilities",
+               "open at the year's end, multi-function shops counted in each category they serve"),
+        record(C, "in_ring", cy, &CY::in_ring, "share 0-1",
+               "residents whose nearest open facility lies inside the ring at their walking speed"),
+
+        record(M, "facility", fm, &FM::facility, "index", "row of /facilities"),
+        record(M, "year", fm, &FM::year, "year", "calendar year"),
+        record(M, "month", fm, &FM::month, "month", "1-12"),
+        record(M, "visits", fm, &FM::visits, "visits", "visits in the month"),
+        record(M, "revenue_fen", fm, &FM::revenue_fen, "fen", "residents' spending at the facility"),
+        record(M, "profit_fen", fm, &FM::profit_fen, "fen", "gross margin less costs after subsidies (0: no account)"),
+        record(M, "open", fm, &FM::open, "0/1", "open at the month's end"),
+
+        computed<std::uint32_t>(F, "node", "index", "network node", facilities(&Facility::node)),
+        computed<std::int32_t>(F, "category", "index", "primary category, row of /names/category",
+                               [](H5File& f, const std::string& p, const Results& r) {
+                                   f.write_column<std::int32_t>(p, r.world.facilities, &Facility::category);
+                               }),
+        computed<std::int32_t>(F, "district", "index", "row of /names/district, -1 none",
+                               [](H5File& f, const std::string& p, const Results& r) {
+                                   f.write_column<std::int32_t>(p, r.world.facilities, [](const Facility& x) {
+                                       return or_minus_one(x.district);
+                                   });
+                               }),
+        computed<std::int32_t>(F, "opened_day", "days since 1970-01-01", "0 = before the run",
+                               facilities(&Facility::opened_day)),
+        computed<std::int32_t>(F, "closed_day", "days since 1970-01-01", "-1 = still open",
+                               facilities(&Facility::closed_day)),
+        computed<std::uint8_t>(F, "origin", "code", "0 baseline, 1 planned by policy, 2 market entry, 3 mobile vendor",
+                               [](H5File& f, const std::string& p, const Results& r) {
+                                   f.write_column<std::uint8_t>(p, r.world.facilities, [](const Facility& x) {
+                                       return static_cast<std::uint8_t>(x.origin);
+                                   });
+                               }),
+        computed<std::int64_t>(F, "extra_categories", "bit mask", "bit c: also serves category c (multi-function)",
+                               [](H5File& f, const std::string& p, const Results& r) {
+                                   f.write_column<std::int64_t>(p, r.world.facilities, &Facility::extra_categories);
+                               }),
+        computed<std::int64_t>(F, "cash_fen", "fen", "cash reserve at the end", facilities(&Facility::cash_fen)),
+        computed<float>(F, "open_hour", "hour", "opening hour", facilities(&Facility::open_hour)),
+        computed<float>(F, "close_hour", "hour", "closing hour (may exceed 24)", facilities(&Facility::close_hour)),
+        computed<float>(F, "floor_area_m2", "m2", "floor area", facilities(&Facility::floor_area_m2)),
+
+        computed<double>(
+            "network", "x", "metres", "east of the map origin",
+            [](H5File& f, const std::string& p, const Results& r) { f.write<double>(p, r.world.network.x()); }),
+        computed<double>(
+            "network", "y", "metres", "north of the map origin",
+            [](H5File& f, const std::string& p, const Results& r) { f.write<double>(p, r.world.network.y()); }),
+        computed<std::int32_t>("network", "district", "index", "row of /names/district, -1 none",
+                               [](H5File& f, const std::string& p, const Results& r) {
+                                   f.write_column<std::int32_t>(p, r.world.node_district, or_minus_one);
+                               }),
+        computed<std::uint8_t>("network", "commercial", "0/1", "1 = candidate site for new shops",
+                               [](H5File& f, const std::string& p, const Results& r) {
+                                   f.write<std::uint8_t>(p, r.world.node_commercial);
+                               }),
+        computed<std::uint32_t>("network", "edge_from", "index", "node row of the edge's first end",
+                                [](H5File& f, const std::string& p, const Results& r) {
+                                    f.write<std::uint32_t>(p, r.world.network.edge_from());
+                                }),
+        computed<std::uint32_t>("network", "edge_to", "index", "node row of the edge's other end",
+                                [](H5File& f, const std::string& p, const Results& r) {
+                                    f.write<std::uint32_t>(p, r.world.network.edge_to());
+                                }),
+        computed<double>("network", "edge_length", "metres", "walking length of the edge",
+                         [](H5File& f, const std::string& p, const Results& r) {
+                             f.write<double>(p, r.world.network.edge_length());
+                         }),
+
+        computed<std::uint32_t>("residents", "home_node", "index", "network node of the home",
+                                [](H5File& f, const std::string& p, const Results& r) {
+                                    f.write<std::uint32_t>(p, r.world.residents.home_node);
+                                }),
+        computed<std::uint32_t>("residents", "household", "index", "household (members are contiguous)",
+                                [](H5File& f, const std::string& p, const Results& r) {
+                                    f.write<std::uint32_t>(p, r.world.residents.household);
+                                }),
+        computed<std::uint16_t>("residents", "district", "index", "row of /names/district",
+                                [](H5File& f, const std::string& p, const Results& r) {
+                                    f.write<std::uint16_t>(p, r.world.residents.district);
+                                }),
+        computed<std::uint8_t>(
+            "residents", "age_group", "code", "0 child (0-14), 1 working age (15-59), 2 elderly (60+)",
+            [](H5File& f, const std::string& p, const Results& r) { f.write<std::uint8_t>(p, r.world.residents.age); }),
+        computed<std::uint8_t>("residents", "map_app", "0/1", "uses the map app at the end",
+                               [](H5File& f, const std::string& p, const Results& r) {
+                                   f.write_column<std::uint8_t>(p, r.world.residents.flags, [](std::uint8_t x) {
+                                       return x & Residents::kMapApp ? 1 : 0;
+                                   });
+                               }),
+        computed<std::int32_t>(
+            "residents", "added_day", "days since 1970-01-01", "day the resident moved in, 0 = before the run",
+            [](H5File& f, const std::string& p, const Results& r) { f.write<std::int32_t>(p, r.resident_added_day); }),
+    };
+}
+
+}  // namespace detail
+
+const std::vector<ResultsColumn>& results_columns() {
+    static const std::vector<ResultsColumn> columns = detail::make_columns();
+    return columns;
+}
+
+}  // namespace lifecircle
