@@ -91,6 +91,26 @@ Eigen::MatrixXd household_age_table(const District& d) {
     }
 }
 
+/// Households' sizes in a district: persons per size in the joint table / size, rounded,
+/// largest first; rounding's remainder as one- and two-person households.
+std::vector<int> household_sizes(const District& dist, const Eigen::MatrixXd& table) {
+    std::vector<int> sizes;
+    std::int64_t persons = 0;
+    for (int k = kMaxHouseholdSize - 1; k >= 0; --k) {
+        const auto count = static_cast<std::int64_t>(std::llround(table.row(k).sum() / (k + 1)));
+        for (std::int64_t h = 0; h < count && persons + k + 1 <= dist.population; ++h) {
+            sizes.push_back(k + 1);
+            persons += k + 1;
+        }
+    }
+    while (persons < dist.population) {  // rounding left a few: one- and small households
+        const int s = static_cast<int>(std::min<std::int64_t>(dist.population - persons, 2));
+        sizes.push_back(s);
+        persons += s;
+    }
+    return sizes;
+}
+
 void synthesise_population(World& world, const std::vector<std::vector<std::uint32_t>>& district_nodes) {
     const Scenario& sc = world.scenario;
     auto& res = world.residents;
@@ -104,21 +124,7 @@ void synthesise_population(World& world, const std::vector<std::vector<std::uint
         // exact age counts of the district
         std::vector<double> shares(dist.age_shares.begin(), dist.age_shares.end());
         auto remaining = detail::apportion(dist.population, shares);
-        // households by size: persons per size / size, rounded; the last adjusts the total
-        std::vector<int> sizes;
-        std::int64_t persons = 0;
-        for (int k = kMaxHouseholdSize - 1; k >= 0; --k) {
-            const auto count = static_cast<std::int64_t>(std::llround(table.row(k).sum() / (k + 1)));
-            for (std::int64_t h = 0; h < count && persons + k + 1 <= dist.population; ++h) {
-                sizes.push_back(k + 1);
-                persons += k + 1;
-            }
-        }
-        while (persons < dist.population) {  // rounding left a few: one- and small households
-            const int s = static_cast<int>(std::min<std::int64_t>(dist.population - persons, 2));
-            sizes.push_back(s);
-            persons += s;
-        }
+        const std::vector<int> sizes = household_sizes(dist, table);
         // members' ages: from the size's row of the joint table times what is left of the
         // district's exact age counts; the first member is an adult where one is left
         const CounterRng rng(sc.seed, streams::ages(d));

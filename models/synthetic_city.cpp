@@ -7,7 +7,6 @@
 
 #include "core/error.hpp"
 #include "core/rng.hpp"
-#include "core/spatial_index.hpp"
 #include "core/streams.hpp"
 #include "models/facility.hpp"
 
@@ -67,8 +66,45 @@ std::vector<double> grid_lines(double lo, double hi, double gap_min, double gap_
     return lines;
 }
 
+/// The district centre and the centres of its four quadrants, on the network, and the
+/// commercial sites within 250 m of a centre.
+void place_centres(const Scenario& sc, const std::vector<Rect>& rects, SyntheticLayout& out) {
+    const auto& net = out.network;
+    // Centres: the district centre and the centres of its four quadrants, on the network.
+    out.district_centre.resize(rects.size());
+    out.cluster_centres.resize(rects.size());
+    auto nearest_in = [&](std::size_t d, double x, double y) {
+        const auto& nodes = out.district_nodes[d];
+        return *std::min_element(nodes.begin(), nodes.end(), [&](auto a, auto b) {
+            return std::hypot(net.x()[a] - x, net.y()[a] - y) < std::hypot(net.x()[b] - x, net.y()[b] - y);
+        });
+    };
+    for (std::size_t d = 0; d < rects.size(); ++d) {
+        if (out.district_nodes[d].empty())
+            throw InputError(sc.path + ": district " + sc.districts[d].name +
+                             " is too small for its blocks (area_km2 " + std::to_string(sc.districts[d].area_km2) +
+                             "); expected a larger area");
+        const auto& r = rects[d];
+        out.district_centre[d] = nearest_in(d, r.cx(), r.cy());
+        for (int q = 0; q < 4; ++q)
+            out.cluster_centres[d].push_back(nearest_in(d, r.x0 + (r.x1 - r.x0) * (q % 2 ? 0.75 : 0.25),
+                                                        r.y0 + (r.y1 - r.y0) * (q / 2 ? 0.75 : 0.25)));
+        // commercial sites: within 250 m of a centre
+        for (auto v : out.district_nodes[d]) {
+            auto near = [&](std::uint32_t c) {
+                return std::hypot(net.x()[v] - net.x()[c], net.y()[v] - net.y()[c]) <= 250.0;
+            };
+            if (near(out.district_centre[d]) ||
+                std::any_of(out.cluster_centres[d].begin(), out.cluster_centres[d].end(), near))
+                out.node_commercial[v] = 1;
+        }
+    }
+}
+
 }  // namespace detail
 
+// One function of about 90 lines: the street grid is one piece of state (points, their
+// districts, the main rows) read by each step; split, the steps would pass all of it around.
 SyntheticLayout make_synthetic_layout(const Scenario& sc) {
     const auto rects = detail::district_rects(sc);
     double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
@@ -157,36 +193,7 @@ SyntheticLayout make_synthetic_layout(const Scenario& sc) {
         // shops below, fewer homes on the main street; some blocks denser than others
         out.node_weight[v] = static_cast<float>((on_main ? 0.4 : 1.0) * (0.5 + weights.uniform(v)));
     }
-    // Centres: the district centre and the centres of its four quadrants, on the network.
-    const SpatialIndex index(net.x(), net.y());
-    out.district_centre.resize(rects.size());
-    out.cluster_centres.resize(rects.size());
-    auto nearest_in = [&](std::size_t d, double x, double y) {
-        const auto& nodes = out.district_nodes[d];
-        return *std::min_element(nodes.begin(), nodes.end(), [&](auto a, auto b) {
-            return std::hypot(net.x()[a] - x, net.y()[a] - y) < std::hypot(net.x()[b] - x, net.y()[b] - y);
-        });
-    };
-    for (std::size_t d = 0; d < rects.size(); ++d) {
-        if (out.district_nodes[d].empty())
-            throw InputError(sc.path + ": district " + sc.districts[d].name +
-                             " is too small for its blocks (area_km2 " + std::to_string(sc.districts[d].area_km2) +
-                             "); expected a larger area");
-        const auto& r = rects[d];
-        out.district_centre[d] = nearest_in(d, r.cx(), r.cy());
-        for (int q = 0; q < 4; ++q)
-            out.cluster_centres[d].push_back(nearest_in(d, r.x0 + (r.x1 - r.x0) * (q % 2 ? 0.75 : 0.25),
-                                                        r.y0 + (r.y1 - r.y0) * (q / 2 ? 0.75 : 0.25)));
-        // commercial sites: within 250 m of a centre
-        for (auto v : out.district_nodes[d]) {
-            auto near = [&](std::uint32_t c) {
-                return std::hypot(net.x()[v] - net.x()[c], net.y()[v] - net.y()[c]) <= 250.0;
-            };
-            if (near(out.district_centre[d]) ||
-                std::any_of(out.cluster_centres[d].begin(), out.cluster_centres[d].end(), near))
-                out.node_commercial[v] = 1;
-        }
-    }
+    detail::place_centres(sc, rects, out);
     return out;
 }
 

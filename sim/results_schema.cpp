@@ -41,6 +41,7 @@ ResultsColumn computed(const char* table, const char* name, const char* unit, co
 
 std::int32_t or_minus_one(std::uint16_t d) { return d == kNoDistrict ? -1 : static_cast<std::int32_t>(d); }
 
+// A table, one entry a column, not steps: its length is the number of columns.
 std::vector<ResultsColumn> make_columns() {
     using DM = DistrictMonth;
     using CY = CategoryYear;
