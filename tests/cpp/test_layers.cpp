@@ -3,7 +3,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -18,7 +17,18 @@ TEST_CASE("no include points against the layers", "[layers]") {
         {"models", {"core", "models"}},
         {"sim", {"core", "models", "sim"}},
     };
-    const std::regex include(R"re(^\s*#\s*include\s*"([a-z_]+)/)re");
+    // the folder of a quoted include ("core/world.hpp" -> core), or "" (no regex: GCC 12 warns
+    // falsely inside std::regex under the sanitizers)
+    auto included_folder = [](const std::string& line) -> std::string {
+        const auto hash = line.find_first_not_of(" \t");
+        if (hash == std::string::npos || line.compare(hash, 1, "#") != 0) return "";
+        const auto word = line.find_first_not_of(" \t", hash + 1);
+        if (word == std::string::npos || line.compare(word, 7, "include") != 0) return "";
+        const auto quote = line.find('"', word + 7);
+        const auto slash = line.find('/', quote);
+        if (quote == std::string::npos || slash == std::string::npos) return "";
+        return line.substr(quote + 1, slash - quote - 1);
+    };
     int files = 0;
     std::vector<std::string> wrong;
     for (const auto& [layer, may] : allowed) {
@@ -29,9 +39,7 @@ TEST_CASE("no include points against the layers", "[layers]") {
             std::ifstream in(entry.path());
             std::string line;
             for (int n = 1; std::getline(in, line); ++n) {
-                std::smatch m;
-                if (!std::regex_search(line, m, include)) continue;
-                const std::string target = m[1];
+                const std::string target = included_folder(line);
                 const bool own = target == "core" || target == "models" || target == "sim" || target == "cli" ||
                                  target == "bindings";
                 if (own && std::find(may.begin(), may.end(), target) == may.end())
