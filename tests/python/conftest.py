@@ -12,6 +12,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_DATA = ROOT.parent / "shared" / "data"
+TINY = ROOT / "configs" / "tiny.toml"
+UNTIL = "2024-04-30"  # a short run of the tiny town
 
 
 def datasets(path) -> dict:
@@ -22,6 +24,20 @@ def datasets(path) -> dict:
     with h5py.File(path) as f:
         f.visititems(lambda n, o: out.__setitem__(n, o[()]) if isinstance(o, h5py.Dataset) else None)
     return out
+
+
+def same_datasets(a, b) -> bool:
+    """Whether two results files hold the same datasets, value for value."""
+    da, db = datasets(a), datasets(b)
+    return da.keys() == db.keys() and all(np.array_equal(da[k], db[k]) for k in da)
+
+
+@pytest.fixture(scope="session")
+def tiny_results(tmp_path_factory):
+    """The tiny scenario over its whole period (2024-2025), run once for the session."""
+    import lifecircle as lc
+
+    return lc.run(TINY, progress=False, output=tmp_path_factory.mktemp("tiny") / "tiny.h5")
 
 
 def line_network(n, edges, keep_largest_component=False):

@@ -1,5 +1,5 @@
-"""Plots and `lifecircle report`: charts have their axes, units and Chinese names; the HTML
-needs no network."""
+"""`lifecircle report` and Results.report (lifecircle/report.py): readable PNGs and an HTML
+page that needs no network."""
 
 from __future__ import annotations
 
@@ -10,69 +10,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.image as mpimg  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-
-import lifecircle as lc  # noqa: E402
-from conftest import ROOT  # noqa: E402
-from lifecircle.plot import compare as plot_compare  # noqa: E402
-from lifecircle.plot import use_cjk_font  # noqa: E402
-
-TINY = ROOT / "configs" / "tiny.toml"
 
 
-@pytest.fixture(scope="module")
-def results(tmp_path_factory):
-    return lc.run(TINY, progress=False, output=tmp_path_factory.mktemp("rep") / "tiny.h5")
-
-
-def test_a_cjk_font_is_configured_so_chinese_names_render():
-    # Without a CJK font matplotlib draws 东区 as empty boxes: the font must be found.
-    name = use_cjk_font()
-    assert name is not None and "CJK" in name or name in ("WenQuanYi Zen Hei", "SimHei")
-    from matplotlib import font_manager
-
-    path = font_manager.findfont(font_manager.FontProperties(family=[name]), fallback_to_default=False)
-    from matplotlib.ft2font import FT2Font
-
-    font = FT2Font(path)
-    assert font.get_char_index(ord("东")) != 0  # the glyph exists in that font
-
-
-def test_plots_have_labelled_axes_and_chinese_district_names(results):
-    figs = {
-        "satisfaction": results.plot.satisfaction(survey=True),
-        "shops": results.plot.shops(),
-        "night": results.plot.night(),
-        "coverage": results.plot.coverage(),
-        "map": results.plot.map("东区", category="breakfast"),
-    }
-    for name, fig in figs.items():
-        ax = fig.axes[0]
-        assert ax.get_xlabel() and ax.get_ylabel(), name
-        texts = [t.get_text() for t in fig.findobj(matplotlib.text.Text)]
-        assert any("东区" in t for t in texts), (name, texts[:10])
-        plt.close(fig)
-    sat = results.plot.satisfaction()
-    assert "%" in sat.axes[0].get_ylabel()
-    # the 90% target line is drawn
-    assert any(
-        abs(line.get_ydata()[0] - 90) < 1e-9 for line in sat.axes[0].get_lines() if len(line.get_ydata()) == 2
-    )
-    plt.close("all")
-
-
-def test_comparison_chart_draws_one_bar_per_run_and_district(results):
-    table = lc.compare({"a": results, "b": lc.Results.load(results.path, label="b")}, progress=False)
-    fig = plot_compare(table, "satisfaction")
-    assert len(fig.axes[0].patches) == 2 * 2
-    plt.close(fig)
-
-
-def test_report_writes_readable_pngs_and_a_self_contained_html(cli, results, tmp_path):
+def test_report_writes_readable_pngs_and_a_self_contained_html(cli, tiny_results, tmp_path):
     out = tmp_path / "report"
     done = subprocess.run(
-        [cli, "report", results.path, "-o", out], capture_output=True, text=True, timeout=300
+        [cli, "report", tiny_results.path, "-o", out], capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 0, done.stderr
     pngs = sorted(p.name for p in out.glob("*.png"))
@@ -90,9 +33,9 @@ def test_report_writes_readable_pngs_and_a_self_contained_html(cli, results, tmp
         assert (out / name).stat().st_size > 0
 
 
-def test_report_errors_exit_non_zero_with_a_message(cli, results, tmp_path):
+def test_report_errors_exit_non_zero_with_a_message(cli, tiny_results, tmp_path):
     done = subprocess.run(
-        [cli, "report", results.path, "-o", tmp_path / "r", "--map", "Nowhere"],
+        [cli, "report", tiny_results.path, "-o", tmp_path / "r", "--map", "Nowhere"],
         capture_output=True,
         text=True,
     )

@@ -1,18 +1,19 @@
-"""Scenario loading and validation (mirrors tests/cpp/test_scenario.cpp)."""
+"""Scenarios (lifecircle/scenario.py): loading, validation and edits (mirrors
+tests/cpp/test_scenario.cpp)."""
 
 import subprocess
 
 import pytest
 
 import lifecircle as lc
-from conftest import ROOT
+from conftest import ROOT, TINY
 
-TINY = (ROOT / "configs" / "tiny.toml").read_text(encoding="utf-8")
+TINY_TEXT = (ROOT / "configs" / "tiny.toml").read_text(encoding="utf-8")
 
 
 def tiny_with(old, new):
-    assert old in TINY
-    return TINY.replace(old, new, 1)
+    assert old in TINY_TEXT
+    return TINY_TEXT.replace(old, new, 1)
 
 
 def test_the_shipped_scenarios_validate():
@@ -78,3 +79,39 @@ def test_validate_command_exit_codes(cli, tmp_path):
     assert "bad.toml:" in out.stderr and "districts[0].population" in out.stderr
     missing = subprocess.run([cli, "validate", tmp_path / "none.toml"], capture_output=True, text=True)
     assert missing.returncode == 2 and "none.toml" in missing.stderr
+
+
+def test_scenario_edits_return_new_validated_scenarios():
+    sc = lc.Scenario.default()
+    text = sc.text
+    edited = (
+        sc.with_scale(0.1)
+        .with_subsidy("breakfast", rent_cut=0.3, district="Panlong")
+        .with_rollout(["Datai", "Muyang"], start=2025, per_year=1)
+    )
+    assert sc.text == text  # immutable
+    assert edited.summary["residents"] == pytest.approx(30_000, abs=20)
+    ev = edited.events
+    joins = ev[ev.type == "join_programme"].set_index("district").date
+    assert str(joins["大台"]) == "2025-01-01" and str(joins["牧羊"]) == "2026-01-01"
+    assert (ev.type == "join_programme").sum() == 11  # replaced, not added
+    pkg = ev[(ev.district == "大台") & (ev.type == "plan_facility")]
+    assert len(pkg) == sum(1 for m in lc.PILOT_PACKAGE if m["type"] == "plan_facility")
+    sub = ev[(ev.type == "subsidy") & (ev.district == "蟠龙")]
+    assert len(sub) == 1 and sub.rent_cut.iloc[0] == 0.3
+    # the edited text is itself a valid scenario, equal after a round trip
+    again = lc.Scenario(edited.text, edited.path)
+    assert again.data == edited.data
+    assert "rollout" in edited.label and "population x0.1" in edited.label
+
+
+def test_scenario_edit_errors_name_what_was_expected():
+    sc = lc.Scenario.load(TINY)
+    with pytest.raises(lc.ConfigError, match="no district named 'Nowhere'.*东区 \\(Dongqu\\)"):
+        sc.with_rollout({"Nowhere": 2025})
+    with pytest.raises(lc.ConfigError, match="no category 'bakery'"):
+        sc.with_subsidy("bakery", rent_cut=0.2)
+    with pytest.raises(lc.ConfigError, match="rent_cut"):  # the C++ schema's range check
+        sc.with_subsidy("breakfast", rent_cut=1.5)
+    with pytest.raises(ValueError):  # ConfigError is a ValueError
+        sc.with_events([{"type": "subsidy", "date": "2024-02-30", "category": "breakfast"}])

@@ -1,4 +1,4 @@
-"""The engine through the CLI and its results file (mirrors tests/cpp/test_engine.cpp)."""
+"""The simulation through the CLI and its results file (mirrors tests/cpp/test_simulation.cpp)."""
 
 import subprocess
 
