@@ -78,7 +78,7 @@ void register_run(py::module_& m) {
             if (failure) throw std::move(*failure);
             {
                 py::gil_scoped_release release;
-                write_results(output, sc, *res, LIFECIRCLE_VERSION);
+                write_results(output, sc, *res);
             }
             py::dict d;
             d["trips"] = res->trips;

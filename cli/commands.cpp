@@ -1,9 +1,11 @@
 #include "cli/commands.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -24,6 +26,7 @@
 #include "core/spatial_index.hpp"
 #include "models/grid_city.hpp"
 #include "models/world_builder.hpp"
+#include "sim/checkpoint.hpp"
 #include "sim/recorder.hpp"
 #include "sim/simulation.hpp"
 
@@ -232,10 +235,49 @@ Date parse_date(const std::string& text, const char* option) {
 
 }  // namespace
 
+namespace {
+
+/// The signal that asked the run to stop (0: none); the handler only sets it.
+std::atomic<int> g_signal{0};
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_stop_signal(int signal) {
+    g_signal.store(signal);
+    g_stop.store(true);
+}
+
+/// The scenario of `lifecircle run`: a checkpoint's own when resuming (CONFIG, if given, must
+/// be the same text), else CONFIG or the built-in one; --seed applies.
+Scenario run_scenario(const RunCommand& cmd) {
+    if (cmd.resume.empty()) {
+        Scenario sc = cmd.config.empty() ? builtin_yunfu() : load_scenario(cmd.config);
+        if (cmd.seed) sc.seed = *cmd.seed;
+        return sc;
+    }
+    const CheckpointInfo info = read_checkpoint_info(cmd.resume);
+    Scenario sc = parse_scenario(info.scenario_text, info.scenario_path);
+    sc.seed = info.seed;
+    if (!cmd.config.empty() && load_scenario(cmd.config).text != sc.text)
+        throw ConfigError(cmd.resume + ": a checkpoint of " + info.scenario_path + " as it was then, not of " +
+                          cmd.config + " as it is now; resume without CONFIG to use the checkpoint's own");
+    if (cmd.seed && *cmd.seed != sc.seed)
+        throw ConfigError(cmd.resume + ": a checkpoint of seed " + std::to_string(sc.seed) + ", not --seed " +
+                          std::to_string(*cmd.seed));
+    return sc;
+}
+
+}  // namespace
+
 int run_run(const RunCommand& cmd) {
-    Scenario sc = cmd.config.empty() ? builtin_yunfu() : load_scenario(cmd.config);
-    if (cmd.seed) sc.seed = *cmd.seed;
+    const Scenario sc = run_scenario(cmd);
     RunOptions options;
+    options.checkpoint_every = cmd.checkpoint_every;
+    options.checkpoint_path = cmd.checkpoint.empty() && (cmd.checkpoint_every > 0 || !cmd.resume.empty())
+                                  ? cmd.output + ".ckpt"
+                                  : cmd.checkpoint;
+    options.stop = &g_stop;
+    std::signal(SIGINT, on_stop_signal);
+    std::signal(SIGTERM, on_stop_signal);
     if (!cmd.until.empty()) options.until = parse_date(cmd.until, "--until");
     const auto parent = std::filesystem::path(cmd.output).parent_path();
     if (!parent.empty() && !std::filesystem::is_directory(parent)) std::filesystem::create_directories(parent);
@@ -254,9 +296,20 @@ int run_run(const RunCommand& cmd) {
     const auto start = Clock::now();
     World world = build_world(sc);
     const std::size_t residents = world.residents.size();
-    Results res = run_simulation(std::move(world), options);
+    Results res = cmd.resume.empty() ? run_simulation(std::move(world), options)
+                                     : resume_simulation(std::move(world), read_checkpoint(cmd.resume, sc), options);
     if (bar) std::fprintf(stderr, "\n");
-    write_results(cmd.output, sc, res, LIFECIRCLE_VERSION);
+    if (g_stop.load()) {
+        // stopped by a signal: no results file; a last checkpoint when they are on
+        const int signal = g_signal.load();
+        std::fprintf(stderr, "lifecircle: stopped by signal %d after %s; %s\n", signal, res.end.str().c_str(),
+                     options.checkpoint_every > 0 ? ("checkpoint in " + options.checkpoint_path +
+                                                     " (continue with --resume " + options.checkpoint_path + ")")
+                                                        .c_str()
+                                                  : "no results written");
+        return 128 + signal;
+    }
+    write_results(cmd.output, sc, res);
     const std::string spin_up =
         sc.spin_up_months > 0 ? " after " + std::to_string(sc.spin_up_months) + " months of spin-up" : "";
     std::printf("%s: %zu residents, %s to %s%s, %.0f M trips in %.1f s (%.1f M trips/s on %d threads); wrote %s\n\n",

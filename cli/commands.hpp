@@ -33,8 +33,11 @@ struct RunCommand {
     std::string config;  ///< empty: the built-in Yunfu scenario
     std::string output = "out/yunfu.h5";
     std::optional<std::uint64_t> seed;
-    std::string until;     ///< YYYY-MM-DD or empty
-    bool progress = true;  ///< a progress bar when stderr is a terminal
+    std::string until;         ///< YYYY-MM-DD or empty
+    bool progress = true;      ///< a progress bar when stderr is a terminal
+    int checkpoint_every = 0;  ///< months between checkpoints (0: none)
+    std::string checkpoint;    ///< checkpoint file (default: OUTPUT.ckpt)
+    std::string resume;        ///< continue from this checkpoint
 };
 /// `lifecircle run [CONFIG] -o OUT.h5`: simulates the scenario and writes the results file;
 /// prints a per-district table of the last simulated year.

@@ -10,6 +10,7 @@
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
+#include "core/version.hpp"
 
 namespace {
 
@@ -29,7 +30,7 @@ void add_reach_options(CLI::App* cmd, lifecircle::cli::ReachOptions& o) {
 
 int main(int argc, char** argv) {
     CLI::App app{"lifecircle: agent-based simulator of 15-minute living circles"};
-    app.set_version_flag("--version", std::string("lifecircle ") + LIFECIRCLE_VERSION);
+    app.set_version_flag("--version", std::string("lifecircle ") + lifecircle::kVersion);
     app.require_subcommand(1);
     app.fallthrough();  // --threads may also follow the subcommand
     int threads = 0;
@@ -79,6 +80,14 @@ int main(int argc, char** argv) {
     auto* seed_opt = run->add_option("--seed", run_seed, "random seed (default: the scenario's)");
     run->add_option("--until", run_cmd.until, "last simulated day, YYYY-MM-DD (default: the scenario's end)");
     run->add_flag("-q,--quiet", quiet, "no progress bar");
+    run->add_option("--checkpoint-every", run_cmd.checkpoint_every,
+                    "write a checkpoint every N months (at month ends; SIGINT/SIGTERM then stop at the month's "
+                    "end with a last one)")
+        ->check(CLI::Range(1, 1200));
+    run->add_option("--checkpoint", run_cmd.checkpoint, "checkpoint file (default: OUTPUT.ckpt)");
+    run->add_option("--resume", run_cmd.resume,
+                    "continue the run a checkpoint holds (its scenario and seed; CONFIG, if given, must be the same)")
+        ->check(CLI::ExistingFile);
 
     std::string world_path;
     auto* world = app.add_subcommand("world", "build a scenario's world and print its summary");

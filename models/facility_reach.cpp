@@ -19,6 +19,21 @@ FacilityReach::FacilityReach(const World& w, int k, double radius) {
     m_changed.assign(nc, 1);
 }
 
+FacilityReach::FacilityReach(const World& w, int k, double radius, const std::vector<std::vector<std::uint32_t>>& order)
+    : m_facility(order) {
+    std::vector<std::vector<std::uint32_t>> nodes(order.size());
+    for (std::size_t c = 0; c < order.size(); ++c)
+        for (std::uint32_t local = 0; local < order[c].size(); ++local) {
+            m_local[key(order[c][local], c)] = local;
+            nodes[c].push_back(w.facilities.at(order[c][local]).node);
+        }
+    m_tables = build_reach_tables(w.network, nodes, k, radius);
+    for (std::size_t c = 0; c < order.size(); ++c)
+        for (std::uint32_t local = 0; local < order[c].size(); ++local)
+            if (w.facilities[order[c][local]].state != FacilityState::open) m_tables[c].close(local);
+    m_changed.assign(order.size(), 1);
+}
+
 void FacilityReach::add(const World& w, std::uint32_t id, std::size_t c) {
     const auto local = m_tables[c].open(w.facilities[id].node);
     if (m_facility[c].size() <= local) m_facility[c].resize(local + 1);

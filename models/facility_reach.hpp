@@ -21,6 +21,11 @@ class FacilityReach {
     /// Tables of the `k` nearest facilities within `radius` metres of every node, for every
     /// facility of the world (in facility order).
     FacilityReach(const World& world, int k, double radius);
+    /// The reach as it was when facilities(c) listed `order[c]` (world facility ids in table
+    /// order, e.g. from a checkpoint): tables over those facilities, the closed ones closed.
+    /// Equal to the reach that the openings and closings built (ReachTable's results do not
+    /// depend on how it was built, only on its facilities' order and states).
+    FacilityReach(const World& world, int k, double radius, const std::vector<std::vector<std::uint32_t>>& order);
 
     std::size_t num_categories() const { return m_tables.size(); }
     const ReachTable& table(std::size_t c) const { return m_tables[c]; }

@@ -1,16 +1,17 @@
 #include "sim/recorder.hpp"
 
 #include "core/hdf5_io.hpp"
+#include "core/version.hpp"
 #include "sim/results_schema.hpp"
 
 namespace lifecircle {
 
-void write_results(const std::string& path, const Scenario& sc, const Results& res, const std::string& version) {
+void write_results(const std::string& path, const Scenario& sc, const Results& res) {
     write_atomically(path, [&](const std::string& tmp) {
         auto file = H5File::create(tmp);
         file.set_attr("format", std::string("lifecircle-results"));
         file.set_attr("format_version", 1.0);
-        file.set_attr("version", version);
+        file.set_attr("version", std::string(kVersion));
         file.set_attr("scenario_path", sc.path);
         file.set_attr("scenario_text", sc.text);
         file.set_attr("seed", static_cast<double>(sc.seed));

@@ -23,20 +23,25 @@ constexpr const char* type_name() {
 template <class Row, class T>
 ResultsColumn record(const char* table, const char* name, std::vector<Row> Results::*rows, T Row::*field,
                      const char* unit, const char* meaning) {
-    return {
-        table,
-        name,
-        type_name<T>(),
-        unit,
-        meaning,
-        [rows, field](H5File& f, const std::string& path, const Results& r) { f.write_column(path, r.*rows, field); }};
+    ResultsColumn c{table, name, type_name<T>(), unit, meaning, {}, {}};
+    c.write = [rows, field](H5File& f, const std::string& path, const Results& r) {
+        f.write_column(path, r.*rows, field);
+    };
+    c.read = [rows, field](const H5File& f, const std::string& path, Results& r) {
+        const auto values = f.read<T>(path);
+        auto& table = r.*rows;
+        table.resize(values.size());
+        for (std::size_t i = 0; i < values.size(); ++i) table[i].*field = values[i];
+    };
+    return c;
 }
 
 /// A column computed from the run's results, stored as T.
 template <class T, class F>
 ResultsColumn computed(const char* table, const char* name, const char* unit, const char* meaning, F values) {
-    return {table, name,    type_name<T>(),
-            unit,  meaning, [values](H5File& f, const std::string& path, const Results& r) { values(f, path, r); }};
+    ResultsColumn c{table, name, type_name<T>(), unit, meaning, {}, {}};
+    c.write = [values](H5File& f, const std::string& path, const Results& r) { values(f, path, r); };
+    return c;
 }
 
 std::int32_t or_minus_one(std::uint16_t d) { return d == kNoDistrict ? -1 : static_cast<std::int32_t>(d); }

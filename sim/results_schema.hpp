@@ -21,6 +21,9 @@ struct ResultsColumn {
     std::string unit;     ///< e.g. "fen", "needs", "share 0-1", "index"
     std::string meaning;  ///< one line
     std::function<void(H5File&, const std::string& path, const Results&)> write;
+    /// Reads the column back into the records (record tables only; empty for the others).
+    /// Checkpoints store the records so far with `write` and restore them with this.
+    std::function<void(const H5File&, const std::string& path, Results&)> read;
 };
 
 /// Every column of the results file, table by table, in the order they are written.

@@ -18,6 +18,7 @@
 #include "models/needs.hpp"
 #include "models/policy.hpp"
 #include "models/satisfaction.hpp"
+#include "sim/checkpoint.hpp"
 #include "sim/day_loop.hpp"
 #include "sim/tally.hpp"
 
@@ -34,9 +35,12 @@ namespace detail {
 class Simulation {
   public:
     Simulation(World world, bool simd);
+    /// Takes over a checkpoint's state (the world must be the checkpoint scenario's).
+    void restore(RunState state);
     Results run(const RunOptions& options);
 
   private:
+    RunState capture(std::int64_t day, const Results& res) const;
     void apply_events_due(const Date& date, std::int64_t day);
     void rebuild_changed_choices();
     void simulate_day(std::int64_t day, const Date& date);
@@ -68,8 +72,10 @@ class Simulation {
     tbb::enumerable_thread_specific<Tally> m_tallies;
     Tally m_month, m_year;
     std::size_t m_next_event = 0;
-    int m_first_month = 0;    // year * 12 + month of the first simulated month
-    bool m_recording = true;  // false during the spin-up before the start
+    std::optional<std::int64_t> m_resumed_day;  // the checkpoint's last day, when resumed
+    Results m_restored;                         // the checkpoint's records, when resumed
+    int m_first_month = 0;                      // year * 12 + month of the first simulated month
+    bool m_recording = true;                    // false during the spin-up before the start
     std::int64_t m_trips = 0;
 };
 
@@ -103,8 +109,61 @@ Simulation::Simulation(World world, bool simd)
     resize_residents();
 }
 
+void Simulation::restore(RunState s) {
+    if (s.facilities.size() < m_world.facilities.size() || s.residents.size() < m_world.residents.size())
+        throw InputError("checkpoint: fewer facilities or residents than the scenario's world; a damaged file?");
+    m_world.facilities = std::move(s.facilities);
+    m_world.residents = std::move(s.residents);
+    m_world.household_start = std::move(s.household_start);
+    m_added_day = std::move(s.added_day);
+    for (const auto& f : m_world.facilities)
+        if ((f.district != kNoDistrict && f.district >= m_nd) || f.category >= m_nc ||
+            f.node >= m_world.network.num_nodes())
+            throw InputError("checkpoint: a facility outside the scenario's world; a damaged file?");
+    for (std::size_t i = 0; i < m_world.residents.size(); ++i)
+        if (m_world.residents.district[i] >= m_nd || m_world.residents.home_node[i] >= m_world.network.num_nodes() ||
+            m_world.residents.age[i] >= kAgeGroups)
+            throw InputError("checkpoint: a resident outside the scenario's world; a damaged file?");
+    std::array<double, kAgeGroups> reach{};
+    for (int a = 0; a < kAgeGroups; ++a) reach[a] = m_sc.max_walk_metres(a);
+    m_reach = FacilityReach(m_world, ChoiceCache::kMaxK, *std::max_element(reach.begin(), reach.end()), s.reach_order);
+    m_levers = std::move(s.levers);
+    m_crowding = std::move(s.crowding);
+    m_year = std::move(s.year);
+    m_next_event = s.next_event;
+    m_trips = s.trips;
+    m_resumed_day = s.day;
+    m_restored = std::move(s.records);
+    m_district_residents.assign(m_nd, {});
+    for (std::uint32_t i = 0; i < m_world.residents.size(); ++i)
+        m_district_residents[m_world.residents.district[i]].push_back(i);
+    resize_residents();
+}
+
+RunState Simulation::capture(std::int64_t day, const Results& res) const {
+    RunState s;
+    s.day = day;
+    s.next_event = m_next_event;
+    s.trips = m_trips;
+    s.facilities = m_world.facilities;
+    s.residents = m_world.residents;
+    s.household_start = m_world.household_start;
+    s.added_day = m_added_day;
+    for (std::size_t c = 0; c < m_nc; ++c) s.reach_order.push_back(m_reach.facilities(c));
+    s.levers = m_levers;
+    s.crowding = m_crowding;
+    s.year = m_year;
+    s.records.district_month = res.district_month;
+    s.records.category_year = res.category_year;
+    s.records.facility_month = res.facility_month;
+    return s;
+}
+
 Results Simulation::run(const RunOptions& options) {
     Results res;
+    res.district_month = std::move(m_restored.district_month);
+    res.category_year = std::move(m_restored.category_year);
+    res.facility_month = std::move(m_restored.facility_month);
     const Date last = options.until ? std::min(*options.until, m_sc.end) : m_sc.end;
     if (last < m_sc.start)
         throw ArgumentError("--until " + last.str() + " is before the scenario's start " + m_sc.start.str());
@@ -121,12 +180,19 @@ Results Simulation::run(const RunOptions& options) {
     m_first_month = spin.year * 12 + spin.month;
     const std::int64_t first = m_sc.spin_up_months > 0 ? spin.days() : m_sc.start.days();
     const std::int64_t final_day = last.days();
+    if (m_resumed_day && *m_resumed_day > final_day)
+        throw ArgumentError("--until " + last.str() + " is before the checkpoint's day " +
+                            Date::from_days(*m_resumed_day).str());
+    if (m_resumed_day && !(Date::from_days(*m_resumed_day) < m_sc.start)) res.end = Date::from_days(*m_resumed_day);
+    const bool checkpoints = options.checkpoint_every > 0 && !options.checkpoint_path.empty();
     m_reach.mark_all_changed();
     rebuild_changed_choices();
     m_month.resize(m_world.facilities.size(), m_nd, m_nc);
     m_year.resize(m_world.facilities.size(), m_nd, m_nc);
-    for (std::int64_t day = first; day <= final_day; ++day) {
-        if (options.stop && options.stop->load()) break;
+    for (std::int64_t day = m_resumed_day ? *m_resumed_day + 1 : first; day <= final_day; ++day) {
+        // a stop request: stop before the day, or (checkpoints on) at the month's end below
+        const bool stopping = options.stop && options.stop->load();
+        if (stopping && !(checkpoints && options.checkpoint_on_stop)) break;
         const Date date = Date::from_days(day);
         apply_events_due(date, day);
         const auto trips_start = std::chrono::steady_clock::now();
@@ -136,8 +202,21 @@ Results Simulation::run(const RunOptions& options) {
         m_recording = !(date < m_sc.start);
         if (tomorrow.month != date.month || day == final_day) {
             close_month(date, day, res);
-            if (m_recording && (tomorrow.year != date.year || day == final_day)) close_year(date, res);
+            const bool year_end = tomorrow.year != date.year;
+            if (m_recording && year_end) close_year(date, res);
             if (!m_recording && !(tomorrow < m_sc.start)) m_year.clear();  // the run starts tomorrow
+            // checkpoints at true month ends, before a partial year is closed (below): a run
+            // resumed from it goes on with that year
+            const int months_done = date.year * 12 + date.month - m_first_month + 1;
+            if (checkpoints && tomorrow.month != date.month &&
+                (months_done % options.checkpoint_every == 0 || stopping))
+                write_checkpoint(options.checkpoint_path, m_sc, capture(day, res));
+            const bool last = day == final_day || stopping;
+            if (m_recording && !year_end && last) close_year(date, res);  // the year so far
+            if (stopping) {
+                if (m_recording) res.end = date;
+                break;
+            }
         }
         if (m_recording) res.end = date;
         if (options.progress) {
@@ -319,6 +398,12 @@ void Simulation::resize_residents() {
 
 Results run_simulation(World world, const RunOptions& options) {
     detail::Simulation sim(std::move(world), options.simd);
+    return sim.run(options);
+}
+
+Results resume_simulation(World world, RunState state, const RunOptions& options) {
+    detail::Simulation sim(std::move(world), options.simd);
+    sim.restore(std::move(state));
     return sim.run(options);
 }
 

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
 
 #include "core/scenario.hpp"
 #include "core/world.hpp"
@@ -24,13 +25,24 @@ struct RunOptions {
     std::optional<Date> until;                      ///< last day (default: scenario end)
     std::function<void(const Progress&)> progress;  ///< called once a day (may be empty)
     const std::atomic<bool>* stop = nullptr;        ///< set to stop cleanly at the next day
-    bool simd = true;  ///< use AVX2 where the processor has it (false: the portable code; the
-                       ///< results are the same, which a test checks)
+    bool simd = true;             ///< use AVX2 where the processor has it (false: the portable code; the
+                                  ///< results are the same, which a test checks)
+    int checkpoint_every = 0;     ///< months between checkpoints, counted from the first
+                                  ///< simulated month (0: none); written at month ends
+    std::string checkpoint_path;  ///< where (replaced atomically each time)
+    /// With a stop request and checkpoints on, go on to the month's end and write a last
+    /// checkpoint there (false: stop at the next day, as without checkpoints).
+    bool checkpoint_on_stop = true;
 };
 
 /// The simulation: one step a day over the scenario period; monthly economics, policy
 /// events on their dates, monthly satisfaction. Results depend only on the scenario and its
 /// seed, never on the number of threads (see docs/model.md, "Determinism").
 Results run_simulation(World world, const RunOptions& options);
+
+struct RunState;
+/// Continues a run from a checkpoint's state (sim/checkpoint.hpp): `world` is built from the
+/// checkpoint's own scenario. The results equal those of the run never stopped.
+Results resume_simulation(World world, RunState state, const RunOptions& options);
 
 }  // namespace lifecircle

@@ -19,22 +19,38 @@ struct Tally {
     std::vector<std::int64_t> walk;  ///< per district: walking time of served trips, 1/10 minute
 
     using Column = std::vector<std::int64_t> Tally::*;
-    static constexpr std::array<Column, 2> kPerFacility{&Tally::visits, &Tally::revenue};
-    static constexpr std::array<Column, 5> kPerDistrictCategory{&Tally::needs, &Tally::served, &Tally::delivered,
-                                                                &Tally::unmet, &Tally::lost_open};
-    static constexpr std::array<Column, 4> kPerDistrict{&Tally::night_needs, &Tally::night_served,
-                                                        &Tally::night_delivered, &Tally::walk};
+    enum class Rows { facility, district_category, district };
+    struct Named {
+        const char* name;
+        Column column;
+        Rows rows;
+    };
+    /// Every column with its name (checkpoints store them by name) and what its rows are.
+    static constexpr std::array<Named, 11> kColumns{{
+        {"visits", &Tally::visits, Rows::facility},
+        {"revenue", &Tally::revenue, Rows::facility},
+        {"needs", &Tally::needs, Rows::district_category},
+        {"served", &Tally::served, Rows::district_category},
+        {"delivered", &Tally::delivered, Rows::district_category},
+        {"unmet", &Tally::unmet, Rows::district_category},
+        {"lost_open", &Tally::lost_open, Rows::district_category},
+        {"night_needs", &Tally::night_needs, Rows::district},
+        {"night_served", &Tally::night_served, Rows::district},
+        {"night_delivered", &Tally::night_delivered, Rows::district},
+        {"walk", &Tally::walk, Rows::district},
+    }};
 
     void resize(std::size_t facilities, std::size_t districts, std::size_t categories) {
-        for (auto c : kPerFacility) (this->*c).resize(facilities, 0);
-        for (auto c : kPerDistrictCategory) (this->*c).resize(districts * categories, 0);
-        for (auto c : kPerDistrict) (this->*c).resize(districts, 0);
+        for (const auto& c : kColumns) {
+            const std::size_t n = c.rows == Rows::facility            ? facilities
+                                  : c.rows == Rows::district_category ? districts * categories
+                                                                      : districts;
+            (this->*c.column).resize(n, 0);
+        }
     }
     template <class F>
     void each_column(F&& f) {
-        for (auto c : kPerFacility) f(c);
-        for (auto c : kPerDistrictCategory) f(c);
-        for (auto c : kPerDistrict) f(c);
+        for (const auto& c : kColumns) f(c.column);
     }
     void clear() {
         each_column([&](Column c) { std::fill((this->*c).begin(), (this->*c).end(), 0); });

@@ -83,8 +83,8 @@ TEST_CASE("identical results on 1 and 2 threads and for the same seed", "[engine
     // the results files' datasets are byte-identical too
     lifecircle::test::TempDir dir;
     const auto a = dir.file("a.h5"), b = dir.file("b.h5");
-    lifecircle::write_results(a, sc, one, "test");
-    lifecircle::write_results(b, sc, two, "test");
+    lifecircle::write_results(a, sc, one);
+    lifecircle::write_results(b, sc, two);
     const auto fa = lifecircle::H5File::open(a), fb = lifecircle::H5File::open(b);
     for (const char* name : {"district_month/needs", "district_month/satisfied", "district_month/survey_satisfied",
                              "district_month/spend_fen", "facility_month/visits", "facility_month/profit_fen"})

@@ -1,0 +1,223 @@
+#include "sim/checkpoint.hpp"
+
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "core/error.hpp"
+#include "core/hdf5_io.hpp"
+#include "core/version.hpp"
+#include "sim/results_schema.hpp"
+
+namespace lifecircle {
+
+namespace detail {
+
+inline constexpr const char* kFormat = "lifecircle-checkpoint";
+inline constexpr double kFormatVersion = 1;
+
+/// The facility fields a checkpoint stores, each as one dataset of facilities/.
+template <class F>
+void each_facility_field(F&& f) {
+    f("node", &Facility::node);
+    f("category", &Facility::category);
+    f("district", &Facility::district);
+    f("extra_categories", &Facility::extra_categories);
+    f("open_hour", &Facility::open_hour);
+    f("close_hour", &Facility::close_hour);
+    f("floor_area_m2", &Facility::floor_area_m2);
+    f("state", &Facility::state);
+    f("cash_fen", &Facility::cash_fen);
+    f("osm_id", &Facility::osm_id);
+    f("slot_mask", &Facility::slot_mask);
+    f("mobile", &Facility::mobile);
+    f("origin", &Facility::origin);
+    f("loss_months", &Facility::loss_months);
+    f("opened_day", &Facility::opened_day);
+    f("closed_day", &Facility::closed_day);
+}
+
+/// The stored type of a field: enums and bools as their bytes, 64-bit masks as int64, the
+/// rest as themselves.
+template <class T>
+struct StoredAs {
+    using type = T;
+};
+template <>
+struct StoredAs<bool> {
+    using type = std::uint8_t;
+};
+template <>
+struct StoredAs<std::uint64_t> {
+    using type = std::int64_t;
+};
+template <>
+struct StoredAs<FacilityState> {
+    using type = std::uint8_t;
+};
+template <>
+struct StoredAs<FacilityOrigin> {
+    using type = std::uint8_t;
+};
+template <class T>
+using Stored = typename StoredAs<T>::type;
+
+/// CSR of lists: offsets (size + 1) and the values one after another.
+void write_lists(H5File& f, const std::string& name, const std::vector<std::vector<std::uint32_t>>& lists) {
+    std::vector<std::uint32_t> offsets{0}, values;
+    for (const auto& l : lists) {
+        values.insert(values.end(), l.begin(), l.end());
+        offsets.push_back(static_cast<std::uint32_t>(values.size()));
+    }
+    f.write<std::uint32_t>(name + "_offsets", offsets);
+    f.write<std::uint32_t>(name, values);
+}
+
+std::vector<std::vector<std::uint32_t>> read_lists(const H5File& f, const std::string& name) {
+    const auto offsets = f.read<std::uint32_t>(name + "_offsets");
+    const auto values = f.read<std::uint32_t>(name);
+    std::vector<std::vector<std::uint32_t>> out;
+    for (std::size_t i = 0; i + 1 < offsets.size(); ++i) {
+        if (offsets[i] > offsets[i + 1] || offsets[i + 1] > values.size())
+            throw InputError(f.path() + ": " + name + "_offsets: not increasing within " + name + "; a damaged file?");
+        out.emplace_back(values.begin() + offsets[i], values.begin() + offsets[i + 1]);
+    }
+    return out;
+}
+
+}  // namespace detail
+
+void write_checkpoint(const std::string& path, const Scenario& sc, const RunState& s) {
+    write_atomically(path, [&](const std::string& tmp) {
+        auto f = H5File::create(tmp);
+        f.set_attr("format", std::string(detail::kFormat));
+        f.set_attr("format_version", detail::kFormatVersion);
+        f.set_attr("version", std::string(kVersion));
+        f.set_attr("scenario_text", sc.text);
+        f.set_attr("scenario_path", sc.path);
+        f.set_attr("seed", std::to_string(sc.seed));  // as text: all 64 bits
+        f.set_attr("day", Date::from_days(s.day).str());
+        f.set_attr("next_event", static_cast<double>(s.next_event));
+        f.set_attr("trips", std::to_string(s.trips));
+
+        f.create_group("facilities");
+        detail::each_facility_field([&](const char* name, auto field) {
+            using T = std::remove_cvref_t<decltype(std::declval<Facility>().*field)>;
+            f.write_column<detail::Stored<T>>(
+                std::string("facilities/") + name, s.facilities,
+                [field](const Facility& x) { return static_cast<detail::Stored<T>>(x.*field); });
+        });
+        f.create_group("residents");
+        f.write<std::uint32_t>("residents/home_node", s.residents.home_node);
+        f.write<std::uint32_t>("residents/household", s.residents.household);
+        f.write<std::uint16_t>("residents/district", s.residents.district);
+        f.write<std::uint8_t>("residents/age", s.residents.age);
+        f.write<std::uint8_t>("residents/flags", s.residents.flags);
+        f.write<std::uint32_t>("residents/household_start", s.household_start);
+        f.write<std::int32_t>("residents/added_day", s.added_day);
+
+        f.create_group("state");
+        detail::write_lists(f, "state/reach_order", s.reach_order);
+        f.write<double>("state/rent_cut", s.levers.rent_cut);
+        f.write<double>("state/grant_yuan", s.levers.grant_yuan);
+        f.write<std::uint8_t>("state/in_programme", s.levers.in_programme);
+        f.write<float>("state/crowding", s.crowding);
+        f.create_group("year");
+        for (const auto& c : Tally::kColumns) f.write<std::int64_t>(std::string("year/") + c.name, s.year.*c.column);
+
+        f.create_group("records");
+        std::string group;
+        for (const auto& column : results_columns()) {
+            if (!column.read) continue;  // the records only: the city is the state above
+            if (column.table != group) f.create_group("records/" + (group = column.table));
+            column.write(f, "records/" + column.table + "/" + column.name, s.records);
+        }
+        f.close();
+    });
+}
+
+CheckpointInfo read_checkpoint_info(const std::string& path) {
+    const auto f = H5File::open(path);
+    std::string format;
+    try {
+        format = f.attr_string("format");
+    } catch (const InputError&) {
+    }
+    if (format != detail::kFormat)
+        throw InputError(path + ": not a lifecircle checkpoint (attribute 'format' is '" + format + "')");
+    CheckpointInfo info;
+    info.version = f.attr_string("version");
+    if (info.version != kVersion || f.attr_double("format_version") != detail::kFormatVersion)
+        throw InputError(path + ": a checkpoint of lifecircle " + info.version + "; this is " + kVersion +
+                         ": resume it with the build that wrote it");
+    info.scenario_text = f.attr_string("scenario_text");
+    info.scenario_path = f.attr_string("scenario_path");
+    info.seed = std::stoull(f.attr_string("seed"));
+    const auto day = Date::parse(f.attr_string("day"));
+    if (!day) throw InputError(path + ": attribute 'day' is not a date; a damaged file?");
+    info.day = *day;
+    return info;
+}
+
+RunState read_checkpoint(const std::string& path, const Scenario& sc) {
+    const CheckpointInfo info = read_checkpoint_info(path);
+    if (info.scenario_text != sc.text)
+        throw ConfigError(path + ": a checkpoint of another scenario (" + info.scenario_path + " as it was then than " +
+                          sc.path + "); resume it with its own scenario (the default)");
+    if (info.seed != sc.seed)
+        throw ConfigError(path + ": a checkpoint of seed " + std::to_string(info.seed) + ", not " +
+                          std::to_string(sc.seed));
+    const auto f = H5File::open(path);
+    RunState s;
+    s.day = info.day.days();
+    s.next_event = static_cast<std::uint64_t>(f.attr_double("next_event"));
+    s.trips = std::stoll(f.attr_string("trips"));
+
+    std::size_t n = 0;
+    bool first = true;
+    detail::each_facility_field([&](const char* name, auto field) {
+        using T = std::remove_cvref_t<decltype(std::declval<Facility>().*field)>;
+        const auto values = f.read<detail::Stored<T>>(std::string("facilities/") + name);
+        if (first) s.facilities.resize(n = values.size());
+        first = false;
+        if (values.size() != n)
+            throw InputError(path + ": facilities/" + name + ": " + std::to_string(values.size()) + " rows; expected " +
+                             std::to_string(n));
+        for (std::size_t i = 0; i < n; ++i) s.facilities[i].*field = static_cast<T>(values[i]);
+    });
+    s.residents.home_node = f.read<std::uint32_t>("residents/home_node");
+    s.residents.household = f.read<std::uint32_t>("residents/household");
+    s.residents.district = f.read<std::uint16_t>("residents/district");
+    s.residents.age = f.read<std::uint8_t>("residents/age");
+    s.residents.flags = f.read<std::uint8_t>("residents/flags");
+    s.household_start = f.read<std::uint32_t>("residents/household_start");
+    s.added_day = f.read<std::int32_t>("residents/added_day");
+
+    s.reach_order = detail::read_lists(f, "state/reach_order");
+    s.levers = PlanLevers(sc.districts.size(), sc.categories.size());
+    s.levers.rent_cut = f.read<double>("state/rent_cut");
+    s.levers.grant_yuan = f.read<double>("state/grant_yuan");
+    s.levers.in_programme = f.read<std::uint8_t>("state/in_programme");
+    s.crowding = f.read<float>("state/crowding");
+    for (const auto& c : Tally::kColumns) s.year.*c.column = f.read<std::int64_t>(std::string("year/") + c.name);
+    for (const auto& column : results_columns())
+        if (column.read) column.read(f, "records/" + column.table + "/" + column.name, s.records);
+
+    // the sizes the simulator relies on
+    const std::size_t nr = s.residents.home_node.size(), nf = s.facilities.size();
+    const bool ok = s.residents.household.size() == nr && s.residents.district.size() == nr &&
+                    s.residents.age.size() == nr && s.residents.flags.size() == nr && s.crowding.size() == nf &&
+                    s.reach_order.size() == sc.categories.size() &&
+                    s.levers.rent_cut.size() == sc.districts.size() * sc.categories.size() &&
+                    s.levers.grant_yuan.size() == s.levers.rent_cut.size() &&
+                    s.levers.in_programme.size() == sc.districts.size() && s.added_day.size() <= nr;
+    if (!ok) throw InputError(path + ": its tables do not fit together or the scenario; a damaged file?");
+    for (const auto& order : s.reach_order)
+        for (auto id : order)
+            if (id >= nf)
+                throw InputError(path + ": state/reach_order names facility " + std::to_string(id) + " of " +
+                                 std::to_string(nf) + "; a damaged file?");
+    return s;
+}
+
+}  // namespace lifecircle

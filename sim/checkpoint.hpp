@@ -1,0 +1,54 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/scenario.hpp"
+#include "core/world.hpp"
+#include "models/levers.hpp"
+#include "sim/results.hpp"
+#include "sim/tally.hpp"
+
+namespace lifecircle {
+
+/// A run's state at a month's end: everything that the scenario does not determine, so that
+/// a run resumed from it gives the same results as one never stopped (docs/checkpoints.md).
+/// The network, districts and centres are rebuilt from the scenario; thresholds from the seed;
+/// choice caches from the facilities, their reach and crowding.
+struct RunState {
+    std::int64_t day = 0;          ///< last simulated day, a month's end (days since 1970-01-01)
+    std::uint64_t next_event = 0;  ///< the scenario's events applied so far
+    std::int64_t trips = 0;        ///< needs simulated so far
+    std::vector<Facility> facilities;
+    Residents residents;
+    std::vector<std::uint32_t> household_start;
+    std::vector<std::int32_t> added_day;                  ///< residents new housing added
+    std::vector<std::vector<std::uint32_t>> reach_order;  ///< per category: facility ids in table order
+    PlanLevers levers;
+    std::vector<float> crowding;  ///< per facility
+    Tally year;                   ///< the open year's tallies
+    Results records;              ///< district_month, category_year and facility_month so far
+};
+
+/// What a checkpoint file says of itself.
+struct CheckpointInfo {
+    std::string scenario_text, scenario_path;
+    std::uint64_t seed = 0;
+    std::string version;  ///< the build that wrote it
+    Date day;             ///< the month's end it holds
+};
+
+/// Writes a checkpoint atomically: to a temporary name, renamed over `path` only when
+/// complete, so that the previous checkpoint stays usable until then (even on SIGKILL).
+void write_checkpoint(const std::string& path, const Scenario& scenario, const RunState& state);
+
+/// Reads what a checkpoint says of itself; InputError if it is not a checkpoint, or one
+/// written by another build (its state may not mean the same).
+CheckpointInfo read_checkpoint_info(const std::string& path);
+
+/// Reads a checkpoint's state for `scenario` (which must be the checkpoint's own: same text
+/// and seed, else ConfigError).
+RunState read_checkpoint(const std::string& path, const Scenario& scenario);
+
+}  // namespace lifecircle
