@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "core/scenario.hpp"
 #include "models/world_builder.hpp"
+#include "sim/checkpoint.hpp"
 #include "sim/recorder.hpp"
 #include "sim/results_schema.hpp"
 #include "sim/simulation.hpp"
@@ -38,10 +39,16 @@ void register_run(py::module_& m) {
     m.def(
         "run",
         [](const std::string& text, const std::string& path, const std::string& output,
-           std::optional<std::uint64_t> seed, std::optional<std::string> until, int threads, py::object progress) {
+           std::optional<std::uint64_t> seed, std::optional<std::string> until, int threads, py::object progress,
+           int checkpoint_every, std::optional<std::string> checkpoint, std::optional<std::string> resume) {
             Scenario sc = parse_scenario(text, path);
             if (seed) sc.seed = *seed;
             RunOptions options;
+            if (checkpoint_every < 0)
+                throw ArgumentError("checkpoint_every is " + std::to_string(checkpoint_every) +
+                                    "; expected 0 (none) or a number of months");
+            options.checkpoint_every = checkpoint_every;
+            options.checkpoint_path = checkpoint ? *checkpoint : output + ".ckpt";
             if (until) {
                 options.until = Date::parse(*until);
                 if (!options.until)
@@ -73,7 +80,8 @@ void register_run(py::module_& m) {
             {
                 py::gil_scoped_release release;
                 World world = build_world(sc);
-                res.emplace(run_simulation(std::move(world), options));
+                res.emplace(resume ? resume_simulation(std::move(world), read_checkpoint(*resume, sc), options)
+                                   : run_simulation(std::move(world), options));
             }
             if (failure) throw std::move(*failure);
             {
@@ -89,9 +97,24 @@ void register_run(py::module_& m) {
         },
         py::arg("text"), py::arg("path"), py::arg("output"), py::arg("seed") = py::none(),
         py::arg("until") = py::none(), py::arg("threads") = 0, py::arg("progress") = py::none(),
-        "Builds the scenario's world, runs it and writes the results file `output` (atomically).\n"
-        "progress(date, fraction, trips, seconds) is called once a simulated day. A "
-        "KeyboardInterrupt stops the run at the end of the day and is re-raised; nothing is written.");
+        py::arg("checkpoint_every") = 0, py::arg("checkpoint") = py::none(), py::arg("resume") = py::none(),
+        "Builds the scenario's world, runs it (or resumes the checkpoint `resume` of it) and writes the\n"
+        "results file `output` (atomically). progress(date, fraction, trips, seconds) is called once a\n"
+        "simulated day. A KeyboardInterrupt stops the run at the end of the day (with checkpoints on,\n"
+        "at the month's end, after a last checkpoint) and is re-raised; no results are written.");
+    m.def(
+        "checkpoint_info",
+        [](const std::string& path) {
+            const CheckpointInfo info = read_checkpoint_info(path);
+            py::dict d;
+            d["scenario_text"] = info.scenario_text;
+            d["scenario_path"] = info.scenario_path;
+            d["seed"] = info.seed;
+            d["version"] = info.version;
+            d["day"] = info.day.str();
+            return d;
+        },
+        py::arg("path"), "What a checkpoint holds: its scenario (text, path), seed, build version and day.");
 }
 
 }  // namespace lifecircle::bindings

@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AGE_GROUPS', 'ArgumentError', 'BUILTIN_YUNFU_NAME', 'ConfigError', 'FACILITY_ORIGINS', 'InputError', 'MAX_CATEGORIES', 'MAX_DISTRICTS', 'WalkNetwork', 'World', 'builtin_yunfu_text', 'haversine', 'import_osm', 'read_city', 'results_columns', 'run', 'set_max_threads', 'validate_scenario']
+__all__: list[str] = ['AGE_GROUPS', 'ArgumentError', 'BUILTIN_YUNFU_NAME', 'ConfigError', 'FACILITY_ORIGINS', 'InputError', 'MAX_CATEGORIES', 'MAX_DISTRICTS', 'WalkNetwork', 'World', 'builtin_yunfu_text', 'checkpoint_info', 'haversine', 'import_osm', 'read_city', 'results_columns', 'run', 'set_max_threads', 'validate_scenario']
 class InputError(ValueError):
     pass
 class ConfigError(InputError):
@@ -95,6 +95,10 @@ def builtin_yunfu_text() -> str:
     """
     The text of the built-in default scenario (configs/yunfu.toml).
     """
+def checkpoint_info(path: str) -> dict:
+    """
+    What a checkpoint holds: its scenario (text, path), seed, build version and day.
+    """
 def haversine(lon1: typing.SupportsFloat | typing.SupportsIndex, lat1: typing.SupportsFloat | typing.SupportsIndex, lon2: typing.SupportsFloat | typing.SupportsIndex, lat2: typing.SupportsFloat | typing.SupportsIndex) -> float:
     """
     Great-circle distance in metres.
@@ -111,10 +115,12 @@ def results_columns() -> list:
     """
     Every column of a results file (table, name, type, unit, meaning), as the recorder writes them.
     """
-def run(text: str, path: str, output: str, seed: typing.SupportsInt | typing.SupportsIndex | None = None, until: str | None = None, threads: typing.SupportsInt | typing.SupportsIndex = 0, progress: typing.Any = None) -> dict:
+def run(text: str, path: str, output: str, seed: typing.SupportsInt | typing.SupportsIndex | None = None, until: str | None = None, threads: typing.SupportsInt | typing.SupportsIndex = 0, progress: typing.Any = None, checkpoint_every: typing.SupportsInt | typing.SupportsIndex = 0, checkpoint: str | None = None, resume: str | None = None) -> dict:
     """
-    Builds the scenario's world, runs it and writes the results file `output` (atomically).
-    progress(date, fraction, trips, seconds) is called once a simulated day. A KeyboardInterrupt stops the run at the end of the day and is re-raised; nothing is written.
+    Builds the scenario's world, runs it (or resumes the checkpoint `resume` of it) and writes the
+    results file `output` (atomically). progress(date, fraction, trips, seconds) is called once a
+    simulated day. A KeyboardInterrupt stops the run at the end of the day (with checkpoints on,
+    at the month's end, after a last checkpoint) and is re-raised; no results are written.
     """
 def set_max_threads(threads: typing.SupportsInt | typing.SupportsIndex) -> None:
     """

@@ -84,8 +84,11 @@ def run(
     progress: bool = True,
     output: str | PathLike | None = None,
     label: str | None = None,
+    checkpoint_every: int = 0,
+    checkpoint: str | PathLike | None = None,
+    resume: str | PathLike | None = None,
 ) -> Results:
-    """Runs a scenario and returns its results.
+    """Runs a scenario (or resumes a checkpoint of one) and returns its results.
 
     Args:
         scenario: a :class:`Scenario`, a path to a scenario file, or None for the built-in
@@ -97,6 +100,15 @@ def run(
         output: also keep the results file here (written atomically); by default a
             temporary file is read and removed.
         label: name of the run in comparisons (default: the scenario's label).
+        checkpoint_every: write a checkpoint every this many months (0: none), at month ends.
+        checkpoint: the checkpoint file (default: the results file's path + ".ckpt"); replaced
+            atomically each time, so the previous one stays usable until the new one is whole.
+        resume: continue the run this checkpoint holds; the results equal the run's never
+            stopped. ``scenario`` may be None (the checkpoint's own) or must be the same.
+
+    Example:
+        >>> lc.run("configs/tiny.toml", checkpoint_every=6, output="tiny.h5")   # killed ...
+        >>> res = lc.run(resume="tiny.h5.ckpt", output="tiny.h5")               # ... goes on
 
     Returns:
         The run's :class:`Results`.
@@ -104,8 +116,18 @@ def run(
     Raises:
         ConfigError: the scenario is invalid (a ValueError).
         KeyboardInterrupt: the run was interrupted (Ctrl-C, or a kernel interrupt in
-            Jupyter); it stops at the end of the simulated day and writes nothing.
+            Jupyter); it stops at the end of the simulated day and writes no results (with
+            checkpoints on: at the month's end, after writing a last checkpoint).
     """
+    if checkpoint_every and output is None and checkpoint is None:
+        raise _core.ArgumentError(
+            "checkpoint_every needs output= or checkpoint=: "
+            "a checkpoint beside a temporary results file would be lost"
+        )
+    if resume is not None and scenario is None:
+        info = _core.checkpoint_info(str(resume))
+        scenario = Scenario(info["scenario_text"], info["scenario_path"])
+        seed = info["seed"] if seed is None else seed
     sc = _scenario(scenario)
     until_text = None if until is None else str(until)
     bar, report = (None, None)
@@ -116,7 +138,18 @@ def run(
             path = Path(output) if output is not None else Path(tmp) / "results.h5"
             if output is not None:
                 path.parent.mkdir(parents=True, exist_ok=True)
-            _core.run(sc.text, sc.path, str(path), seed, until_text, int(threads or 0), report)
+            _core.run(
+                sc.text,
+                sc.path,
+                str(path),
+                seed,
+                until_text,
+                int(threads or 0),
+                report,
+                int(checkpoint_every),
+                None if checkpoint is None else str(checkpoint),
+                None if resume is None else str(resume),
+            )
             return Results(path, label=label or sc.label)
     finally:
         if bar is not None:

@@ -99,3 +99,17 @@ def test_compare_and_sweep_run_in_processes_and_return_tidy_tables(tiny_results)
     assert not np.array_equal(base[base.seed == 7].satisfaction, base[base.seed == 8].satisfaction)
     first = lc.run(sc, until="2024-02-29", progress=False).years
     assert np.array_equal(first.satisfaction, base[base.seed == 7].satisfaction)
+
+
+def test_a_python_run_resumes_from_its_checkpoint_to_the_same_results(tiny_results, tmp_path):
+    out = tmp_path / "part.h5"
+    part = lc.run(TINY, until="2024-10-31", checkpoint_every=5, progress=False, output=out)
+    assert part.end.isoformat() == "2024-10-31"
+    info = lc._core.checkpoint_info(str(out) + ".ckpt")
+    assert info["day"] == "2024-10-31" and info["seed"] == 7  # month 10 is the 2nd checkpoint of 5 months
+    resumed = lc.run(resume=str(out) + ".ckpt", threads=1, progress=False, output=tmp_path / "resumed.h5")
+    assert same_datasets(tiny_results.path, resumed.path)
+    with pytest.raises(lc.ConfigError, match="another scenario"):
+        lc.run(lc.Scenario.load(TINY).with_subsidy("breakfast", rent_cut=0.2), resume=str(out) + ".ckpt")
+    with pytest.raises(lc.ArgumentError, match="checkpoint_every needs output"):
+        lc.run(TINY, checkpoint_every=1, progress=False)

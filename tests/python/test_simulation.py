@@ -1,11 +1,13 @@
 """The simulation through the CLI and its results file (mirrors tests/cpp/test_simulation.cpp)."""
 
+import signal
 import subprocess
+import time
 
 import h5py
 import numpy as np
 
-from conftest import ROOT, datasets
+from conftest import ROOT, datasets, same_datasets
 
 TINY = ROOT / "configs" / "tiny.toml"
 
@@ -59,3 +61,104 @@ def test_bad_until_and_bad_config_fail_cleanly(cli, tmp_path):
     out = subprocess.run([cli, "run", bad, "-q", "-o", tmp_path / "y.h5"], capture_output=True, text=True)
     assert out.returncode == 2 and "simulation.seed" in out.stderr
     assert not (tmp_path / "x.h5").exists() and not (tmp_path / "y.h5").exists()
+
+
+def long_town(tmp_path):
+    """The tiny town, ten times the residents, to 2029: long enough to be stopped mid-run."""
+    text = TINY.read_text(encoding="utf-8")
+    text = text.replace("end = 2025-12-31", "end = 2029-12-31")
+    text = text.replace("population = 1200", "population = 12000").replace(
+        "population = 800", "population = 8000"
+    )
+    path = tmp_path / "long.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def start(cli, config, out, *args):
+    return subprocess.Popen(
+        [cli, "run", config, "-q", "-o", out, *map(str, args)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def wait_for(path, proc, seconds=120):
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        assert proc.poll() is None, "the run ended before its first checkpoint"
+        assert time.monotonic() < deadline, f"no {path.name} after {seconds} s"
+        time.sleep(0.005)
+
+
+def test_a_run_killed_after_a_checkpoint_resumes_to_the_results_of_one_never_stopped(cli, tmp_path):
+    config = long_town(tmp_path)
+    run_whole = subprocess.run(
+        [cli, "run", config, "-q", "-o", tmp_path / "whole.h5", "--threads", "2"], timeout=600
+    )
+    assert run_whole.returncode == 0
+    ckpt = tmp_path / "killed.h5.ckpt"
+    proc = start(cli, config, tmp_path / "killed.h5", "--checkpoint-every", 1, "--threads", 2)
+    try:
+        wait_for(ckpt, proc)
+        time.sleep(0.3)  # a few more months: the kill falls at an arbitrary point
+    finally:
+        proc.kill()  # SIGKILL: no handler runs
+        proc.wait(timeout=60)
+    assert not (tmp_path / "killed.h5").exists()
+    done = subprocess.run(
+        [cli, "run", "-q", "-o", tmp_path / "resumed.h5", "--resume", ckpt, "--threads", "1"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert same_datasets(tmp_path / "whole.h5", tmp_path / "resumed.h5")
+
+
+def test_a_kill_during_checkpoint_writes_leaves_the_previous_checkpoint_usable(cli, tmp_path):
+    # checkpoints every month are written often; kill at five moments, each time the file at
+    # the checkpoint's path (if any yet) must be a whole checkpoint
+    config = long_town(tmp_path)
+    ckpt = tmp_path / "k.h5.ckpt"
+    import lifecircle as lc
+
+    for delay in (0.05, 0.21, 0.37, 0.53, 0.71):  # seconds after the start, or after the first checkpoint
+        proc = start(cli, config, tmp_path / "k.h5", "--checkpoint-every", 1)
+        try:
+            if delay > 0.3:
+                wait_for(ckpt, proc)
+            time.sleep(delay)
+        finally:
+            proc.kill()
+            proc.wait(timeout=60)
+        if ckpt.exists():
+            info = lc._core.checkpoint_info(str(ckpt))
+            assert info["day"].endswith(("-28", "-29", "-30", "-31"))
+    assert ckpt.exists()
+    done = subprocess.run(
+        [cli, "run", "-q", "-o", tmp_path / "r.h5", "--resume", ckpt, "--until", "2026-01-31"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_sigterm_stops_at_the_month_s_end_with_a_last_checkpoint_and_no_results(cli, tmp_path):
+    config = long_town(tmp_path)
+    out, ckpt = tmp_path / "t.h5", tmp_path / "t.h5.ckpt"
+    proc = start(cli, config, out, "--checkpoint-every", 600)  # none would come before the end
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 128 + signal.SIGTERM, err
+    assert "stopped by signal 15" in err.decode() and "--resume" in err.decode()
+    assert ckpt.exists() and not out.exists()
+    # without checkpoints a stop writes nothing at all
+    proc = start(cli, config, out)
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 128 + signal.SIGINT and "no results written" in err.decode()
+    assert not out.exists() and not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]
