@@ -115,10 +115,11 @@ void H5File::write(const std::string& name, std::span<const T> values) {
     detail::Handle space{H5Screate_simple(1, &n, nullptr), H5Sclose};
     detail::Handle plist{H5Pcreate(H5P_DATASET_CREATE), H5Pclose};
     H5Pset_obj_track_times(plist.id, 0);  // no timestamps: the same data gives the same bytes
-    if (n > 0) {                          // chunked + deflate keeps big tables small; deterministic bytes
+    if (n > 0) {  // chunked + deflate keeps big tables small; deterministic bytes
         const hsize_t chunk = std::min<hsize_t>(n, 1 << 16);
         H5Pset_chunk(plist.id, 1, &chunk);
         H5Pset_deflate(plist.id, 4);
+        H5Pset_fletcher32(plist.id);  // a checksum of each stored chunk: damage is detected on reading
     }
     detail::Handle set{
         H5Dcreate2(m_id, name.c_str(), detail::native_type<T>(), space.id, H5P_DEFAULT, plist.id, H5P_DEFAULT),
@@ -151,7 +152,8 @@ std::vector<T> H5File::read(const std::string& name) const {
     H5Sget_simple_extent_dims(space.id, &n, nullptr);
     std::vector<T> out(n);
     if (n > 0 && H5Dread(set.id, detail::native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0)
-        throw InputError(m_path + ": cannot read dataset " + name + " as numbers");
+        throw InputError(m_path + ": dataset " + name +
+                         " is damaged (its checksum or compression does not check out) or not numbers");
     return out;
 }
 

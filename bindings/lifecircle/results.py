@@ -34,6 +34,20 @@ def _day(days: int) -> dt.date:
     return EPOCH + dt.timedelta(days=int(days))
 
 
+def _read_group(path: Path, f: h5py.File, group: str) -> dict[str, np.ndarray]:
+    """Every dataset of a group; a damaged one (its checksum or compression fails) is an
+    InputError naming the file and the dataset, not h5py's raw OSError."""
+    out = {}
+    for name in f[group]:
+        try:
+            out[name] = f[group][name][()]
+        except (OSError, ValueError) as e:
+            raise _core.InputError(
+                f"{path}: dataset {group}/{name} is damaged (its checksum or compression does not check out): {e}"
+            ) from None
+    return out
+
+
 class Results:
     """A run's results, from :func:`lifecircle.run` or a results file.
 
@@ -67,7 +81,7 @@ class Results:
                     f"{self.path}: results file lacks {len(missing)} dataset(s) of the results schema "
                     f"(written by another version?): {', '.join(missing[:5])}"
                 )
-            self._tables = {g: {k: f[g][k][()] for k in f[g]} for g in f if isinstance(f[g], h5py.Group)}
+            self._tables = {g: _read_group(self.path, f, g) for g in f if isinstance(f[g], h5py.Group)}
         self.districts_zh = [
             s.decode() if isinstance(s, bytes) else s for s in self._tables["names"]["district"]
         ]

@@ -32,6 +32,32 @@ def same_datasets(a, b) -> bool:
     return da.keys() == db.keys() and all(np.array_equal(da[k], db[k]) for k in da)
 
 
+def damaged_copies(path, folder):
+    """For every stored numeric dataset of an HDF5 file: (its name, a copy of the file with
+    bytes flipped in the middle of its first stored chunk). Strings (names) and empty datasets
+    have no checksum to fail and are left out."""
+    import h5py
+
+    places = []
+    with h5py.File(path) as f:
+
+        def visit(name, obj):
+            if isinstance(obj, h5py.Dataset) and obj.dtype.kind != "O" and obj.size > 0 and obj.chunks:
+                info = obj.id.get_chunk_info(0)
+                places.append((name, info.byte_offset + info.size // 2))
+
+        f.visititems(visit)
+    data = Path(path).read_bytes()
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    for name, at in places:
+        copy = Path(folder) / (name.replace("/", "_") + ".h5")
+        damaged = bytearray(data)
+        damaged[at] ^= 0xFF
+        damaged[at + 1 if at + 1 < len(damaged) else at - 1] ^= 0x5A
+        copy.write_bytes(bytes(damaged))
+        yield name, copy
+
+
 @pytest.fixture(scope="session")
 def tiny_results(tmp_path_factory):
     """The tiny scenario over its whole period (2024-2025), run once for the session."""

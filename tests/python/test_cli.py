@@ -5,7 +5,7 @@ import subprocess
 import h5py
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, damaged_copies
 
 
 def run(cli, *args):
@@ -137,6 +137,13 @@ def test_import_csv_then_reach(cli, tmp_path):
     # shop at node 1: nodes at 0, 100, 200 m -> 0, 2.5, 5 minutes at 40 m/min: all within 5
     shop = next(line for line in out.stdout.splitlines() if line.startswith("shop"))
     assert shop.split()[-1] == "100.0%"
+    # a damaged dataset of the city file is named, exit 2 (every numeric dataset is checksummed)
+    checked = 0
+    for name, copy in damaged_copies(tmp_path / "city.h5", tmp_path):
+        out = run(cli, "reach", copy)
+        assert out.returncode == 2 and f"dataset {name} is damaged" in out.stderr, (name, out.stderr)
+        checked += 1
+    assert checked >= 8
 
 
 def test_threads_option_may_follow_the_subcommand(cli):

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import lifecircle as lc
-from conftest import TINY, UNTIL, same_datasets
+from conftest import TINY, UNTIL, damaged_copies, same_datasets
 from lifecircle.runner import METRICS
 
 
@@ -113,3 +113,14 @@ def test_a_python_run_resumes_from_its_checkpoint_to_the_same_results(tiny_resul
         lc.run(lc.Scenario.load(TINY).with_subsidy("breakfast", rent_cut=0.2), resume=str(out) + ".ckpt")
     with pytest.raises(lc.ArgumentError, match="checkpoint_every needs output"):
         lc.run(TINY, checkpoint_every=1, progress=False)
+
+
+def test_a_damaged_dataset_of_a_checkpoint_is_an_input_error_naming_it(tmp_path):
+    out = tmp_path / "c.h5"
+    lc.run(TINY, until="2024-03-31", checkpoint_every=3, progress=False, output=out)
+    checked = 0
+    for name, copy in damaged_copies(str(out) + ".ckpt", tmp_path / "damaged"):
+        with pytest.raises(lc.InputError, match=f"dataset {name} is damaged"):
+            lc.run(resume=copy, progress=False, output=tmp_path / "r.h5")
+        checked += 1
+    assert checked >= 40
