@@ -43,7 +43,8 @@ def _read_group(path: Path, f: h5py.File, group: str) -> dict[str, np.ndarray]:
             out[name] = f[group][name][()]
         except (OSError, ValueError) as e:
             raise _core.InputError(
-                f"{path}: dataset {group}/{name} is damaged (its checksum or compression does not check out): {e}"
+                f"{path}: dataset {group}/{name} is damaged "
+                f"(its checksum or compression does not check out): {e}"
             ) from None
     return out
 
