@@ -64,6 +64,17 @@ hid_t native_type<std::uint16_t>() {
     return H5T_NATIVE_UINT16;
 }
 
+/// A damaged header may claim more values than the file could hold: refuse before allocating
+/// them. Deflate packs at most about 1,032:1, so anything beyond 1,100 times the stored bytes
+/// (plus 1 MiB for small or contiguous datasets) cannot be what was written.
+void check_plausible_size(const std::string& path, const std::string& name, hid_t set, hsize_t n,
+                          std::size_t value_bytes) {
+    const double stored = static_cast<double>(H5Dget_storage_size(set));
+    if (static_cast<double>(n) * static_cast<double>(value_bytes) > 1100.0 * stored + 1048576.0)
+        throw InputError(path + ": dataset " + name + " claims " + std::to_string(n) + " values in " +
+                         std::to_string(static_cast<long long>(stored)) + " stored bytes; a damaged file?");
+}
+
 hid_t utf8_string_type() {
     hid_t t = H5Tcopy(H5T_C_S1);
     H5Tset_size(t, H5T_VARIABLE);
@@ -115,7 +126,7 @@ void H5File::write(const std::string& name, std::span<const T> values) {
     detail::Handle space{H5Screate_simple(1, &n, nullptr), H5Sclose};
     detail::Handle plist{H5Pcreate(H5P_DATASET_CREATE), H5Pclose};
     H5Pset_obj_track_times(plist.id, 0);  // no timestamps: the same data gives the same bytes
-    if (n > 0) {  // chunked + deflate keeps big tables small; deterministic bytes
+    if (n > 0) {                          // chunked + deflate keeps big tables small; deterministic bytes
         const hsize_t chunk = std::min<hsize_t>(n, 1 << 16);
         H5Pset_chunk(plist.id, 1, &chunk);
         H5Pset_deflate(plist.id, 4);
@@ -150,6 +161,7 @@ std::vector<T> H5File::read(const std::string& name) const {
         throw InputError(m_path + ": dataset " + name + " is not a one-dimensional array");
     hsize_t n = 0;
     H5Sget_simple_extent_dims(space.id, &n, nullptr);
+    detail::check_plausible_size(m_path, name, set.id, n, sizeof(T));
     std::vector<T> out(n);
     if (n > 0 && H5Dread(set.id, detail::native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0)
         throw InputError(m_path + ": dataset " + name +
@@ -166,6 +178,7 @@ std::vector<std::string> H5File::read_strings(const std::string& name) const {
     if (set.id < 0 || H5Sget_simple_extent_ndims(space.id) != 1)
         throw InputError(m_path + ": dataset " + name + " is not a one-dimensional array");
     H5Sget_simple_extent_dims(space.id, &n, nullptr);
+    detail::check_plausible_size(m_path, name, set.id, n, sizeof(char*));
     std::vector<char*> ptrs(n, nullptr);
     if (n > 0 && H5Dread(set.id, type.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()) < 0)
         throw InputError(m_path + ": cannot read dataset " + name + " as strings");

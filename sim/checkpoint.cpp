@@ -1,5 +1,6 @@
 #include "sim/checkpoint.hpp"
 
+#include <charconv>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -61,6 +62,18 @@ struct StoredAs<FacilityOrigin> {
 };
 template <class T>
 using Stored = typename StoredAs<T>::type;
+
+/// An integer attribute stored as text (all 64 bits); InputError if it is not one.
+template <class T>
+T integer_attr(const H5File& f, const std::string& name) {
+    const std::string text = f.attr_string(name);
+    T value{};
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size())
+        throw InputError(f.path() + ": attribute '" + name + "' is '" + text +
+                         "'; expected an integer (a damaged file?)");
+    return value;
+}
 
 /// CSR of lists: offsets (size + 1) and the values one after another.
 void write_lists(H5File& f, const std::string& name, const std::vector<std::vector<std::uint32_t>>& lists) {
@@ -152,7 +165,7 @@ CheckpointInfo read_checkpoint_info(const std::string& path) {
                          ": resume it with the build that wrote it");
     info.scenario_text = f.attr_string("scenario_text");
     info.scenario_path = f.attr_string("scenario_path");
-    info.seed = std::stoull(f.attr_string("seed"));
+    info.seed = detail::integer_attr<std::uint64_t>(f, "seed");
     const auto day = Date::parse(f.attr_string("day"));
     if (!day) throw InputError(path + ": attribute 'day' is not a date; a damaged file?");
     info.day = *day;
@@ -170,8 +183,12 @@ RunState read_checkpoint(const std::string& path, const Scenario& sc) {
     const auto f = H5File::open(path);
     RunState s;
     s.day = info.day.days();
-    s.next_event = static_cast<std::uint64_t>(f.attr_double("next_event"));
-    s.trips = std::stoll(f.attr_string("trips"));
+    const double next_event = f.attr_double("next_event");
+    if (!(next_event >= 0 && next_event <= static_cast<double>(sc.events.size())))
+        throw InputError(path + ": attribute 'next_event' is " + std::to_string(next_event) + "; expected 0 to " +
+                         std::to_string(sc.events.size()) + " (a damaged file?)");
+    s.next_event = static_cast<std::uint64_t>(next_event);
+    s.trips = detail::integer_attr<std::int64_t>(f, "trips");
 
     std::size_t n = 0;
     bool first = true;
@@ -211,7 +228,23 @@ RunState read_checkpoint(const std::string& path, const Scenario& sc) {
                     s.levers.rent_cut.size() == sc.districts.size() * sc.categories.size() &&
                     s.levers.grant_yuan.size() == s.levers.rent_cut.size() &&
                     s.levers.in_programme.size() == sc.districts.size() && s.added_day.size() <= nr;
-    if (!ok) throw InputError(path + ": its tables do not fit together or the scenario; a damaged file?");
+    bool year_ok = true;
+    for (const auto& c : Tally::kColumns) {
+        const auto size = (s.year.*c.column).size();
+        year_ok &= c.rows == Tally::Rows::facility            ? size <= nf
+                   : c.rows == Tally::Rows::district_category ? size == sc.districts.size() * sc.categories.size()
+                                                              : size == sc.districts.size();
+    }
+    if (!ok || !year_ok) throw InputError(path + ": its tables do not fit together or the scenario; a damaged file?");
+    // a month's end within the run (the spin-up's months included)
+    Date spin{sc.start.year, sc.start.month - sc.spin_up_months, 1};
+    while (spin.month < 1) {
+        spin.month += 12;
+        --spin.year;
+    }
+    if (info.day < spin || sc.end < info.day || Date::from_days(s.day + 1).month == info.day.month)
+        throw InputError(path + ": attribute 'day' is " + info.day.str() + "; expected a month's end from " +
+                         spin.str() + " to " + sc.end.str() + " (a damaged file?)");
     for (const auto& order : s.reach_order)
         for (auto id : order)
             if (id >= nf)
