@@ -62,6 +62,16 @@ std::string Date::str() const {
     return buf;
 }
 
+Date Scenario::first_simulated_day() const {
+    if (spin_up_months <= 0) return start;
+    Date first{start.year, start.month - spin_up_months, 1};
+    while (first.month < 1) {
+        first.month += 12;
+        --first.year;
+    }
+    return first;
+}
+
 int Scenario::category_index(const std::string& key) const {
     for (std::size_t i = 0; i < categories.size(); ++i)
         if (categories[i].key == key) return static_cast<int>(i);

@@ -176,6 +176,8 @@ struct Scenario {
     std::vector<PolicyEvent> events;
     NetworkSource network;
 
+    /// The first simulated day: `start`, or with a spin-up the first day of its first month.
+    Date first_simulated_day() const;
     int category_index(const std::string& key) const;
     int district_index(const std::string& name) const;
     int slot_index(const std::string& name) const;

@@ -98,6 +98,37 @@ std::vector<std::vector<std::uint32_t>> read_lists(const H5File& f, const std::s
     return out;
 }
 
+/// Whether a checkpoint's tables fit together and the scenario (sizes, ids, the day): a
+/// damaged file must be refused here, not crash the simulator.
+void check_fits(const std::string& path, const Scenario& sc, const CheckpointInfo& info, const RunState& s) {
+    // the sizes the simulator relies on
+    const std::size_t nr = s.residents.home_node.size(), nf = s.facilities.size();
+    const bool ok = s.residents.household.size() == nr && s.residents.district.size() == nr &&
+                    s.residents.age.size() == nr && s.residents.flags.size() == nr && s.crowding.size() == nf &&
+                    s.reach_order.size() == sc.categories.size() &&
+                    s.levers.rent_cut.size() == sc.districts.size() * sc.categories.size() &&
+                    s.levers.grant_yuan.size() == s.levers.rent_cut.size() &&
+                    s.levers.in_programme.size() == sc.districts.size() && s.added_day.size() <= nr;
+    bool year_ok = true;
+    for (const auto& c : Tally::kColumns) {
+        const auto size = (s.year.*c.column).size();
+        year_ok &= c.rows == Tally::Rows::facility            ? size <= nf
+                   : c.rows == Tally::Rows::district_category ? size == sc.districts.size() * sc.categories.size()
+                                                              : size == sc.districts.size();
+    }
+    if (!ok || !year_ok) throw InputError(path + ": its tables do not fit together or the scenario; a damaged file?");
+    // a month's end within the run (the spin-up's months included)
+    const Date spin = sc.first_simulated_day();
+    if (info.day < spin || sc.end < info.day || Date::from_days(s.day + 1).month == info.day.month)
+        throw InputError(path + ": attribute 'day' is " + info.day.str() + "; expected a month's end from " +
+                         spin.str() + " to " + sc.end.str() + " (a damaged file?)");
+    for (const auto& order : s.reach_order)
+        for (auto id : order)
+            if (id >= nf)
+                throw InputError(path + ": state/reach_order names facility " + std::to_string(id) + " of " +
+                                 std::to_string(nf) + "; a damaged file?");
+}
+
 }  // namespace detail
 
 void write_checkpoint(const std::string& path, const Scenario& sc, const RunState& s) {
@@ -220,36 +251,7 @@ RunState read_checkpoint(const std::string& path, const Scenario& sc) {
     for (const auto& column : results_columns())
         if (column.read) column.read(f, "records/" + column.table + "/" + column.name, s.records);
 
-    // the sizes the simulator relies on
-    const std::size_t nr = s.residents.home_node.size(), nf = s.facilities.size();
-    const bool ok = s.residents.household.size() == nr && s.residents.district.size() == nr &&
-                    s.residents.age.size() == nr && s.residents.flags.size() == nr && s.crowding.size() == nf &&
-                    s.reach_order.size() == sc.categories.size() &&
-                    s.levers.rent_cut.size() == sc.districts.size() * sc.categories.size() &&
-                    s.levers.grant_yuan.size() == s.levers.rent_cut.size() &&
-                    s.levers.in_programme.size() == sc.districts.size() && s.added_day.size() <= nr;
-    bool year_ok = true;
-    for (const auto& c : Tally::kColumns) {
-        const auto size = (s.year.*c.column).size();
-        year_ok &= c.rows == Tally::Rows::facility            ? size <= nf
-                   : c.rows == Tally::Rows::district_category ? size == sc.districts.size() * sc.categories.size()
-                                                              : size == sc.districts.size();
-    }
-    if (!ok || !year_ok) throw InputError(path + ": its tables do not fit together or the scenario; a damaged file?");
-    // a month's end within the run (the spin-up's months included)
-    Date spin{sc.start.year, sc.start.month - sc.spin_up_months, 1};
-    while (spin.month < 1) {
-        spin.month += 12;
-        --spin.year;
-    }
-    if (info.day < spin || sc.end < info.day || Date::from_days(s.day + 1).month == info.day.month)
-        throw InputError(path + ": attribute 'day' is " + info.day.str() + "; expected a month's end from " +
-                         spin.str() + " to " + sc.end.str() + " (a damaged file?)");
-    for (const auto& order : s.reach_order)
-        for (auto id : order)
-            if (id >= nf)
-                throw InputError(path + ": state/reach_order names facility " + std::to_string(id) + " of " +
-                                 std::to_string(nf) + "; a damaged file?");
+    detail::check_fits(path, sc, info, s);
     return s;
 }
 

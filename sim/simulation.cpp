@@ -172,13 +172,9 @@ Results Simulation::run(const RunOptions& options) {
                               tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism)));
     const auto t0 = std::chrono::steady_clock::now();
     // the spin-up: whole months before the start, simulated but not recorded
-    Date spin{m_sc.start.year, m_sc.start.month - m_sc.spin_up_months, 1};
-    while (spin.month < 1) {
-        spin.month += 12;
-        --spin.year;
-    }
+    const Date spin = m_sc.first_simulated_day();
     m_first_month = spin.year * 12 + spin.month;
-    const std::int64_t first = m_sc.spin_up_months > 0 ? spin.days() : m_sc.start.days();
+    const std::int64_t first = spin.days();
     const std::int64_t final_day = last.days();
     if (m_resumed_day && *m_resumed_day > final_day)
         throw ArgumentError("--until " + last.str() + " is before the checkpoint's day " +
