@@ -3,7 +3,8 @@
 # (default 60 s each; harnesses: scenario csv_network osm hdf5_readers). Builds the `fuzz`
 # preset (clang, installed here), makes a working corpus from fuzz/corpus/ plus generated
 # seeds (a small city file, checkpoint and PBF), then runs the harnesses side by side, one
-# per core (FUZZ_JOBS=N: N at once). Prints one JSON line per harness (runs, executions per second, coverage, crashes);
+# per core (FUZZ_JOBS=N: N at once; FUZZ_KEEP_GOING=1: on past crashes, to count them). Prints
+# one JSON line per harness (runs, executions per second, coverage, crashes);
 # crash inputs are left in build/fuzz/crashes/HARNESS/ (keep them in fuzz/corpus/HARNESS/ once
 # fixed: `ctest` replays that folder). Exits 1 if any harness crashed, leaked or hung.
 set -euo pipefail
@@ -55,10 +56,12 @@ cores=${FUZZ_JOBS:-$(nproc)}  # harnesses at once (FUZZ_JOBS=4: all four side by
 status=0
 root=$PWD
 run_one() {
-  local h=$1 dict=()
+  local h=$1 dict=() more=()
   [ "$h" = scenario ] && dict=(-dict="$root/fuzz/scenario.dict")
+  # FUZZ_KEEP_GOING=1: go on after a crash (in a forked child), to count what a harness finds
+  [ "${FUZZ_KEEP_GOING:-0}" = 1 ] && more=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
   # crash, leak and timeout inputs land in the current folder
-  (cd "$root/build/fuzz/crashes/$h" && "$root/build/fuzz/fuzz_$h" "${dict[@]}" -max_total_time="$seconds" \
+  (cd "$root/build/fuzz/crashes/$h" && "$root/build/fuzz/fuzz_$h" "${dict[@]}" "${more[@]}" -max_total_time="$seconds" \
      -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 "$root/$work/$h" > "$root/build/fuzz/$h.log" 2>&1)
 }
 pids=()

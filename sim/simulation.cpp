@@ -172,7 +172,7 @@ Results Simulation::run(const RunOptions& options) {
                               tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism)));
     const auto t0 = std::chrono::steady_clock::now();
     // the spin-up: whole months before the start, simulated but not recorded
-    const Date spin = m_sc.first_simulated_day();
+    const Date spin = m_sc.first_simulated_day();  // (the start itself without one)
     m_first_month = spin.year * 12 + spin.month;
     const std::int64_t first = spin.days();
     const std::int64_t final_day = last.days();
@@ -207,8 +207,8 @@ Results Simulation::run(const RunOptions& options) {
             if (checkpoints && tomorrow.month != date.month &&
                 (months_done % options.checkpoint_every == 0 || stopping))
                 write_checkpoint(options.checkpoint_path, m_sc, capture(day, res));
-            const bool last = day == final_day || stopping;
-            if (m_recording && !year_end && last) close_year(date, res);  // the year so far
+            const bool run_ends = day == final_day || stopping;
+            if (m_recording && !year_end && run_ends) close_year(date, res);  // the year so far
             if (stopping) {
                 if (m_recording) res.end = date;
                 break;
