@@ -8,7 +8,9 @@
 
 namespace lifecircle {
 
-namespace detail {
+// Internal linkage: each pass is called from one place, so the compiler inlines it into the
+// task body as it did the one function they came from (measured: 5% slower without).
+namespace {
 
 inline constexpr std::size_t kBlock = 4096;                                         // residents a task
 inline constexpr std::uint64_t kCallsMax = (1 + 2 * NeedModel::kMaxNeeds + 3) / 4;  // Philox calls a resident-day
@@ -133,13 +135,13 @@ void tally_outcomes(const TripDay& day, const Needs& need, std::size_t m, Tally&
     }
 }
 
-}  // namespace detail
+}  // namespace
 
 void simulate_trips(const TripDay& day, tbb::enumerable_thread_specific<Tally>& tallies, ResidentTally& month) {
     const World& w = *day.world;
     const std::size_t n = w.residents.size(), nd = w.scenario.districts.size(), nc = w.scenario.categories.size();
     tbb::parallel_for(
-        tbb::blocked_range<std::size_t>(0, n, detail::kBlock),
+        tbb::blocked_range<std::size_t>(0, n, kBlock),
         [&](const tbb::blocked_range<std::size_t>& range) {
             Tally& t = tallies.local();
             if (t.visits.size() < w.facilities.size()) t.resize(w.facilities.size(), nd, nc);
@@ -147,13 +149,13 @@ void simulate_trips(const TripDay& day, tbb::enumerable_thread_specific<Tally>& 
             // depends on a random draw (their outcomes are unpredictable by design), and each
             // loop is short enough for the processor to overlap several needs (measured faster
             // than one pass doing everything).
-            detail::Needs need;
+            Needs need;
             for (std::size_t i0 = range.begin(); i0 < range.end(); i0 += PhiloxBatch::kLanes) {
                 const std::size_t lanes = std::min<std::size_t>(PhiloxBatch::kLanes, range.end() - i0);
-                const std::size_t m = detail::draw_counts(day, i0, lanes, need, month);
-                detail::draw_categories(day, need, m, t);
-                detail::choose_destinations(day, need, m);
-                detail::tally_outcomes(day, need, m, t, month);
+                const std::size_t m = draw_counts(day, i0, lanes, need, month);
+                draw_categories(day, need, m, t);
+                choose_destinations(day, need, m);
+                tally_outcomes(day, need, m, t, month);
             }
         },
         tbb::simple_partitioner());
