@@ -21,6 +21,10 @@ int main(int argc, char** argv) {
     };
     for (int i = 1; i < argc; ++i) {
         const std::filesystem::path p(argv[i]);
+        if (!std::filesystem::exists(p)) {
+            std::fprintf(stderr, "%s: no such file or folder\n", argv[i]);
+            return 1;
+        }
         if (std::filesystem::is_directory(p)) {
             for (const auto& e : std::filesystem::recursive_directory_iterator(p))
                 if (e.is_regular_file()) replay(e.path());

@@ -38,7 +38,7 @@ done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 if [ -d "$work/osm" ]; then
-  osmium cat fuzz/corpus/osm/town.osm -o "$work/osm/town.osm.pbf" --overwrite
+  osmium cat -F osm fuzz/corpus/osm/town-xml -o "$work/osm/town.osm.pbf" --overwrite
 fi
 if [ -d "$work/hdf5_readers" ]; then
   printf 'id,x,y\n1,0,0\n2,100,0\n3,200,0\n' > "$tmp/n.csv"
