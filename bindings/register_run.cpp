@@ -8,6 +8,7 @@
 #include <tbb/global_control.h>
 
 #include "core/error.hpp"
+#include "core/file_seal.hpp"
 #include "core/scenario.hpp"
 #include "models/world_builder.hpp"
 #include "sim/checkpoint.hpp"
@@ -115,6 +116,14 @@ void register_run(py::module_& m) {
             return d;
         },
         py::arg("path"), "What a checkpoint holds: its scenario (text, path), seed, build version and day.");
+    m.def("check_seal", &check_seal, py::arg("path"),
+          "Raises InputError naming the file (and the damaged dataset, where the damage is inside one)\n"
+          "unless the file carries lifecircle's seal over unchanged bytes: city, results and checkpoint\n"
+          "files are sealed when written (docs/checkpoints.md).");
+    m.def("unseal_file", &unseal_file, py::arg("path"),
+          "Checks a file's seal and removes it, to edit the file on purpose (h5py mode 'r+'); seal it\n"
+          "again with seal_file, or lifecircle will refuse it as damaged.");
+    m.def("seal_file", &seal_file, py::arg("path"), "Seals a finished, closed HDF5 file (see unseal_file).");
 }
 
 }  // namespace lifecircle::bindings

@@ -1,5 +1,7 @@
 #include "core/hdf5_io.hpp"
 
+#include <algorithm>
+
 #include <hdf5.h>
 
 #include "core/error.hpp"
@@ -75,6 +77,28 @@ void check_plausible_size(const std::string& path, const std::string& name, hid_
                          std::to_string(static_cast<long long>(stored)) + " stored bytes; a damaged file?");
 }
 
+/// Every dataset: no timestamps (the same data gives the same bytes); chunked + deflate keeps
+/// big tables small; Fletcher-32 checks each chunk as HDF5 reads it.
+hid_t dataset_plist(hsize_t n) {
+    const hid_t plist = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_obj_track_times(plist, 0);
+    if (n > 0) {
+        const hsize_t chunk = std::min<hsize_t>(n, 1 << 16);
+        H5Pset_chunk(plist, 1, &chunk);
+        H5Pset_deflate(plist, 4);
+        H5Pset_fletcher32(plist);
+    }
+    return plist;
+}
+
+hid_t fixed_string_type(std::size_t width) {
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, width);
+    H5Tset_strpad(t, H5T_STR_NULLPAD);
+    H5Tset_cset(t, H5T_CSET_UTF8);
+    return t;
+}
+
 hid_t utf8_string_type() {
     hid_t t = H5Tcopy(H5T_C_S1);
     H5Tset_size(t, H5T_VARIABLE);
@@ -93,6 +117,7 @@ H5File H5File::create(const std::string& path) {
 
 H5File H5File::open(const std::string& path) {
     detail::quiet_hdf5();
+    check_seal(path);  // before HDF5 parses anything of the file
 #if H5_VERSION_GE(1, 12, 0)
     const htri_t is_hdf5 = H5Fis_accessible(path.c_str(), H5P_DEFAULT);
 #else
@@ -124,14 +149,7 @@ template <class T>
 void H5File::write(const std::string& name, std::span<const T> values) {
     const hsize_t n = values.size();
     detail::Handle space{H5Screate_simple(1, &n, nullptr), H5Sclose};
-    detail::Handle plist{H5Pcreate(H5P_DATASET_CREATE), H5Pclose};
-    H5Pset_obj_track_times(plist.id, 0);  // no timestamps: the same data gives the same bytes
-    if (n > 0) {                          // chunked + deflate keeps big tables small; deterministic bytes
-        const hsize_t chunk = std::min<hsize_t>(n, 1 << 16);
-        H5Pset_chunk(plist.id, 1, &chunk);
-        H5Pset_deflate(plist.id, 4);
-        H5Pset_fletcher32(plist.id);  // a checksum of each stored chunk: damage is detected on reading
-    }
+    detail::Handle plist{detail::dataset_plist(n), H5Pclose};
     detail::Handle set{
         H5Dcreate2(m_id, name.c_str(), detail::native_type<T>(), space.id, H5P_DEFAULT, plist.id, H5P_DEFAULT),
         H5Dclose};
@@ -141,14 +159,18 @@ void H5File::write(const std::string& name, std::span<const T> values) {
 }
 
 void H5File::write_strings(const std::string& name, const std::vector<std::string>& values) {
+    // Fixed-length (NUL-padded) strings, chunked and checksummed like numbers: no variable-length
+    // data in HDF5's global heap, so every stored byte of the dataset is in its own chunks.
+    std::size_t width = 1;
+    for (const auto& s : values) width = std::max(width, s.size());
+    std::vector<char> packed(values.size() * width, '\0');
+    for (std::size_t i = 0; i < values.size(); ++i) std::copy(values[i].begin(), values[i].end(), &packed[i * width]);
     const hsize_t n = values.size();
-    std::vector<const char*> ptrs;
-    for (const auto& s : values) ptrs.push_back(s.c_str());
-    detail::Handle type{detail::utf8_string_type(), H5Tclose};
+    detail::Handle type{detail::fixed_string_type(width), H5Tclose};
     detail::Handle space{H5Screate_simple(1, &n, nullptr), H5Sclose};
-    detail::Handle set{H5Dcreate2(m_id, name.c_str(), type.id, space.id, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                       H5Dclose};
-    if (set.id < 0 || (n > 0 && H5Dwrite(set.id, type.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()) < 0))
+    detail::Handle plist{detail::dataset_plist(n), H5Pclose};
+    detail::Handle set{H5Dcreate2(m_id, name.c_str(), type.id, space.id, H5P_DEFAULT, plist.id, H5P_DEFAULT), H5Dclose};
+    if (set.id < 0 || (n > 0 && H5Dwrite(set.id, type.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, packed.data()) < 0))
         throw InputError(m_path + ": cannot write dataset " + name);
 }
 
@@ -173,18 +195,27 @@ std::vector<std::string> H5File::read_strings(const std::string& name) const {
     if (!exists(name)) throw InputError(m_path + ": missing dataset " + name);
     detail::Handle set{H5Dopen2(m_id, name.c_str(), H5P_DEFAULT), H5Dclose};
     detail::Handle space{H5Dget_space(set.id), H5Sclose};
-    detail::Handle type{detail::utf8_string_type(), H5Tclose};
-    hsize_t n = 0;
-    if (set.id < 0 || H5Sget_simple_extent_ndims(space.id) != 1)
+    detail::Handle stored{H5Dget_type(set.id), H5Tclose};
+    if (set.id < 0 || space.id < 0 || H5Sget_simple_extent_ndims(space.id) != 1)
         throw InputError(m_path + ": dataset " + name + " is not a one-dimensional array");
+    if (H5Tget_class(stored.id) != H5T_STRING || H5Tis_variable_str(stored.id) != 0)
+        throw InputError(m_path + ": dataset " + name + " is not fixed-length strings");
+    const std::size_t width = H5Tget_size(stored.id);
+    if (width == 0 || width > (1 << 20)) throw InputError(m_path + ": dataset " + name + " has a bad string width");
+    hsize_t n = 0;
     H5Sget_simple_extent_dims(space.id, &n, nullptr);
-    detail::check_plausible_size(m_path, name, set.id, n, sizeof(char*));
-    std::vector<char*> ptrs(n, nullptr);
-    if (n > 0 && H5Dread(set.id, type.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()) < 0)
-        throw InputError(m_path + ": cannot read dataset " + name + " as strings");
+    detail::check_plausible_size(m_path, name, set.id, n, width);
+    detail::Handle type{detail::fixed_string_type(width), H5Tclose};
+    std::vector<char> packed(n * width);
+    if (n > 0 && H5Dread(set.id, type.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, packed.data()) < 0)
+        throw InputError(m_path + ": dataset " + name +
+                         " is damaged (its checksum or compression does not check out) or not strings");
     std::vector<std::string> out;
-    for (auto* p : ptrs) out.emplace_back(p ? p : "");
-    if (n > 0) H5Dvlen_reclaim(type.id, space.id, H5P_DEFAULT, ptrs.data());
+    out.reserve(n);
+    for (hsize_t i = 0; i < n; ++i) {
+        const char* p = &packed[i * width];
+        out.emplace_back(p, std::find(p, p + width, '\0'));
+    }
     return out;
 }
 

@@ -10,6 +10,8 @@
 
 #include <unistd.h>
 
+#include "core/file_seal.hpp"
+
 namespace lifecircle {
 
 /// A small RAII layer over the HDF5 C API for the project's files: one-dimensional numeric
@@ -18,7 +20,8 @@ class H5File {
   public:
     /// Creates (truncating) `path` for writing.
     static H5File create(const std::string& path);
-    /// Opens `path` read-only.
+    /// Opens `path` read-only, after checking its seal (core/file_seal.hpp): a file that was
+    /// not written whole by write_atomically, or was damaged since, is refused here.
     static H5File open(const std::string& path);
     ~H5File();
     H5File(H5File&& other) noexcept;
@@ -61,13 +64,19 @@ class H5File {
     std::int64_t m_id = -1;
 };
 
-/// Writes a file through a temporary name that is renamed to `path` only when `write`
-/// returned; on any exception the temporary is removed and nothing is left at `path`.
+namespace detail {
+/// HDF5 prints its error stack to stderr by default; the project reports errors itself.
+void quiet_hdf5();
+}  // namespace detail
+
+/// Writes an HDF5 file through a temporary name, seals it (core/file_seal.hpp) and renames it
+/// to `path` only then; on any exception the temporary is removed and nothing is left at `path`.
 template <class Writer>
 void write_atomically(const std::string& path, Writer&& write) {
     const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
     try {
         write(tmp);
+        seal_file(tmp);
         std::filesystem::rename(tmp, path);
     } catch (...) {
         std::error_code ignored;

@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AGE_GROUPS', 'ArgumentError', 'BUILTIN_YUNFU_NAME', 'ConfigError', 'FACILITY_ORIGINS', 'InputError', 'MAX_CATEGORIES', 'MAX_DISTRICTS', 'WalkNetwork', 'World', 'builtin_yunfu_text', 'checkpoint_info', 'haversine', 'import_osm', 'read_city', 'results_columns', 'run', 'set_max_threads', 'validate_scenario']
+__all__: list[str] = ['AGE_GROUPS', 'ArgumentError', 'BUILTIN_YUNFU_NAME', 'ConfigError', 'FACILITY_ORIGINS', 'InputError', 'MAX_CATEGORIES', 'MAX_DISTRICTS', 'WalkNetwork', 'World', 'builtin_yunfu_text', 'check_seal', 'checkpoint_info', 'haversine', 'import_osm', 'read_city', 'results_columns', 'run', 'seal_file', 'set_max_threads', 'unseal_file', 'validate_scenario']
 class InputError(ValueError):
     pass
 class ConfigError(InputError):
@@ -95,6 +95,12 @@ def builtin_yunfu_text() -> str:
     """
     The text of the built-in default scenario (configs/yunfu.toml).
     """
+def check_seal(path: str) -> None:
+    """
+    Raises InputError naming the file (and the damaged dataset, where the damage is inside one)
+    unless the file carries lifecircle's seal over unchanged bytes: city, results and checkpoint
+    files are sealed when written (docs/checkpoints.md).
+    """
 def checkpoint_info(path: str) -> dict:
     """
     What a checkpoint holds: its scenario (text, path), seed, build version and day.
@@ -122,9 +128,18 @@ def run(text: str, path: str, output: str, seed: typing.SupportsInt | typing.Sup
     simulated day. A KeyboardInterrupt stops the run at the end of the day (with checkpoints on,
     at the month's end, after a last checkpoint) and is re-raised; no results are written.
     """
+def seal_file(path: str) -> None:
+    """
+    Seals a finished, closed HDF5 file (see unseal_file).
+    """
 def set_max_threads(threads: typing.SupportsInt | typing.SupportsIndex) -> None:
     """
     Limit worker threads (0 = all cores).
+    """
+def unseal_file(path: str) -> None:
+    """
+    Checks a file's seal and removes it, to edit the file on purpose (h5py mode 'r+'); seal it
+    again with seal_file, or lifecircle will refuse it as damaged.
     """
 def validate_scenario(text: str, path: str) -> dict:
     """
@@ -135,4 +150,4 @@ BUILTIN_YUNFU_NAME: str = '<built-in configs/yunfu.toml>'
 FACILITY_ORIGINS: tuple = ('baseline', 'planned', 'market', 'mobile')
 MAX_CATEGORIES: int = 64
 MAX_DISTRICTS: int = 65535
-__version__: str = '0.1.0'
+__version__: str = '0.2.0'

@@ -59,6 +59,7 @@ class Results:
 
     def __init__(self, path: str | PathLike, *, label: str | None = None) -> None:
         self.path = Path(path)
+        _core.check_seal(str(self.path))  # damage found before HDF5 parses the file
         try:
             f = h5py.File(self.path, "r")
         except OSError as e:

@@ -133,13 +133,12 @@ TEST_CASE("a checkpoint resumes only with its own scenario, seed and build", "[c
     Scenario reseeded = sc;
     reseeded.seed += 1;
     CHECK_THROWS_WITH(read_checkpoint(options.checkpoint_path, reseeded), Contains("seed 7"));
-    {
-        auto f = H5File::create(dir.file("old.ckpt"));  // what another build would have written
+    lifecircle::write_atomically(dir.file("old.ckpt"), [](const std::string& tmp) {
+        auto f = H5File::create(tmp);  // what another build would have written
         f.set_attr("format", std::string("lifecircle-checkpoint"));
         f.set_attr("format_version", 1.0);
         f.set_attr("version", std::string("0.0.1"));
-        f.close();
-    }
+    });
     CHECK_THROWS_WITH(read_checkpoint_info(dir.file("old.ckpt")),
                       Contains("old.ckpt") && Contains("lifecircle 0.0.1") && Contains("the build that wrote it"));
     CHECK_THROWS_WITH(read_checkpoint_info(dir.file("absent.ckpt")), Contains("absent.ckpt"));

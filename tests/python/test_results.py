@@ -72,6 +72,7 @@ def test_results_load_where_the_scenario_data_files_are_absent(tiny_results, tmp
 
     copy = tmp_path / "moved.h5"
     shutil.copy(tiny_results.path, copy)
+    lc._core.unseal_file(str(copy))  # edited on purpose: unsealed, then sealed again
     with h5py.File(copy, "r+") as f:
         text = f.attrs["scenario_text"]
         assert 'source = "synthetic"' in text
@@ -79,6 +80,7 @@ def test_results_load_where_the_scenario_data_files_are_absent(tiny_results, tmp
             'source = "synthetic"', 'source = "osm"\nosm = "gone.osm.pbf"'
         )
         f.attrs["scenario_path"] = str(tmp_path / "elsewhere" / "city.toml")
+    lc._core.seal_file(str(copy))
     res = lc.Results.load(copy)
     assert res.districts.equals(tiny_results.districts)
     assert res.scenario.data["network"]["osm"] == "gone.osm.pbf"
@@ -115,15 +117,33 @@ def test_docs_results_md_describes_every_column_as_the_schema_does():
 def test_a_results_file_missing_a_schema_column_is_refused_by_name(tiny_results, tmp_path):
     damaged = tmp_path / "damaged.h5"
     damaged.write_bytes(tiny_results.path.read_bytes())
+    lc._core.unseal_file(str(damaged))  # as another version would have written it: sealed whole
     with h5py.File(damaged, "a") as f:
         del f["district_month/unmet"]
+    lc._core.seal_file(str(damaged))
     with pytest.raises(lc.InputError, match=r"damaged\.h5.*district_month/unmet"):
         lc.Results.load(damaged)
 
 
+def test_damage_outside_the_datasets_and_cut_or_extended_files_are_refused(tiny_results, tmp_path):
+    # HDF5's own structures (the superblock, object headers) are no dataset's values: damage
+    # there is found by the seal's whole-file checksum before h5py parses anything
+    data = tiny_results.path.read_bytes()
+    copy = tmp_path / "copy.h5"
+    for bad, why in [
+        (data[:9] + bytes([data[9] ^ 0x01]) + data[10:], "damaged outside the datasets"),
+        (data[: len(data) // 2], "no lifecircle seal"),
+        (data + b"\0" * 10, "no lifecircle seal"),
+    ]:
+        copy.write_bytes(bad)
+        with pytest.raises(lc.InputError, match=f"copy.h5.*{why}"):
+            lc.Results.load(copy)
+
+
 def test_a_damaged_dataset_of_a_results_file_is_an_input_error_naming_it(tiny_results, tmp_path):
-    # every numeric dataset carries a checksum (Fletcher-32 on each chunk): flipped bytes in
-    # any of them must be reported by name, never as h5py's raw OSError or as silent data
+    # every dataset, numbers and names, is covered by the file's seal (and Fletcher-32 on each
+    # chunk): flipped bytes in any of them must be reported by name, before h5py parses the
+    # file, never as h5py's raw OSError or as silent data
     checked = 0
     for name, copy in damaged_copies(tiny_results.path, tmp_path):
         with pytest.raises(lc.InputError, match=f"{copy.name}.*dataset {name} is damaged"):
