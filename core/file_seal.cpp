@@ -143,8 +143,12 @@ void seal_file(const std::string& path) {
             if (r.offset > bytes.size() || r.size > bytes.size() - r.offset)
                 throw InputError(path + ": dataset " + s.name + " lies outside the file; cannot seal it");
         text += "dataset " + s.name + "\t" + hex8(crc_of_ranges(bytes, s.ranges)) + "\t";
-        for (std::size_t i = 0; i < s.ranges.size(); ++i)
-            text += (i ? " " : "") + std::to_string(s.ranges[i].offset) + "+" + std::to_string(s.ranges[i].size);
+        for (std::size_t i = 0; i < s.ranges.size(); ++i) {
+            if (i > 0) text += ' ';
+            text += std::to_string(s.ranges[i].offset);
+            text += '+';
+            text += std::to_string(s.ranges[i].size);
+        }
         text += "\n";
     }
     char footer[kFooterBytes + 1];
@@ -209,8 +213,10 @@ std::uint64_t checked_data_bytes(const std::string& path) {
                     throw InputError(path + ": its seal is damaged (range outside the file)");
                 ranges.push_back(range);
             }
-        if (crc_of_ranges(data, ranges) != static_cast<std::uint32_t>(parse_u64(fields[1], path, 16)))
-            damaged += (damaged.empty() ? "" : ", ") + std::string(fields[0].substr(8));
+        if (crc_of_ranges(data, ranges) != static_cast<std::uint32_t>(parse_u64(fields[1], path, 16))) {
+            if (!damaged.empty()) damaged += ", ";
+            damaged += fields[0].substr(8);
+        }
     }
     if (!damaged.empty())
         throw InputError(path + ": dataset " + damaged + " is damaged (its bytes differ from the sealed checksum)");

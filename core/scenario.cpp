@@ -369,7 +369,22 @@ void read_models(TableReader& root, Scenario& sc, Problems& problems) {
         if (auto v = r.number("young_hazard_factor", false, 0, 10, "")) m.young_hazard_factor = *v;
         if (auto v = r.number("capacity_visits_per_m2", false, 0.1, 1000, " visits per m2 a month"))
             m.capacity_visits_per_m2 = *v;
-        if (auto v = r.number("entry_margin", false, 0, 10, " (x fixed costs)")) m.entry_margin = *v;
+        if (auto v = r.number("entry_rate", false, 0, 100, " (a monthly rate per unit of profit / fixed costs)"))
+            m.entry_rate = *v;
+        if (auto v = r.integer("entry_sites", false, 1, 10000, " sites a district"))
+            m.entry_sites = static_cast<int>(*v);
+        r.finish();
+    }
+    if (const auto* t = root.subtable("delivery", false)) {
+        TableReader r(*t, "delivery", problems);
+        auto& m = sc.delivery;
+        if (auto v = age_table(r, "app_users", false, 0.0, 1.0, " (a share)", problems)) m.app_users = *v;
+        if (auto v = r.number("order_share", false, 0, 1, " (a share)")) m.order_share = *v;
+        if (auto v = r.number("couriers_per_10k", false, 0, 1000, " couriers per 10,000 residents"))
+            m.couriers_per_10k = *v;
+        if (auto v = r.number("orders_per_courier_hour", false, 0, 100, " orders an hour"))
+            m.orders_per_courier_hour = *v;
+        if (auto v = r.number("night_couriers", false, 0, 1, " (a share)")) m.night_couriers = *v;
         r.finish();
     }
 }
@@ -583,6 +598,8 @@ void read_districts(TableReader& root, Scenario& sc, Problems& problems) {
         if (auto v = r.number("household_size", true, 1.0, 10.0, " persons")) d.household_size = *v;
         if (auto v = r.number("area_km2", true, 0.01, 1000.0, " km2")) d.area_km2 = *v;
         if (auto v = r.boolean("delivery", false)) d.delivery = *v;
+        if (auto v = age_table(r, "delivery_app_users", false, 0.0, 1.0, " (a share)", problems))
+            d.delivery_app_users = *v;
         if (const auto* base = r.subtable("baseline", true)) {
             for (const auto& [ck, cv] : *base) {
                 const std::string cat(ck.str());

@@ -94,8 +94,9 @@ struct District {
     std::array<double, kAgeGroups> age_shares{};
     double household_size = 3.14;
     double area_km2 = 1.0;
-    bool delivery = true;                 ///< home delivery offered
-    std::map<std::string, int> baseline;  ///< facilities by category key at the start
+    bool delivery = true;                                              ///< home delivery offered
+    std::optional<std::array<double, kAgeGroups>> delivery_app_users;  ///< overrides the city's shares
+    std::map<std::string, int> baseline;                               ///< facilities by category key at the start
     double density() const { return static_cast<double>(population) / area_km2; }  ///< per km2
 };
 
@@ -142,7 +143,17 @@ struct EconomicsModel {
     int loss_months = 3;                 ///< consecutive loss months before closing
     double young_hazard_factor = 1.5;    ///< background exit multiplier in a shop's first 3 years
     double capacity_visits_per_m2 = 20;  ///< visits per m2 a month before crowding
-    double entry_margin = 1.2;           ///< entry needs expected gross >= this x fixed costs
+    double entry_rate = 1.0;             ///< monthly entry intensity per unit of expected profit / fixed costs
+    int entry_sites = 32;                ///< candidate sites would-be entrants price in each district
+};
+
+/// Home delivery (docs/model.md, "Delivery"): who orders, how readily, and what couriers carry.
+struct DeliveryModel {
+    std::array<double, kAgeGroups> app_users{0.0, 0.7, 0.2};  ///< share ordering through a delivery app
+    double order_share = 0.6;              ///< of a user's needs with no shop open in reach, the share ordered
+    double couriers_per_10k = 3.0;         ///< couriers serving a district, per 10,000 residents
+    double orders_per_courier_hour = 2.5;  ///< orders a courier delivers an hour
+    double night_couriers = 0.3;           ///< share of couriers at work in the night slots
 };
 
 /// Where the walking network comes from.
@@ -167,6 +178,7 @@ struct Scenario {
     double max_walk_minutes = 20;  ///< longest walk a resident makes for a need, minutes
     SatisfactionModel satisfaction;
     EconomicsModel economics;
+    DeliveryModel delivery;
     int survey_sample = 400;
     int spin_up_months = 0;  ///< months simulated before `start`, unrecorded (market settles)
     std::vector<TimeSlot> slots;

@@ -41,6 +41,10 @@ constexpr std::uint64_t ages(std::uint64_t d) { return d < 1000 ? 5000 + d : kRe
 constexpr std::uint64_t places(std::uint64_t d) { return d < 1000 ? 6000 + d : kRegion * 3 + d; }
 /// Map-app use at the start.
 inline constexpr std::uint64_t kMapAppStart = 7000;
+/// Delivery-app use of resident i (draw = resident id, whenever the resident was added).
+inline constexpr std::uint64_t kDeliveryApp = 7001;
+/// Whether a delivery order is placed and carried (draw = day << 40 | resident << 8 | need).
+inline constexpr std::uint64_t kDeliveryOrder = 7002;
 /// Residents' personal satisfaction thresholds (draws 2i, 2i + 1 for resident i).
 inline constexpr std::uint64_t kThreshold = 0x5A715F;
 
@@ -53,6 +57,9 @@ constexpr std::uint64_t survey(std::uint64_t d) { return (1ULL << 42) + d; }
 constexpr std::uint64_t app_adoption(std::uint64_t event) { return (1ULL << 43) + event; }
 /// New housing of the policy event with this index (draws: homes, ages, app use in turn).
 constexpr std::uint64_t housing(std::uint64_t event) { return (1ULL << 44) + event; }
+
+/// Market entry in district d and category c (draw = months since the first simulated month).
+constexpr std::uint64_t entry(std::uint64_t d, std::uint64_t c) { return kRegion * 4 + (d << 8) + c; }
 
 /// Needs' stream of resident i, in the Philox 4x32-10 generator (ids below 2^40).
 constexpr std::uint64_t needs(std::uint64_t resident) { return resident; }

@@ -1,5 +1,8 @@
 #include "core/world.hpp"
 
+#include "core/rng.hpp"
+#include "core/streams.hpp"
+
 namespace lifecircle {
 
 std::uint32_t open_slots(const Facility& f, const std::vector<TimeSlot>& slots) {
@@ -8,6 +11,12 @@ std::uint32_t open_slots(const Facility& f, const std::vector<TimeSlot>& slots) 
     for (std::size_t s = 0; s < slots.size(); ++s)
         if (f.open_hour < slots[s].end_hour && f.close_hour > slots[s].start_hour) mask |= 1U << s;
     return mask;
+}
+
+bool orders_delivery(const Scenario& sc, std::size_t d, int age, std::uint64_t id) {
+    const auto& shares =
+        sc.districts[d].delivery_app_users ? *sc.districts[d].delivery_app_users : sc.delivery.app_users;
+    return CounterRng(sc.seed, streams::kDeliveryApp).uniform(id) < shares[static_cast<std::size_t>(age)];
 }
 
 std::vector<std::uint32_t> candidate_sites(const World& w, std::size_t d) {

@@ -57,7 +57,8 @@ struct Residents {
     std::vector<std::uint16_t> district;
     std::vector<std::uint8_t> age;    ///< AgeGroup
     std::vector<std::uint8_t> flags;  ///< bit 0: uses the living-circle map app;
-                                      ///< bit 1: heads its household (its first member)
+                                      ///< bit 1: heads its household (its first member);
+                                      ///< bit 2: orders through a delivery app
 
     std::size_t size() const { return home_node.size(); }
     static constexpr std::size_t bytes_per_resident() {
@@ -65,6 +66,7 @@ struct Residents {
     }
     static constexpr std::uint8_t kMapApp = 1;
     static constexpr std::uint8_t kHead = 2;
+    static constexpr std::uint8_t kDelivery = 4;
 };
 
 /// The simulated city: network, districts on it, facilities and residents.
@@ -83,6 +85,11 @@ struct World {
 
     std::size_t num_households() const { return household_start.empty() ? 0 : household_start.size() - 1; }
 };
+
+/// Whether resident `id` (of age group `age`, living in district d) orders through a delivery
+/// app: a draw of its own (stream streams::kDeliveryApp, draw = resident id) against the
+/// district's share for its age group, or the city's.
+bool orders_delivery(const Scenario& sc, std::size_t d, int age, std::uint64_t id);
 
 /// Candidate sites for new facilities in district d: its commercial nodes, or all of its
 /// nodes when it has none (in node order).

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include <tbb/parallel_for.h>
+
+#include "core/reach_table.hpp"
 #include "core/rng.hpp"
 #include "core/streams.hpp"
 #include "models/facility.hpp"
@@ -62,30 +65,149 @@ void settle_accounts(World& w, FacilityReach& reach, const PlanLevers& levers, s
     }
 }
 
-void enter_market(World& w, FacilityReach& reach, SiteChooser& sites, const PlanLevers& levers,
-                  std::span<const std::int64_t> lost_open, std::span<const std::int64_t> spend_fen, std::int64_t day,
-                  MarketMonth& out) {
+void EntrySites::prepare(const Scenario& sc) {
+    m_sites.resize(sc.districts.size());
+    m_done.resize(sc.districts.size(), 0);
+    for (const auto& cat : sc.categories) {
+        const auto at = std::find(m_decays.begin(), m_decays.end(), cat.decay);
+        m_class.push_back(static_cast<std::size_t>(at - m_decays.begin()));
+        if (at == m_decays.end()) m_decays.push_back(cat.decay);
+    }
+}
+
+const std::vector<EntrySites::Site>& EntrySites::of(const World& w, std::size_t d) {
+    if (m_class.empty()) prepare(w.scenario);
+    if (m_done[d]) return m_sites[d];
+    const auto all = candidate_sites(w, d);
+    const std::size_t n = std::min(static_cast<std::size_t>(std::max(1, w.scenario.economics.entry_sites)), all.size());
+    const double walk = w.scenario.max_walk_metres(static_cast<int>(AgeGroup::working));
+    const std::size_t classes = m_decays.size();
+    auto& out = m_sites[d];
+    out.resize(n);
+    tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
+        Site& site = out[i];
+        site.node = all[i * all.size() / n];  // an even sample, in node order
+        for (const auto& [u, dist] : bounded_dijkstra(w.network, site.node, walk)) {
+            if (!(w.node_weight[u] > 0.0f)) continue;
+            site.homes.push_back(u);
+            site.distance.push_back(static_cast<float>(dist));
+            for (std::size_t k = 0; k < classes; ++k)
+                site.decayed.push_back(static_cast<float>(std::pow(std::max(dist, 25.0), -m_decays[k])));
+        }
+    });
+    m_done[d] = 1;
+    return out;
+}
+
+EntryDemand entry_demand(const World& w, std::span<const std::int64_t> needs) {
+    const std::size_t nn = w.network.num_nodes(), nd = w.scenario.districts.size(), nc = w.scenario.categories.size();
+    EntryDemand e;
+    e.residents.assign(nn, 0.0);
+    std::vector<double> app(nn, 0.0), per_district(nd, 0.0);
+    const auto& r = w.residents;
+    for (std::size_t i = 0; i < r.size(); ++i) {
+        e.residents[r.home_node[i]] += 1.0;
+        app[r.home_node[i]] += (r.flags[i] & Residents::kMapApp) ? 1.0 : 0.0;
+        per_district[r.district[i]] += 1.0;
+    }
+    e.app_share.assign(nn, 0.0f);
+    for (std::size_t v = 0; v < nn; ++v)
+        if (e.residents[v] > 0) e.app_share[v] = static_cast<float>(app[v] / e.residents[v]);
+    e.needs_rate.assign(nd * nc, 0.0);
+    for (std::size_t d = 0; d < nd; ++d)
+        for (std::size_t c = 0; c < nc; ++c)
+            if (per_district[d] > 0)
+                e.needs_rate[district_category(d, c, nc)] =
+                    static_cast<double>(needs[district_category(d, c, nc)]) / per_district[d];
+    return e;
+}
+
+std::vector<double> expected_revenues(const World& w, const ChoiceCache& cache, const EntryDemand& demand,
+                                      const EntrySites& sites, const EntrySites::Site& site,
+                                      std::span<const std::int64_t> spend_fen) {
+    const Scenario& sc = w.scenario;
+    const std::size_t nd = sc.districts.size(), nc = sc.categories.size();
+    const std::size_t classes = site.homes.empty() ? 0 : site.decayed.size() / site.homes.size();
+    std::vector<std::size_t> commercial;
+    std::vector<double> area(nc, 0.0), needs_taken(nc, 0.0);
+    for (std::size_t c = 0; c < nc; ++c)
+        if (is_commercial(sc.categories[c])) {
+            commercial.push_back(c);
+            area[c] = std::max(1.0, sc.categories[c].floor_area_m2);
+        }
+    for (std::size_t h = 0; h < site.homes.size(); ++h) {
+        const std::uint32_t v = site.homes[h];
+        const std::size_t d = w.node_district[v];
+        if (d >= nd || demand.residents[v] == 0.0) continue;
+        const double* rate = &demand.needs_rate[district_category(d, 0, nc)];
+        const double residents = demand.residents[v], app = demand.app_share[v];
+        const float dist = site.distance[h];
+        const float* decayed = &site.decayed[h * classes];
+        const ChoiceCache::Block* blocks = &cache.block(v, 0);  // the node's blocks are adjacent
+        for (const std::size_t c : commercial) {
+            const double needs = residents * rate[c];
+            if (needs == 0.0) continue;
+            const ChoiceCache::Block& b = blocks[c];
+            int rank = 0;  // incumbents nearer than the new shop
+            while (rank < b.n && b.distance[rank] < dist) ++rank;
+            if (rank >= ChoiceCache::kMaxK) continue;  // beyond the candidates anyone weighs
+            const double own = area[c] * static_cast<double>(decayed[sites.decay_class(c)]);
+            const double all = b.n > 0 ? static_cast<double>(b.cum[b.n - 1]) : 0.0;
+            const double nearest = b.n > 0 ? static_cast<double>(ChoiceCache::weight(b.cum, 0)) : 0.0;
+            const double plain = rank < ChoiceCache::kNearest ? own / (own + nearest) : 0.0;
+            needs_taken[c] += needs * (app * own / (own + all) + (1.0 - app) * plain);
+        }
+    }
+    for (std::size_t c = 0; c < nc; ++c) needs_taken[c] *= static_cast<double>(spend_fen[c]);
+    return needs_taken;
+}
+
+void enter_market(World& w, FacilityReach& reach, EntrySites& sites, const ChoiceCache& cache, const PlanLevers& levers,
+                  std::span<const std::int64_t> needs, std::span<const std::int64_t> spend_fen, std::int64_t day,
+                  std::uint64_t month_index, MarketMonth& out) {
     const Scenario& sc = w.scenario;
     const std::size_t nd = sc.districts.size(), nc = sc.categories.size();
     out.openings.assign(nd, 0);
-    const auto per_node = residents_per_node(w);
+    if (sc.economics.entry_rate <= 0.0) return;
+    const EntryDemand demand = entry_demand(w, needs);
+    // every district's sites priced on the same month's market, in parallel ...
+    std::vector<std::pair<std::size_t, const EntrySites::Site*>> all;
     for (std::size_t d = 0; d < nd; ++d)
+        for (const auto& site : sites.of(w, d)) all.emplace_back(d, &site);
+    std::vector<std::vector<double>> revenue(all.size());
+    tbb::parallel_for(std::size_t{0}, all.size(), [&](std::size_t i) {
+        revenue[i] = expected_revenues(w, cache, demand, sites, *all[i].second, spend_fen);
+    });
+    // ... then each (district, category) takes its best site and draws whether a shop opens
+    std::vector<double> best(nd * nc, 0.0);
+    std::vector<std::int64_t> best_node(nd * nc, -1);
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        const std::size_t d = all[i].first;
         for (std::size_t c = 0; c < nc; ++c) {
             const auto& cat = sc.categories[c];
             if (!is_commercial(cat)) continue;
-            const std::size_t dc = levers.at(d, c);
-            const std::int64_t lost = lost_open[dc];
-            const double gross = static_cast<double>(lost) * static_cast<double>(spend_fen[c]) * cat.gross_margin;
+            const std::size_t dc = district_category(d, c, nc);
             const double costs =
                 static_cast<double>(fixed_costs_fen(cat)) * (1.0 - levers.rent_cut[dc]) - 100.0 * levers.grant_yuan[dc];
-            if (lost > 0 && gross >= sc.economics.entry_margin * costs) {
-                Facility f = make_facility(sc, sites.best_site(w, reach, d, c, per_node), static_cast<int>(c),
-                                           static_cast<int>(d));
-                f.origin = FacilityOrigin::market_entry;
-                open_facility(w, reach, f, day + 1);
-                ++out.openings[d];
+            const double profit = revenue[i][c] * cat.gross_margin - costs;
+            if (profit > best[dc]) {  // ties to the earlier site
+                best[dc] = profit;
+                best_node[dc] = all[i].second->node;
             }
         }
+    }
+    for (std::size_t dc = 0; dc < nd * nc; ++dc) {
+        if (best_node[dc] < 0) continue;
+        const std::size_t d = dc / nc, c = dc % nc;
+        const double fixed = static_cast<double>(fixed_costs_fen(sc.categories[c]));
+        const double p = 1.0 - std::exp(-sc.economics.entry_rate * best[dc] / fixed);
+        if (!(CounterRng(sc.seed, streams::entry(d, c)).uniform(month_index) < p)) continue;
+        Facility f =
+            make_facility(sc, static_cast<std::uint32_t>(best_node[dc]), static_cast<int>(c), static_cast<int>(d));
+        f.origin = FacilityOrigin::market_entry;
+        open_facility(w, reach, f, day + 1);
+        ++out.openings[d];
+    }
 }
 
 void update_crowding(const World& w, std::span<const std::int64_t> visits, std::vector<float>& crowding) {

@@ -6,6 +6,7 @@
 
 #include "core/scenario.hpp"
 #include "core/world.hpp"
+#include "models/destination_choice.hpp"
 #include "models/facility_reach.hpp"
 #include "models/levers.hpp"
 
@@ -50,12 +51,60 @@ void settle_accounts(World& world, FacilityReach& reach, const PlanLevers& lever
                      std::span<const std::int64_t> revenue, std::int64_t day, std::uint64_t month_index,
                      MarketMonth& out);
 
-/// Market entry: in each district and commercial category, one new shop opens (tomorrow, at
-/// the best site) when the month's needs that went unserved locally in hours a new shop
-/// keeps (`lost_open`, [district x category]) would have given it a gross margin of at
-/// least entry_margin x its fixed costs after subsidies. Counts the openings into `out`.
-void enter_market(World& world, FacilityReach& reach, SiteChooser& sites, const PlanLevers& levers,
-                  std::span<const std::int64_t> lost_open, std::span<const std::int64_t> spend_fen, std::int64_t day,
+/// Where would-be entrants look: for each district, up to `economics.entry_sites` of its
+/// candidate sites (all of them, or an even sample in node order) with the residential nodes
+/// within a working-age walk of each, their walking distances and the Huff distance term
+/// max(d, 25 m)^-b of each distinct decay b. Computed once per district (the network never
+/// changes during a run).
+class EntrySites {
+  public:
+    struct Site {
+        std::uint32_t node = 0;
+        std::vector<std::uint32_t> homes;  ///< residential nodes within the walk
+        std::vector<float> distance;       ///< their walking distances, metres
+        std::vector<float> decayed;        ///< [home x decay class]: max(distance, 25)^-b
+    };
+    const std::vector<Site>& of(const World& world, std::size_t d);
+    /// Category c's decay class (an index into each site's `decayed` rows).
+    std::size_t decay_class(std::size_t c) const { return m_class[c]; }
+
+  private:
+    void prepare(const Scenario& sc);
+    std::vector<std::vector<Site>> m_sites;
+    std::vector<std::uint8_t> m_done;
+    std::vector<double> m_decays;      ///< distinct decays, in order of first use
+    std::vector<std::size_t> m_class;  ///< per category
+};
+
+/// What residents at each node bring a new shop: per node, this month's needs of each
+/// category (the district's needs per resident x residents there) and the share using the
+/// living-circle map app.
+struct EntryDemand {
+    std::vector<double> residents;   ///< per node
+    std::vector<float> app_share;    ///< per node
+    std::vector<double> needs_rate;  ///< per (district, category): this month's needs per resident
+};
+EntryDemand entry_demand(const World& world, std::span<const std::int64_t> needs);
+
+/// The month's revenue (fen) a new shop of each commercial category (0 for the others) would
+/// expect at `site`, from the choice model itself: at each home node in its walk, the needs
+/// there times the Huff share the shop would take among the incumbents of `cache` (its weight
+/// over theirs plus its own: for map-app users among all candidates, for the others only if it
+/// is among the nearest two), times spend. One pass over the site's homes for all categories
+/// (a node's cache blocks are adjacent).
+std::vector<double> expected_revenues(const World& world, const ChoiceCache& cache, const EntryDemand& demand,
+                                      const EntrySites& sites, const EntrySites::Site& site,
+                                      std::span<const std::int64_t> spend_fen);
+
+/// Market entry: in each district and commercial category, would-be entrants price the
+/// district's entry sites by expected profit (expected revenue x margin - fixed costs after
+/// the district's subsidies) and one shop opens tomorrow at the best of them with probability
+/// 1 - exp(-entry_rate x profit / fixed costs) (stream streams::entry(d, c), draw
+/// `month_index`). All (district, category) pairs decide on the same month's market; the
+/// decisions do not depend on the threads. Counts the openings into `out`.
+void enter_market(World& world, FacilityReach& reach, EntrySites& sites, const ChoiceCache& cache,
+                  const PlanLevers& levers, std::span<const std::int64_t> needs,
+                  std::span<const std::int64_t> spend_fen, std::int64_t day, std::uint64_t month_index,
                   MarketMonth& out);
 
 /// Crowding factor of each facility for next month's choices, from this month's visits:

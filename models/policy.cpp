@@ -151,7 +151,8 @@ void add_households(const PolicyEvent& e, std::size_t d, const CounterRng& rng, 
             w.residents.age.push_back(static_cast<std::uint8_t>(age));
             w.residents.flags.push_back(
                 static_cast<std::uint8_t>((rng.uniform(draw++) < w.scenario.map_app_use[age] ? Residents::kMapApp : 0) |
-                                          (m == 0 ? Residents::kHead : 0)));
+                                          (m == 0 ? Residents::kHead : 0) |
+                                          (orders_delivery(w.scenario, d, age, id) ? Residents::kDelivery : 0)));
             t.district_residents[d].push_back(id);
             t.added_day.push_back(static_cast<std::int32_t>(day));
         }

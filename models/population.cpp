@@ -180,7 +180,8 @@ void synthesise_population(World& world, const std::vector<std::vector<std::uint
                 res.age.push_back(static_cast<std::uint8_t>(age));
                 res.flags.push_back(static_cast<std::uint8_t>(
                     (app.uniform(resident_id) < sc.map_app_use[age] ? Residents::kMapApp : 0) |
-                    (m == 0 ? Residents::kHead : 0)));
+                    (m == 0 ? Residents::kHead : 0) |
+                    (orders_delivery(sc, d, age, resident_id) ? Residents::kDelivery : 0)));
                 ++resident_id;
             }
             ++household;

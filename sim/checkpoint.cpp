@@ -103,17 +103,18 @@ std::vector<std::vector<std::uint32_t>> read_lists(const H5File& f, const std::s
 void check_fits(const std::string& path, const Scenario& sc, const CheckpointInfo& info, const RunState& s) {
     // the sizes the simulator relies on
     const std::size_t nr = s.residents.home_node.size(), nf = s.facilities.size();
-    const bool ok = s.residents.household.size() == nr && s.residents.district.size() == nr &&
-                    s.residents.age.size() == nr && s.residents.flags.size() == nr && s.crowding.size() == nf &&
-                    s.reach_order.size() == sc.categories.size() &&
-                    s.levers.rent_cut.size() == sc.districts.size() * sc.categories.size() &&
-                    s.levers.grant_yuan.size() == s.levers.rent_cut.size() &&
-                    s.levers.in_programme.size() == sc.districts.size() && s.added_day.size() <= nr;
+    const bool ok =
+        s.residents.household.size() == nr && s.residents.district.size() == nr && s.residents.age.size() == nr &&
+        s.residents.flags.size() == nr && s.crowding.size() == nf && s.reach_order.size() == sc.categories.size() &&
+        s.levers.rent_cut.size() == sc.districts.size() * sc.categories.size() &&
+        s.levers.grant_yuan.size() == s.levers.rent_cut.size() && s.levers.in_programme.size() == sc.districts.size() &&
+        s.added_day.size() <= nr && s.orders_per_day.size() == sc.districts.size() * Tally::kSlots;
     bool year_ok = true;
     for (const auto& c : Tally::kColumns) {
         const auto size = (s.year.*c.column).size();
         year_ok &= c.rows == Tally::Rows::facility            ? size <= nf
                    : c.rows == Tally::Rows::district_category ? size == sc.districts.size() * sc.categories.size()
+                   : c.rows == Tally::Rows::district_slot     ? size == sc.districts.size() * Tally::kSlots
                                                               : size == sc.districts.size();
     }
     if (!ok || !year_ok) throw InputError(path + ": its tables do not fit together or the scenario; a damaged file?");
@@ -166,6 +167,7 @@ void write_checkpoint(const std::string& path, const Scenario& sc, const RunStat
         f.write<double>("state/grant_yuan", s.levers.grant_yuan);
         f.write<std::uint8_t>("state/in_programme", s.levers.in_programme);
         f.write<float>("state/crowding", s.crowding);
+        f.write<double>("state/orders_per_day", s.orders_per_day);
         f.create_group("year");
         for (const auto& c : Tally::kColumns) f.write<std::int64_t>(std::string("year/") + c.name, s.year.*c.column);
 
@@ -247,6 +249,7 @@ RunState read_checkpoint(const std::string& path, const Scenario& sc) {
     s.levers.grant_yuan = f.read<double>("state/grant_yuan");
     s.levers.in_programme = f.read<std::uint8_t>("state/in_programme");
     s.crowding = f.read<float>("state/crowding");
+    s.orders_per_day = f.read<double>("state/orders_per_day");
     for (const auto& c : Tally::kColumns) s.year.*c.column = f.read<std::int64_t>(std::string("year/") + c.name);
     for (const auto& column : results_columns())
         if (column.read) column.read(f, "records/" + column.table + "/" + column.name, s.records);

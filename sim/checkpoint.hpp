@@ -26,9 +26,10 @@ struct RunState {
     std::vector<std::int32_t> added_day;                  ///< residents new housing added
     std::vector<std::vector<std::uint32_t>> reach_order;  ///< per category: facility ids in table order
     PlanLevers levers;
-    std::vector<float> crowding;  ///< per facility
-    Tally year;                   ///< the open year's tallies
-    Results records;              ///< district_month, category_year and facility_month so far
+    std::vector<float> crowding;         ///< per facility
+    std::vector<double> orders_per_day;  ///< per district x Tally::kSlots: last month's delivery orders a day
+    Tally year;                          ///< the open year's tallies
+    Results records;                     ///< district_month, category_year and facility_month so far
 };
 
 /// What a checkpoint file says of itself.

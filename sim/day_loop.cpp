@@ -4,6 +4,7 @@
 
 #include <tbb/parallel_for.h>
 
+#include "core/rng.hpp"
 #include "core/streams.hpp"
 
 namespace lifecircle {
@@ -97,17 +98,23 @@ void choose_destinations(const TripDay& day, Needs& need, std::size_t m) {
     }
 }
 
-/// Pass 4: the tallies of the choices: a visit, or delivery (a deliverable category in a
-/// district that delivers; at night only once it is in the programme), or an unmet need.
+/// Pass 4: the tallies of the choices: a visit; or, with no shop open in reach, delivery
+/// (models/delivery: a delivery-app user of a deliverable category orders with probability
+/// order_share, and the order is carried with the probability the couriers' capacity gives,
+/// one draw deciding both); or an unmet need.
 void tally_outcomes(const TripDay& day, const Needs& need, std::size_t m, Tally& t, ResidentTally& month) {
     const auto& res = day.world->residents;
     const Scenario& sc = day.world->scenario;
     const std::size_t nc = sc.categories.size();
     const auto& night_slot = *day.night_slot;
     const auto& spend_fen = *day.spend_fen;
+    const auto& carried = *day.carried;
+    const double order_share = sc.delivery.order_share;
+    std::uint64_t k = 0;  // the need's number among its resident's needs today
     for (std::size_t q = 0; q < m; ++q) {
         const Need& e = need[q];
         const std::size_t i = e.resident, c = e.cs_bits >> 8, s = e.cs_bits & 0xFFU;
+        k = q > 0 && need[q - 1].resident == i ? k + 1 : 0;
         const std::size_t d = res.district[i];
         const std::size_t dc = district_category(d, c, nc);
         const int age = res.age[i];
@@ -122,8 +129,16 @@ void tally_outcomes(const TripDay& day, const Needs& need, std::size_t m, Tally&
             ++t.served[dc];
             t.night_served[d] += night;
         } else {
-            if (((*day.default_mask)[c] >> s) & 1U) ++t.lost_open[dc];
-            if (sc.categories[c].deliverable && sc.districts[d].delivery && (!night || day.levers->in_programme[d])) {
+            bool delivered = false;
+            if (sc.categories[c].deliverable && (res.flags[i] & Residents::kDelivery)) {
+                const std::uint64_t draw = static_cast<std::uint64_t>(day.day) << 40 | std::uint64_t{i} << 8 | k;
+                const double u = CounterRng(sc.seed, streams::kDeliveryOrder).uniform(draw);
+                if (u < order_share) {
+                    ++t.orders[d * Tally::kSlots + s];
+                    delivered = u < order_share * static_cast<double>(carried[d * Tally::kSlots + s]);
+                }
+            }
+            if (delivered) {
                 ++t.delivered[dc];
                 if (night) ++t.night_delivered[d];
             } else {

@@ -22,12 +22,12 @@ struct TripDay {
     const World* world = nullptr;
     NeedModel::Day needs;  ///< the day type's need tables
     const ChoiceCache* cache = nullptr;
-    const PhiloxBatch* philox = nullptr;  ///< the needs' random words
-    const PlanLevers* levers = nullptr;
-    const std::vector<std::uint8_t>* night_slot = nullptr;     ///< per slot: 1 = between 22:00 and 06:00
-    const std::vector<std::uint32_t>* default_mask = nullptr;  ///< per category: slots a new shop is open
-    const std::vector<std::int64_t>* spend_fen = nullptr;      ///< per category: spend a visit, fen
-    std::array<double, kAgeGroups> tenths_per_metre{};         ///< walking time, 1/10 minute a metre
+    const PhiloxBatch* philox = nullptr;                    ///< the needs' random words
+    const std::vector<std::uint8_t>* night_slot = nullptr;  ///< per slot: 1 = between 22:00 and 06:00
+    const std::vector<std::int64_t>* spend_fen = nullptr;   ///< per category: spend a visit, fen
+    /// per district x Tally::kSlots: the share of orders couriers carry (0: no delivery then)
+    const std::vector<float>* carried = nullptr;
+    std::array<double, kAgeGroups> tenths_per_metre{};  ///< walking time, 1/10 minute a metre
 };
 
 /// The day's trips of every resident, in parallel over blocks of residents: needs drawn,

@@ -49,6 +49,7 @@ class Simulation {
                       Results& res);
     void close_year(const Date& date, Results& res);
     void resize_residents();
+    void update_delivery();
 
     World m_world;
     const Scenario& m_sc;
@@ -56,14 +57,16 @@ class Simulation {
     NeedModel m_needs;
     PhiloxBatch m_philox;  // the needs' random words
     FacilityReach m_reach;
-    SiteChooser m_sites;
+    SiteChooser m_sites;       // where the plan's facilities go
+    EntrySites m_entry_sites;  // where would-be entrants look
     PlanLevers m_levers;
     ChoiceCache m_cache;
-    std::vector<float> m_crowding;              // per facility, last month's
-    std::vector<std::uint32_t> m_all_nodes;     // nodes the choice cache covers
-    std::vector<std::uint8_t> m_night_slot;     // 1 = a slot between 22:00 and 06:00 (bytes: read on every trip)
-    std::vector<std::uint32_t> m_default_mask;  // slots a category's new shop is open
-    std::vector<std::int64_t> m_spend_fen;      // per category
+    std::vector<float> m_crowding;           // per facility, last month's
+    std::vector<std::uint32_t> m_all_nodes;  // nodes the choice cache covers
+    std::vector<std::uint8_t> m_night_slot;  // 1 = a slot between 22:00 and 06:00 (bytes: read on every trip)
+    std::vector<std::int64_t> m_spend_fen;   // per category
+    std::vector<double> m_orders_per_day;    // per district x slot: last month's delivery orders a day
+    std::vector<float> m_carried;            // per district x slot: the share of orders couriers carry
     std::vector<std::vector<std::uint32_t>> m_district_residents;
     std::vector<std::int32_t> m_added_day;  // day each resident added by new housing moved in
     std::vector<float> m_threshold;         // residents' satisfaction thresholds
@@ -89,13 +92,7 @@ Simulation::Simulation(World world, bool simd)
       m_levers(m_nd, m_nc) {
     for (const auto& slot : m_sc.slots) m_night_slot.push_back(slot.start_hour >= 22.0 || slot.end_hour <= 6.0);
     for (auto& f : m_world.facilities) f.slot_mask = open_slots(f, m_sc.slots);
-    for (const auto& cat : m_sc.categories) {
-        Facility probe;
-        probe.open_hour = static_cast<float>(cat.open_hour);
-        probe.close_hour = static_cast<float>(cat.close_hour);
-        m_default_mask.push_back(open_slots(probe, m_sc.slots));
-        m_spend_fen.push_back(std::llround(cat.spend_yuan * 100.0));
-    }
+    for (const auto& cat : m_sc.categories) m_spend_fen.push_back(std::llround(cat.spend_yuan * 100.0));
     std::array<double, kAgeGroups> reach{};
     for (int a = 0; a < kAgeGroups; ++a) reach[a] = m_sc.max_walk_metres(a);
     m_reach = FacilityReach(m_world, ChoiceCache::kMaxK, *std::max_element(reach.begin(), reach.end()));
@@ -107,6 +104,8 @@ Simulation::Simulation(World world, bool simd)
     for (std::uint32_t i = 0; i < m_world.residents.size(); ++i)
         m_district_residents[m_world.residents.district[i]].push_back(i);
     resize_residents();
+    m_orders_per_day.assign(m_nd * Tally::kSlots, 0.0);
+    update_delivery();
 }
 
 void Simulation::restore(RunState s) {
@@ -129,6 +128,7 @@ void Simulation::restore(RunState s) {
     m_reach = FacilityReach(m_world, ChoiceCache::kMaxK, *std::max_element(reach.begin(), reach.end()), s.reach_order);
     m_levers = std::move(s.levers);
     m_crowding = std::move(s.crowding);
+    m_orders_per_day = std::move(s.orders_per_day);
     m_year = std::move(s.year);
     m_next_event = s.next_event;
     m_trips = s.trips;
@@ -138,6 +138,7 @@ void Simulation::restore(RunState s) {
     for (std::uint32_t i = 0; i < m_world.residents.size(); ++i)
         m_district_residents[m_world.residents.district[i]].push_back(i);
     resize_residents();
+    update_delivery();
 }
 
 RunState Simulation::capture(std::int64_t day, const Results& res) const {
@@ -152,6 +153,7 @@ RunState Simulation::capture(std::int64_t day, const Results& res) const {
     for (std::size_t c = 0; c < m_nc; ++c) s.reach_order.push_back(m_reach.facilities(c));
     s.levers = m_levers;
     s.crowding = m_crowding;
+    s.orders_per_day = m_orders_per_day;
     s.year = m_year;
     s.records.district_month = res.district_month;
     s.records.category_year = res.category_year;
@@ -246,6 +248,7 @@ void Simulation::apply_events_due(const Date& date, std::int64_t day) {
     m_crowding.resize(m_world.facilities.size(), 1.0f);  // a new facility is not crowded yet
     m_month.resize(m_world.facilities.size(), m_nd, m_nc);
     resize_residents();
+    update_delivery();  // the programme brings night delivery; new housing, residents
     rebuild_changed_choices();
 }
 
@@ -266,9 +269,8 @@ void Simulation::simulate_day(std::int64_t day, const Date& date) {
     trip_day.needs = m_needs.day(static_cast<int>(day_type(m_sc, date)));
     trip_day.cache = &m_cache;
     trip_day.philox = &m_philox;
-    trip_day.levers = &m_levers;
+    trip_day.carried = &m_carried;
     trip_day.night_slot = &m_night_slot;
-    trip_day.default_mask = &m_default_mask;
     trip_day.spend_fen = &m_spend_fen;
     for (int a = 0; a < kAgeGroups; ++a) trip_day.tenths_per_metre[a] = 1.0 / (m_sc.walking_speed[a] * 6.0);
     simulate_trips(trip_day, m_tallies, m_resident_month);
@@ -284,16 +286,24 @@ void Simulation::close_month(const Date& date, std::int64_t day, Results& res) {
     }
     for (auto n : m_month.needs) m_trips += n;
     m_year.add(m_month);
+    const double days = static_cast<double>(date.day);  // the month's days (this is its last)
+    for (std::size_t ds = 0; ds < m_orders_per_day.size(); ++ds)
+        m_orders_per_day[ds] = static_cast<double>(m_month.orders[ds]) / days;
+    update_delivery();
     // months since the first simulated one (the spin-up's, or the start's)
     const auto month_index = static_cast<std::uint64_t>(date.year * 12 + date.month - m_first_month);
 
     MarketMonth market;
     settle_accounts(m_world, m_reach, m_levers, m_month.revenue, day, month_index, market);
-    enter_market(m_world, m_reach, m_sites, m_levers, m_month.lost_open, m_spend_fen, day, market);
-    market.profit.resize(m_world.facilities.size(), 0);
     update_crowding(m_world, m_month.visits, m_crowding);
-    m_reach.mark_all_changed();
+    m_reach.mark_all_changed();  // crowding changes every weight
     rebuild_changed_choices();
+    // entrants price their sites against the shops still open, with next month's weights
+    enter_market(m_world, m_reach, m_entry_sites, m_cache, m_levers, m_month.needs, m_spend_fen, day, month_index,
+                 market);
+    market.profit.resize(m_world.facilities.size(), 0);
+    m_crowding.resize(m_world.facilities.size(), 1.0f);  // a new shop is not crowded yet
+    rebuild_changed_choices();                           // the categories entrants joined
     score_residents(m_world, m_reach,
                     {m_resident_month.needs, m_resident_month.unmet, m_resident_month.night_unmet, m_threshold},
                     m_satisfied);
@@ -378,6 +388,30 @@ void Simulation::close_year(const Date& date, Results& res) {
         }
     m_year.clear();
     m_year.resize(m_world.facilities.size(), m_nd, m_nc);
+}
+
+/// The share of delivery orders couriers carry in each district and slot: their capacity (couriers
+/// per 10,000 residents x the slot's hours x orders an hour, fewer at night) over last month's
+/// orders a day, at most 1. None where the district has no delivery, nor at night before the
+/// district joins the programme (night delivery is one of its measures).
+void Simulation::update_delivery() {
+    const DeliveryModel& m = m_sc.delivery;
+    m_carried.assign(m_nd * Tally::kSlots, 0.0f);
+    for (std::size_t d = 0; d < m_nd; ++d) {
+        if (!m_sc.districts[d].delivery) continue;
+        const double couriers = static_cast<double>(m_district_residents[d].size()) / 10000.0 * m.couriers_per_10k;
+        for (std::size_t s = 0; s < m_sc.slots.size(); ++s) {
+            const bool night = m_night_slot[s] != 0;
+            if (night && !m_levers.in_programme[d]) continue;
+            const double hours = m_sc.slots[s].end_hour - m_sc.slots[s].start_hour;
+            const double capacity = couriers * hours * m.orders_per_courier_hour * (night ? m.night_couriers : 1.0);
+            const double orders = m_orders_per_day[d * Tally::kSlots + s];
+            // (the first month has no orders to go by: its couriers carry what capacity there is)
+            m_carried[d * Tally::kSlots + s] = static_cast<float>(capacity <= 0.0     ? 0.0
+                                                                  : orders > capacity ? capacity / orders
+                                                                                      : 1.0);
+        }
+    }
 }
 
 /// Per-resident state for residents new housing added.

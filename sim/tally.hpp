@@ -14,12 +14,14 @@ struct Tally {
     std::vector<std::int64_t> visits, revenue;           ///< per facility (revenue in fen)
     std::vector<std::int64_t> needs, served, delivered;  ///< per district x category
     std::vector<std::int64_t> unmet;
-    std::vector<std::int64_t> lost_open;  ///< unmet or delivered in a slot a new shop would open
     std::vector<std::int64_t> night_needs, night_served, night_delivered;  ///< per district
-    std::vector<std::int64_t> walk;  ///< per district: walking time of served trips, 1/10 minute
+    std::vector<std::int64_t> walk;    ///< per district: walking time of served trips, 1/10 minute
+    std::vector<std::int64_t> orders;  ///< per district x kSlots: delivery orders placed (carried or not)
+
+    static constexpr std::size_t kSlots = 16;  ///< time slots a scenario may define
 
     using Column = std::vector<std::int64_t> Tally::*;
-    enum class Rows { facility, district_category, district };
+    enum class Rows { facility, district_category, district, district_slot };
     struct Named {
         const char* name;
         Column column;
@@ -33,17 +35,18 @@ struct Tally {
         {"served", &Tally::served, Rows::district_category},
         {"delivered", &Tally::delivered, Rows::district_category},
         {"unmet", &Tally::unmet, Rows::district_category},
-        {"lost_open", &Tally::lost_open, Rows::district_category},
         {"night_needs", &Tally::night_needs, Rows::district},
         {"night_served", &Tally::night_served, Rows::district},
         {"night_delivered", &Tally::night_delivered, Rows::district},
         {"walk", &Tally::walk, Rows::district},
+        {"orders", &Tally::orders, Rows::district_slot},
     }};
 
     void resize(std::size_t facilities, std::size_t districts, std::size_t categories) {
         for (const auto& c : kColumns) {
             const std::size_t n = c.rows == Rows::facility            ? facilities
                                   : c.rows == Rows::district_category ? districts * categories
+                                  : c.rows == Rows::district_slot     ? districts * kSlots
                                                                       : districts;
             (this->*c.column).resize(n, 0);
         }

@@ -1,5 +1,6 @@
 // The market (models/market.hpp): shops' accounts, exits after losses and by background
-// hazard, entry where lost demand would pay a shop, crowding.
+// hazard, entry on expected profit, crowding.
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -96,35 +97,124 @@ TEST_CASE("a shop closes after loss_months loss months in a row, and a rent subs
     }
 }
 
-TEST_CASE("entry: a shop opens where lost demand would pay it, at the best site, and nowhere else",
-          "[market][behaviour]") {
+namespace {
+
+/// The choice cache of every category for the world's facilities as they are (no crowding).
+ChoiceCache cache_of(const World& w, const FacilityReach& reach) {
+    std::array<double, kAgeGroups> walk{};
+    for (int a = 0; a < kAgeGroups; ++a) walk[a] = w.scenario.max_walk_metres(a);
+    ChoiceCache cache(w.network.num_nodes(), w.scenario.categories.size(), ChoiceCache::kMaxK, walk);
+    std::vector<std::uint32_t> nodes(w.network.num_nodes());
+    for (std::uint32_t v = 0; v < nodes.size(); ++v) nodes[v] = v;
+    const std::vector<float> crowding(w.facilities.size() + 64, 1.0f);
+    for (std::size_t c = 0; c < w.scenario.categories.size(); ++c)
+        cache.rebuild(c, reach.table(c), reach.facilities(c), w.facilities, crowding, w.scenario.categories[c].decay,
+                      nodes);
+    return cache;
+}
+
+/// Closes every shop of category `c` in district d (an unserved district for it).
+void close_all(World& w, FacilityReach& reach, std::size_t c, std::size_t d) {
+    for (std::uint32_t id = 0; id < w.facilities.size(); ++id)
+        if (w.facilities[id].category == c && w.facilities[id].district == d) close_facility(w, reach, id, 19000);
+}
+
+}  // namespace
+
+TEST_CASE(
+    "entry's expected revenue: all of the needs in walking range where no shop competes, a Huff share "
+    "beside incumbents",
+    "[market][behaviour]") {
+    World w = quiet_world();
+    const std::size_t nc = w.scenario.categories.size();
+    const auto conv = static_cast<std::size_t>(w.scenario.category_index("convenience"));
+    FacilityReach reach(w, ChoiceCache::kMaxK, 1500.0);
+    for (std::size_t d = 0; d < w.scenario.districts.size(); ++d) close_all(w, reach, conv, d);
+    std::vector<std::int64_t> needs(w.scenario.districts.size() * nc, 0);
+    for (std::size_t d = 0; d < w.scenario.districts.size(); ++d) needs[district_category(d, conv, nc)] = 3000;
+    const EntryDemand demand = entry_demand(w, needs);
+    EntrySites sites;
+    const auto& site = sites.of(w, 0).front();
+    // with no convenience store anywhere, the new shop takes every need within the walk
+    double expected = 0;
+    for (auto v : site.homes)
+        if (w.node_district[v] < w.scenario.districts.size())
+            expected += demand.residents[v] * demand.needs_rate[district_category(w.node_district[v], conv, nc)];
+    REQUIRE(expected > 0);
+    const std::vector<std::int64_t> spend(nc, 2500);
+    const double alone = expected_revenues(w, cache_of(w, reach), demand, sites, site, spend)[conv];
+    CHECK(alone == lc_test::Approx(expected * 2500).epsilon(1e-9));
+    // an incumbent at the same site takes half of what the entrant would see at every home
+    // node (same floor area, same distance) from map-app users and residents alike
+    Facility incumbent = w.facilities[first_of(w, "convenience", 0)];
+    incumbent.node = site.node;
+    incumbent.state = FacilityState::open;
+    open_facility(w, reach, incumbent, 19001);
+    const double beside = expected_revenues(w, cache_of(w, reach), demand, sites, site, spend)[conv];
+    CHECK(beside == lc_test::Approx(alone / 2).epsilon(1e-5));
+}
+
+TEST_CASE(
+    "entry follows expected profit: where demand is high and unserved a shop opens at the best site, where "
+    "it is low, none opens until a subsidy makes it pay",
+    "[market][behaviour]") {
     World w = quiet_world();
     const std::size_t nd = w.scenario.districts.size(), nc = w.scenario.categories.size();
-    FacilityReach reach(w, ChoiceCache::kMaxK, 1500.0);
-    SiteChooser sites;
-    PlanLevers levers(nd, nc);
+    w.scenario.economics.entry_rate = 50.0;  // (every profitable site draws its entrant)
     const auto conv = static_cast<std::size_t>(w.scenario.category_index("convenience"));
-    std::vector<std::int64_t> spend(nc, 2500), lost(nd * nc, 0);
+    FacilityReach reach(w, ChoiceCache::kMaxK, 1500.0);
+    close_all(w, reach, conv, 0);
+    close_all(w, reach, conv, 1);
+    PlanLevers levers(nd, nc);
+    std::vector<std::int64_t> spend(nc, 2500), needs(nd * nc, 0);
+    // few needs (the whole tiny town is within a walk of every site): no site pays
+    needs[district_category(0, conv, nc)] = 300;
+    needs[district_category(1, conv, nc)] = 300;
     const auto before = w.facilities.size();
+    EntrySites sites;
     MarketMonth out;
-    // costs 1,210,000 fen; each lost need would have brought 2,500 x 0.173 = 432.5 fen of margin
-    lost[levers.at(1, conv)] = 2000;  // 865,000 fen: below entry_margin x costs
-    enter_market(w, reach, sites, levers, lost, spend, 20000, out);
+    enter_market(w, reach, sites, cache_of(w, reach), levers, needs, spend, 20000, 0, out);
     CHECK(w.facilities.size() == before);
-    lost[levers.at(1, conv)] = 4000;  // 1,730,000 fen: pays
-    enter_market(w, reach, sites, levers, lost, spend, 20000, out);
-    REQUIRE(w.facilities.size() == before + 1);
-    const Facility& f = w.facilities.back();
-    CHECK(f.category == conv);
-    CHECK(f.district == 1);
-    CHECK(f.origin == FacilityOrigin::market_entry);
-    CHECK(f.opened_day == 20001);  // tomorrow
-    CHECK(out.openings == std::vector<std::int64_t>{0, 1});
-    CHECK(reach.nearest(conv, f.node) == 0.0);
-    // the site is the one greedy maximal coverage picks
-    World again = quiet_world();
-    FacilityReach reach_again(again, ChoiceCache::kMaxK, 1500.0);
-    CHECK(f.node == SiteChooser().best_site(again, reach_again, 1, conv, residents_per_node(again)));
+    // many needs in district 1: it pays
+    needs[district_category(1, conv, nc)] = 60000;
+    const EntryDemand demand = entry_demand(w, needs);
+    const ChoiceCache cache = cache_of(w, reach);
+    enter_market(w, reach, sites, cache, levers, needs, spend, 20000, 1, out);
+    CHECK(out.openings[1] == 1);
+    const Facility* f = nullptr;
+    for (std::size_t id = before; id < w.facilities.size(); ++id)
+        if (w.facilities[id].district == 1) f = &w.facilities[id];
+    REQUIRE(f != nullptr);
+    CHECK(f->category == conv);
+    CHECK(f->origin == FacilityOrigin::market_entry);
+    CHECK(f->opened_day == 20001);  // tomorrow
+    CHECK(reach.nearest(conv, f->node) == 0.0);
+    // it opened at the site of highest expected revenue among the district's entry sites
+    double best = 0;
+    std::uint32_t best_node = 0;
+    for (const auto& site : sites.of(w, 1))
+        if (const double r = expected_revenues(w, cache, demand, sites, site, spend)[conv]; r > best) {
+            best = r;
+            best_node = site.node;
+        }
+    CHECK(f->node == best_node);
+    // back to few needs, with district 0's rent waived and its other costs granted: only it pays
+    World low = quiet_world();
+    low.scenario.economics.entry_rate = 50.0;
+    FacilityReach low_reach(low, ChoiceCache::kMaxK, 1500.0);
+    close_all(low, low_reach, conv, 0);
+    close_all(low, low_reach, conv, 1);
+    needs[district_category(1, conv, nc)] = 300;
+    levers.rent_cut[levers.at(0, conv)] = 1.0;
+    levers.grant_yuan[levers.at(0, conv)] = 8500.0;
+    EntrySites low_sites;
+    enter_market(low, low_reach, low_sites, cache_of(low, low_reach), levers, needs, spend, 20030, 2, out);
+    CHECK(out.openings == std::vector<std::int64_t>{1, 0});
+    // and none at all at a zero rate
+    low.scenario.economics.entry_rate = 0.0;
+    const auto now = low.facilities.size();
+    enter_market(low, low_reach, low_sites, cache_of(low, low_reach), levers, needs, spend, 20060, 3, out);
+    CHECK(low.facilities.size() == now);
 }
 
 TEST_CASE("crowding: visits above a shop's capacity lower its weight in next month's choices", "[market]") {

@@ -1,4 +1,7 @@
+#include <algorithm>
+#include <array>
 #include <map>
+#include <string>
 
 #include <tbb/global_control.h>
 
@@ -123,8 +126,8 @@ TEST_CASE("every need is served, delivered or unmet, and revenue equals spending
 
 TEST_CASE("removing the only breakfast shop lowers satisfaction and raises unmet breakfast", "[engine][behaviour]") {
     auto with = tiny();
-    with.events.clear();                // no planned shops: only the baseline...
-    with.economics.entry_margin = 1e9;  // ...and no market entry
+    with.events.clear();            // no planned shops: only the baseline...
+    with.economics.entry_rate = 0;  // ...and no market entry
 
     auto without = with;
     without.districts[0].baseline["breakfast"] = 0;
@@ -183,6 +186,80 @@ TEST_CASE("24-hour stores raise the share of night needs served", "[engine][beha
     };
     CHECK(total(a, [](const auto& m) { return m.night_needs; }) > 1000);
     CHECK(share(b) > share(a) + 0.2);
+}
+
+namespace {
+
+/// Night needs served or delivered, over night needs, in district d (-1: all).
+double night_share(const Results& r, int d = -1) {
+    return static_cast<double>(total(
+               r, [](const auto& m) { return m.night_served + m.night_delivered; }, d)) /
+           static_cast<double>(total(
+               r, [](const auto& m) { return m.night_needs; }, d));
+}
+
+/// The tiny town with no policy events, no market entry and no shop open at night: night
+/// needs can only be delivered.
+Scenario tiny_night() {
+    auto sc = tiny();
+    sc.events.clear();
+    sc.economics.entry_rate = 0;
+    for (auto& c : sc.categories) {
+        c.exit_per_year = 0;
+        c.close_hour = std::min(c.close_hour, 22.0);
+    }
+    return sc;
+}
+
+lifecircle::PolicyEvent join(const Scenario& sc, const std::string& district) {
+    lifecircle::PolicyEvent e;
+    e.date = sc.start;
+    e.type = lifecircle::EventType::join_programme;
+    e.district = district;
+    return e;
+}
+
+}  // namespace
+
+TEST_CASE("night delivery comes with the programme, and couriers' capacity limits it", "[engine][behaviour]") {
+    const lifecircle::Date until{2024, 4, 30};
+    const auto base = tiny_night();
+    auto joined = base;
+    joined.events.push_back(join(base, "东区"));
+    const auto a = simulate(base, 2, until), b = simulate(joined, 2, until);
+    CHECK(total(a, [](const auto& m) { return m.night_delivered; }) == 0);  // no night delivery outside it
+    CHECK(night_share(b, 0) > night_share(a, 0) + 0.05);
+    CHECK(night_share(b, 1) == night_share(a, 1));  // the other district did not join
+    // with fewer couriers, fewer night orders are carried; with none, none
+    auto thin = joined;
+    thin.delivery.couriers_per_10k = 0.05;
+    auto none = joined;
+    none.delivery.couriers_per_10k = 0;
+    const auto c = simulate(thin, 2, until), d = simulate(none, 2, until);
+    const auto night_delivered = [](const Results& r) {
+        return total(r, [](const auto& m) { return m.night_delivered; });
+    };
+    CHECK(night_delivered(c) < night_delivered(b));
+    CHECK(night_delivered(c) > 0);
+    CHECK(total(d, [](const auto& m) { return m.delivered; }) == 0);
+    // delivery is never certain: app users order only a share of what they cannot find, and
+    // the others not at all
+    CHECK(night_share(b, 0) < 0.9);
+}
+
+TEST_CASE("a district without delivery-app users gets no delivery", "[engine][behaviour]") {
+    auto sc = tiny_night();
+    sc.events.push_back(join(sc, "东区"));
+    sc.events.push_back(join(sc, "西区"));
+    sc.districts[1].delivery_app_users = std::array<double, lifecircle::kAgeGroups>{0.0, 0.0, 0.0};
+    const auto r = simulate(sc, 2, lifecircle::Date{2024, 4, 30});
+    CHECK(total(
+              r, [](const auto& m) { return m.delivered; }, 1) == 0);
+    CHECK(total(
+              r, [](const auto& m) { return m.delivered; }, 0) > 0);
+    for (std::size_t i = 0; i < r.world.residents.size(); ++i)
+        if (r.world.residents.district[i] == 1)
+            CHECK_FALSE(r.world.residents.flags[i] & lifecircle::Residents::kDelivery);
 }
 
 TEST_CASE("an interrupted run stops at a day boundary with consistent tallies", "[engine]") {
