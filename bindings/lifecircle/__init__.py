@@ -12,7 +12,7 @@ objects and pandas DataFrames:
 from lifecircle._core import ArgumentError, ConfigError, InputError, __version__, haversine, set_max_threads
 from lifecircle.network import WalkNetwork
 from lifecircle.results import Results, results_columns
-from lifecircle.runner import compare, run, run_many, sweep
+from lifecircle.runner import compare, difference, run, run_many, summarize, sweep
 from lifecircle.scenario import PILOT_PACKAGE, Scenario, World
 
 __all__ = [
@@ -25,6 +25,8 @@ __all__ = [
     "run_many",
     "compare",
     "sweep",
+    "summarize",
+    "difference",
     "PILOT_PACKAGE",
     "InputError",
     "ConfigError",

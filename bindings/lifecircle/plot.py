@@ -327,3 +327,57 @@ def compare(
     ax.legend(fontsize=8)
     ax.grid(axis="y", alpha=0.3)
     return fig
+
+
+def trend(
+    table: pd.DataFrame,
+    metric: str = "satisfaction",
+    *,
+    by: str | None = None,
+    districts: list[str] | None = None,
+    level: float = 0.95,
+) -> Figure:
+    """One metric by year for each item of a :func:`lifecircle.compare` or
+    :func:`lifecircle.sweep` table: the mean over runs as a line, its interval
+    (:func:`lifecircle.summarize`, at ``level``) as a band. For the city (the districts'
+    plain mean in each run), or one panel per district of ``districts`` (pinyin names)."""
+    from lifecircle.runner import summarize
+
+    use_cjk_font()
+    by = by or ("variant" if "variant" in table else "label")
+    t = table if districts is None else table[table.pinyin.isin(districts)]
+    if districts is None:  # the city: districts pooled within each run first
+        keys = [by, "run", "year"] if "run" in t else [by, "year"]
+        t = t.groupby(keys, sort=False)[metric].mean().reset_index()
+        t["district"], t["pinyin"] = "city", "city"
+        if "run" not in t:
+            t["run"] = 0
+    s = summarize(t, by=by, level=level)
+    panels = ["city"] if districts is None else list(districts)
+    scale = 100 if metric.endswith(("share", "satisfaction", "survey", "rate")) else 1
+    fig, axes = plt.subplots(
+        1, len(panels), figsize=(5 * len(panels) + 1, 4), layout="constrained", squeeze=False
+    )
+    for ax, panel in zip(axes[0], panels):
+        p = s[s.pinyin == panel]
+        for item, rows in p.groupby(by, sort=False):
+            line = ax.plot(rows.year, scale * rows[metric], marker="o", label=str(item))[0]
+            if rows.runs.max() > 1:
+                ax.fill_between(
+                    rows.year,
+                    scale * rows[f"{metric}_low"],
+                    scale * rows[f"{metric}_high"],
+                    color=line.get_color(),
+                    alpha=0.2,
+                    lw=0,
+                )
+        if metric == "satisfaction":
+            ax.axhline(90, color="black", ls=":", lw=1)
+        ax.set_title(
+            panel if panel == "city" else _name(dict(zip(table.pinyin, table.district))[panel], panel)
+        )
+        ax.set_xlabel("year")
+        ax.set_ylabel(f"{metric} ({'%' if scale == 100 else 'value'})")
+        ax.grid(alpha=0.3)
+    axes[0][0].legend(fontsize=8, title=f"mean, {level:.0%} interval over runs")
+    return fig

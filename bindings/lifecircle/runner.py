@@ -17,6 +17,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Union
 
+import numpy as np
 import pandas as pd
 
 from lifecircle import _core
@@ -256,6 +257,7 @@ def _tidy(results: Iterable[Results], extra: Callable[[int, Results], dict] | No
 def compare(
     items: Mapping[str, Results | ScenarioLike] | Sequence[Results | ScenarioLike],
     *,
+    runs: int = 1,
     until: str | dt.date | None = None,
     processes: int | None = None,
     threads_per_run: int = 1,
@@ -263,31 +265,119 @@ def compare(
 ) -> pd.DataFrame:
     """Compares runs: scenarios are run in parallel processes, Results are taken as they are.
 
+    Args:
+        items: scenarios (or paths) and Results, or ``{label: item}``.
+        runs: seeds per scenario (its seed, +1, ...), for the spread that chance alone gives
+            (the synthetic town, too, is drawn from the seed). Results count as one run.
+            :func:`summarize` turns the table into means with intervals, :func:`difference`
+            says whether two items differ by more than that spread.
+
     Returns:
-        One tidy DataFrame: a row per run (``label``), district and year with
-        :data:`METRICS` (see ``Results.years``).
+        One tidy DataFrame: a row per run (``label``, ``run``, ``seed``), district and year
+        with :data:`METRICS` (see ``Results.years``).
     """
+    if runs < 1:
+        raise _core.ArgumentError(f"runs = {runs}: expected at least 1")
     pairs = list(items.items()) if isinstance(items, Mapping) else [(None, x) for x in items]
     # scenarios are read once and run together; Results are used as they are
     scenarios = {i: _scenario(x) for i, (_, x) in enumerate(pairs) if not isinstance(x, Results)}
-    ran = dict(
-        zip(
-            scenarios,
-            run_many(
-                list(scenarios.values()),
-                until=until,
-                processes=processes,
-                threads_per_run=threads_per_run,
-                progress=progress,
-            ),
-        )
+    jobs = [(i, r) for i in scenarios for r in range(runs)]
+    ran = run_many(
+        [scenarios[i] for i, _ in jobs],
+        seeds=[scenarios[i].seed + r for i, r in jobs],
+        until=until,
+        processes=processes,
+        threads_per_run=threads_per_run,
+        progress=progress,
     )
-    out = []
+    by_item: dict[int, list[Results]] = {}
+    for (i, _), res in zip(jobs, ran):
+        by_item.setdefault(i, []).append(res)
+    out, keys = [], []
     for i, (label, x) in enumerate(pairs):
-        res = copy.copy(x) if isinstance(x, Results) else ran[i]  # the caller's Results keep their label
-        res.label = label or (x.label if isinstance(x, Results) else scenarios[i].label)
-        out.append(res)
-    return _tidy(out)
+        for r, res in enumerate([x] if isinstance(x, Results) else by_item[i]):
+            res = copy.copy(res)  # the caller's Results keep their label
+            res.label = label or (x.label if isinstance(x, Results) else scenarios[i].label)
+            out.append(res)
+            keys.append((r, res.seed))
+    return _tidy(out, lambda k, res: {"seed": keys[k][1], "run": keys[k][0]})
+
+
+def summarize(table: pd.DataFrame, *, by: str | None = None, level: float = 0.95) -> pd.DataFrame:
+    """Means over runs with their intervals, per item, district and year.
+
+    Args:
+        table: a :func:`compare` or :func:`sweep` table.
+        by: the column naming the items ("label" or "variant"; found by default).
+        level: the confidence level of the intervals.
+
+    Returns:
+        A row per item, district and year: ``runs``, and for each metric its mean (named as
+        the metric), ``<metric>_sd`` (the spread between seeds) and ``<metric>_low`` /
+        ``<metric>_high`` (Student-t interval of the mean; NaN with a single run).
+    """
+    from scipy import stats
+
+    by = by or ("variant" if "variant" in table else "label")
+    keys = [by, "district", "pinyin", "year"]
+    metrics = [m for m in METRICS if m in table and m not in ("survey_low", "survey_high")]
+    values = table[keys + metrics].copy()
+    values[metrics] = values[metrics].astype(float)
+    g = values.groupby(keys, sort=False)
+    n = g.size().rename("runs")
+    mean, sd = g[metrics].mean(), g[metrics].std(ddof=1)
+    half = sd.mul(stats.t.ppf(0.5 + level / 2, (n - 1).clip(lower=1)), axis=0).div(np.sqrt(n), axis=0)
+    half[n < 2] = np.nan
+    out = pd.concat(
+        [n, mean, sd.add_suffix("_sd"), (mean - half).add_suffix("_low"), (mean + half).add_suffix("_high")],
+        axis=1,
+    )
+    order = ["runs"] + [c for m in metrics for c in (m, f"{m}_sd", f"{m}_low", f"{m}_high")]
+    return out[order].reset_index()
+
+
+def difference(
+    table: pd.DataFrame,
+    a: str,
+    b: str,
+    metric: str = "satisfaction",
+    *,
+    by: str | None = None,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Item ``a`` minus item ``b`` in one metric, per district and year, with the interval the
+    runs' spread gives (Welch's t, the two items' seeds taken as independent samples).
+
+    Returns:
+        A row per district and year: ``a``, ``b`` (means), ``difference``, ``low``, ``high``,
+        ``runs_a``, ``runs_b``, and ``exceeds_spread``: True when the interval excludes zero,
+        that is when the difference is larger than what another set of seeds would likely
+        give; False when it does not; NaN with fewer than two runs of either item.
+    """
+    from scipy import stats
+
+    by = by or ("variant" if "variant" in table else "label")
+    known = list(dict.fromkeys(table[by]))
+    for item in (a, b):
+        if item not in known:
+            raise _core.ArgumentError(f"difference: no {by} {item!r}; the table has {known}")
+    keys = ["district", "pinyin", "year"]
+    g = {item: table[table[by] == item].groupby(keys, sort=False)[metric] for item in (a, b)}
+    ma, mb = g[a].mean(), g[b].mean()
+    va, vb = g[a].var(ddof=1), g[b].var(ddof=1)
+    na, nb = g[a].size(), g[b].size()
+    se2 = va / na + vb / nb
+    dof = se2**2 / ((va / na) ** 2 / (na - 1).clip(lower=1) + (vb / nb) ** 2 / (nb - 1).clip(lower=1))
+    half = np.sqrt(se2) * stats.t.ppf(0.5 + level / 2, dof.fillna(1).clip(lower=1))
+    # identical runs (no spread at all): the interval is the point
+    half = half.where(se2 > 0, 0.0)
+    out = pd.DataFrame({"a": ma, "b": mb, "difference": ma - mb})
+    out["low"], out["high"] = out.difference - half, out.difference + half
+    out["runs_a"], out["runs_b"] = na, nb
+    few = (na < 2) | (nb < 2)
+    out["exceeds_spread"] = ((out.low > 0) | (out.high < 0)).astype(object).where(~few, np.nan)
+    out.loc[few, ["low", "high"]] = np.nan
+    return out.reset_index()
 
 
 def sweep(
@@ -306,7 +396,8 @@ def sweep(
         base: the base scenario.
         variants: ``{name: scenario or function(base) -> scenario}``; include the base itself
             (e.g. ``{"base": lambda s: s}``) to compare against it.
-        runs: seeds per variant, for the spread that chance alone gives.
+        runs: seeds per variant, for the spread that chance alone gives (see :func:`summarize`
+            and :func:`difference`).
 
     Returns:
         One tidy DataFrame: a row per variant, run, seed, district and year with

@@ -101,6 +101,92 @@ def test_compare_and_sweep_run_in_processes_and_return_tidy_tables(tiny_results)
     assert np.array_equal(first.satisfaction, base[base.seed == 7].satisfaction)
 
 
+def test_compare_with_runs_gives_means_with_intervals_and_says_which_differences_exceed_the_spread():
+    # The question an analyst asks of two plans: is the difference larger than what another
+    # set of seeds (another synthetic town) would give? Opening every convenience store all
+    # night changes the night share far beyond the seed spread; a scenario against itself
+    # (same seeds) differs by exactly zero, inside any spread.
+    sc = lc.Scenario.load(TINY).without_events()
+    night = sc.with_events([{"type": "extend_hours", "category": "convenience", "hours": [0, 24]}])
+    table = lc.compare({"base": sc, "again": sc, "night": night}, runs=3, until="2024-03-31", progress=False)
+    assert len(table) == 3 * 3 * 2 and set(table.seed) == {7, 8, 9} and set(table.run) == {0, 1, 2}
+    s = lc.summarize(table)
+    assert len(s) == 3 * 2 and (s.runs == 3).all()
+    assert (s.satisfaction_low <= s.satisfaction).all() and (s.satisfaction <= s.satisfaction_high).all()
+    assert (s.satisfaction_sd > 0).any()  # the seeds differ
+    d = lc.difference(table, "night", "base", "night_served_share")
+    assert (d.difference > 0.1).all() and d.exceeds_spread.all()
+    same = lc.difference(table, "again", "base", "satisfaction")
+    assert (same.difference == 0).all() and not same.exceeds_spread.any()
+    # a single run has no interval, and a difference on it says so
+    one = lc.compare({"base": sc, "night": night}, until="2024-01-31", progress=False)
+    assert lc.summarize(one).satisfaction_low.isna().all()
+    assert lc.difference(one, "night", "base").exceeds_spread.isna().all()
+    with pytest.raises(lc.ArgumentError, match="nope"):
+        lc.difference(table, "nope", "base")
+    with pytest.raises(lc.ArgumentError, match="runs"):
+        lc.compare([sc], runs=0)
+
+
+def test_night_delivery_comes_with_the_programme_and_a_district_without_app_users_gets_none():
+    # (mirrors tests/cpp/test_simulation.cpp) no shop open after 22:00 and no market entry:
+    # night needs can only be delivered, which the programme brings, to app users only
+    data = lc.Scenario.load(TINY).without_events().data
+    data["economics"] = {"entry_rate": 0.0}
+    for c in data["categories"].values():
+        c["hours"] = [c["hours"][0], min(c["hours"][1], 22)]
+        c["exit_per_year"] = 0.0
+    import tomli_w
+
+    base = lc.Scenario(tomli_w.dumps(data), str(TINY))
+    joined = base.with_events([{"type": "join_programme", "district": "Dongqu"}])
+    a = lc.run(base, until="2024-04-30", progress=False).districts
+    b = lc.run(joined, until="2024-04-30", progress=False).districts
+    assert a.night_delivered.sum() == 0
+    east_a, east_b = a[a.pinyin == "Dongqu"], b[b.pinyin == "Dongqu"]
+    share = lambda m: (m.night_served.sum() + m.night_delivered.sum()) / m.night_needs.sum()  # noqa: E731
+    assert share(east_b) > share(east_a) + 0.05
+    assert share(east_b) < 0.9  # users order only a share, couriers carry what they can
+    data["districts"][1]["delivery_app_users"] = {"child": 0.0, "working": 0.0, "elderly": 0.0}
+    no_app = lc.Scenario(tomli_w.dumps(data), str(TINY)).with_events(
+        [{"type": "join_programme", "district": "Dongqu"}, {"type": "join_programme", "district": "Xiqu"}]
+    )
+    c = lc.run(no_app, until="2024-04-30", progress=False).districts
+    assert c[c.pinyin == "Xiqu"].delivered.sum() == 0 and c[c.pinyin == "Dongqu"].delivered.sum() > 0
+
+
+def test_entry_follows_expected_profit_and_a_new_shop_takes_visits_from_its_neighbour():
+    # (mirrors tests/cpp/test_market.cpp) with entry off the stock only falls; with it on, new
+    # shops open where they would pay; and an incumbent next to a new shop of its category
+    # loses visits to it
+    data = lc.Scenario.load(TINY).without_events().data
+    import tomli_w
+
+    def run(entry_rate, extra=None):
+        d = {**data, "economics": {"entry_rate": entry_rate}}
+        sc = lc.Scenario(tomli_w.dumps(d), str(TINY))
+        if extra:
+            sc = sc.with_events(extra)
+        return lc.run(sc, until="2024-12-31", progress=False)
+
+    off, on = run(0.0), run(5.0)
+    assert (off.facilities.origin == "market").sum() == 0
+    assert (on.facilities.origin == "market").sum() > 0
+    assert on.districts.shops_open.iloc[-2:].sum() > off.districts.shops_open.iloc[-2:].sum()
+    # a planned convenience store beside district Dongqu's: the incumbent's visits fall
+    fac = off.facilities
+    conv = fac[(fac.category == "convenience") & (fac.pinyin == "Dongqu")].index[0]
+    beside = run(
+        0.0, [{"type": "plan_facility", "district": "Dongqu", "category": "convenience", "count": 1}]
+    )
+
+    def visits(r):
+        m = r.facility_months
+        return m[m.facility == conv].visits.sum()
+
+    assert visits(beside) < visits(off)
+
+
 def test_a_python_run_resumes_from_its_checkpoint_to_the_same_results(tiny_results, tmp_path):
     out = tmp_path / "part.h5"
     part = lc.run(TINY, until="2024-10-31", checkpoint_every=5, progress=False, output=out)

@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Sensitivity of the answers to the model's main assumptions: Morris screening with SALib.
+
+Which assumptions do the answers hang on? Each parameter below scales or sets a group of the
+scenario's values; SALib's Morris method (elementary effects over `--trajectories` one-at-a-
+time trajectories of `--levels` levels) draws the points, every point is a run of the Yunfu
+scenario (plan as written, seed fixed: common random numbers) through lifecircle.run_many,
+and SALib analyses the outputs:
+
+- satisfaction in 2025 and 2030: the city (residents' share satisfied at the year's end) and
+  each district;
+- the yearly closure rate of shops (city, mean over 2024-2030);
+- the night-served share (city, 2030).
+
+| parameter | what it changes | range |
+|---|---|---|
+| decay | every category's Huff distance decay b, times | 0.75-1.25 |
+| trip_rates | every trips_per_day, times | 0.8-1.2 |
+| rents | every rent_yuan_m2_month, times | 0.7-1.3 |
+| margins | every gross_margin, times | 0.8-1.2 |
+| threshold | satisfaction.threshold_mean | 0.60-0.76 |
+| entry_rate | economics.entry_rate, times (log-uniform) | 0.5-2 |
+| app | map_app shares (start), times, at most 1 | 0.5-1.5 |
+
+    python bench/sensitivity.py [--trajectories 6] [--until 2030-12-31] [--out FILE] [--chart PNG]
+
+Prints one JSON line per output and parameter (mu_star, its confidence half-width, sigma),
+normalised mu_star beside it (mu_star over the output's largest), and writes a chart.
+Runs: trajectories x (parameters + 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+PARAMS = {
+    "decay": (0.75, 1.25),
+    "trip_rates": (0.8, 1.2),
+    "rents": (0.7, 1.3),
+    "margins": (0.8, 1.2),
+    "threshold": (0.60, 0.76),
+    "entry_rate": (np.log(0.5), np.log(2.0)),
+    "app": (0.5, 1.5),
+}
+
+
+def edited(base, x: dict):
+    """The base scenario with one point's parameters applied."""
+    import tomli_w
+
+    import lifecircle as lc
+
+    data = copy.deepcopy(base.data)
+    for cat in data["categories"].values():
+        cat["decay"] = cat.get("decay", 2.0) * x["decay"]
+        for day_type in cat.get("trips_per_day", {}).values():
+            for age in day_type:
+                day_type[age] *= x["trip_rates"]
+        if "rent_yuan_m2_month" in cat:
+            cat["rent_yuan_m2_month"] *= x["rents"]
+        if "gross_margin" in cat:
+            cat["gross_margin"] = min(1.0, cat["gross_margin"] * x["margins"])
+    data.setdefault("satisfaction", {})["threshold_mean"] = x["threshold"]
+    data["economics"]["entry_rate"] = data["economics"].get("entry_rate", 1.0) * float(
+        np.exp(x["entry_rate"])
+    )
+    for age in data.get("map_app", {}):
+        data["map_app"][age] = min(1.0, data["map_app"][age] * x["app"])
+    return lc.Scenario(tomli_w.dumps(data), base.path)
+
+
+def outputs(res) -> dict[str, float]:
+    y = res.years
+    out = {}
+    for year in (2025, 2030):
+        t = y[y.year == year]
+        if t.empty:
+            continue
+        out[f"satisfaction_{year}_city"] = float((t.satisfaction * t.residents).sum() / t.residents.sum())
+        for row in t.itertuples():
+            out[f"satisfaction_{year}_{row.pinyin}"] = float(row.satisfaction)
+    start = y.shops_open - y.openings + y.closures
+    out["closure_rate"] = float(y.closures.sum() / start.sum())
+    last = y[y.year == y.year.max()]
+    out["night_served_share"] = float(
+        (last.night_served.sum() + last.night_delivered.sum()) / max(1, last.night_needs.sum())
+    )
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--trajectories", type=int, default=6)
+    ap.add_argument("--levels", type=int, default=4)
+    ap.add_argument("--until", default="2030-12-31")
+    ap.add_argument(
+        "--seed", type=int, default=20240101, help="the SALib sample's seed (the runs keep the scenario's)"
+    )
+    ap.add_argument("--processes", type=int, default=None)
+    ap.add_argument(
+        "--python", default=str(ROOT / "build/release/python"), help="where the lifecircle module is"
+    )
+    ap.add_argument("--out", default=None, help="also append the JSON lines to this file")
+    ap.add_argument("--chart", default=None, help="write the mu_star chart here (PNG)")
+    a = ap.parse_args()
+    sys.path.insert(0, a.python)
+    from SALib.analyze import morris as analyze
+    from SALib.sample import morris as sample
+
+    import lifecircle as lc
+
+    problem = {"num_vars": len(PARAMS), "names": list(PARAMS), "bounds": [list(b) for b in PARAMS.values()]}
+    points = sample.sample(problem, a.trajectories, num_levels=a.levels, seed=a.seed)
+    base = lc.Scenario.default()
+    scenarios = [edited(base, dict(zip(PARAMS, p))) for p in points]
+    t0 = time.perf_counter()
+    runs = lc.run_many(scenarios, until=a.until, processes=a.processes)
+    seconds = time.perf_counter() - t0
+    ys = [outputs(r) for r in runs]
+    names = [k for k in ys[0] if all(k in y for y in ys)]
+    lines = []
+    table = {}
+    for name in names:
+        values = np.array([y[name] for y in ys])
+        si = analyze.analyze(
+            problem, points, values, num_levels=a.levels, seed=a.seed, print_to_console=False
+        )
+        top = max(float(np.max(si["mu_star"])), 1e-12)
+        table[name] = dict(zip(PARAMS, np.asarray(si["mu_star"]) / top))
+        for i, p in enumerate(PARAMS):
+            lines.append(
+                {
+                    "bench": "sensitivity_morris",
+                    "output": name,
+                    "parameter": p,
+                    "mu_star": round(float(si["mu_star"][i]), 5),
+                    "mu_star_conf": round(float(si["mu_star_conf"][i]), 5),
+                    "sigma": round(float(si["sigma"][i]), 5),
+                    "mu_star_normalised": round(float(si["mu_star"][i]) / top, 3),
+                    "output_mean": round(float(values.mean()), 4),
+                    "output_min": round(float(values.min()), 4),
+                    "output_max": round(float(values.max()), 4),
+                    "runs": len(points),
+                    "seconds": round(seconds, 1),
+                }
+            )
+    out = open(a.out, "a", encoding="utf-8") if a.out else None
+    for line in lines:
+        text = json.dumps(line)
+        print(text)
+        if out:
+            out.write(text + "\n")
+    if out:
+        out.close()
+    if a.chart:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        shown = [n for n in names if n.endswith("_city") or n in ("closure_rate", "night_served_share")]
+        fig, ax = plt.subplots(figsize=(9, 4.5), layout="constrained")
+        width = 0.8 / len(shown)
+        pos = np.arange(len(PARAMS))
+        for i, n in enumerate(shown):
+            ax.bar(pos + (i - (len(shown) - 1) / 2) * width, [table[n][p] for p in PARAMS], width, label=n)
+        ax.set_xticks(pos, list(PARAMS))
+        ax.set_ylabel("Morris mu* (over the output's largest)")
+        ax.set_title(f"Which assumptions the answers hang on (Yunfu, {len(points)} runs)")
+        ax.legend(fontsize=8)
+        ax.grid(axis="y", alpha=0.3)
+        fig.savefig(a.chart, dpi=110)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
