@@ -11,7 +11,7 @@ baseline without policy events), against the sourced targets of ../shared/PARAME
   first recorded year (target: no change).
 
 Closure rate of a year: shops of the group open on 1 January that closed during the year,
-over those open on 1 January (as bench/closure_rates.py); averaged over the recorded years
+over those open on 1 January; averaged over the recorded years
 and the seeds. Parameters (the scenario's keys):
 
 - economics.entry_rate (searched on a log scale);
@@ -214,7 +214,7 @@ def main() -> int:
             "initial_simplex": [x0, x0 + [-1.0, 0, 0], x0 + [0, -0.04, 0], x0 + [0, 0, -0.06]],
         },
     )
-    emit({"bench": "calibrate_market_best", **best})
+    emit({**best, "bench": "calibrate_market_best"})
     if out:
         out.close()
     return 0

@@ -1,10 +1,13 @@
 #include "core/osm_import.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <climits>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <numbers>
 #include <unordered_map>
 
@@ -13,6 +16,7 @@
 #include <osmium/index/map/flex_mem.hpp>
 #include <osmium/io/any_input.hpp>
 #include <osmium/visitor.hpp>
+#include <protozero/pbf_reader.hpp>
 
 #include "core/error.hpp"
 
@@ -151,8 +155,87 @@ std::vector<Snap> snap_facilities(const OsmCity& city) {
     return snap_points(city.network, fx, fy);
 }
 
+namespace detail {
+
+/// Checks what libosmium 2.19 (Debian 12's headers) would misread before it parses the file:
+/// fuzzing found undefined behaviour inside it (docs/checkpoints.md) on
+/// - a PBF BlobHeader without a type (strncmp given a null pointer), and
+/// - an XML coordinate with an exponent or a character reference (a signed overflow scaling
+///   it).
+/// Such input is refused as an InputError naming the file and where; other damage is left to
+/// libosmium's own checks. Compressed XML (.osm.gz, .osm.bz2) is not scanned here.
+void precheck_osm(const std::string& path) {
+    const osmium::io::File file{path};
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(path + ": cannot open");
+    if (file.format() == osmium::io::file_format::pbf) {
+        const auto size = static_cast<std::uint64_t>(std::filesystem::file_size(path));
+        std::uint64_t at = 0;
+        for (int blob = 0; at < size; ++blob) {
+            unsigned char len[4];
+            if (size - at < 4 || !in.read(reinterpret_cast<char*>(len), 4)) break;  // libosmium reports it
+            const std::uint32_t header_bytes = std::uint32_t{len[0]} << 24 | std::uint32_t{len[1]} << 16 |
+                                               std::uint32_t{len[2]} << 8 | std::uint32_t{len[3]};
+            if (header_bytes > 64 * 1024 || header_bytes > size - at - 4) break;  // libosmium reports it
+            std::string header(header_bytes, '\0');
+            if (!in.read(header.data(), header_bytes)) break;
+            bool typed = false;
+            std::int64_t datasize = 0;
+            try {
+                protozero::pbf_reader reader{header};
+                while (reader.next()) {
+                    if (reader.tag() == 1 && reader.wire_type() == protozero::pbf_wire_type::length_delimited)
+                        typed = !reader.get_view().empty();
+                    else if (reader.tag() == 3 && reader.wire_type() == protozero::pbf_wire_type::varint)
+                        datasize = reader.get_int32();
+                    else
+                        reader.skip();
+                }
+            } catch (const protozero::exception& e) {
+                throw InputError(path + ": PBF block " + std::to_string(blob) + " at byte " + std::to_string(at) +
+                                 ": its header is not valid protobuf (" + e.what() + ")");
+            }
+            if (!typed)
+                throw InputError(path + ": PBF block " + std::to_string(blob) + " at byte " + std::to_string(at) +
+                                 ": its header has no type (expected OSMHeader or OSMData)");
+            at += 4 + header_bytes + static_cast<std::uint64_t>(std::max<std::int64_t>(0, datasize));
+            if (datasize <= 0 || at > size) break;  // libosmium reports it
+            in.seekg(static_cast<std::streamoff>(at));
+        }
+    } else if (file.format() == osmium::io::file_format::xml &&
+               file.compression() == osmium::io::file_compression::none) {
+        const std::string text{std::istreambuf_iterator<char>(in), {}};
+        // every attribute named ...lat or ...lon (node lat/lon, bounds minlat ...): a plain decimal
+        for (std::size_t at = text.find('l'); at != std::string::npos; at = text.find('l', at + 1)) {
+            const bool lat = text.compare(at, 3, "lat") == 0, lon = text.compare(at, 3, "lon") == 0;
+            if (!lat && !lon) continue;
+            std::size_t name = at;  // an attribute's name: letters after whitespace
+            while (name > 0 && std::islower(static_cast<unsigned char>(text[name - 1]))) --name;
+            if (name == 0 || !std::isspace(static_cast<unsigned char>(text[name - 1]))) continue;
+            std::size_t q = at + 3;
+            while (q < text.size() && std::isspace(static_cast<unsigned char>(text[q]))) ++q;
+            if (q >= text.size() || text[q] != '=') continue;
+            ++q;
+            while (q < text.size() && std::isspace(static_cast<unsigned char>(text[q]))) ++q;
+            if (q >= text.size() || (text[q] != '"' && text[q] != '\'')) continue;
+            const char quote = text[q];
+            const std::size_t end = text.find(quote, q + 1);
+            if (end == std::string::npos) break;  // libosmium reports it
+            const std::string value = text.substr(q + 1, end - q - 1);
+            if (value.find_first_not_of("0123456789+-.") != std::string::npos) {
+                const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n');
+                throw InputError(path + ":" + std::to_string(line) + ": coordinate '" + value.substr(0, 40) +
+                                 "': expected a plain decimal number (no exponent, no character reference)");
+            }
+        }
+    }
+}
+
+}  // namespace detail
+
 OsmCity import_osm(const std::string& path, const CategoryMap& categories, bool keep_largest_component) {
     if (!std::filesystem::is_regular_file(path)) throw InputError(path + ": no such file");
+    detail::precheck_osm(path);
     detail::Collector collector(categories);
     try {
         using Index = osmium::index::map::FlexMem<osmium::unsigned_object_id_type, osmium::Location>;

@@ -129,6 +129,26 @@ TEST_CASE("broken OpenStreetMap files give an InputError naming the file", "[osm
     CHECK_THROWS_WITH(import_osm(no_ways, CategoryMap::builtin()), Contains("no walkable ways"));
 }
 
+TEST_CASE("input libosmium 2.19 would misread is refused before it parses it", "[osm_import][errors]") {
+    // found by fuzzing (docs/checkpoints.md): undefined behaviour inside libosmium's headers
+    TempDir dir;
+    const auto exponent = dir.file("exp.osm", "<osm version=\"0.6\">\n<node id=\"1\" lat=\"2.4e18\" lon=\"2\"/></osm>");
+    CHECK_THROWS_WITH(import_osm(exponent, CategoryMap::builtin()),
+                      Contains("exp.osm:2") && Contains("2.4e18") && Contains("plain decimal"));
+    const auto reference = dir.file("ref.osm", "<osm version=\"0.6\"><bounds minlat='1&#101;9'/></osm>");
+    CHECK_THROWS_WITH(import_osm(reference, CategoryMap::builtin()), Contains("ref.osm:1"));
+    // a tag's value that merely contains "lat=" is not a coordinate
+    const auto tag = dir.file("tag.osm",
+                              "<osm version=\"0.6\"><node id=\"1\" lat=\"1\" lon=\"2\"><tag k=\"note\" "
+                              "v=\"flat='x'\"/></node></osm>");
+    CHECK_THROWS_WITH(import_osm(tag, CategoryMap::builtin()), Contains("no walkable ways"));
+    // a PBF block header without its type: 4-byte length, then only field 3 (datasize = 1)
+    const std::string untyped{"\0\0\0\x02\x18\x01x", 7};
+    const auto pbf = dir.file("untyped.osm.pbf", untyped);
+    CHECK_THROWS_WITH(import_osm(pbf, CategoryMap::builtin()),
+                      Contains("untyped.osm.pbf") && Contains("block 0") && Contains("no type"));
+}
+
 TEST_CASE("a truncated PBF gives an InputError", "[osm_import][errors][shared-data]") {
     const auto helsinki = lifecircle::test::shared_data("helsinki_centre.osm.pbf");
     if (helsinki.empty()) SKIP_OR_RETURN("../shared/data is absent");
