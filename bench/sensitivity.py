@@ -96,6 +96,41 @@ def outputs(res) -> dict[str, float]:
     return out
 
 
+def chart(lines: list[dict], path: str) -> None:
+    """mu* of the city's outputs by parameter, in share points (every output is a share)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    shown = [
+        n
+        for n in dict.fromkeys(x["output"] for x in lines)
+        if n.endswith("_city") or n in ("closure_rate", "night_served_share")
+    ]
+    mu = {(x["output"], x["parameter"]): x["mu_star"] for x in lines}
+    conf = {(x["output"], x["parameter"]): x["mu_star_conf"] for x in lines}
+    runs = lines[0]["runs"]
+    fig, ax = plt.subplots(figsize=(9, 4.5), layout="constrained")
+    width = 0.8 / len(shown)
+    pos = np.arange(len(PARAMS))
+    for i, n in enumerate(shown):
+        ax.bar(
+            pos + (i - (len(shown) - 1) / 2) * width,
+            [100 * mu[(n, p)] for p in PARAMS],
+            width,
+            yerr=[100 * conf[(n, p)] for p in PARAMS],
+            capsize=2,
+            label=n,
+        )
+    ax.set_xticks(pos, list(PARAMS))
+    ax.set_ylabel("Morris mu* (percentage points)")
+    ax.set_title(f"Which assumptions the answers hang on (Yunfu, {runs} runs, 95% bootstrap intervals)")
+    ax.legend(fontsize=8)
+    ax.grid(axis="y", alpha=0.3)
+    fig.savefig(path, dpi=110)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--trajectories", type=int, default=6)
@@ -110,7 +145,11 @@ def main() -> int:
     )
     ap.add_argument("--out", default=None, help="also append the JSON lines to this file")
     ap.add_argument("--chart", default=None, help="write the mu_star chart here (PNG)")
+    ap.add_argument("--chart-from", default=None, help="only redraw the chart from these recorded JSON lines")
     a = ap.parse_args()
+    if a.chart_from:
+        chart([json.loads(x) for x in open(a.chart_from, encoding="utf-8")], a.chart or "sensitivity.png")
+        return 0
     sys.path.insert(0, a.python)
     from SALib.analyze import morris as analyze
     from SALib.sample import morris as sample
@@ -161,23 +200,7 @@ def main() -> int:
     if out:
         out.close()
     if a.chart:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
-        shown = [n for n in names if n.endswith("_city") or n in ("closure_rate", "night_served_share")]
-        fig, ax = plt.subplots(figsize=(9, 4.5), layout="constrained")
-        width = 0.8 / len(shown)
-        pos = np.arange(len(PARAMS))
-        for i, n in enumerate(shown):
-            ax.bar(pos + (i - (len(shown) - 1) / 2) * width, [table[n][p] for p in PARAMS], width, label=n)
-        ax.set_xticks(pos, list(PARAMS))
-        ax.set_ylabel("Morris mu* (over the output's largest)")
-        ax.set_title(f"Which assumptions the answers hang on (Yunfu, {len(points)} runs)")
-        ax.legend(fontsize=8)
-        ax.grid(axis="y", alpha=0.3)
-        fig.savefig(a.chart, dpi=110)
+        chart(lines, a.chart)
     return 0
 
 

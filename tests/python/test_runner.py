@@ -187,6 +187,26 @@ def test_entry_follows_expected_profit_and_a_new_shop_takes_visits_from_its_neig
     assert visits(beside) < visits(off)
 
 
+def test_a_rent_subsidy_lowers_closures_in_the_subsidised_category():
+    # (mirrors tests/cpp/test_simulation.cpp) convenience stores at a rent that loses money,
+    # no background exits: only losses close them; 90% of the rent waived keeps more open
+    import tomli_w
+
+    data = lc.Scenario.load(TINY).without_events().data
+    data["categories"]["convenience"]["rent_yuan_m2_month"] = 300
+    data["categories"]["convenience"]["exit_per_year"] = 0.0
+    base = lc.Scenario(tomli_w.dumps(data), str(TINY))
+    subsidised = base.with_subsidy("convenience", rent_cut=0.9, date="2024-01-01")
+
+    def closures(res):
+        f = res.facilities
+        return int(((f.category == "convenience") & (f.origin == "baseline") & f.closed.notna()).sum())
+
+    a, b = lc.run(base, progress=False), lc.run(subsidised, progress=False)
+    assert closures(a) > 0
+    assert closures(b) < closures(a)
+
+
 def test_a_python_run_resumes_from_its_checkpoint_to_the_same_results(tiny_results, tmp_path):
     out = tmp_path / "part.h5"
     part = lc.run(TINY, until="2024-10-31", checkpoint_every=5, progress=False, output=out)
