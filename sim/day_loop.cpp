@@ -110,11 +110,9 @@ void tally_outcomes(const TripDay& day, const Needs& need, std::size_t m, Tally&
     const auto& spend_fen = *day.spend_fen;
     const auto& carried = *day.carried;
     const double order_share = sc.delivery.order_share;
-    std::uint64_t k = 0;  // the need's number among its resident's needs today
     for (std::size_t q = 0; q < m; ++q) {
         const Need& e = need[q];
         const std::size_t i = e.resident, c = e.cs_bits >> 8, s = e.cs_bits & 0xFFU;
-        k = q > 0 && need[q - 1].resident == i ? k + 1 : 0;
         const std::size_t d = res.district[i];
         const std::size_t dc = district_category(d, c, nc);
         const int age = res.age[i];
@@ -130,7 +128,9 @@ void tally_outcomes(const TripDay& day, const Needs& need, std::size_t m, Tally&
             t.night_served[d] += night;
         } else {
             bool delivered = false;
-            if (sc.categories[c].deliverable && (res.flags[i] & Residents::kDelivery)) {
+            if ((res.flags[i] & Residents::kDelivery) && sc.categories[c].deliverable) [[unlikely]] {
+                std::uint64_t k = 0;  // the need's number among its resident's needs today
+                for (std::size_t p = q; p > 0 && need[p - 1].resident == i; --p) ++k;
                 const std::uint64_t draw = static_cast<std::uint64_t>(day.day) << 40 | std::uint64_t{i} << 8 | k;
                 const double u = CounterRng(sc.seed, streams::kDeliveryOrder).uniform(draw);
                 if (u < order_share) {
