@@ -53,6 +53,15 @@ TARGETS = {"retail": (0.12, 0.15), "food": (0.20, 0.25)}
 EPOCH = dt.date(1970, 1, 1)
 
 
+def emit_lines(lines: list[dict], path: str | None = None) -> None:
+    """Prints JSON lines and, with a path, appends them to that file."""
+    for line in lines:
+        print(json.dumps(line), flush=True)
+    if path:
+        with open(path, "a", encoding="utf-8") as out:
+            out.writelines(json.dumps(line) + "\n" for line in lines)
+
+
 def groups(categories: dict) -> dict[str, list[str]]:
     """Commercial categories by closure-rate group (retail: the rest of the commercial ones)."""
     commercial = [
@@ -99,7 +108,8 @@ def measure(res, g: dict[str, list[str]]) -> dict:
             rates.append(gone.sum() / max(1, at_risk.sum()))
         out[f"closure_{group}"] = float(np.mean(rates))
     dm = res.districts
-    stock = dm[dm["month"] == 12].groupby("year")["shops_open"].sum()
+    # shops open at each year's last recorded month
+    stock = dm[dm["date"] == dm.groupby("year")["date"].transform("max")].groupby("year")["shops_open"].sum()
     out["stock_first"] = int(stock.loc[first])
     out["stock_last"] = int(stock.loc[last])
     out["stock_change"] = float(stock.loc[last] / stock.loc[first] - 1.0)
@@ -144,14 +154,9 @@ def main() -> int:
     districts = None if a.districts == "all" else a.districts.split(",")
     g = groups(base.data["categories"])
     seeds = list(range(a.first_seed, a.first_seed + a.seeds))
-    out = open(a.out, "a", encoding="utf-8") if a.out else None
 
     def emit(line: dict) -> None:
-        text = json.dumps(line)
-        print(text, flush=True)
-        if out:
-            out.write(text + "\n")
-            out.flush()
+        emit_lines([line], a.out)
 
     cache: dict[tuple, float] = {}
     best: dict = {"loss": math.inf}
@@ -215,8 +220,6 @@ def main() -> int:
         },
     )
     emit({**best, "bench": "calibrate_market_best"})
-    if out:
-        out.close()
     return 0
 
 

@@ -21,7 +21,6 @@ sourced ranges each year on average. Exits 1 if any fails.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -30,7 +29,7 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-from calibrate_market import TARGETS, groups  # noqa: E402
+from calibrate_market import TARGETS, emit_lines, groups  # noqa: E402
 
 
 def main() -> int:
@@ -123,14 +122,7 @@ def main() -> int:
                 }
             )
             ok &= lo <= mean <= hi
-    out = open(a.out, "a", encoding="utf-8") if a.out else None
-    for line in lines:
-        text = json.dumps(line)
-        print(text)
-        if out:
-            out.write(text + "\n")
-    if out:
-        out.close()
+    emit_lines(lines, a.out)
     return 0 if ok else 1
 
 

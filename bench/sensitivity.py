@@ -41,6 +41,9 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from calibrate_market import emit_lines  # noqa: E402
+
 PARAMS = {
     "decay": (0.75, 1.25),
     "trip_rates": (0.8, 1.2),
@@ -191,14 +194,7 @@ def main() -> int:
                     "seconds": round(seconds, 1),
                 }
             )
-    out = open(a.out, "a", encoding="utf-8") if a.out else None
-    for line in lines:
-        text = json.dumps(line)
-        print(text)
-        if out:
-            out.write(text + "\n")
-    if out:
-        out.close()
+    emit_lines(lines, a.out)
     if a.chart:
         chart(lines, a.chart)
     return 0
