@@ -99,7 +99,8 @@ def seal_cost(files: list[Path], folder: Path, repeat: int) -> dict:
             reseal = min(reseal, time.perf_counter() - t0)
             t0 = time.perf_counter()
             with h5py.File(path) as f:
-                f.visititems(lambda _, o: o[()] if isinstance(o, h5py.Dataset) else None)
+                # (visititems stops at the first callback that returns a value)
+                f.visititems(lambda _, o: (o[()], None)[1] if isinstance(o, h5py.Dataset) else None)
             read_s = min(read_s, time.perf_counter() - t0)
         kind = "checkpoint" if path.suffix == ".ckpt" else "results"
         out[f"{kind}_bytes"] = path.stat().st_size
