@@ -32,7 +32,8 @@ struct Facility {
     float floor_area_m2 = 0;
     FacilityState state = FacilityState::open;
     std::int64_t cash_fen = 0;             ///< cash reserve, fen (1/100 yuan)
-    std::int64_t osm_id = 0;               ///< 0 for synthetic facilities
+    std::int64_t osm_id = 0;               ///< OSM node id, or minus the way id; 0 for synthetic facilities
+    float dx = 0, dy = 0;                  ///< its own position less its node's, metres (OSM: the mapped point)
     std::uint32_t slot_mask = 0xFFFFFFFF;  ///< bit s: open during time slot s (see open_slots)
     bool mobile = false;                   ///< a vegetable truck or food cart: fixed windows only
     FacilityOrigin origin = FacilityOrigin::baseline;

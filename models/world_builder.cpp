@@ -52,7 +52,9 @@ void build_osm(World& w) {
         const int c = sc.category_index(map.categories()[city.facilities[i].category].name);
         if (c < 0) continue;
         Facility f = make_facility(sc, snaps[i].node, c, 0);
-        f.osm_id = city.facilities[i].osm_id;
+        f.osm_id = city.facilities[i].osm_type == 'w' ? -city.facilities[i].osm_id : city.facilities[i].osm_id;
+        f.dx = static_cast<float>(city.facilities[i].x - w.network.x()[snaps[i].node]);
+        f.dy = static_cast<float>(city.facilities[i].y - w.network.y()[snaps[i].node]);
         w.facilities.push_back(f);
         w.node_commercial[snaps[i].node] = 1;
     }

@@ -30,6 +30,8 @@ void each_facility_field(F&& f) {
     f("state", &Facility::state);
     f("cash_fen", &Facility::cash_fen);
     f("osm_id", &Facility::osm_id);
+    f("dx", &Facility::dx);
+    f("dy", &Facility::dy);
     f("slot_mask", &Facility::slot_mask);
     f("mobile", &Facility::mobile);
     f("origin", &Facility::origin);

@@ -123,7 +123,9 @@ void tally_outcomes(const TripDay& day, const Needs& need, std::size_t m, Tally&
             ++t.visits[fid];
             t.revenue[fid] += spend_fen[c];
             // walking time in 1/10 minute, rounded half up
-            t.walk[d] += static_cast<std::int64_t>(choice.distance * day.tenths_per_metre[age] + 0.5);
+            const auto tenths = static_cast<std::int64_t>(choice.distance * day.tenths_per_metre[age] + 0.5);
+            t.walk[d] += tenths;
+            t.within15[d] += tenths <= 150;
             ++t.served[dc];
             t.night_served[d] += night;
         } else {

@@ -15,6 +15,7 @@ struct DistrictMonth {
     std::int64_t night_needs = 0, night_served = 0, night_delivered = 0;  ///< needs in night slots (22-06)
     std::int64_t spend_fen = 0;         ///< residents' spending at local facilities, fen
     std::int64_t walk_deciminutes = 0;  ///< walking time of served trips, 1/10 minute
+    std::int64_t served_15min = 0;      ///< served trips of a 15-minute walk or less
     std::int64_t satisfied = 0;         ///< residents whose score met their threshold
     std::int64_t survey_n = 0, survey_satisfied = 0;
     double survey_low = 0, survey_high = 0;  ///< Wilson 95% interval of the survey share

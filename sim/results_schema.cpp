@@ -78,6 +78,8 @@ std::vector<ResultsColumn> make_columns() {
         record(D, "spend_fen", dm, &DM::spend_fen, "fen", "residents' spending at local facilities (1/100 yuan)"),
         record(D, "walk_deciminutes", dm, &DM::walk_deciminutes, "1/10 minute",
                "walking time of served trips, one way"),
+        record(D, "served_15min", dm, &DM::served_15min, "needs",
+               "served needs whose walk took 15 minutes or less (15-minute usage)"),
         record(D, "satisfied", dm, &DM::satisfied, "persons", "residents satisfied at the month's end"),
         record(D, "survey_n", dm, &DM::survey_n, "persons", "emulated survey: respondents"),
         record(D, "survey_satisfied", dm, &DM::survey_satisfied, "persons", "emulated survey: satisfied respondents"),
@@ -110,6 +112,20 @@ std::vector<ResultsColumn> make_columns() {
         record(M, "open", fm, &FM::open, "0/1", "open at the month's end"),
 
         computed<std::uint32_t>(F, "node", "index", "network node", facilities(&Facility::node)),
+        computed<double>(F, "x", "metres", "east of the map origin: its own position (OSM: the mapped point)",
+                         [](H5File& f, const std::string& p, const Results& r) {
+                             f.write_column<double>(p, r.world.facilities, [&](const Facility& x) {
+                                 return r.world.network.x()[x.node] + static_cast<double>(x.dx);
+                             });
+                         }),
+        computed<double>(F, "y", "metres", "north of the map origin: its own position",
+                         [](H5File& f, const std::string& p, const Results& r) {
+                             f.write_column<double>(p, r.world.facilities, [&](const Facility& x) {
+                                 return r.world.network.y()[x.node] + static_cast<double>(x.dy);
+                             });
+                         }),
+        computed<std::int64_t>(F, "osm_id", "id", "OpenStreetMap node id, or minus the way id; 0 = synthetic",
+                               facilities(&Facility::osm_id)),
         computed<std::int32_t>(F, "category", "index", "primary category, row of /names/category",
                                [](H5File& f, const std::string& p, const Results& r) {
                                    f.write_column<std::int32_t>(p, r.world.facilities, &Facility::category);
@@ -137,6 +153,11 @@ std::vector<ResultsColumn> make_columns() {
         computed<std::int64_t>(F, "cash_fen", "fen", "cash reserve at the end", facilities(&Facility::cash_fen)),
         computed<float>(F, "open_hour", "hour", "opening hour", facilities(&Facility::open_hour)),
         computed<float>(F, "close_hour", "hour", "closing hour (may exceed 24)", facilities(&Facility::close_hour)),
+        computed<std::int64_t>(F, "open_slots", "bit mask",
+                               "bit s: open during time slot s (hours overlapping it; a mobile vendor's windows)",
+                               [](H5File& f, const std::string& p, const Results& r) {
+                                   f.write_column<std::int64_t>(p, r.world.facilities, &Facility::slot_mask);
+                               }),
         computed<float>(F, "floor_area_m2", "m2", "floor area", facilities(&Facility::floor_area_m2)),
 
         computed<double>(

@@ -349,6 +349,7 @@ void Simulation::record_month(const Date& date, std::int64_t day, std::uint64_t 
         dm.night_served = month.night_served[d];
         dm.night_delivered = month.night_delivered[d];
         dm.walk_deciminutes = month.walk[d];
+        dm.served_15min = month.within15[d];
         for (auto i : m_district_residents[d]) dm.satisfied += m_satisfied[i];
         const Survey survey =
             emulate_survey(m_sc.seed, d, month_index, m_sc.survey_sample, m_district_residents[d], m_satisfied);

@@ -15,8 +15,9 @@ struct Tally {
     std::vector<std::int64_t> needs, served, delivered;  ///< per district x category
     std::vector<std::int64_t> unmet;
     std::vector<std::int64_t> night_needs, night_served, night_delivered;  ///< per district
-    std::vector<std::int64_t> walk;    ///< per district: walking time of served trips, 1/10 minute
-    std::vector<std::int64_t> orders;  ///< per district x kSlots: delivery orders placed (carried or not)
+    std::vector<std::int64_t> walk;      ///< per district: walking time of served trips, 1/10 minute
+    std::vector<std::int64_t> within15;  ///< per district: served trips of a 15-minute walk or less
+    std::vector<std::int64_t> orders;    ///< per district x kSlots: delivery orders placed (carried or not)
 
     static constexpr std::size_t kSlots = 16;  ///< time slots a scenario may define
 
@@ -28,7 +29,7 @@ struct Tally {
         Rows rows;
     };
     /// Every column with its name (checkpoints store them by name) and what its rows are.
-    static constexpr std::array<Named, 11> kColumns{{
+    static constexpr std::array<Named, 12> kColumns{{
         {"visits", &Tally::visits, Rows::facility},
         {"revenue", &Tally::revenue, Rows::facility},
         {"needs", &Tally::needs, Rows::district_category},
@@ -39,6 +40,7 @@ struct Tally {
         {"night_served", &Tally::night_served, Rows::district},
         {"night_delivered", &Tally::night_delivered, Rows::district},
         {"walk", &Tally::walk, Rows::district},
+        {"within15", &Tally::within15, Rows::district},
         {"orders", &Tally::orders, Rows::district_slot},
     }};
 

@@ -151,8 +151,9 @@ class Results:
         of residents satisfied at the month's end), survey, survey_low, survey_high (emulated
         survey share and Wilson 95% interval), unmet_share, delivered_share, night_share
         (share of needs in night slots 22-06), night_served_share (night needs served or
-        delivered), walk_minutes (mean one-way walk of served trips), spend_yuan, shops_open,
-        openings, closures, in_programme (bool)."""
+        delivered), walk_minutes (mean one-way walk of served trips), served_15min and
+        usage_15min (served trips of a 15-minute walk or less, and their share of served
+        trips), spend_yuan, shops_open, openings, closures, in_programme (bool)."""
         t = self._tables["district_month"]
         df = self._names(pd.DataFrame(t))
         df.insert(4, "date", pd.to_datetime(dict(year=df.year, month=df.month, day=1)))
@@ -165,6 +166,7 @@ class Results:
         night = df.night_needs.where(df.night_needs > 0)
         df["night_served_share"] = (df.night_served + df.night_delivered) / night
         df["walk_minutes"] = df.walk_deciminutes / 10.0 / df.served.where(df.served > 0)
+        df["usage_15min"] = df.served_15min / df.served.where(df.served > 0)
         df["spend_yuan"] = df.spend_fen / 100.0
         df["in_programme"] = df.in_programme.astype(bool)
         return df.drop(columns=["walk_deciminutes", "spend_fen"])
@@ -174,7 +176,8 @@ class Results:
         """District x year: flows summed over the year, states at its last simulated month.
         Columns: district, pinyin, year, residents, satisfaction, survey, survey_low,
         survey_high, needs, served, delivered, unmet, unmet_share, night_share,
-        night_served_share, walk_minutes, spend_yuan, shops_open (end), openings, closures,
+        night_served_share, walk_minutes, served_15min, usage_15min (share of served trips
+        of a 15-minute walk or less), spend_yuan, shops_open (end), openings, closures,
         closure_rate (closures / shops open at the start of the year), in_programme."""
         m = self.districts
         flows = [
@@ -185,6 +188,7 @@ class Results:
             "night_needs",
             "night_served",
             "night_delivered",
+            "served_15min",
             "spend_yuan",
             "openings",
             "closures",
@@ -197,6 +201,7 @@ class Results:
         out = last.join(out).reset_index()
         walk = (m.walk_minutes * m.served).groupby([m.district, m.year], sort=False).sum().to_numpy()
         out["walk_minutes"] = walk / out.served.where(out.served > 0)
+        out["usage_15min"] = out.served_15min / out.served.where(out.served > 0)
         out["unmet_share"] = out.unmet / out.needs.where(out.needs > 0)
         out["night_share"] = out.night_needs / out.needs.where(out.needs > 0)
         out["night_served_share"] = (out.night_served + out.night_delivered) / out.night_needs.where(
@@ -270,22 +275,25 @@ class Results:
     @cached_property
     def facilities(self) -> pd.DataFrame:
         """Every facility that existed, one row each (index = facility id). Columns: node,
-        x, y (metres), category, district, pinyin, origin (baseline, planned, market,
-        mobile), opened, closed (dates; NaT = before the run / still open), open (at the
-        end), open_hour, close_hour, floor_area_m2, cash_yuan (at the end or on closing),
-        also_serves (multi-function: other category keys, comma-separated)."""
+        x, y (metres: its own position, for OSM the mapped point; ``node`` is where it
+        stands on the network), category, district, pinyin, origin (baseline, planned,
+        market, mobile), opened, closed (dates; NaT = before the run / still open), open (at
+        the end), open_hour, close_hour, floor_area_m2, cash_yuan (at the end or on
+        closing), osm_id (node id, or minus the way id; 0 synthetic), also_serves
+        (multi-function: other category keys, comma-separated)."""
         t = self._tables["facilities"]
         df = pd.DataFrame(
             {k: t[k] for k in ("node", "category", "district", "open_hour", "close_hour", "floor_area_m2")}
         )
-        df.insert(1, "x", self._tables["network"]["x"][df.node])
-        df.insert(2, "y", self._tables["network"]["y"][df.node])
+        df.insert(1, "x", t["x"])
+        df.insert(2, "y", t["y"])
         df = self._names(df)
         df["origin"] = np.array(ORIGINS, dtype=object)[t["origin"]]
         df["opened"] = pd.to_datetime([None if d == 0 else _day(d) for d in t["opened_day"]])
         df["closed"] = pd.to_datetime([None if d < 0 else _day(d) for d in t["closed_day"]])
         df["open"] = t["closed_day"] < 0
         df["cash_yuan"] = t["cash_fen"] / 100.0
+        df["osm_id"] = t["osm_id"]
         extra = t["extra_categories"].astype(np.uint64)
         df["also_serves"] = [
             ",".join(c for i, c in enumerate(self.categories) if (int(e) >> i) & 1) for e in extra
@@ -430,6 +438,31 @@ class Results:
         r = self.residents_on(self._year_end(year))
         dist = self.node_distance(category, year)[r.home_node.to_numpy()]
         return pd.Series(dist <= self.ring_metres(category)[r.age_group.cat.codes.to_numpy()], index=r.index)
+
+    # ------------------------------------------------------------ access by the hour, fairness, usage
+    def access_by_slot(self, year: int | None = None, *, categories: list[str] | None = None) -> pd.DataFrame:
+        """Per district, category and time slot: residents with a facility open during the
+        slot inside their ring (see :func:`lifecircle.access.access_by_slot`)."""
+        from lifecircle import access
+
+        return access.access_by_slot(self, year, categories=categories)
+
+    def fairness(
+        self, years: int | list[int] | None = None, *, categories: list[str] | None = None
+    ) -> pd.DataFrame:
+        """Gini and Palma of walking distance to each basic category, per district and year
+        (see :func:`lifecircle.access.fairness`)."""
+        from lifecircle import access
+
+        return access.fairness(self, years, categories=categories)
+
+    @property
+    def usage(self) -> pd.DataFrame:
+        """15-minute usage per district and year: the share of served trips whose walk took
+        15 minutes or less (see :func:`lifecircle.access.usage`)."""
+        from lifecircle import access
+
+        return access.usage(self)
 
     # ------------------------------------------------------------ gap lists (一图一清单)
     def gaps(

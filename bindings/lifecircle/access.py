@@ -1,0 +1,246 @@
+"""Access beyond a snapshot: by the hour, by fairness, and as residents use it.
+
+Three measures of a run's results (docs/results.md, "Access by the hour, fairness and
+15-minute usage"):
+
+- **access by time slot** (:func:`access_by_slot`): per district, category and time slot,
+  the share of residents with a facility of the category *open during the slot* inside
+  their ring. Accessibility tools (Pandana, cityseer) count every shop as always open;
+  this finds the night and early-morning deserts.
+- **fairness** (:func:`fairness`): how unequally the walk to each basic category is shared
+  among a district's residents: the Gini coefficient and the Palma ratio of their walking
+  distances (the inequality measures of Ipea's ``accessibility`` package, applied to
+  distance ranked by itself, since the results carry no income).
+- **15-minute usage** (:func:`usage`): the share of served trips whose walk took 15
+  minutes or less (Abbiasov et al., Nature Human Behaviour 2024, measure it from phone
+  traces; here every simulated trip counts). Recorded by the engine
+  (``district_month/served_15min``).
+
+Slot access and fairness are computed from what the results file records (facilities with
+their open slots, opening and closing days, residents with their homes and moving-in days,
+the network) with the same exact network distances as the engine's coverage.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from lifecircle import _core
+
+if TYPE_CHECKING:  # pragma: no cover
+    from lifecircle.results import Results
+
+
+def gini(values: np.ndarray | list[float]) -> float:
+    """Gini coefficient of non-negative values: 0 when all are equal, towards 1 when one
+    value holds everything. Mean absolute difference over all pairs / (2 x mean), computed
+    from the sorted values in O(n log n). Empty input, or all zeros: 0.
+
+    Example:
+        >>> gini([1, 2, 3, 4])
+        0.25
+    """
+    x = np.sort(np.asarray(values, dtype=float))
+    n = len(x)
+    if n == 0 or x[-1] <= 0:
+        return 0.0
+    if x[0] < 0:
+        raise _core.ArgumentError("gini: values must be non-negative")
+    i = np.arange(1, n + 1)
+    return float(2.0 * np.sum(i * x) / (n * x.sum()) - (n + 1.0) / n)
+
+
+def palma(values: np.ndarray | list[float]) -> float:
+    """Palma ratio of non-negative values: the share of the total held by the top 10%
+    over the share held by the bottom 40%, read off the Lorenz curve (interpolated
+    linearly between people, so any number of values works). For walking distances: how
+    much of the walking the farthest tenth does against the nearest four tenths. Equal
+    values give 0.25 (10% / 40%); inf when the bottom 40% hold nothing; nan for no values.
+
+    Example:
+        >>> palma(range(1, 11))   # top 10% = {10}, bottom 40% = {1, 2, 3, 4}: 10 / 10
+        1.0
+    """
+    x = np.sort(np.asarray(values, dtype=float))
+    n = len(x)
+    if n == 0:
+        return float("nan")
+    if x[0] < 0:
+        raise _core.ArgumentError("palma: values must be non-negative")
+    total = x.sum()
+    if total <= 0:
+        return 0.25  # everyone equal (at zero)
+    p = np.arange(n + 1) / n
+    lorenz = np.concatenate([[0.0], np.cumsum(x) / total])
+    bottom40 = float(np.interp(0.4, p, lorenz))
+    top10 = 1.0 - float(np.interp(0.9, p, lorenz))
+    return float("inf") if bottom40 <= 0 else top10 / bottom40
+
+
+def time_slots(res: Results) -> pd.DataFrame:
+    """The scenario's time slots, in order: slot (index), name, start, end (hours)."""
+    slots = res.scenario.data["time_slots"]
+    return pd.DataFrame(
+        {
+            "slot": np.arange(len(slots)),
+            "name": [s["name"] for s in slots],
+            "start": [float(s["start"]) for s in slots],
+            "end": [float(s["end"]) for s in slots],
+        }
+    )
+
+
+def _categories(res: Results, categories: list[str] | None, *, default_basic: bool) -> list[str]:
+    if categories is None:
+        if not default_basic:
+            return list(res.categories)
+        table = res.scenario.categories.set_index("key")
+        return [c for c in res.categories if table["class"][c] == "basic"]
+    for c in categories:
+        if c not in res.categories:
+            raise _core.ArgumentError(f"no category {c!r}; the categories are {', '.join(res.categories)}")
+    return list(categories)
+
+
+def _years(res: Results, years: int | list[int] | None) -> list[int]:
+    if years is None:
+        return res.years_simulated
+    years = [int(years)] if np.isscalar(years) else [int(y) for y in years]
+    for y in years:
+        res._year_end(y)  # raises for a year not simulated
+    return years
+
+
+def access_by_slot(
+    res: Results, year: int | None = None, *, categories: list[str] | None = None
+) -> pd.DataFrame:
+    """Per district, category and time slot at the end of ``year`` (default: the last
+    simulated): the share of residents with a facility of the category open during the
+    slot inside their ring at their walking speed (``in_ring``), and the district's
+    facilities of the category open in the slot (``shops_open``). "Open during the slot" is
+    the engine's rule: opening hours overlapping the slot, or a mobile vendor's windows.
+    ``in_ring_all_day`` is the same share counting every facility as open (the engine's
+    ``category_year/in_ring``).
+
+    Columns: district, pinyin, category, category_zh, class, year, slot, slot_name, start,
+    end, residents, in_ring, in_ring_all_day, shops_open.
+    """
+    year = res.end.year if year is None else int(year)
+    end = res._year_end(year)
+    cats = _categories(res, categories, default_basic=False)
+    slots = time_slots(res)
+    people = res.residents_on(end)
+    home = people.home_node.to_numpy()
+    age = people.age_group.cat.codes.to_numpy()
+    district = people.district.to_numpy()  # Chinese names
+    t = res._tables["facilities"]
+    exists = res.open_on(end).to_numpy()
+    fac_district = t["district"]
+    mask = t["open_slots"].astype(np.uint64)
+    table = res.scenario.categories.set_index("key")
+    nd = len(res.districts_zh)
+    counts = pd.Series(district).value_counts()
+    rows = []
+    for c in cats:
+        ci = res.categories.index(c)
+        ring = res.ring_metres(c)
+        serving = exists & res._serves(ci)
+        sets = [serving]
+        for s in slots.slot:
+            sets.append(serving & (((mask >> np.uint64(s)) & np.uint64(1)) == 1))
+        reach = res.network.reach_many(
+            [t["node"][m].astype(np.int64).tolist() for m in sets], 1, float(ring.max())
+        )
+        inside = [(dist[:, 0][home] <= ring[age]) for dist, _ in reach]
+        frame = pd.DataFrame({"district": district})
+        for k, flag in enumerate(inside):
+            frame[k] = flag
+        share = frame.groupby("district", sort=False).mean()
+        for s, name, start, stop in slots.itertuples(index=False):
+            open_in_slot = sets[s + 1]
+            for d in range(nd):
+                zh = res.districts_zh[d]
+                if zh not in share.index:
+                    continue
+                rows.append(
+                    {
+                        "district": zh,
+                        "pinyin": res.districts_pinyin[d],
+                        "category": c,
+                        "category_zh": table.zh[c],
+                        "class": table["class"][c],
+                        "year": year,
+                        "slot": int(s),
+                        "slot_name": name,
+                        "start": start,
+                        "end": stop,
+                        "residents": int(counts[zh]),
+                        "in_ring": float(share.loc[zh, s + 1]),
+                        "in_ring_all_day": float(share.loc[zh, 0]),
+                        "shops_open": int(np.count_nonzero(open_in_slot & (fac_district == d))),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def fairness(
+    res: Results, years: int | list[int] | None = None, *, categories: list[str] | None = None
+) -> pd.DataFrame:
+    """How evenly the walk to each category is shared within each district, per year (at
+    its end; default: every simulated year) and category (default: the basic ones).
+
+    For each resident living there, the walking distance from home to the nearest open
+    facility of the category over the whole network (no cut-off); residents in a part of
+    the network with none are left out and counted in ``unreachable``.
+
+    Columns: district, pinyin, category, year, residents, unreachable, mean_m, median_m,
+    p90_m, gini, palma (see :func:`gini`, :func:`palma`).
+    """
+    cats = _categories(res, categories, default_basic=True)
+    rows = []
+    t = res._tables["facilities"]
+    unlimited = float(res._tables["network"]["edge_length"].sum()) + 1.0  # longer than any path
+    for year in _years(res, years):
+        end = res._year_end(year)
+        people = res.residents_on(end)
+        home = people.home_node.to_numpy()
+        district = people.district.to_numpy()
+        exists = res.open_on(end).to_numpy()
+        sets = [
+            t["node"][exists & res._serves(res.categories.index(c))].astype(np.int64).tolist() for c in cats
+        ]
+        reach = res.network.reach_many(sets, 1, unlimited)
+        for c, (dist, _) in zip(cats, reach):
+            at_home = dist[:, 0][home]
+            for d, zh in enumerate(res.districts_zh):
+                x = at_home[district == zh]
+                if len(x) == 0:
+                    continue
+                ok = np.isfinite(x)
+                x = x[ok]
+                rows.append(
+                    {
+                        "district": zh,
+                        "pinyin": res.districts_pinyin[d],
+                        "category": c,
+                        "year": year,
+                        "residents": int(len(ok)),
+                        "unreachable": int(np.count_nonzero(~ok)),
+                        "mean_m": float(x.mean()) if len(x) else float("nan"),
+                        "median_m": float(np.median(x)) if len(x) else float("nan"),
+                        "p90_m": float(np.quantile(x, 0.9)) if len(x) else float("nan"),
+                        "gini": gini(x),
+                        "palma": palma(x),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def usage(res: Results) -> pd.DataFrame:
+    """15-minute usage per district and year: served trips (``served``), those whose walk
+    took 15 minutes or less (``served_15min``), and their share (``usage_15min``)."""
+    y = res.years
+    return y[["district", "pinyin", "year", "served", "served_15min", "usage_15min"]].reset_index(drop=True)
