@@ -376,7 +376,7 @@ int run_reach(const std::string& city_path, const ReachOptions& options) {
     return 0;
 }
 
-int run_report(const std::vector<std::string>& arguments) {
+int run_python(const std::string& module, const std::vector<std::string>& arguments) {
     // The interpreter: $LIFECIRCLE_PYTHON, else the one beside this program (a virtual
     // environment's bin/, where `pip install .` puts both), else the build's, else python3.
     std::error_code ec;
@@ -394,14 +394,14 @@ int run_report(const std::vector<std::string>& arguments) {
         if (const char* old = std::getenv("PYTHONPATH"); old && *old) path += std::string(":") + old;
         ::setenv("PYTHONPATH", path.c_str(), 1);
     }
-    std::vector<std::string> args{python, "-m", "lifecircle.report"};
+    std::vector<std::string> args{python, "-m", "lifecircle." + module};
     args.insert(args.end(), arguments.begin(), arguments.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     std::fflush(stdout);
     ::execvp(argv[0], argv.data());
-    throw ArgumentError("report: cannot start Python '" + python + "' (" + std::strerror(errno) +
+    throw ArgumentError(module + ": cannot start Python '" + python + "' (" + std::strerror(errno) +
                         "); set LIFECIRCLE_PYTHON to an interpreter with the lifecircle package");
 }
 

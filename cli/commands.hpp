@@ -45,8 +45,9 @@ int run_run(const RunCommand& command);
 /// `lifecircle reach CITY.h5`: per-category coverage within 5, 10 and 15 minutes.
 int run_reach(const std::string& city_path, const ReachOptions& options);
 
-/// `lifecircle report`: hands over to the Python package (python -m lifecircle.report), whose
-/// matplotlib draws the charts. Returns only if Python cannot be started.
-int run_report(const std::vector<std::string>& arguments);
+/// `lifecircle report`, `map` and `export`: hand over to the Python package (python -m
+/// lifecircle.<module>: matplotlib draws the charts, the map page is written with its bundled
+/// Leaflet, GeoPandas writes the GIS files). Returns only if Python cannot be started.
+int run_python(const std::string& module, const std::vector<std::string>& arguments);
 
 }  // namespace lifecircle::cli

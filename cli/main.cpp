@@ -113,6 +113,26 @@ int main(int argc, char** argv) {
     report->add_option("--year", report_year, "year of the tables and gap lists (default: the last)");
     report->add_option("--map", report_maps, "district to map (repeatable; default: the pilots)");
 
+    std::string map_results, map_out, map_lang = "zh";
+    auto* map = app.add_subcommand("map",
+                                   "an interactive living-circle map of a results file: one self-contained "
+                                   "HTML page that opens with no network (needs the Python package)");
+    map->add_option("results", map_results, "results file from `lifecircle run`")->required()->check(CLI::ExistingFile);
+    map->add_option("-o,--output", map_out, "HTML file to write")->required();
+    map->add_option("--lang", map_lang, "the page's first language")->check(CLI::IsMember({"zh", "en"}));
+    map->add_flag("-q,--quiet", quiet, "no progress bar");
+
+    std::string export_results, export_out;
+    int export_year = 0;
+    auto* gis = app.add_subcommand("export",
+                                   "GIS layers of a results file in WGS84: a GeoPackage (.gpkg) or GeoJSON "
+                                   "files (.geojson), for QGIS or geopandas (needs geopandas and pyogrio)");
+    gis->add_option("results", export_results, "results file from `lifecircle run`")
+        ->required()
+        ->check(CLI::ExistingFile);
+    gis->add_option("-o,--output", export_out, "a .gpkg (every layer) or .geojson (one file a layer)")->required();
+    gis->add_option("--year", export_year, "year of homes' coverage, gap sites and slot access (default: the last)");
+
     CLI11_PARSE(app, argc, argv);
     std::unique_ptr<tbb::global_control> limit;
     if (threads > 0)
@@ -134,7 +154,17 @@ int main(int argc, char** argv) {
             std::vector<std::string> args{report_results, "-o", report_dir};
             if (report_year) args.insert(args.end(), {"--year", std::to_string(report_year)});
             for (const auto& m : report_maps) args.insert(args.end(), {"--map", m});
-            return lifecircle::cli::run_report(args);
+            return lifecircle::cli::run_python("report", args);
+        }
+        if (*map) {
+            std::vector<std::string> args{map_results, "-o", map_out, "--lang", map_lang};
+            if (quiet) args.emplace_back("--quiet");
+            return lifecircle::cli::run_python("webmap", args);
+        }
+        if (*gis) {
+            std::vector<std::string> args{export_results, "-o", export_out};
+            if (export_year) args.insert(args.end(), {"--year", std::to_string(export_year)});
+            return lifecircle::cli::run_python("gis", args);
         }
     } catch (const lifecircle::InputError& e) {
         std::fprintf(stderr, "lifecircle: error: %s\n", e.what());

@@ -114,6 +114,36 @@ def _years(res: Results, years: int | list[int] | None) -> list[int]:
     return years
 
 
+def slot_coverage(res: Results, year: int, category: str) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Who has the category inside the ring, slot by slot, at the end of ``year``.
+
+    Returns (people, inside, open_in_slot): the residents living there then
+    (``Results.residents_on``); a boolean array [slots + 1, residents] whose row 0 counts
+    every existing facility as open (the engine's ring coverage) and row s + 1 only those
+    open during slot s (opening hours overlapping it, or a mobile vendor's windows: the
+    engine's rule); and a boolean array [slots, facilities] of the facilities counted in
+    each slot.
+    """
+    end = res._year_end(year)
+    ci = res.categories.index(category)
+    people = res.residents_on(end)
+    home = people.home_node.to_numpy()
+    age = people.age_group.cat.codes.to_numpy()
+    t = res._tables["facilities"]
+    serving = res.open_on(end).to_numpy() & res._serves(ci)
+    mask = t["open_slots"].astype(np.uint64)
+    n_slots = len(res.scenario.data["time_slots"])
+    in_slot = np.array([serving & (((mask >> np.uint64(s)) & np.uint64(1)) == 1) for s in range(n_slots)])
+    sets = [serving, *in_slot]
+    ring = res.ring_metres(category)
+    reach = res.network.reach_many(
+        [t["node"][m].astype(np.int64).tolist() for m in sets], 1, float(ring.max())
+    )
+    limit = ring[age]
+    inside = np.array([dist[:, 0][home] <= limit for dist, _ in reach])
+    return people, inside, in_slot
+
+
 def access_by_slot(
     res: Results, year: int | None = None, *, categories: list[str] | None = None
 ) -> pd.DataFrame:
@@ -129,42 +159,22 @@ def access_by_slot(
     end, residents, in_ring, in_ring_all_day, shops_open.
     """
     year = res.end.year if year is None else int(year)
-    end = res._year_end(year)
+    res._year_end(year)
     cats = _categories(res, categories, default_basic=False)
     slots = time_slots(res)
-    people = res.residents_on(end)
-    home = people.home_node.to_numpy()
-    age = people.age_group.cat.codes.to_numpy()
-    district = people.district.to_numpy()  # Chinese names
-    t = res._tables["facilities"]
-    exists = res.open_on(end).to_numpy()
-    fac_district = t["district"]
-    mask = t["open_slots"].astype(np.uint64)
+    fac_district = res._tables["facilities"]["district"]
     table = res.scenario.categories.set_index("key")
-    nd = len(res.districts_zh)
-    counts = pd.Series(district).value_counts()
     rows = []
     for c in cats:
-        ci = res.categories.index(c)
-        ring = res.ring_metres(c)
-        serving = exists & res._serves(ci)
-        sets = [serving]
-        for s in slots.slot:
-            sets.append(serving & (((mask >> np.uint64(s)) & np.uint64(1)) == 1))
-        reach = res.network.reach_many(
-            [t["node"][m].astype(np.int64).tolist() for m in sets], 1, float(ring.max())
-        )
-        inside = [(dist[:, 0][home] <= ring[age]) for dist, _ in reach]
-        frame = pd.DataFrame({"district": district})
-        for k, flag in enumerate(inside):
-            frame[k] = flag
-        share = frame.groupby("district", sort=False).mean()
-        for s, name, start, stop in slots.itertuples(index=False):
-            open_in_slot = sets[s + 1]
-            for d in range(nd):
-                zh = res.districts_zh[d]
-                if zh not in share.index:
-                    continue
+        people, inside, in_slot = slot_coverage(res, year, c)
+        district = people.district.to_numpy()
+        for d, zh in enumerate(res.districts_zh):
+            members = district == zh
+            n = int(np.count_nonzero(members))
+            if n == 0:
+                continue
+            share = inside[:, members].mean(axis=1)
+            for s, name, start, stop in slots.itertuples(index=False):
                 rows.append(
                     {
                         "district": zh,
@@ -177,10 +187,10 @@ def access_by_slot(
                         "slot_name": name,
                         "start": start,
                         "end": stop,
-                        "residents": int(counts[zh]),
-                        "in_ring": float(share.loc[zh, s + 1]),
-                        "in_ring_all_day": float(share.loc[zh, 0]),
-                        "shops_open": int(np.count_nonzero(open_in_slot & (fac_district == d))),
+                        "residents": n,
+                        "in_ring": float(share[s + 1]),
+                        "in_ring_all_day": float(share[0]),
+                        "shops_open": int(np.count_nonzero(in_slot[s] & (fac_district == d))),
                     }
                 )
     return pd.DataFrame(rows)

@@ -603,6 +603,29 @@ class Results:
             nodes = np.flatnonzero(nd == d)
         return nodes.astype(np.uint32)
 
+    # ------------------------------------------------------------ map page and GIS files
+    def map(self, path: str | PathLike | None = None, *, lang: str = "zh", progress: bool = False):
+        """The interactive living-circle map (lifecircle.webmap): shown inline in Jupyter;
+        with ``path``, also written there as one self-contained HTML file.
+
+        Example:
+            >>> res.map()                      # in a notebook
+            >>> res.map("out/map.html")        # a file that opens with no network
+        """
+        from lifecircle.webmap import MapPage, page_html
+
+        page = MapPage(page_html(self, lang=lang, progress=progress))
+        if path is not None:
+            page.save(path)
+        return page
+
+    def export(self, path: str | PathLike, *, year: int | None = None) -> list[Path]:
+        """GIS layers in WGS84 (lifecircle.gis): a GeoPackage (``.gpkg``) or GeoJSON files
+        (``.geojson``, one a layer). Needs geopandas and pyogrio."""
+        from lifecircle.gis import export
+
+        return export(self, path, year=year)
+
     # ------------------------------------------------------------ plots
     @cached_property
     def plot(self) -> Plotter:

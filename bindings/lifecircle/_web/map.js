@@ -1,0 +1,309 @@
+// The living-circle map (lifecircle map): one self-contained page over a run's results.
+// Data: the JSON in #lc-data, written by lifecircle/webmap.py (its docstring lists the fields).
+// Drawing: Leaflet on a canvas, no tiles. Tests drive it through window.lifecircleMap.
+(function () {
+  "use strict";
+  var D = JSON.parse(document.getElementById("lc-data").textContent);
+  var F = D.facilities, H = D.homes, NY = D.years.length, NS = D.slots.length, NC = D.categories.length;
+
+  var TEXT = {
+    zh: {
+      title: "便民生活圈地图", district: "片区", category: "业态", all_districts: "全部片区", all_categories: "全部业态（基本保障类平均覆盖）",
+      year: "年份（年末）", time: "时刻", all_day: "全天", layers: "图层", network: "步行网络", homes: "居民覆盖",
+      facilities: "设施", closed: "已关闭设施", projects: "规划项目", sites: "推荐选址", shown: "显示设施",
+      satisfaction: "满意度", usage: "15分钟步行出行占比", in_programme: "已纳入试点", yes: "是", no: "否",
+      slot_access: "分时段可达（圈内有营业设施的居民占比）", slot: "时段", share: "占比", open: "营业",
+      fairness: "步行距离公平性", gini: "基尼系数", palma: "帕尔马比", mean: "平均距离",
+      project_list: "项目清单（规划设施）", site_list: "推荐选址（一图一清单）", gain: "新增圈内居民",
+      none: "无", legend: "图例", coverage: "圈内覆盖", residents: "居民", hours: "营业时间", origin: "来源",
+      opened: "开业", closed_on: "关闭", still_open: "仍在营业", before_run: "模拟开始前",
+      origins: { baseline: "现有", planned: "规划", market: "市场进入", mobile: "流动摊点" },
+      synthetic: "合成城镇：按情景地图原点放置，位置并非真实地点。", lang: "English",
+      slot_note: "设施按该时刻是否营业显示；居民覆盖与分时段可达按模型时段计算（营业时间与时段有重叠即计为营业）："
+    },
+    en: {
+      title: "Living-circle map", district: "District", category: "Category", all_districts: "All districts",
+      all_categories: "All categories (mean of the basic ones)", year: "Year (at its end)", time: "Time of day", all_day: "All day",
+      layers: "Layers", network: "Walking network", homes: "Residents' coverage", facilities: "Facilities",
+      closed: "Closed facilities", projects: "Planned projects", sites: "Recommended sites", shown: "Facilities shown",
+      satisfaction: "Satisfaction", usage: "Trips within a 15-minute walk", in_programme: "In the programme",
+      yes: "yes", no: "no", slot_access: "Access by time slot (residents with an open facility in the ring)",
+      slot: "Slot", share: "Share", open: "Open", fairness: "Fairness of walking distance", gini: "Gini",
+      palma: "Palma", mean: "Mean distance", project_list: "Project list (planned facilities)",
+      site_list: "Recommended sites (one map, one list)", gain: "residents newly inside", none: "none",
+      legend: "Legend", coverage: "In the ring", residents: "residents", hours: "Hours", origin: "Origin",
+      opened: "Opened", closed_on: "Closed", still_open: "still open", before_run: "before the run",
+      origins: { baseline: "baseline", planned: "planned", market: "market entrant", mobile: "mobile vendor" },
+      synthetic: "Synthetic town placed at the scenario's map origin: positions are not real places.", lang: "中文",
+      slot_note: "Facilities are shown if open at this hour; coverage and access by slot use the model's time slots (a facility open for part of a slot counts as open in it): "
+    }
+  };
+  var state = {
+    lang: D.lang === "en" ? "en" : "zh", district: -1, category: -1, year: NY - 1, hour: null,
+    show: { network: true, homes: true, facilities: true, closed: false, projects: true, sites: false }
+  };
+  function t(key) { return TEXT[state.lang][key]; }
+  function catName(c) { return state.lang === "zh" ? D.categories[c].zh : D.categories[c].en; }
+  function distName(d) { return state.lang === "zh" ? D.districts[d].zh : D.districts[d].pinyin; }
+  function pct(x) { return x === null || x === undefined || x !== x ? "–" : (100 * x).toFixed(1) + "%"; }
+  function esc(s) {
+    return String(s).replace(/[&<>"']/g, function (ch) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[ch];
+    });
+  }
+  function decode(b64) {
+    var s = atob(b64), out = new Uint8Array(s.length);
+    for (var i = 0; i < s.length; ++i) out[i] = s.charCodeAt(i);
+    return out;
+  }
+  var cover = decode(H.cover);  // percent in ring: [year][category + 1][slot + 1][home]
+  function coverAt(y, c, s, h) { return cover[((y * (NC + 1) + (c + 1)) * (NS + 1) + (s + 1)) * H.node.length + h]; }
+  function slotOf(hour) {
+    for (var s = 0; s < NS; ++s) if (hour >= D.slots[s].start && hour < D.slots[s].end) return s;
+    return NS - 1;
+  }
+  function hourText(h) {
+    var hh = Math.floor(h), mm = Math.round((h - hh) * 60);
+    return (hh < 10 ? "0" : "") + hh + ":" + (mm < 10 ? "0" : "") + mm;
+  }
+
+  // ---- the map
+  var map = L.map("map", { preferCanvas: true, zoomSnap: 0.25, attributionControl: true });
+  map.attributionControl.setPrefix("Leaflet");
+  map.attributionControl.addAttribution(esc(D.attribution));
+  var renderer = L.canvas({ padding: 0.3 });
+  var lat = D.nodes.lat, lon = D.nodes.lon;
+  var segments = [];
+  for (var e = 0; e < D.edges.length; e += 2) {
+    var a = D.edges[e], b = D.edges[e + 1];
+    segments.push([[lat[a], lon[a]], [lat[b], lon[b]]]);
+  }
+  var network = L.polyline(segments, { color: "#a7adb5", weight: 1, opacity: 0.9, interactive: false, renderer: renderer });
+  var districtLayer = L.layerGroup(), homesLayer = L.layerGroup(), facLayer = L.layerGroup();
+  var projectLayer = L.layerGroup(), siteLayer = L.layerGroup();
+  D.districts.forEach(function (d, i) {
+    L.polygon(d.hull, { color: "#555", weight: 1, dashArray: "4 3", fill: false, interactive: false, renderer: renderer })
+      .addTo(districtLayer);
+  });
+  districtLayer.addTo(map);
+  var cityBounds = L.latLngBounds(D.bounds);
+  map.fitBounds(cityBounds);
+
+  function ramp(p) {  // red (0%) to green (100%)
+    var stops = [[215, 48, 31], [253, 174, 97], [255, 255, 191], [166, 217, 106], [26, 150, 65]];
+    var x = Math.max(0, Math.min(1, p / 100)) * (stops.length - 1), i = Math.min(stops.length - 2, Math.floor(x)), f = x - i;
+    var c = stops[i].map(function (v, k) { return Math.round(v + f * (stops[i + 1][k] - v)); });
+    return "rgb(" + c.join(",") + ")";
+  }
+
+  // ---- what is shown
+  function existsAt(i, y) { return (F.years[i] >> y) & 1; }
+  function serves(i, c) { return F.category[i] === c || F.extra[i].indexOf(c) >= 0; }
+  function openAtHour(i, hour) {
+    if (hour === null) return true;
+    if (F.mobile[i]) return ((F.slots[i] >> slotOf(hour)) & 1) === 1;
+    var o = F.open_hour[i], c = F.close_hour[i];
+    return (o <= hour && hour < c) || (c > 24 && hour < c - 24);
+  }
+  function inFilters(i) {
+    return (state.district < 0 || F.district[i] === state.district) && (state.category < 0 || serves(i, state.category));
+  }
+  function visible() {
+    var out = [];
+    for (var i = 0; i < F.category.length; ++i)
+      if (existsAt(i, state.year) && inFilters(i) && openAtHour(i, state.hour)) out.push(i);
+    return out;
+  }
+  function closedVisible() {  // existed before the year's end and closed by then
+    var out = [];
+    if (!state.show.closed) return out;
+    var end = D.year_end_day[state.year];
+    for (var i = 0; i < F.category.length; ++i)
+      if (F.closed[i] >= 0 && F.closed[i] <= end && inFilters(i)) out.push(i);
+    return out;
+  }
+  function dayText(d, none) {
+    if (d <= 0) return none;
+    var x = new Date(d * 86400000);
+    return x.toISOString().slice(0, 10);
+  }
+  function popup(i) {
+    var name = F.name && F.name[i] ? esc(F.name[i]) + "<br>" : "";
+    var hours = F.mobile[i] ? D.slots.filter(function (s, k) { return (F.slots[i] >> k) & 1; })
+      .map(function (s) { return hourText(s.start) + "–" + hourText(s.end); }).join(", ")
+      : hourText(F.open_hour[i]) + "–" + hourText(F.close_hour[i] > 24 ? F.close_hour[i] - 24 : F.close_hour[i]);
+    return "<b>" + esc(catName(F.category[i])) + "</b> #" + i + "<br>" + name +
+      (F.district[i] >= 0 ? esc(distName(F.district[i])) + "<br>" : "") +
+      t("hours") + ": " + hours + "<br>" + t("origin") + ": " + esc(t("origins")[D.origins[F.origin[i]]]) + "<br>" +
+      t("opened") + ": " + dayText(F.opened[i], t("before_run")) + "<br>" +
+      t("closed_on") + ": " + (F.closed[i] < 0 ? t("still_open") : dayText(F.closed[i], "")) +
+      (F.osm_id[i] ? "<br>OSM " + (F.osm_id[i] > 0 ? "node " + F.osm_id[i] : "way " + (-F.osm_id[i])) : "");
+  }
+
+  var drawnIds = [];
+  function draw() {
+    [facLayer, homesLayer, projectLayer, siteLayer].forEach(function (l) { l.clearLayers(); });
+    if (state.show.network) network.addTo(map); else network.remove();
+    var slot = state.hour === null ? -1 : slotOf(state.hour);
+    if (state.show.homes) {
+      for (var h = 0; h < H.node.length; ++h) {
+        if (state.district >= 0 && H.district[h] !== state.district) continue;
+        var p = coverAt(state.year, state.category, slot, h), n = H.residents[state.year * H.node.length + h];
+        if (!n) continue;
+        L.circleMarker([lat[H.node[h]], lon[H.node[h]]], {
+          radius: Math.max(2, Math.min(7, Math.sqrt(n) / 4)), stroke: false, fillColor: ramp(p), fillOpacity: 0.45,
+          renderer: renderer
+        }).bindTooltip(n + " " + t("residents") + ", " + t("coverage") + " " + p + "%").addTo(homesLayer);
+      }
+    }
+    drawnIds = [];
+    if (state.show.facilities) {
+      visible().forEach(function (i) {
+        drawnIds.push(i);
+        var planned = state.show.projects && D.origins[F.origin[i]] === "planned";
+        L.circleMarker([F.lat[i], F.lon[i]], {
+          radius: planned ? 5.5 : 4, color: planned ? "#000" : "#fff", weight: planned ? 2 : 0.8,
+          fillColor: D.categories[F.category[i]].color, fillOpacity: 0.95, renderer: renderer
+        }).bindPopup(function () { return popup(i); }).addTo(facLayer);
+      });
+      closedVisible().forEach(function (i) {
+        L.circleMarker([F.lat[i], F.lon[i]], {
+          radius: 3, color: "#777", weight: 1, fill: false, dashArray: "2 2", renderer: renderer
+        }).bindPopup(function () { return popup(i); }).addTo(facLayer);
+      });
+    }
+    var sites = D.sites[state.year] || [];
+    if (state.show.sites) {
+      sites.forEach(function (s) {
+        if ((state.district >= 0 && s.district !== state.district) || (state.category >= 0 && s.category !== state.category)) return;
+        L.circleMarker([lat[s.node], lon[s.node]], {
+          radius: 8, color: "#c2185b", weight: 2, dashArray: "3 2", fill: false, renderer: renderer
+        }).bindTooltip(catName(s.category) + " · " + t("sites") + " #" + s.rank + ": +" + s.gain + " " + t("residents"))
+          .addTo(siteLayer);
+      });
+    }
+    [homesLayer, facLayer, siteLayer].forEach(function (l) { l.addTo(map); });
+    panel(sites);
+  }
+
+  // ---- the side panel
+  function statsRow(d) {
+    var key = d < 0 ? "city" : String(d);
+    return (D.stats[key] || [])[state.year] || {};
+  }
+  function panel(sites) {
+    var el = document.getElementById("info");
+    var s = statsRow(state.district), html = [];
+    html.push("<div class='row'><span>" + t("shown") + "</span><b id='shown'>" + drawnIds.length + "</b></div>");
+    html.push("<div class='row'><span>" + t("satisfaction") + "</span><b>" + pct(s.satisfaction) + "</b></div>");
+    html.push("<div class='row'><span>" + t("usage") + "</span><b>" + pct(s.usage15) + "</b></div>");
+    if (state.district >= 0)
+      html.push("<div class='row'><span>" + t("in_programme") + "</span><b>" + (s.in_programme ? t("yes") : t("no")) + "</b></div>");
+    var key = (state.district < 0 ? "city" : String(state.district)) + "/" + (state.category < 0 ? "basic" : state.category);
+    var acc = (D.access[key] || [])[state.year];
+    if (acc) {
+      var slot = state.hour === null ? -1 : slotOf(state.hour);
+      html.push("<h2>" + t("slot_access") + (state.category < 0 ? " · " + t("all_categories") : " · " + esc(catName(state.category))) + "</h2>");
+      html.push("<table><tr><th>" + t("slot") + "</th><th>" + t("share") + "</th><th></th></tr>");
+      html.push("<tr" + (slot < 0 ? " class='now'" : "") + "><td>" + t("all_day") + "</td><td>" + pct(acc[0]) +
+        "</td><td><span class='bar' style='width:" + Math.round(80 * acc[0]) + "px'></span></td></tr>");
+      D.slots.forEach(function (sl, k) {
+        html.push("<tr" + (k === slot ? " class='now'" : "") + "><td>" + hourText(sl.start) + "–" + hourText(sl.end) + "</td><td>" +
+          pct(acc[k + 1]) + "</td><td><span class='bar' style='width:" + Math.round(80 * acc[k + 1]) + "px'></span></td></tr>");
+      });
+      html.push("</table>");
+    }
+    var fair = (D.fairness[key] || [])[state.year];
+    if (fair) {
+      html.push("<h2>" + t("fairness") + "</h2><table><tr><th>" + t("gini") + "</th><th>" + t("palma") + "</th><th>" + t("mean") +
+        "</th></tr><tr><td>" + fair[0].toFixed(3) + "</td><td>" + fair[1].toFixed(2) + "</td><td>" + Math.round(fair[2]) + " m</td></tr></table>");
+    }
+    var end = D.year_end_day[state.year], projects = [];
+    for (var i = 0; i < F.category.length; ++i)
+      if (D.origins[F.origin[i]] === "planned" && F.opened[i] <= end && inFilters(i)) projects.push(i);
+    html.push("<h2>" + t("project_list") + " (" + projects.length + ")</h2>");
+    html.push(projects.length ? "<ul>" + projects.map(function (i) {
+      return "<li>" + esc(catName(F.category[i])) + (state.district < 0 && F.district[i] >= 0 ? " · " + esc(distName(F.district[i])) : "") +
+        " · " + dayText(F.opened[i], t("before_run")) + (F.closed[i] >= 0 && F.closed[i] <= end ? " (" + t("closed_on") + " " + dayText(F.closed[i], "") + ")" : "") + "</li>";
+    }).join("") + "</ul>" : "<p class='muted'>" + t("none") + "</p>");
+    var mine = sites.filter(function (s) {
+      return (state.district < 0 || s.district === state.district) && (state.category < 0 || s.category === state.category);
+    });
+    html.push("<h2>" + t("site_list") + " (" + mine.length + ")</h2>");
+    html.push(mine.length ? "<ul>" + mine.map(function (s) {
+      return "<li>" + esc(distName(s.district)) + " · " + esc(catName(s.category)) + " #" + s.rank + ": +" + s.gain + " " + t("gain") + "</li>";
+    }).join("") + "</ul>" : "<p class='muted'>" + t("none") + "</p>");
+    el.innerHTML = html.join("");
+  }
+
+  // ---- controls
+  function labels() {
+    document.documentElement.lang = state.lang === "zh" ? "zh-CN" : "en";
+    document.querySelectorAll("[data-t]").forEach(function (el) { el.textContent = t(el.getAttribute("data-t")); });
+    var ds = document.getElementById("district"), cs = document.getElementById("category");
+    ds.innerHTML = "<option value='-1'>" + esc(t("all_districts")) + "</option>" + D.districts.map(function (d, i) {
+      return "<option value='" + i + "'>" + esc(distName(i)) + "</option>";
+    }).join("");
+    ds.value = String(state.district);
+    cs.innerHTML = "<option value='-1'>" + esc(t("all_categories")) + "</option>" + D.categories.map(function (c, i) {
+      return "<option value='" + i + "'>" + esc(catName(i)) + "</option>";
+    }).join("");
+    cs.value = String(state.category);
+    document.getElementById("legend").innerHTML = D.categories.map(function (c, i) {
+      return "<span style='white-space:nowrap'><i style='background:" + c.color + "'></i>" + esc(catName(i)) + "</span>";
+    }).join(" ") + "<br><span class='ramp'></span> 0–100% " + esc(t("coverage")) +
+      "<br><i style='background:#fff;border:2px solid #000;box-sizing:border-box'></i>" + esc(t("projects")) +
+      " &nbsp; <i style='background:#fff;border:2px dashed #c2185b;box-sizing:border-box'></i>" + esc(t("sites"));
+    document.getElementById("note").style.display = D.synthetic ? "block" : "none";
+    document.getElementById("note").textContent = t("synthetic");
+    document.getElementById("lang").textContent = t("lang");
+    timeText();
+  }
+  function timeText() {
+    document.getElementById("time-value").textContent = state.hour === null ? t("all_day") : hourText(state.hour);
+    var note = document.getElementById("slot-note");
+    if (state.hour === null) { note.textContent = ""; } else {
+      var sl = D.slots[slotOf(state.hour)];
+      note.textContent = t("slot_note") + hourText(sl.start) + "–" + hourText(sl.end);
+    }
+    document.getElementById("year-value").textContent = D.years[state.year];
+  }
+  document.getElementById("district").addEventListener("change", function (ev) {
+    state.district = parseInt(ev.target.value, 10);
+    map.fitBounds(state.district < 0 ? cityBounds : L.latLngBounds(D.districts[state.district].bounds));
+    draw();
+  });
+  document.getElementById("category").addEventListener("change", function (ev) { state.category = parseInt(ev.target.value, 10); draw(); });
+  var yearInput = document.getElementById("year");
+  yearInput.max = String(NY - 1);
+  yearInput.value = String(state.year);
+  yearInput.addEventListener("input", function () { state.year = parseInt(yearInput.value, 10); timeText(); draw(); });
+  var timeInput = document.getElementById("time"), allDay = document.getElementById("all-day");
+  timeInput.addEventListener("input", function () {
+    allDay.checked = false;
+    state.hour = parseFloat(timeInput.value);
+    timeText(); draw();
+  });
+  allDay.addEventListener("change", function () {
+    state.hour = allDay.checked ? null : parseFloat(timeInput.value);
+    timeText(); draw();
+  });
+  Object.keys(state.show).forEach(function (k) {
+    var box = document.getElementById("show-" + k);
+    box.checked = state.show[k];
+    box.addEventListener("change", function () { state.show[k] = box.checked; draw(); });
+  });
+  document.getElementById("lang").addEventListener("click", function () {
+    state.lang = state.lang === "zh" ? "en" : "zh"; labels(); draw();
+  });
+  labels();
+  draw();
+
+  // for tests and scripts: what is drawn, and the state
+  window.lifecircleMap = {
+    drawn: function () { return drawnIds.slice(); },
+    facilityMarkers: function () { return facLayer.getLayers().length; },
+    state: function () { return JSON.parse(JSON.stringify(state)); },
+    ready: true
+  };
+})();

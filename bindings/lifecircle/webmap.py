@@ -1,0 +1,424 @@
+"""The living-circle map (便民生活圈地图): ``lifecircle map RESULTS.h5 -o map.html`` and
+``Results.map()``.
+
+One self-contained HTML file: Leaflet (bundled into the package at build time), its styles,
+the page's script and the run's data are all inlined, so the page opens with no network and
+needs no map tiles. It draws the walking network; facilities by category with their hours,
+origin (baseline, planned, market entrant, mobile vendor) and fate; residents' ring
+coverage at their homes, all day or in the chosen time slot; the project list (planned
+facilities) and the gap list's recommended sites; with a district filter, a category
+filter, a time-of-day control (what is open then), a year control, and Chinese and English
+labels. The side panel gives the district's satisfaction, 15-minute usage, access by time
+slot and the fairness of walking distance (lifecircle.access).
+
+Coordinates are longitude/latitude: an OpenStreetMap city's own, a synthetic town placed at
+its scenario's map origin (the page says so).
+
+The page's data (JSON in ``#lc-data``): ``years``, ``year_end_day`` (days since 1970),
+``slots`` (name, start, end), ``categories`` (key, zh, en, class, color), ``districts``
+(zh, pinyin, hull, bounds), ``nodes`` (lon, lat), ``edges`` (node pairs, flat),
+``facilities`` (columns: lon, lat, category, extra, district, origin, opened, closed,
+open_hour, close_hour, mobile, slots, osm_id, years: bit y = open at the end of year y,
+name), ``homes`` (node, district, residents [year][home], cover: base64 bytes, percent of
+residents inside the ring [year][category + 1][slot + 1][home], category -1 = the mean over
+the basic categories, slot -1 = all day), ``sites`` (per year), ``stats``, ``access``, ``fairness``
+(keyed "district/category", per year).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import datetime as dt
+import html
+import json
+import os
+import sys
+import time
+from os import PathLike
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from lifecircle import _core
+
+if TYPE_CHECKING:  # pragma: no cover
+    from lifecircle.results import Results
+
+WEB = Path(__file__).resolve().parent / "_web"
+#: Category colours (Okabe-Ito and Tableau 20 hues, then repeated darker).
+PALETTE = [
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+    "#bcbd22", "#17becf", "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94",
+    "#f7b6d2", "#dbdb8d", "#9edae5", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173",
+]  # fmt: skip
+
+
+def _asset(name: str) -> str:
+    path = WEB / name
+    if not path.exists():
+        raise _core.ArgumentError(
+            f"{path} is missing: the map page bundles Leaflet, which the build puts into the package "
+            "(scripts/build.sh, or pip install .); a source checkout without a build lacks it"
+        )
+    return path.read_text(encoding="utf-8")
+
+
+def hull(lon: np.ndarray, lat: np.ndarray) -> list[list[float]]:
+    """Outline of a set of points as [lat, lon] pairs: their concave hull (shapely, when
+    installed), else their convex hull."""
+    pts = np.column_stack([lon, lat])
+    try:
+        import shapely
+
+        h = shapely.concave_hull(shapely.multipoints(pts), ratio=0.3)
+        if h.geom_type == "Polygon":
+            return [[float(y), float(x)] for x, y in np.asarray(h.exterior.coords)]
+    except ImportError:
+        pass
+    # Andrew's monotone chain
+    pts = np.unique(pts, axis=0)
+    if len(pts) < 3:
+        return [[float(y), float(x)] for x, y in pts]
+
+    def half(points):
+        out: list = []
+        for p in points:
+            while len(out) >= 2 and np.cross(out[-1] - out[-2], p - out[-2]) <= 0:
+                out.pop()
+            out.append(p)
+        return out[:-1]
+
+    ring = half(pts) + half(pts[::-1])
+    return [[float(y), float(x)] for x, y in ring]
+
+
+def _osm_names(res: Results) -> dict[int, str]:
+    """Names of an OSM city's facilities by their results id (node id, or minus the way id),
+    read again from the scenario's OSM file; empty when it is not at hand."""
+    from lifecircle.gis import is_synthetic
+
+    net = res.scenario.data.get("network", {})
+    if is_synthetic(res) or "osm" not in net:
+        return {}
+    path = Path(net["osm"])
+    if not path.is_absolute():
+        path = Path(res.scenario.path).parent / path
+    if not path.exists():
+        return {}
+    cats = net.get("categories")
+    city = _core.import_osm(str(path), str(Path(res.scenario.path).parent / cats) if cats else None, True)
+    fac = city["facilities"]
+    return {
+        (-int(i) if t == "w" else int(i)): n
+        for i, t, n in zip(fac["osm_id"], fac["osm_type"], fac["name"])
+        if n
+    }
+
+
+def page_data(res: Results, *, lang: str = "zh", progress: bool = False) -> dict[str, Any]:
+    """The page's data (see the module's docstring)."""
+    from lifecircle import access
+    from lifecircle.gis import is_synthetic, lonlat
+
+    years = res.years_simulated
+    ends = [res._year_end(y) for y in years]
+    net = res._tables["network"]
+    lon, lat = lonlat(res, net["x"], net["y"])
+    cats = res.scenario.categories.set_index("key")
+    C, S = len(res.categories), len(res.scenario.data["time_slots"])
+    basic = [i for i, c in enumerate(res.categories) if cats["class"][c] == "basic"]
+    nd = net["district"]
+
+    data: dict[str, Any] = {
+        "lang": lang,
+        "title": res.scenario.label,
+        "synthetic": is_synthetic(res),
+        "attribution": (
+            "synthetic town, lifecircle"
+            if is_synthetic(res)
+            else "network and shops © OpenStreetMap contributors"
+        ),
+        "years": years,
+        "year_end_day": [(e - dt.date(1970, 1, 1)).days for e in ends],
+        "slots": access.time_slots(res)[["name", "start", "end"]].to_dict("records"),
+        "categories": [
+            {
+                "key": c,
+                "zh": str(cats.zh[c]),
+                "en": str(cats.en[c]) if "en" in cats and isinstance(cats.en[c], str) else c,
+                "class": str(cats["class"][c]),
+                "color": PALETTE[i % len(PALETTE)],
+            }
+            for i, c in enumerate(res.categories)
+        ],
+        "origins": list(_core.FACILITY_ORIGINS),
+        "nodes": {"lon": np.round(lon, 6).tolist(), "lat": np.round(lat, 6).tolist()},
+        "edges": np.column_stack([net["edge_from"], net["edge_to"]]).ravel().astype(int).tolist(),
+        "bounds": [[float(lat.min()), float(lon.min())], [float(lat.max()), float(lon.max())]],
+    }
+    data["districts"] = []
+    for d, zh in enumerate(res.districts_zh):
+        nodes = np.flatnonzero(nd == d)
+        if len(nodes) == 0:
+            nodes = np.arange(len(lon))
+        data["districts"].append(
+            {
+                "zh": zh,
+                "pinyin": res.districts_pinyin[d],
+                "hull": hull(lon[nodes], lat[nodes]),
+                "bounds": [
+                    [float(lat[nodes].min()), float(lon[nodes].min())],
+                    [float(lat[nodes].max()), float(lon[nodes].max())],
+                ],
+            }
+        )
+
+    # facilities
+    t = res._tables["facilities"]
+    flon, flat = lonlat(res, t["x"], t["y"])
+    exists = np.zeros(len(flon), dtype=np.int64)
+    for k, e in enumerate(ends):
+        exists |= res.open_on(e).to_numpy().astype(np.int64) << k
+    extra = t["extra_categories"].astype(np.uint64)
+    names = _osm_names(res)
+    data["facilities"] = {
+        "lon": np.round(flon, 6).tolist(),
+        "lat": np.round(flat, 6).tolist(),
+        "category": t["category"].astype(int).tolist(),
+        "extra": [
+            [c for c in range(C) if (int(m) >> c) & 1 and c != k] for m, k in zip(extra, t["category"])
+        ],
+        "district": t["district"].astype(int).tolist(),
+        "origin": t["origin"].astype(int).tolist(),
+        "opened": t["opened_day"].astype(int).tolist(),
+        "closed": t["closed_day"].astype(int).tolist(),
+        "open_hour": np.round(t["open_hour"].astype(float), 3).tolist(),
+        "close_hour": np.round(t["close_hour"].astype(float), 3).tolist(),
+        "mobile": (t["origin"] == list(_core.FACILITY_ORIGINS).index("mobile")).astype(int).tolist(),
+        "slots": (t["open_slots"] & 0xFFFF).astype(int).tolist(),
+        "osm_id": t["osm_id"].astype(np.int64).tolist(),
+        "years": exists.tolist(),
+        "name": [names.get(int(i), "") for i in t["osm_id"]] if names else None,
+    }
+
+    # homes, coverage by year x category x slot, access and fairness tables
+    homes = np.unique(res.residents.home_node.to_numpy())
+    H = len(homes)
+    residents = np.zeros((len(years), H), dtype=np.int64)
+    cover = np.zeros((len(years), C + 1, S + 1, H), dtype=np.uint8)
+    acc: dict[str, list] = {}
+    stats: dict[str, list] = {"city": []}
+    sites: list[list[dict]] = []
+    fair = access.fairness(res, categories=[res.categories[c] for c in basic]) if basic else None
+    fairness: dict[str, list] = {}
+    yt = res.years
+    steps = [(k, y) for k, y in enumerate(years)]
+    bar = _progress(len(steps), progress)
+    for k, y in steps:
+        people = res.residents_on(ends[k])
+        inv = np.searchsorted(homes, people.home_node.to_numpy())
+        count = np.bincount(inv, minlength=H)
+        residents[k] = count
+        district = people.district.to_numpy()
+        groups = {"city": np.ones(len(people), dtype=bool)}
+        for d, zh in enumerate(res.districts_zh):
+            groups[str(d)] = district == zh
+        basic_sum = np.zeros((S + 1, len(people)))
+        for c in range(C):
+            _, inside, _ = access.slot_coverage(res, y, res.categories[c])
+            if c in basic:
+                basic_sum += inside
+            cover[k, c + 1] = _percent(inside, inv, count, H)
+            for key, members in groups.items():
+                acc.setdefault(f"{key}/{c}", []).append(inside[:, members].mean(axis=1).round(4).tolist())
+        basic_mean = basic_sum / max(1, len(basic))
+        cover[k, 0] = _percent(basic_mean, inv, count, H)
+        for key, members in groups.items():
+            share = basic_mean[:, members].mean(axis=1) if members.any() else np.zeros(S + 1)
+            acc.setdefault(f"{key}/basic", []).append(share.round(4).tolist())
+        # satisfaction and usage: the district's year, and the city's (residents-weighted)
+        row = yt[yt.year == y]
+        stats["city"].append(
+            {
+                "satisfaction": float((row.satisfaction * row.residents).sum() / max(1, row.residents.sum())),
+                "usage15": float(row.served_15min.sum() / max(1, row.served.sum())),
+            }
+        )
+        for d, zh in enumerate(res.districts_zh):
+            r = row[row.district == zh]
+            stats.setdefault(str(d), []).append(
+                {
+                    "satisfaction": float(r.satisfaction.iloc[0]) if len(r) else None,
+                    "usage15": float(r.usage_15min.iloc[0]) if len(r) and r.served.iloc[0] > 0 else None,
+                    "in_programme": bool(r.in_programme.iloc[0]) if len(r) else False,
+                }
+            )
+        gaps = res.gaps(y)
+        sites.append(
+            [
+                {
+                    "district": res.districts_zh.index(g.district),
+                    "category": res.categories.index(g.category),
+                    "node": int(n),
+                    "rank": r + 1,
+                    "gain": int(gain),
+                }
+                for g in gaps.itertuples()
+                for r, (n, gain) in enumerate(zip(g.sites, g.site_gain))
+            ]
+        )
+        if fair is not None:
+            for f in fair[fair.year == y].itertuples():
+                key = f"{res.districts_zh.index(f.district)}/{res.categories.index(f.category)}"
+                fairness.setdefault(key, [None] * len(years))[k] = [
+                    round(f.gini, 4),
+                    round(f.palma, 3) if np.isfinite(f.palma) else None,
+                    round(f.mean_m, 1),
+                ]
+        bar.update(1)
+    bar.close()
+    data["homes"] = {
+        "node": homes.astype(int).tolist(),
+        "district": nd[homes].astype(int).tolist(),
+        "residents": residents.ravel().tolist(),
+        "cover": base64.b64encode(cover.tobytes()).decode(),
+    }
+    data["access"], data["stats"], data["sites"], data["fairness"] = acc, stats, sites, fairness
+    return data
+
+
+def _percent(inside: np.ndarray, inv: np.ndarray, count: np.ndarray, homes: int) -> np.ndarray:
+    """Per row of ``inside`` (residents' flags or shares 0-1): percent of each home's residents."""
+    out = np.zeros((inside.shape[0], homes), dtype=np.uint8)
+    safe = np.maximum(count, 1)
+    for s in range(inside.shape[0]):
+        out[s] = np.rint(100.0 * np.bincount(inv, weights=inside[s], minlength=homes) / safe).astype(np.uint8)
+    return out
+
+
+def _progress(total: int, show: bool):
+    if show:
+        from tqdm.auto import tqdm
+
+        return tqdm(total=total, desc="map", unit="year")
+
+    class _Quiet:
+        def update(self, n: int) -> None:
+            pass
+
+        def close(self) -> None:
+            pass
+
+    return _Quiet()
+
+
+def page_html(res: Results, *, lang: str = "zh", progress: bool = False) -> str:
+    """The whole page as one HTML string (no external resources)."""
+    if lang not in ("zh", "en"):
+        raise _core.ArgumentError(f"lang {lang!r}: expected 'zh' or 'en'")
+    css = _asset("leaflet.css")
+    # Leaflet's styles name images of its own controls and default markers, which the page
+    # does not use: drop the references so that nothing is fetched
+    import re
+
+    css = re.sub(r"url\((?:\.\./)?images/[^)]*\)", "none", css)
+    js, page_js, page_css = _asset("leaflet.js"), _asset("map.js"), _asset("map.css")
+    data = json.dumps(page_data(res, lang=lang, progress=progress), ensure_ascii=False, separators=(",", ":"))
+    data = data.replace("</", "<\\/")
+    title = html.escape(f"{res.scenario.label} · 便民生活圈地图 living-circle map")
+    return f"""<!doctype html>
+<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>{css}</style>
+<style>{page_css}</style>
+</head><body>
+<div id="app"><div id="map"></div>
+<aside id="panel">
+<div class="row"><h1 data-t="title"></h1><button id="lang" type="button"></button></div>
+<div class="muted">{html.escape(res.scenario.label)} · seed {res.seed} · {res.start} – {res.end}</div>
+<div id="note" class="note"></div>
+<label><span data-t="district"></span><select id="district"></select></label>
+<label><span data-t="category"></span><select id="category"></select></label>
+<label><span data-t="year"></span>: <b id="year-value"></b>
+<input id="year" type="range" min="0" step="1"></label>
+<label><span data-t="time"></span>: <b id="time-value"></b>
+<input id="time" type="range" min="0" max="23.5" step="0.5" value="12"></label>
+<label><input id="all-day" type="checkbox" checked> <span data-t="all_day"></span></label>
+<div id="slot-note" class="muted"></div>
+<h2 data-t="layers"></h2>
+<label><input id="show-network" type="checkbox"> <span data-t="network"></span></label>
+<label><input id="show-homes" type="checkbox"> <span data-t="homes"></span></label>
+<label><input id="show-facilities" type="checkbox"> <span data-t="facilities"></span></label>
+<label><input id="show-closed" type="checkbox"> <span data-t="closed"></span></label>
+<label><input id="show-projects" type="checkbox"> <span data-t="projects"></span></label>
+<label><input id="show-sites" type="checkbox"> <span data-t="sites"></span></label>
+<div id="info"></div>
+<h2 data-t="legend"></h2><div id="legend" class="legend"></div>
+</aside></div>
+<script>window.lcErrors=[];window.addEventListener("error",function(e){{window.lcErrors.push(String(e.message))}});</script>
+<script type="application/json" id="lc-data">{data}</script>
+<script>{js}</script>
+<script>{page_js}</script>
+</body></html>
+"""
+
+
+class MapPage:
+    """A living-circle map page: ``save(path)`` writes it; in Jupyter it shows inline."""
+
+    def __init__(self, page: str, height: int = 640) -> None:
+        self.html = page
+        self.height = height
+
+    def save(self, path: str | PathLike) -> Path:
+        """Writes the page (beside its final name, then renamed) and returns its path."""
+        path = Path(path)
+        if not path.parent.is_dir():
+            raise _core.ArgumentError(f"{path}: its folder {path.parent} does not exist")
+        tmp = path.with_name(f".{path.stem}.tmp-{os.getpid()}{path.suffix}")
+        try:
+            tmp.write_text(self.html, encoding="utf-8")
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return path
+
+    def _repr_html_(self) -> str:
+        return (
+            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" style="width:100%;height:{self.height}px;'
+            'border:1px solid #ddd" sandbox="allow-scripts"></iframe>'
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(
+        prog="lifecircle map",
+        description="An interactive living-circle map of a results file: one self-contained HTML page "
+        "that opens with no network (facilities, coverage, project list and recommended sites, by "
+        "district, category, time of day and year; Chinese and English labels).",
+    )
+    p.add_argument("results", help="results file from `lifecircle run`")
+    p.add_argument("-o", "--output", required=True, help="HTML file to write")
+    p.add_argument(
+        "--lang", choices=("zh", "en"), default="zh", help="the page's first language (default: zh)"
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    a = p.parse_args(argv)
+    from lifecircle.results import Results
+
+    try:
+        t0 = time.perf_counter()
+        res = Results.load(a.results)
+        path = MapPage(page_html(res, lang=a.lang, progress=not a.quiet)).save(a.output)
+    except (ValueError, OSError) as e:  # InputError, ArgumentError, ConfigError are ValueErrors
+        print(f"lifecircle map: error: {e}", file=sys.stderr)
+        return 1
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
