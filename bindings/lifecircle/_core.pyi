@@ -150,4 +150,4 @@ BUILTIN_YUNFU_NAME: str = '<built-in configs/yunfu.toml>'
 FACILITY_ORIGINS: tuple = ('baseline', 'planned', 'market', 'mobile')
 MAX_CATEGORIES: int = 64
 MAX_DISTRICTS: int = 65535
-__version__: str = '0.2.0'
+__version__: str = '0.3.0'

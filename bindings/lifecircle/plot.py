@@ -190,6 +190,59 @@ class Plotter:
         ax.set_title(f"Ring coverage by district and category, end of {year}")
         return fig
 
+    def access_by_slot(self, year: int | None = None, *, district: str | None = None) -> Figure:
+        """Heat map: share of residents with a facility of each category open during each time
+        slot inside its ring, category x slot, at the end of ``year`` (default: the last), for
+        the city (residents-weighted) or one ``district``. The last column is all day (every
+        facility counted as open), as the ring coverage heat map counts."""
+        res = self.results
+        year = res.end.year if year is None else int(year)
+        a = res.access_by_slot(year)
+        title = "the city"
+        if district is not None:
+            d = res._district_index(district)
+            a = a[a.district == res.districts_zh[d]]
+            title = _name(res.districts_zh[d], res.districts_pinyin[d])
+        a = a.assign(w_slot=a.in_ring * a.residents, w_all=a.in_ring_all_day * a.residents)
+        g = a.groupby(["category", "slot", "slot_name", "start", "end"], sort=False)[
+            ["w_slot", "w_all", "residents"]
+        ].sum()
+        share = (g.w_slot / g.residents).unstack(["slot", "slot_name", "start", "end"])
+        share = share.reindex(columns=sorted(share.columns))
+        all_day = (g.w_all / g.residents).groupby(level="category", sort=False).first()
+        grid = np.column_stack([share.to_numpy(), all_day.reindex(share.index).to_numpy()])
+        labels = [f"{n}\n{s:02.0f}-{e:02.0f}" for _, n, s, e in share.columns] + ["all day"]
+        fig, ax = plt.subplots(figsize=(9, 0.32 * len(grid) + 1.8), layout="constrained")
+        im = ax.imshow(100 * grid, cmap="RdYlGn", vmin=0, vmax=100, aspect="auto")
+        ax.set_xticks(range(len(labels)), labels, fontsize=7)
+        ax.set_yticks(range(len(share.index)), share.index, fontsize=8)
+        for (i, j), v in np.ndenumerate(grid):
+            ax.text(j, i, f"{100 * v:.0f}", ha="center", va="center", fontsize=6,
+                    color="black" if 25 < 100 * v < 85 else "white")  # fmt: skip
+        fig.colorbar(im, ax=ax, label="residents with an open facility inside the ring (%)")
+        ax.set_title(f"Access by time slot, {title}, end of {year}")
+        return fig
+
+    def fairness(self, year: int | None = None) -> Figure:
+        """Heat map: Gini coefficient of residents' walking distance to each basic category,
+        district x category, at the end of ``year`` (default: the last): 0 = everyone walks
+        as far, higher = the walk falls unevenly."""
+        res = self.results
+        year = res.end.year if year is None else int(year)
+        f = res.fairness(year)
+        grid = f.pivot_table(index=["district", "pinyin"], columns="category", values="gini", sort=False)
+        fig, ax = plt.subplots(figsize=(11, 5), layout="constrained")
+        im = ax.imshow(grid.to_numpy(), cmap="magma_r", vmin=0, vmax=0.6, aspect="auto")
+        ax.set_xticks(range(grid.shape[1]), grid.columns, rotation=60, ha="right", fontsize=8)
+        ax.set_yticks(range(grid.shape[0]), [_name(zh, py) for zh, py in grid.index], fontsize=8)
+        for (i, j), v in np.ndenumerate(grid.to_numpy()):
+            ax.text(
+                j, i, f"{v:.2f}", ha="center", va="center", fontsize=6, color="white" if v > 0.35 else "black"
+            )
+        fig.colorbar(im, ax=ax, label="Gini of walking distance")
+        ax.set_title(f"Fairness of walking distance to the basic categories, end of {year}")
+        return fig
+
     def map(
         self, district: str, *, category: str | None = None, year: int | None = None, gaps: bool = True
     ) -> Figure:

@@ -86,6 +86,18 @@ def write_report(
     images["shops"] = _png(res.plot.shops(), out / "shops.png")
     images["night"] = _png(res.plot.night(), out / "night.png")
     images["coverage"] = _png(res.plot.coverage(year), out / "coverage.png")
+    images["access_by_slot"] = _png(res.plot.access_by_slot(year), out / "access_by_slot.png")
+    images["fairness"] = _png(res.plot.fairness(year), out / "fairness.png")
+    res.access_by_slot(year).to_csv(out / "access_by_slot.csv", index=False)
+    fairness = res.fairness()
+    fairness.to_csv(out / "fairness.csv", index=False)
+    fair = fairness[fairness.year == year].groupby(["district", "pinyin"], sort=False)
+    fair_view = fair.agg(
+        gini=("gini", "mean"), palma=("palma", "mean"), mean_m=("mean_m", "mean")
+    ).reset_index()
+    worst = fairness[fairness.year == year].loc[lambda f: f.groupby("district", sort=False).gini.idxmax()]
+    fair_view["least_fair"] = worst.category.to_numpy()
+    fair_view["its_gini"] = worst.gini.to_numpy()
     for d in maps:
         py = res.districts_pinyin[res._district_index(d)]
         images[f"map_{py}"] = _png(res.plot.map(d, year=year), out / f"map_{py}.png")
@@ -118,11 +130,20 @@ def write_report(
         f"<h2>Districts at the end of {year}</h2>",
         _table(
             summary,
-            pct=("satisfaction", "survey", "survey_low", "survey_high", "unmet_share", "night_served_share"),
+            pct=(
+                "satisfaction",
+                "survey",
+                "survey_low",
+                "survey_high",
+                "unmet_share",
+                "night_served_share",
+                "usage_15min",
+            ),
         ),
         "<p><small>satisfaction: share of residents satisfied at the year's end (target 90%); survey: "
         "emulated sample survey and its 95% interval; unmet_share: share of the year's needs unmet; "
-        "night_served_share: night needs (22:00-06:00) served or delivered; walk_minutes: mean one-way "
+        "night_served_share: night needs (22:00-06:00) served or delivered; usage_15min: share of "
+        "served trips whose walk took 15 minutes or less (15-minute usage); walk_minutes: mean one-way "
         "walk.</small></p>",
     ]
     titles = {
@@ -130,9 +151,23 @@ def write_report(
         "shops": "Shops, openings and closures",
         "night": "Night-time demand",
         "coverage": f"Ring coverage, end of {year}",
+        "access_by_slot": f"Access by the hour: open facilities inside the ring, end of {year}",
     }
     for key, title in titles.items():
         parts.append(f"<h2>{title}</h2><img alt='{key}' src='data:image/png;base64,{images[key]}'>")
+    parts.append(
+        "<p><small>Each cell: the share of the city's residents with a facility of the category open "
+        "during the slot inside its ring (access_by_slot.csv: by district). Ring coverage counts "
+        "every shop as open at every hour (the last column); the other columns show the deserts by "
+        "hour.</small></p>"
+        f"<h2>Fairness of walking distance, end of {year}</h2>"
+        "<p>Per district, the mean over the basic categories of the Gini coefficient and the Palma ratio "
+        "of residents' walking distance to the nearest open facility (0 and 0.25 when everyone walks as "
+        "far), its mean in metres, and the least fairly served category (fairness.csv: every district, "
+        "category and year).</p>"
+        + _table(fair_view, digits={"gini": 3, "palma": 2, "mean_m": 0, "its_gini": 3})
+        + f"<img alt='fairness' src='data:image/png;base64,{images['fairness']}'>"
+    )
     parts.append(
         f"<h2>Gap lists (一图一清单), end of {year}</h2><p>Categories below "
         f"{gaps.target.iloc[0] if len(gaps) else 0.9:.0%} ring coverage, residents outside the ring, and "

@@ -363,7 +363,8 @@ class Results:
 
     def summary(self, year: int | None = None) -> pd.DataFrame:
         """The CLI's closing table for one year (default: the last simulated): per district,
-        satisfaction and survey, unmet and night service, shops, openings, closures, walk."""
+        satisfaction and survey, unmet and night service, 15-minute usage, shops, openings,
+        closures, walk."""
         year = self.end.year if year is None else int(year)
         y = self.years[self.years.year == year]
         if y.empty:
@@ -379,6 +380,7 @@ class Results:
                 "survey_high",
                 "unmet_share",
                 "night_served_share",
+                "usage_15min",
                 "shops_open",
                 "openings",
                 "closures",
