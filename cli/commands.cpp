@@ -27,6 +27,7 @@
 #include "models/grid_city.hpp"
 #include "models/world_builder.hpp"
 #include "sim/checkpoint.hpp"
+#include "sim/ranks.hpp"
 #include "sim/recorder.hpp"
 #include "sim/simulation.hpp"
 
@@ -270,18 +271,34 @@ Scenario run_scenario(const RunCommand& cmd) {
 
 int run_run(const RunCommand& cmd) {
     const Scenario sc = run_scenario(cmd);
+    const Ranks& ranks = Ranks::world();
+    const bool lead = ranks.rank() == 0;  // rank 0 writes and prints
     RunOptions options;
+    options.ranks = &ranks;
     options.checkpoint_every = cmd.checkpoint_every;
     options.checkpoint_path = cmd.checkpoint.empty() && (cmd.checkpoint_every > 0 || !cmd.resume.empty())
                                   ? cmd.output + ".ckpt"
                                   : cmd.checkpoint;
-    options.stop = &g_stop;
-    std::signal(SIGINT, on_stop_signal);
-    std::signal(SIGTERM, on_stop_signal);
+    if (!ranks.many()) {  // over MPI ranks a signal ends the run (mpirun stops every rank)
+        options.stop = &g_stop;
+        std::signal(SIGINT, on_stop_signal);
+        std::signal(SIGTERM, on_stop_signal);
+    }
     if (!cmd.until.empty()) options.until = parse_date(cmd.until, "--until");
-    const auto parent = std::filesystem::path(cmd.output).parent_path();
-    if (!parent.empty() && !std::filesystem::is_directory(parent)) std::filesystem::create_directories(parent);
-    const bool bar = cmd.progress && ::isatty(2);
+    // the output's folder must be writable before days of work, on the rank that writes it
+    std::string unwritable;
+    if (lead) {
+        const auto parent = std::filesystem::path(cmd.output).parent_path();
+        std::error_code ec;
+        if (!parent.empty() && !std::filesystem::is_directory(parent)) std::filesystem::create_directories(parent, ec);
+        const std::string folder = parent.empty() ? "." : parent.string();
+        if (ec || ::access(folder.c_str(), W_OK) != 0)
+            unwritable = cmd.output + ": cannot write into " + folder + " (" +
+                         (ec ? ec.message() : std::string(std::strerror(errno))) + ")";
+    }
+    if (ranks.max(unwritable.empty() ? 0 : 1) != 0)
+        throw InputError(lead ? unwritable : "rank 0 cannot write the results file " + cmd.output);
+    const bool bar = lead && cmd.progress && ::isatty(2);
     if (bar)
         options.progress = [last = -1.0](const Progress& p) mutable {
             if (p.fraction - last < 0.002 && p.fraction < 1.0) return;
@@ -296,6 +313,9 @@ int run_run(const RunCommand& cmd) {
     const auto start = Clock::now();
     World world = build_world(sc);
     const std::size_t residents = world.residents.size();
+    if (residents < static_cast<std::size_t>(ranks.size()))
+        throw ArgumentError(std::to_string(ranks.size()) + " ranks for " + std::to_string(residents) +
+                            " residents in " + sc.path + ": run on at most " + std::to_string(residents) + " ranks");
     Results res = cmd.resume.empty() ? run_simulation(std::move(world), options)
                                      : resume_simulation(std::move(world), read_checkpoint(cmd.resume, sc), options);
     if (bar) std::fprintf(stderr, "\n");
@@ -309,6 +329,7 @@ int run_run(const RunCommand& cmd) {
                                                   : "no results written");
         return 128 + signal;
     }
+    if (!lead) return 0;
     write_results(cmd.output, sc, res);
     const std::string spin_up =
         sc.spin_up_months > 0 ? " after " + std::to_string(sc.spin_up_months) + " months of spin-up" : "";
@@ -316,6 +337,9 @@ int run_run(const RunCommand& cmd) {
                 sc.path.c_str(), residents, sc.start.str().c_str(), res.end.str().c_str(), spin_up.c_str(),
                 static_cast<double>(res.trips) / 1e6, seconds_since(start),
                 static_cast<double>(res.trips) / std::max(res.seconds, 1e-9) / 1e6, res.threads, cmd.output.c_str());
+    if (ranks.many())
+        std::printf("(on %d MPI ranks x %d threads; each rank reduced %.1f MB of tallies)\n\n", ranks.size(),
+                    res.threads, static_cast<double>(res.bytes_reduced) / 1e6);
     // the last simulated year, per district
     const int year = res.end.year;
     std::printf("%-8s %-11s %4s %9s %13s %8s %8s %7s %7s %6s %6s\n", "district", "pinyin", "in", "satisfied",

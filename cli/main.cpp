@@ -11,6 +11,7 @@
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "core/version.hpp"
+#include "sim/ranks.hpp"
 
 namespace {
 
@@ -26,11 +27,23 @@ void add_reach_options(CLI::App* cmd, lifecircle::cli::ReachOptions& o) {
         ->check(CLI::PositiveNumber);
 }
 
-}  // namespace
+/// An error's message and exit code. Over MPI ranks each rank says it and then all stop
+/// together (MPI_Abort), since an error one rank alone meets would leave the others waiting.
+int fail(int code, const char* kind, const char* what) {
+    const auto& ranks = lifecircle::Ranks::world();
+    if (!ranks.many()) {
+        std::fprintf(stderr, "lifecircle: %s: %s\n", kind, what);
+        return code;
+    }
+    std::fprintf(stderr, "lifecircle (rank %d of %d): %s: %s\n", ranks.rank(), ranks.size(), kind, what);
+    std::fflush(stderr);
+    lifecircle::Ranks::abort(code);
+}
 
-int main(int argc, char** argv) {
+int run_cli(int argc, char** argv) {
     CLI::App app{"lifecircle: agent-based simulator of 15-minute living circles"};
-    app.set_version_flag("--version", std::string("lifecircle ") + lifecircle::kVersion);
+    app.set_version_flag("--version", std::string("lifecircle ") + lifecircle::kVersion +
+                                          (lifecircle::Ranks::built_with_mpi() ? " (with MPI)" : ""));
     app.require_subcommand(1);
     app.fallthrough();  // --threads may also follow the subcommand
     int threads = 0;
@@ -167,14 +180,20 @@ int main(int argc, char** argv) {
             return lifecircle::cli::run_python("gis", args);
         }
     } catch (const lifecircle::InputError& e) {
-        std::fprintf(stderr, "lifecircle: error: %s\n", e.what());
-        return 2;
+        return fail(2, "error", e.what());
     } catch (const lifecircle::ArgumentError& e) {
-        std::fprintf(stderr, "lifecircle: error: %s\n", e.what());
-        return 2;
+        return fail(2, "error", e.what());
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "lifecircle: internal error: %s\n", e.what());
-        return 1;
+        return fail(1, "internal error", e.what());
     }
     return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    lifecircle::Ranks::init(argc, argv);  // under mpirun: MPI; otherwise nothing
+    const int code = run_cli(argc, argv);
+    lifecircle::Ranks::finalize();
+    return code;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what lifecircle needs on a Debian 12 machine, idempotently and quietly when present:
 # Debian packages (compiler, CMake, clang-format, oneTBB, HDF5, Eigen, CLI11, Catch2, Random123, toml++,
-# libosmium; Chromium and its driver for the map page's browser test) and a Python virtual
+# libosmium; Open MPI for runs over ranks; Chromium and its driver for the map page's browser
+# test) and a Python virtual
 # environment in .venv with requirements-dev.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +10,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(cmake ninja-build g++ pkg-config libtbb-dev libhdf5-dev libeigen3-dev libcli11-dev
   catch2 librandom123-dev libtomlplusplus-dev libosmium2-dev libprotozero-dev zlib1g-dev
   libbz2-dev libexpat1-dev liblz4-dev pybind11-dev python3-venv fonts-noto-cjk curl xz-utils clang-format
-  chromium chromium-driver)
+  chromium chromium-driver libopenmpi-dev openmpi-bin)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -156,9 +156,11 @@ void tally_outcomes(const TripDay& day, const Needs& need, std::size_t m, Tally&
 
 void simulate_trips(const TripDay& day, tbb::enumerable_thread_specific<Tally>& tallies, ResidentTally& month) {
     const World& w = *day.world;
-    const std::size_t n = w.residents.size(), nd = w.scenario.districts.size(), nc = w.scenario.categories.size();
+    const std::size_t nd = w.scenario.districts.size(), nc = w.scenario.categories.size();
+    const std::size_t last = std::min(day.last, w.residents.size());
+    if (day.first >= last) return;
     tbb::parallel_for(
-        tbb::blocked_range<std::size_t>(0, n, kBlock),
+        tbb::blocked_range<std::size_t>(day.first, last, kBlock),
         [&](const tbb::blocked_range<std::size_t>& range) {
             Tally& t = tallies.local();
             if (t.visits.size() < w.facilities.size()) t.resize(w.facilities.size(), nd, nc);

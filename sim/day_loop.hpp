@@ -28,9 +28,10 @@ struct TripDay {
     /// per district x Tally::kSlots: the share of orders couriers carry (0: no delivery then)
     const std::vector<float>* carried = nullptr;
     std::array<double, kAgeGroups> tenths_per_metre{};  ///< walking time, 1/10 minute a metre
+    std::size_t first = 0, last = 0;                    ///< the residents to simulate: [first, last)
 };
 
-/// The day's trips of every resident, in parallel over blocks of residents: needs drawn,
+/// The day's trips of the residents [day.first, day.last), in parallel over blocks of residents: needs drawn,
 /// destinations chosen (or delivery, or unmet), tallied into the calling thread's Tally and
 /// the residents' month. Deterministic: each resident's draws depend only on (seed, resident,
 /// day), and tallies are integers.

@@ -51,8 +51,10 @@ struct Results {
     double seconds = 0;                            ///< wall time of the day loop
     double trip_seconds = 0;                       ///< of which the daily trips on the cached choice path
                                                    ///< (the rest: month ends, policy events, cache rebuilds)
-    int threads = 0;
-    Date end;  ///< last simulated day
+    int threads = 0;                               ///< threads of each rank
+    int ranks = 1;                                 ///< MPI ranks the run was spread over
+    std::int64_t bytes_reduced = 0;                ///< payload a rank passed to the month-end reductions
+    Date end;                                      ///< last simulated day
 };
 
 }  // namespace lifecircle

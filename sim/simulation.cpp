@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <numeric>
+#include <tuple>
 
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/global_control.h>
@@ -20,6 +21,7 @@
 #include "models/satisfaction.hpp"
 #include "sim/checkpoint.hpp"
 #include "sim/day_loop.hpp"
+#include "sim/ranks.hpp"
 #include "sim/tally.hpp"
 
 namespace lifecircle {
@@ -34,7 +36,7 @@ namespace detail {
 ///   each year end:   (district, category) records
 class Simulation {
   public:
-    Simulation(World world, bool simd);
+    Simulation(World world, bool simd, const Ranks* ranks);
     /// Takes over a checkpoint's state (the world must be the checkpoint scenario's).
     void restore(RunState state);
     Results run(const RunOptions& options);
@@ -53,6 +55,7 @@ class Simulation {
 
     World m_world;
     const Scenario& m_sc;
+    const Ranks& m_ranks;
     std::size_t m_nd = 0, m_nc = 0;
     NeedModel m_needs;
     PhiloxBatch m_philox;  // the needs' random words
@@ -82,9 +85,10 @@ class Simulation {
     std::int64_t m_trips = 0;
 };
 
-Simulation::Simulation(World world, bool simd)
+Simulation::Simulation(World world, bool simd, const Ranks* ranks)
     : m_world(std::move(world)),
       m_sc(m_world.scenario),
+      m_ranks(ranks ? *ranks : Ranks::world()),
       m_nd(m_sc.districts.size()),
       m_nc(m_sc.categories.size()),
       m_needs(m_sc),
@@ -206,7 +210,7 @@ Results Simulation::run(const RunOptions& options) {
             // checkpoints at true month ends, before a partial year is closed (below): a run
             // resumed from it goes on with that year
             const int months_done = date.year * 12 + date.month - m_first_month + 1;
-            if (checkpoints && tomorrow.month != date.month &&
+            if (checkpoints && m_ranks.rank() == 0 && tomorrow.month != date.month &&
                 (months_done % options.checkpoint_every == 0 || stopping))
                 write_checkpoint(options.checkpoint_path, m_sc, capture(day, res));
             const bool run_ends = day == final_day || stopping;
@@ -228,6 +232,8 @@ Results Simulation::run(const RunOptions& options) {
     }
     res.trips = m_trips;
     res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    res.ranks = m_ranks.size();
+    res.bytes_reduced = m_ranks.bytes_reduced();
     res.resident_added_day.assign(m_world.residents.size(), 0);
     std::copy(m_added_day.begin(), m_added_day.end(),
               res.resident_added_day.end() - static_cast<std::ptrdiff_t>(m_added_day.size()));
@@ -273,6 +279,7 @@ void Simulation::simulate_day(std::int64_t day, const Date& date) {
     trip_day.night_slot = &m_night_slot;
     trip_day.spend_fen = &m_spend_fen;
     for (int a = 0; a < kAgeGroups; ++a) trip_day.tenths_per_metre[a] = 1.0 / (m_sc.walking_speed[a] * 6.0);
+    std::tie(trip_day.first, trip_day.last) = m_ranks.share(m_world.residents.size());
     simulate_trips(trip_day, m_tallies, m_resident_month);
 }
 
@@ -283,6 +290,13 @@ void Simulation::close_month(const Date& date, std::int64_t day, Results& res) {
     for (auto& t : m_tallies) {
         m_month.add(t);
         t.clear();
+    }
+    // and over the ranks: every rank goes on from the city's totals and every resident's month
+    if (m_ranks.many()) {
+        m_month.each_column([&](Tally::Column c) { m_ranks.sum(m_month.*c); });
+        m_ranks.sum(m_resident_month.needs);
+        m_ranks.sum(m_resident_month.unmet);
+        m_ranks.sum(m_resident_month.night_unmet);
     }
     for (auto n : m_month.needs) m_trips += n;
     m_year.add(m_month);
@@ -428,12 +442,12 @@ void Simulation::resize_residents() {
 }  // namespace detail
 
 Results run_simulation(World world, const RunOptions& options) {
-    detail::Simulation sim(std::move(world), options.simd);
+    detail::Simulation sim(std::move(world), options.simd, options.ranks);
     return sim.run(options);
 }
 
 Results resume_simulation(World world, RunState state, const RunOptions& options) {
-    detail::Simulation sim(std::move(world), options.simd);
+    detail::Simulation sim(std::move(world), options.simd, options.ranks);
     sim.restore(std::move(state));
     return sim.run(options);
 }

@@ -12,6 +12,8 @@
 
 namespace lifecircle {
 
+class Ranks;
+
 /// Progress of a run, reported once a simulated day.
 struct Progress {
     Date date;
@@ -33,6 +35,9 @@ struct RunOptions {
     /// With a stop request and checkpoints on, go on to the month's end and write a last
     /// checkpoint there (false: stop at the next day, as without checkpoints).
     bool checkpoint_on_stop = true;
+    /// The ranks the run is spread over (sim/ranks.hpp; null: this process alone). Every rank
+    /// calls run_simulation with the same world; each simulates its share of the residents.
+    const Ranks* ranks = nullptr;
 };
 
 /// The simulation: one step a day over the scenario period; monthly economics, policy

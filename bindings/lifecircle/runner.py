@@ -12,7 +12,7 @@ import multiprocessing
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from os import PathLike
 from pathlib import Path
 from typing import Union
@@ -165,6 +165,22 @@ def _run_in_process(
     return output
 
 
+def _run_on_worker(
+    text: str, path: str, seed: int | None, until: str | None, threads: int, output: str | None
+) -> bytes | str:
+    """A run on any executor's worker, which may be another machine: the scenario travels as
+    its text (data files it names must be at the same path there). With ``output`` (a path
+    on storage the caller shares), writes the results there and returns the path; else
+    returns the results file's bytes (sealed: damage on the way is found when read)."""
+    if output is not None:
+        _core.run(text, path, output, seed, until, threads, None)
+        return output
+    with tempfile.TemporaryDirectory(prefix="lifecircle-worker-") as tmp:
+        out = str(Path(tmp) / "run.h5")
+        _core.run(text, path, out, seed, until, threads, None)
+        return Path(out).read_bytes()
+
+
 def run_many(
     scenarios: Mapping[str, ScenarioLike] | Sequence[ScenarioLike],
     *,
@@ -174,20 +190,35 @@ def run_many(
     threads_per_run: int = 1,
     progress: bool = True,
     output_dir: str | PathLike | None = None,
+    executor: Executor | None = None,
+    transfer: str = "bytes",
 ) -> list[Results]:
-    """Runs several scenarios in parallel processes (spawned, so safe from Jupyter).
+    """Runs several scenarios in parallel: local processes (spawned, so safe from Jupyter),
+    or any ``concurrent.futures.Executor`` given, such as a Dask cluster's.
 
     Args:
         scenarios: scenarios (or paths), or ``{label: scenario}``.
         seeds: one seed per scenario (None keeps the scenario's).
         until: last simulated day for every run.
-        processes: worker processes (default: cores / threads_per_run).
+        processes: worker processes (default: cores / threads_per_run); local runs only.
         threads_per_run: threads of each run's engine.
         progress: a tqdm bar counting finished runs.
         output_dir: keep the results files here (``run-<i>.h5``); temporary otherwise.
+        executor: where the runs go, e.g. ``distributed.Client(address).get_executor()``
+            (docs/cluster.md). Its workers need the lifecircle package; each receives the
+            scenario's text and returns the results file's bytes (``transfer="bytes"``) or
+            writes it into ``output_dir`` on storage the workers share (``transfer="path"``).
+            The results are the same as local runs' (the same scenario and seed give the
+            same datasets anywhere).
+        transfer: ``"bytes"`` or ``"path"``, for an executor (see above).
 
     Returns:
         The runs' Results, in the order given.
+
+    Example:
+        >>> from distributed import Client
+        >>> with Client("tcp://scheduler:8786") as client:
+        ...     table = lc.sweep(sc, variants, runs=5, executor=client.get_executor())
     """
     if isinstance(scenarios, Mapping):
         labels: list[str | None] = list(scenarios.keys())
@@ -200,8 +231,16 @@ def run_many(
     seeds = list(seeds) if seeds is not None else [None] * len(items)
     if len(seeds) != len(items):
         raise _core.ArgumentError(f"{len(seeds)} seeds for {len(items)} scenarios")
+    if transfer not in ("bytes", "path"):
+        raise _core.ArgumentError(f"transfer = {transfer!r}: expected 'bytes' or 'path'")
+    if executor is not None and transfer == "path" and output_dir is None:
+        raise _core.ArgumentError("transfer='path' needs output_dir: a folder every worker can write to")
     workers = processes or max(1, (os.cpu_count() or 1) // max(1, threads_per_run))
     until_text = None if until is None else str(until)
+    if executor is not None:
+        return _run_on_executor(
+            executor, items, labels, seeds, until_text, threads_per_run, progress, output_dir, transfer
+        )
     bar = None
     if progress:
         from tqdm.auto import tqdm
@@ -243,6 +282,61 @@ def run_many(
                 bar.close()
 
 
+def _run_on_executor(
+    executor: Executor,
+    items: list[Scenario],
+    labels: list[str | None],
+    seeds: list[int | None],
+    until: str | None,
+    threads: int,
+    progress: bool,
+    output_dir: str | PathLike | None,
+    transfer: str,
+) -> list[Results]:
+    with tempfile.TemporaryDirectory(prefix="lifecircle-") as tmp:
+        folder = Path(output_dir) if output_dir is not None else Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        outputs = [folder / f"run-{i}.h5" for i in range(len(items))]
+        bar = None
+        if progress:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=len(items), unit="run", desc=f"{len(items)} runs on {type(executor).__name__}")
+        futures = {
+            executor.submit(
+                _run_on_worker,
+                sc.text,
+                sc.path,
+                seed,
+                until,
+                threads,
+                str(out.resolve()) if transfer == "path" else None,
+            ): i
+            for i, (sc, seed, out) in enumerate(zip(items, seeds, outputs))
+        }
+        pending = set(futures)
+        try:
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for f in done:
+                    got = f.result()  # re-raises a worker's error (ConfigError, ...)
+                    if isinstance(got, bytes):
+                        out = outputs[futures[f]]
+                        part = out.with_name(f".{out.stem}.tmp-{os.getpid()}{out.suffix}")
+                        part.write_bytes(got)
+                        os.replace(part, out)
+                    if bar is not None:
+                        bar.update(1)
+        except BaseException:
+            for f in pending:
+                f.cancel()
+            raise
+        finally:
+            if bar is not None:
+                bar.close()
+        return [Results(out, label=label or sc.label) for out, label, sc in zip(outputs, labels, items)]
+
+
 def _tidy(results: Iterable[Results], extra: Callable[[int, Results], dict] | None = None) -> pd.DataFrame:
     frames = []
     for i, res in enumerate(results):
@@ -262,6 +356,9 @@ def compare(
     processes: int | None = None,
     threads_per_run: int = 1,
     progress: bool = True,
+    executor: Executor | None = None,
+    transfer: str = "bytes",
+    output_dir: str | PathLike | None = None,
 ) -> pd.DataFrame:
     """Compares runs: scenarios are run in parallel processes, Results are taken as they are.
 
@@ -271,6 +368,8 @@ def compare(
             (the synthetic town, too, is drawn from the seed). Results count as one run.
             :func:`summarize` turns the table into means with intervals, :func:`difference`
             says whether two items differ by more than that spread.
+        executor, transfer, output_dir: where the runs go (see :func:`run_many`; default:
+            local processes).
 
     Returns:
         One tidy DataFrame: a row per run (``label``, ``run``, ``seed``), district and year
@@ -289,6 +388,9 @@ def compare(
         processes=processes,
         threads_per_run=threads_per_run,
         progress=progress,
+        executor=executor,
+        transfer=transfer,
+        output_dir=output_dir,
     )
     by_item: dict[int, list[Results]] = {}
     for (i, _), res in zip(jobs, ran):
@@ -389,6 +491,9 @@ def sweep(
     processes: int | None = None,
     threads_per_run: int = 1,
     progress: bool = True,
+    executor: Executor | None = None,
+    transfer: str = "bytes",
+    output_dir: str | PathLike | None = None,
 ) -> pd.DataFrame:
     """Runs each variant of a base scenario with ``runs`` seeds (the base seed, +1, ...).
 
@@ -398,6 +503,8 @@ def sweep(
             (e.g. ``{"base": lambda s: s}``) to compare against it.
         runs: seeds per variant, for the spread that chance alone gives (see :func:`summarize`
             and :func:`difference`).
+        executor, transfer, output_dir: where the runs go (see :func:`run_many`; default:
+            local processes), e.g. a Dask cluster's ``client.get_executor()``.
 
     Returns:
         One tidy DataFrame: a row per variant, run, seed, district and year with
@@ -418,6 +525,9 @@ def sweep(
         processes=processes,
         threads_per_run=threads_per_run,
         progress=progress,
+        executor=executor,
+        transfer=transfer,
+        output_dir=output_dir,
     )
     for res, (name, _, _) in zip(results, keys):
         res.label = name
