@@ -9,6 +9,11 @@ peak memory and bytes per resident (peak RSS over residents; the residents' own 
 11 bytes each).
 
     python bench/engine_million.py [--residents 1000000] [--until 2024-12-31] [--threads 2]
+        [--blocks 80 200] [--spin-up MONTHS]
+
+For the scale benchmark of a large town (docs/cluster.md): --residents 10000000 and smaller
+blocks (--blocks 30 75) give about 10 million residents on a network of over 500,000 nodes;
+--spin-up 0 simulates the one year only.
 """
 
 from __future__ import annotations
@@ -69,8 +74,15 @@ def main() -> int:
     ap.add_argument("--until", default="2024-12-31")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--cli", default=str(ROOT / "build/release/lifecircle"))
+    ap.add_argument("--blocks", nargs=2, type=float, metavar=("MIN", "MAX"), help="block sizes, metres")
+    ap.add_argument("--spin-up", type=int, help="months simulated before the start (default: the scenario's)")
     args = ap.parse_args()
     text = scaled_city((ROOT / "configs/yunfu.toml").read_text(encoding="utf-8"), args.residents)
+    if args.blocks:
+        text = re.sub(r"^block_min_m = \S+", f"block_min_m = {args.blocks[0]:g}", text, flags=re.M)
+        text = re.sub(r"^block_max_m = \S+", f"block_max_m = {args.blocks[1]:g}", text, flags=re.M)
+    if args.spin_up is not None:
+        text = re.sub(r"^spin_up_months = \d+", f"spin_up_months = {args.spin_up}", text, flags=re.M)
     with tempfile.TemporaryDirectory() as tmp:
         cfg, out = Path(tmp) / "million.toml", Path(tmp) / "million.h5"
         cfg.write_text(text, encoding="utf-8")
@@ -96,12 +108,19 @@ def main() -> int:
         with h5py.File(out) as f:
             trips, loop = float(f.attrs["trips"]), float(f.attrs["seconds"])
             districts = len(f["names/district"])
+            nodes, edges = len(f["network/x"]), len(f["network/edge_from"])
+            facilities = len(f["facilities/node"])
     print(
         json.dumps(
             {
                 "bench": "engine_million",
                 "n": args.residents,
                 "districts": districts,
+                "nodes": nodes,
+                "edges": edges,
+                "facilities": facilities,
+                "blocks_m": args.blocks or [80, 200],
+                "spin_up_months": args.spin_up,
                 "until": args.until,
                 "threads": args.threads,
                 "seconds": round(wall, 1),

@@ -1,0 +1,209 @@
+#!/usr/bin/env python3
+"""One run over MPI ranks: identity, strong and weak scaling, bytes reduced, and a model on
+paper of 168 million residents on 256 and 1,024 ranks.
+
+Runs the CLI on the built-in Yunfu scenario (`--until`, default one year after the spin-up)
+as one process and under `mpirun --bind-to none -n R`, alternately `--repeat` times, and
+prints JSON lines:
+
+- ``mpi_run``: ranks (0 = no mpirun), threads, wall seconds, day-loop seconds, of which trips,
+  identical (every dataset equal to the one-process run's), bytes each rank reduced a month;
+- ``mpi_strong``: the speed-up of 2 ranks x 1 thread against 1 process x 2 threads and
+  against 1 x 1, from the medians of the same run. On a 2-core machine only 1 and 2 ranks
+  are meaningful; 3 and 4 ranks (oversubscribed) prove identity, not speed;
+- ``mpi_weak``: residents per rank fixed (half of Yunfu on 1 rank, all of it on 2): trips a
+  second per rank and the efficiency;
+- ``mpi_model``: the model on paper (assumptions in the line itself and in bench/README.md).
+
+    python bench/mpi_scaling.py [--until 2024-12-31] [--repeat 2] [--cli build/release/lifecircle]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "python"))
+from conftest import same_datasets  # noqa: E402
+
+ENV = {**os.environ, "OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
+       "OMPI_MCA_rmaps_base_oversubscribe": "1"}  # fmt: skip
+
+
+def emit(line: dict) -> None:
+    print(json.dumps(line), flush=True)
+
+
+def run(cli: str, config: str | None, out: Path, ranks: int, threads: int, until: str) -> dict:
+    cmd = [cli, "run", *([config] if config else []), "-o", str(out), "--threads", str(threads), "-q"]
+    cmd += ["--until", until]
+    if ranks:
+        cmd = ["mpirun", "--bind-to", "none", "-n", str(ranks), *cmd]
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd, capture_output=True, text=True, env=ENV)
+    wall = time.perf_counter() - t0
+    if p.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{p.stderr}")
+    reduced = re.search(r"each rank reduced ([\d.]+) MB", p.stdout)
+    with h5py.File(out) as f:
+        months = len(np.unique(f["district_month/year"][()] * 12 + f["district_month/month"][()]))
+        return {
+            "ranks": ranks,
+            "threads": threads,
+            "seconds": wall,
+            "day_loop_seconds": float(f.attrs["seconds"]),
+            "trip_seconds": float(f.attrs["trip_seconds"]),
+            "trips": int(f.attrs["trips"]),
+            "residents": int(len(f["residents/home_node"])),
+            "facilities": int(len(f["facilities/node"])),
+            "months_recorded": int(months),
+            "mb_reduced": float(reduced.group(1)) if reduced else 0.0,
+        }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--until", default="2024-12-31")
+    ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--cli", default=str(ROOT / "build/release/lifecircle"))
+    a = ap.parse_args()
+    configs = [(0, 1), (0, 2), (1, 1), (1, 2), (2, 1), (3, 1), (4, 1)]
+    runs: dict[tuple[int, int], list[dict]] = {c: [] for c in configs}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        ref = tmp / "ref.h5"
+        for rep in range(a.repeat):
+            for ranks, threads in configs:  # alternately: drift in the machine's speed hits all alike
+                out = ref if (ranks, threads) == (0, 2) and rep == 0 else tmp / f"r{ranks}t{threads}.h5"
+                r = run(a.cli, None, out, ranks, threads, a.until)
+                if (ranks, threads) == (0, 2) and rep == 0:
+                    r["identical"] = True
+                else:
+                    r["identical"] = same_datasets(ref, out)
+                runs[(ranks, threads)].append(r)
+        # spin-up months are simulated too: every month the engine simulated reduces once
+        with h5py.File(ref) as f:
+            spin = int(re.search(r"spin_up_months\s*=\s*(\d+)", f.attrs["scenario_text"]).group(1))
+        for (ranks, threads), rs in runs.items():
+            med = {k: statistics.median(r[k]) for k in ("seconds", "day_loop_seconds", "trip_seconds")}
+            months = rs[0]["months_recorded"] + spin
+            emit(
+                {
+                    "bench": "mpi_run",
+                    "ranks": ranks,
+                    "threads": threads,
+                    "repeat": len(rs),
+                    "seconds": round(med["seconds"], 2),
+                    "day_loop_seconds": round(med["day_loop_seconds"], 2),
+                    "trip_seconds": round(med["trip_seconds"], 2),
+                    "trips_per_second": round(rs[0]["trips"] / med["day_loop_seconds"]),
+                    "identical": all(r["identical"] for r in rs),
+                    "bytes_reduced_per_rank_per_month": round(rs[0]["mb_reduced"] * 1e6 / months),
+                    "oversubscribed": ranks * threads > (os.cpu_count() or 1),
+                }
+            )
+        loop = {c: statistics.median(r["day_loop_seconds"] for r in rs) for c, rs in runs.items()}
+        emit(
+            {
+                "bench": "mpi_strong",
+                "speedup_2ranks_vs_1x2threads": round(loop[(0, 2)] / loop[(2, 1)], 3),
+                "speedup_2ranks_vs_1x1": round(loop[(0, 1)] / loop[(2, 1)], 3),
+                "speedup_2threads_vs_1x1": round(loop[(0, 1)] / loop[(0, 2)], 3),
+                "mpirun_1rank_vs_no_mpirun": round(loop[(0, 1)] / loop[(1, 1)], 3),
+                "cores": os.cpu_count(),
+            }
+        )
+
+        # weak scaling: half of Yunfu on 1 rank, all of it on 2 (residents per rank fixed)
+        sys.path.insert(0, str(ROOT / "build/release/python"))
+        import lifecircle as lc
+
+        half = tmp / "half.toml"
+        half.write_text(lc.Scenario.default().with_scale(0.5).text, encoding="utf-8")
+        weak = {}
+        for rep in range(a.repeat):
+            for ranks, cfg in ((1, str(half)), (2, None)):
+                r = run(a.cli, cfg, tmp / f"weak{ranks}.h5", ranks, 1, a.until)
+                weak.setdefault(ranks, []).append(r)
+        per_rank = {
+            k: statistics.median(r["trips"] / r["day_loop_seconds"] / k for r in rs) for k, rs in weak.items()
+        }
+        emit(
+            {
+                "bench": "mpi_weak",
+                "residents_per_rank": weak[1][0]["residents"],
+                "trips_per_second_per_rank_1": round(per_rank[1]),
+                "trips_per_second_per_rank_2": round(per_rank[2]),
+                "efficiency": round(per_rank[2] / per_rank[1], 3),
+            }
+        )
+
+        # the model on paper, from the one-process, one-thread run of this machine
+        base = runs[(0, 1)][0]
+        months = base["months_recorded"] + spin
+        days = months * 30.4
+        n = base["residents"]
+        t_resident_day = statistics.median(r["trip_seconds"] for r in runs[(0, 1)]) / (n * days)
+        rest = [r["day_loop_seconds"] - r["trip_seconds"] for r in runs[(0, 1)]]
+        t_month_end = statistics.median(rest) / months
+        t_month_end_per_resident = t_month_end / n  # replicated on every rank (an upper bound:
+        # it also holds the facility and cache work, which does not grow with residents)
+        N = 168_000_000
+        threads_per_rank, bandwidth, latency = 32, 12.5e9, 5e-6
+        tally_bytes = 6 * N + 8 * (2 * 8000 * 50 + 3 * 8000 * 30)  # residents' months; facilities, districts
+        lines = []
+        for R in (256, 1024):
+            trips = N * 30.4 * t_resident_day / (R * threads_per_rank)  # a month's day loop
+            month_end = N * t_month_end_per_resident / threads_per_rank  # replicated, threaded
+            allreduce = 2 * (R - 1) / R * tally_bytes / bandwidth + 2 * math.log2(R) * latency
+            month = trips + month_end + allreduce
+            lines.append(
+                {
+                    "ranks": R,
+                    "seconds_per_simulated_year": round(12 * month, 1),
+                    "day_loop_share": round(trips / month, 3),
+                    "month_end_share": round(month_end / month, 3),
+                    "communication_share": round(allreduce / month, 3),
+                    "bytes_reduced_per_rank_per_month": int(tally_bytes),
+                    "world_bytes_per_rank": int(N * 30),
+                }
+            )
+        emit(
+            {
+                "bench": "mpi_model",
+                "measured_here": {
+                    "seconds_per_resident_day_one_thread": t_resident_day,
+                    "month_end_seconds_per_resident_one_thread": t_month_end_per_resident,
+                },
+                "assumptions": {
+                    "residents": N,
+                    "threads_per_rank": threads_per_rank,
+                    "per_thread_speed": "this machine's, one thread",
+                    "month_end": "replicated on every rank, threaded as the day loop",
+                    "allreduce": "ring: 2 (R-1)/R x bytes / bandwidth + 2 log2 R x latency",
+                    "bandwidth_bytes_per_second": bandwidth,
+                    "latency_seconds": latency,
+                    "circles": 8000,
+                    "world_bytes_per_resident": 30,
+                },
+                "model": lines,
+            }
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
