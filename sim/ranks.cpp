@@ -13,6 +13,7 @@ namespace lifecircle {
 
 namespace {
 Ranks g_world;
+#ifdef LIFECIRCLE_WITH_MPI
 bool g_started = false;
 
 /// Whether an MPI launcher started this process (Open MPI, MPICH/Hydra and Slurm set these).
@@ -21,6 +22,7 @@ bool launched_by_mpi() {
         if (const char* v = std::getenv(name); v && *v) return true;
     return false;
 }
+#endif
 }  // namespace
 
 bool Ranks::built_with_mpi() {

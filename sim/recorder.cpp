@@ -17,6 +17,7 @@ void write_results(const std::string& path, const Scenario& sc, const Results& r
         file.set_attr("seed", static_cast<double>(sc.seed));
         file.set_attr("threads", static_cast<double>(res.threads));
         file.set_attr("ranks", static_cast<double>(res.ranks));
+        file.set_attr("bytes_reduced", static_cast<double>(res.bytes_reduced));
         file.set_attr("start", sc.start.str());
         file.set_attr("end", res.end.str());
         file.set_attr("trips", static_cast<double>(res.trips));

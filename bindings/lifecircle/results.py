@@ -475,6 +475,7 @@ class Results:
         sites: int = 3,
         districts: list[str] | None = None,
         categories: list[str] | None = None,
+        method: str = "greedy",
     ) -> pd.DataFrame:
         """One map and one list per circle: what each district still lacks.
 
@@ -490,6 +491,10 @@ class Results:
             sites: recommended sites per gap (0 for none).
             districts: district names (Chinese or pinyin) to examine (default: all).
             categories: category keys to examine (default: all).
+            method: ``"greedy"`` (each site the best given those before it, as the engine
+                sites planned facilities) or ``"exact"`` (the maximal covering programme
+                solved by HiGHS: the most residents any ``sites`` sites can bring inside;
+                lifecircle.covering).
 
         Returns:
             One row per gap, worst first within each district: district, pinyin, category,
@@ -498,6 +503,10 @@ class Results:
             residents each site brings inside the ring), in_ring_after (coverage with the
             sites).
         """
+        if method not in ("greedy", "exact"):
+            raise _core.ArgumentError(f"method {method!r}: expected 'greedy' or 'exact'")
+        from lifecircle.covering import max_cover
+
         year = self.end.year if year is None else int(year)
         end = self._year_end(year)
         people = self.residents_on(end)
@@ -549,9 +558,16 @@ class Results:
                     nd = self.node_district
                     weights = np.where(nd == d, per_node, 0.0)
                     covered = (dist <= ring).astype(np.uint8)
-                    nodes, gains = self.network.greedy_sites(
-                        self._candidates(d), weights, covered, ring, sites
-                    )
+                    if method == "greedy":
+                        nodes, gains = self.network.greedy_sites(
+                            self._candidates(d), weights, covered, ring, sites
+                        )
+                    else:
+                        demand = np.flatnonzero((weights > 0) & (covered == 0))
+                        cover = max_cover(
+                            self.network, self._candidates(d), demand, weights[demand], ring, sites
+                        )
+                        nodes, gains = cover.sites, cover.gains
                     keep = gains > 0
                     nodes, gains = nodes[keep], gains[keep]
                 row.update(
