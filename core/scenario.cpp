@@ -540,6 +540,8 @@ void read_categories(TableReader& root, Scenario& sc, Problems& problems) {
         if (auto v = r.boolean("subsidy_eligible", true)) c.subsidy_eligible = *v;
         if (auto v = r.boolean("deliverable", false)) c.deliverable = *v;
         if (auto v = r.number("exit_per_year", false, 0, 1, " (a yearly probability)")) c.exit_per_year = *v;
+        if (auto v = r.number("fitout_yuan_m2", false, 0, 1e6, " yuan a m2")) c.fitout_yuan_m2 = *v;
+        if (auto v = r.number("support_yuan_visit", false, 0, 1e4, " yuan a visit")) c.support_yuan_visit = *v;
         c.osm_tags = r.strings("osm_tags", false);
         r.finish();
         sc.categories.push_back(std::move(c));

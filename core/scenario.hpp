@@ -74,6 +74,8 @@ struct Category {
     bool subsidy_eligible = false;      ///< thin-margin, public-welfare business (plan item 20)
     bool deliverable = false;           ///< can be delivered to the door when no shop is in reach
     double exit_per_year = 0.08;        ///< background yearly closure probability (non-economic)
+    double fitout_yuan_m2 = 1500;       ///< public capital: fit-out and equipment of a planned facility, yuan/m2
+    double support_yuan_visit = 0;      ///< public operating support a visit (e.g. an elder canteen's meal)
     std::vector<std::string> osm_tags;  ///< "key=value" tags for real-city scenarios
 };
 

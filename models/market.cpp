@@ -25,6 +25,7 @@ MonthAccount month_account(const Category& c, const EconomicsModel& m, const Fac
     const std::int64_t rent = std::llround(100.0 * f.floor_area_m2 * c.rent_yuan_m2_month * (1.0 - rent_cut));
     a.costs = rent + std::llround(100.0 * (c.staff_cost_yuan_month + c.other_cost_yuan_month - grant_yuan));
     a.profit = a.gross - a.costs;
+    a.subsidy = std::llround(100.0 * (f.floor_area_m2 * c.rent_yuan_m2_month * rent_cut + grant_yuan));
     a.loss = static_cast<double>(a.gross) < m.breakeven_share * static_cast<double>(a.costs);
     return a;
 }
@@ -41,6 +42,7 @@ void settle_accounts(World& w, FacilityReach& reach, const PlanLevers& levers, s
     const std::size_t nd = sc.districts.size();
     out.profit.assign(w.facilities.size(), 0);
     out.closures.assign(nd, 0);
+    out.subsidy.assign(nd, 0);
     // shops open before the run count as 5 years old; those the run opened, from their opening
     const std::int64_t oldest = sc.start.days() - 3 * 365;
     for (std::uint32_t id = 0; id < w.facilities.size(); ++id) {
@@ -53,6 +55,7 @@ void settle_accounts(World& w, FacilityReach& reach, const PlanLevers& levers, s
         const auto account = month_account(cat, sc.economics, f, revenue[id], local ? levers.rent_cut[dc] : 0.0,
                                            local ? levers.grant_yuan[dc] : 0.0);
         out.profit[id] = account.profit;
+        if (local) out.subsidy[f.district] += account.subsidy;
         f.cash_fen += account.profit;
         f.loss_months = account.loss ? static_cast<std::uint8_t>(std::min(255, f.loss_months + 1)) : 0;
         const double age_years = static_cast<double>(day - std::max<std::int64_t>(f.opened_day, oldest)) / 365.25;

@@ -18,6 +18,7 @@ struct MonthAccount {
     std::int64_t gross = 0;    ///< revenue x gross margin
     std::int64_t costs = 0;    ///< rent (less subsidy) + staff + other - operating grant
     std::int64_t profit = 0;   ///< gross - costs
+    std::int64_t subsidy = 0;  ///< public money in it: the rent waived + the operating grant
     bool loss = false;         ///< gross below breakeven_share x costs
 };
 
@@ -41,6 +42,7 @@ struct MarketMonth {
     std::vector<std::int64_t> profit;    ///< per facility, fen (0: no account kept)
     std::vector<std::int64_t> openings;  ///< per district
     std::vector<std::int64_t> closures;  ///< per district
+    std::vector<std::int64_t> subsidy;   ///< per district: rent waived and grants paid, fen
 };
 
 /// The month's accounts of every open commercial shop, from its revenue (fen, per facility);

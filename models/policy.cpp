@@ -75,6 +75,8 @@ void plan_facilities(const PolicyEvent& e, std::int64_t day, PolicyTarget& t) {
                 f = make_facility(sc, site, c, static_cast<int>(d));
                 f.origin = FacilityOrigin::planned;
             }
+            t.levers.capital_fen[d] += std::llround(100.0 * sc.categories[static_cast<std::size_t>(c)].fitout_yuan_m2 *
+                                                    static_cast<double>(f.floor_area_m2));
             open_facility(t.world, t.reach, f, day);
         }
 }

@@ -90,6 +90,10 @@ std::vector<ResultsColumn> make_columns() {
         record(D, "openings", dm, &DM::openings, "facilities", "market entries during the month"),
         record(D, "closures", dm, &DM::closures, "facilities", "closures during the month"),
         record(D, "in_programme", dm, &DM::in_programme, "0/1", "1 once the district has joined the programme"),
+        record(D, "subsidy_fen", dm, &DM::subsidy_fen, "fen", "public cost: rent waived and operating grants paid"),
+        record(D, "capital_fen", dm, &DM::capital_fen, "fen",
+               "public cost: fit-out and equipment of facilities the plan opened"),
+        record(D, "support_fen", dm, &DM::support_fen, "fen", "public cost: operating support paid per visit"),
 
         record(C, "district", cy, &CY::district, "index", "row of /names/district"),
         record(C, "category", cy, &CY::category, "index", "row of /names/category"),

@@ -323,6 +323,7 @@ void Simulation::close_month(const Date& date, std::int64_t day, Results& res) {
                     m_satisfied);
     record_month(date, day, month_index, market, res);
     m_resident_month.clear();
+    std::fill(m_levers.capital_fen.begin(), m_levers.capital_fen.end(), 0);  // recorded, or spin-up
 }
 
 void Simulation::record_month(const Date& date, std::int64_t day, std::uint64_t month_index, const MarketMonth& market,
@@ -342,9 +343,15 @@ void Simulation::record_month(const Date& date, std::int64_t day, std::uint64_t 
         fm.open = f.state == FacilityState::open;
         res.facility_month.push_back(fm);
     }
-    std::vector<std::int64_t> open_shops(m_nd, 0);
+    std::vector<std::int64_t> open_shops(m_nd, 0), support(m_nd, 0);
     for (const auto& f : m_world.facilities)
         if (f.state == FacilityState::open && f.district < m_nd) ++open_shops[f.district];
+    for (std::size_t id = 0; id < m_world.facilities.size() && id < month.visits.size(); ++id) {
+        const auto& f = m_world.facilities[id];
+        const double per_visit = m_sc.categories[f.category].support_yuan_visit;
+        if (per_visit > 0 && f.district < m_nd)
+            support[f.district] += std::llround(100.0 * per_visit * static_cast<double>(month.visits[id]));
+    }
     for (std::size_t d = 0; d < m_nd; ++d) {
         DistrictMonth dm;
         dm.district = static_cast<std::int32_t>(d);
@@ -375,6 +382,9 @@ void Simulation::record_month(const Date& date, std::int64_t day, std::uint64_t 
         dm.openings = market.openings[d];
         dm.closures = market.closures[d];
         dm.in_programme = m_levers.in_programme[d];
+        dm.subsidy_fen = market.subsidy[d];
+        dm.capital_fen = m_levers.capital_fen[d];
+        dm.support_fen = support[d];
         res.district_month.push_back(dm);
     }
 }

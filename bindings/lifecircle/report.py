@@ -97,6 +97,8 @@ def write_report(
     ).reset_index()
     worst = fairness[fairness.year == year].loc[lambda f: f.groupby("district", sort=False).gini.idxmax()]
     fair_view["least_fair"] = worst.category.to_numpy()
+    costs = res.cost_summary(year)
+    costs.to_csv(out / "costs.csv", index=False)
     fair_view["its_gini"] = worst.gini.to_numpy()
     for d in maps:
         py = res.districts_pinyin[res._district_index(d)]
@@ -167,6 +169,24 @@ def write_report(
         "category and year).</p>"
         + _table(fair_view, digits={"gini": 3, "palma": 2, "mean_m": 0, "its_gini": 3})
         + f"<img alt='fairness' src='data:image/png;base64,{images['fairness']}'>"
+    )
+    parts.append(
+        f"<h2>Public cost of the plan, {res.start.year}-{year}</h2><p>Yuan paid by the public purse per "
+        "district: rent waived and grants to shops, fit-out of the facilities the plan opened, and "
+        "operating support per visit (elder canteens' meals); then the residents newly inside the "
+        "ring (summed over the basic categories) and satisfaction points since the first month, "
+        "which also hold what the market did on its own (costs.csv; Results.cost_summary with a "
+        "baseline run isolates the plan).</p>"
+        + _table(
+            costs.drop(columns=["subsidy_yuan", "capital_yuan", "support_yuan"]),
+            digits={
+                "total_yuan": 0,
+                "residents_newly_covered": 0,
+                "satisfaction_points": 1,
+                "yuan_per_resident_covered": 0,
+                "yuan_per_point": 0,
+            },
+        )  # fmt: skip
     )
     parts.append(
         f"<h2>Gap lists (一图一清单), end of {year}</h2><p>Categories below "

@@ -153,7 +153,10 @@ class Results:
         (share of needs in night slots 22-06), night_served_share (night needs served or
         delivered), walk_minutes (mean one-way walk of served trips), served_15min and
         usage_15min (served trips of a 15-minute walk or less, and their share of served
-        trips), spend_yuan, shops_open, openings, closures, in_programme (bool)."""
+        trips), spend_yuan, shops_open, openings, closures, in_programme (bool), and the public
+        cost of the plan in the month: subsidy_yuan (rent waived and operating grants),
+        capital_yuan (fit-out of facilities the plan opened), support_yuan (operating support
+        per visit), public_cost_yuan (their sum)."""
         t = self._tables["district_month"]
         df = self._names(pd.DataFrame(t))
         df.insert(4, "date", pd.to_datetime(dict(year=df.year, month=df.month, day=1)))
@@ -169,7 +172,10 @@ class Results:
         df["usage_15min"] = df.served_15min / df.served.where(df.served > 0)
         df["spend_yuan"] = df.spend_fen / 100.0
         df["in_programme"] = df.in_programme.astype(bool)
-        return df.drop(columns=["walk_deciminutes", "spend_fen"])
+        for k in ("subsidy", "capital", "support"):
+            df[f"{k}_yuan"] = df[f"{k}_fen"] / 100.0
+        df["public_cost_yuan"] = df.subsidy_yuan + df.capital_yuan + df.support_yuan
+        return df.drop(columns=["walk_deciminutes", "spend_fen", "subsidy_fen", "capital_fen", "support_fen"])
 
     @cached_property
     def years(self) -> pd.DataFrame:
@@ -190,6 +196,10 @@ class Results:
             "night_delivered",
             "served_15min",
             "spend_yuan",
+            "subsidy_yuan",
+            "capital_yuan",
+            "support_yuan",
+            "public_cost_yuan",
             "openings",
             "closures",
         ]
@@ -210,6 +220,83 @@ class Results:
         start_shops = out.shops_open - out.openings + out.closures
         out["closure_rate"] = out.closures / start_shops.where(start_shops > 0)
         return out
+
+    @cached_property
+    def costs(self) -> pd.DataFrame:
+        """The public cost of the plan, district x month, in yuan: subsidy (rent waived and
+        operating grants paid to shops), capital (fit-out and equipment of facilities the plan
+        opened: category ``fitout_yuan_m2`` x floor area), support (category
+        ``support_yuan_visit`` x visits, e.g. elder canteens' meals), total."""
+        m = self.districts
+        out = m[["district", "pinyin", "year", "month", "date", "in_programme"]].copy()
+        out["subsidy_yuan"] = m.subsidy_yuan
+        out["capital_yuan"] = m.capital_yuan
+        out["support_yuan"] = m.support_yuan
+        out["total_yuan"] = m.public_cost_yuan
+        return out
+
+    def cost_summary(self, year: int | None = None, *, baseline: Results | None = None) -> pd.DataFrame:
+        """Per district, from the run's start to the end of ``year`` (default: the last): the
+        public cost by measure and in all, and what it bought: residents newly inside the ring
+        (summed over the basic categories), satisfaction points gained (percentage points),
+        and yuan for each.
+
+        With ``baseline`` (the same city without the plan, or with another one: a run of the
+        same period), everything is against it: the extra cost, and the residents in the ring
+        and the satisfaction at the year's end above the baseline's: what the plan bought.
+        Without it, the gains are since the end of the first month, which also holds what the
+        market did on its own. A gain of zero or less gives no ratio (NaN)."""
+        year = self.end.year if year is None else int(year)
+
+        def costs(r: Results) -> pd.DataFrame:
+            c = r.costs[r.costs.year <= year]
+            cols = ["subsidy_yuan", "capital_yuan", "support_yuan", "total_yuan"]
+            return c.groupby(["district", "pinyin"], sort=False)[cols].sum()
+
+        m = self.districts
+        basic = [k for k in self.categories if self.scenario.data["categories"][k]["class"] == "basic"]
+        last = m[(m.year == year)].groupby("district", sort=False).last()
+        end = self._category_shares_at(self._year_end(year), basic)
+        out = costs(self)
+        if baseline is not None:
+            out = out - costs(baseline).reindex(out.index, fill_value=0.0)
+            bm = baseline.districts
+            before_sat = bm[bm.year == year].groupby("district", sort=False).last().satisfaction
+            before = baseline._category_shares_at(baseline._year_end(year), basic)
+        else:
+            first = m[m.date == m.date.min()].set_index("district")
+            before_sat = first.satisfaction
+            before = self._category_shares_at(
+                dt.date(int(first.year.iloc[0]), int(first.month.iloc[0]), 1), basic
+            )
+        out = out.reset_index()
+        zh = out.district.to_numpy()
+        out["residents_newly_covered"] = (end.reindex(zh).to_numpy() - before.reindex(zh).to_numpy()).round()
+        out["satisfaction_points"] = 100 * (
+            last.satisfaction.reindex(zh).to_numpy() - before_sat.reindex(zh).to_numpy()
+        )
+        gain = out.residents_newly_covered.where(out.residents_newly_covered > 0)
+        out["yuan_per_resident_covered"] = out.total_yuan / gain
+        out["yuan_per_point"] = out.total_yuan / out.satisfaction_points.where(out.satisfaction_points > 0)
+        return out
+
+    def _category_shares_at(self, day: dt.date, categories: list[str]) -> pd.Series:
+        """Per district: residents inside the ring, summed over `categories`, at the end of
+        the month holding ``day`` (its last day), as the engine counts coverage."""
+        end = (pd.Timestamp(day) + pd.offsets.MonthEnd(0)).date()
+        end = min(end, self.end)
+        people = self.residents_on(end)
+        total = pd.Series(0.0, index=self.districts_zh)
+        t = self._tables["facilities"]
+        open_ = self.open_on(end).to_numpy()
+        for c in categories:
+            ci = self.categories.index(c)
+            nodes = t["node"][open_ & self._serves(ci)].astype(np.uint32)
+            ring = self.ring_metres(c)
+            dist, _ = self.network.reach(nodes, 1, float(ring.max()))
+            inside = dist[:, 0][people.home_node.to_numpy()] <= ring[people.age_group.cat.codes.to_numpy()]
+            total = total.add(pd.Series(inside).groupby(people.district.to_numpy()).sum(), fill_value=0)
+        return total
 
     @cached_property
     def coverage(self) -> pd.DataFrame:
