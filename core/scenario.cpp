@@ -258,6 +258,23 @@ class TableReader {
         return out;
     }
 
+    /// An array of integers in [lo, hi] (e.g. network node indices).
+    std::vector<std::int64_t> integers(const std::string& key, bool required, std::int64_t lo, std::int64_t hi) {
+        std::vector<std::int64_t> out;
+        const auto* arr = array(key, required, "an array of integers");
+        if (!arr) return out;
+        for (std::size_t i = 0; i < arr->size(); ++i) {
+            const auto* v = arr->get(i)->as_integer();
+            if (!v || v->get() < lo || v->get() > hi)
+                m_problems.add(arr->get(i)->source(), key_path(key) + "[" + std::to_string(i) + "]",
+                               show(*arr->get(i)) + ": expected an integer from " + std::to_string(lo) + " to " +
+                                   std::to_string(hi));
+            else
+                out.push_back(v->get());
+        }
+        return out;
+    }
+
     /// Reports keys that no reader asked for.
     void finish() {
         for (const auto& [k, node] : m_table) {
@@ -688,6 +705,13 @@ void read_events(TableReader& root, Scenario& sc, Problems& problems) {
                 district(true);
                 category(true);
                 if (auto v = r.integer("count", false, 1, 1000)) e.count = static_cast<int>(*v);
+                if (e.type == EventType::plan_facility) {
+                    // a project list's sites (network nodes of the district), chosen beforehand
+                    for (auto s : r.integers("sites", false, 0, 0xFFFFFFFELL))
+                        e.sites.push_back(static_cast<std::uint32_t>(s));
+                    if (!e.sites.empty()) e.count = static_cast<int>(e.sites.size());
+                    if (auto v = r.number("gain", false, 0, 1e9, " residents")) e.gain = *v;
+                }
                 break;
             case EventType::elder_canteen:
                 district(true);

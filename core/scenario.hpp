@@ -129,6 +129,8 @@ struct PolicyEvent {
     double adoption = 0;                    ///< map_app: share of residents using the app afterwards
     std::int64_t residents = 0;             ///< new_housing: new residents
     double commercial_share = 0.1;          ///< new_housing: commercial floor share (>= 0.10)
+    std::vector<std::uint32_t> sites;       ///< plan_facility: the nodes to open at (a project list's)
+    double gain = 0;                        ///< plan_facility: residents newly inside the ring, as planned
     int line = 0;                           ///< line in the scenario file
 };
 

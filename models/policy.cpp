@@ -67,7 +67,9 @@ void plan_facilities(const PolicyEvent& e, std::int64_t day, PolicyTarget& t) {
     const auto per_node = residents_per_node(t.world);
     for (auto d : event_districts(sc, e))
         for (int k = 0; k < e.count; ++k) {
-            const auto site = t.sites.best_site(t.world, t.reach, d, static_cast<std::size_t>(c), per_node);
+            const auto site = e.sites.empty()
+                                  ? t.sites.best_site(t.world, t.reach, d, static_cast<std::size_t>(c), per_node)
+                                  : e.sites[static_cast<std::size_t>(k)];
             Facility f;
             if (e.type == EventType::mobile_vendor) {
                 f = make_mobile_vendor(sc, site, c, static_cast<int>(d));

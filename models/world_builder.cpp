@@ -111,6 +111,22 @@ World build_world(const Scenario& scenario) {
         detail::build_osm(w);
     else
         detail::build_synthetic(w);
+    // a project list's sites must be nodes of its district, which only the world knows
+    for (std::size_t i = 0; i < scenario.events.size(); ++i) {
+        const auto& e = scenario.events[i];
+        if (e.sites.empty() || !e.district) continue;
+        const int d = scenario.district_index(*e.district);
+        for (auto site : e.sites) {
+            const std::string where = scenario.path + ":" + std::to_string(e.line) + ": events[" + std::to_string(i) +
+                                      "].sites: node " + std::to_string(site);
+            if (site >= w.network.num_nodes())
+                throw ConfigError(where + " does not exist; the network has " + std::to_string(w.network.num_nodes()) +
+                                  " nodes");
+            if (w.node_district[site] != d)
+                throw ConfigError(where + " is not in district " + *e.district +
+                                  "; expected one of its nodes (Results.gaps lists them as sites)");
+        }
+    }
     return w;
 }
 

@@ -235,6 +235,56 @@ class Results:
         out["total_yuan"] = m.public_cost_yuan
         return out
 
+    @cached_property
+    def projects(self) -> pd.DataFrame:
+        """The project list the scenario carried out (plan_facility events at given sites,
+        e.g. from ``Scenario.with_project_lists``): one row a facility opened by it, with
+        district, pinyin, category, site (node), date (opened), cost_yuan (fit-out x floor
+        area), gain (residents it was to bring inside the ring, as planned), open (at the
+        end), closed (date or NaT)."""
+        cats = self.scenario.data["categories"]
+        planned = self.facilities[self.facilities.origin == "planned"]
+        rows = []
+        for e in self.scenario.data.get("events", []):
+            if e["type"] != "plan_facility" or not e.get("sites"):
+                continue
+            date = pd.Timestamp(e["date"])
+            for site in e["sites"]:
+                hit = planned[
+                    (planned.node == site) & (planned.category == e["category"]) & (planned.opened == date)
+                ]
+                if hit.empty:  # an event after the run's end
+                    continue
+                f = hit.iloc[0]
+                rows.append(
+                    {
+                        "facility": int(hit.index[0]),
+                        "district": f.district,
+                        "pinyin": f.pinyin,
+                        "category": f.category,
+                        "site": int(site),
+                        "date": date,
+                        "cost_yuan": float(cats[f.category].get("fitout_yuan_m2", 1500))
+                        * float(f.floor_area_m2),
+                        "gain": float(e.get("gain", 0.0)),
+                        "open": bool(f.open),
+                        "closed": f.closed,
+                    }
+                )
+        cols = [
+            "facility",
+            "district",
+            "pinyin",
+            "category",
+            "site",
+            "date",
+            "cost_yuan",
+            "gain",
+            "open",
+            "closed",
+        ]
+        return pd.DataFrame(rows, columns=cols)
+
     def cost_summary(self, year: int | None = None, *, baseline: Results | None = None) -> pd.DataFrame:
         """Per district, from the run's start to the end of ``year`` (default: the last): the
         public cost by measure and in all, and what it bought: residents newly inside the ring

@@ -275,6 +275,15 @@ class Scenario:
         }
         return self.with_events([e], edit=f"{count} {category} in {self._district(district)['pinyin']}")
 
+    def with_project_lists(self, **options: Any) -> tuple[Scenario, pd.DataFrame]:
+        """Each joining district's project list from its own gaps, in place of its fixed
+        package: (scenario, projects). Options: districts, target, budget_yuan, months, method
+        ("exact" by HiGHS, or "greedy"), categories, threads, progress; see
+        :func:`lifecircle.projects.with_project_lists`."""
+        from lifecircle.projects import with_project_lists
+
+        return with_project_lists(self, **options)
+
     def with_events(self, events: Iterable[Mapping[str, Any]], *, edit: str | None = None) -> Scenario:
         """Adds policy events (dicts with the keys of docs/scenario.md; dates as
         ``datetime.date`` or "YYYY-MM-DD")."""
