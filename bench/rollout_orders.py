@@ -6,7 +6,9 @@ Orders (two districts a year from 2025, as the plan's pace to 2030):
 - ``as_written``: the scenario's own programme_start years;
 - ``need_first``: the districts with the lowest ring coverage of the basic categories at the
   start first;
-- ``people_first``: the most populous first.
+- ``need_last``: the reverse, the best served first.
+(The most populous first gives Yunfu the same pairs of districts a year as written, so the
+same plan.)
 Each order's districts join without the fixed package; each gets its project list from its
 gaps at its joining date (``Scenario.with_project_lists``, exact covering, target 90%, no
 budget), computed once on the scenario's seed: a plan is fixed before the city unfolds. Each
@@ -53,7 +55,7 @@ def main() -> int:
     orders = {
         "as_written": list(rest.sort_values("programme_start", kind="stable").name),
         "need_first": sorted(rest.name, key=lambda n: need[n]),
-        "people_first": sorted(rest.name, key=lambda n: -summary.residents[n]),
+        "need_last": sorted(rest.name, key=lambda n: -need[n]),
     }
     plans = {}
     for name, order in orders.items():

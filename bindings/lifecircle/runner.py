@@ -157,14 +157,6 @@ def run(
             bar.close()
 
 
-def _run_in_process(
-    text: str, path: str, edits: Sequence[str], seed: int | None, until: str | None, threads: int, output: str
-) -> str:
-    """A worker process's run (no progress bar): writes `output` and returns its path."""
-    _core.run(text, path, output, seed, until, threads, None)
-    return output
-
-
 def _run_on_worker(
     text: str, path: str, seed: int | None, until: str | None, threads: int, output: str | None
 ) -> bytes | str:
@@ -238,48 +230,22 @@ def run_many(
     workers = processes or max(1, (os.cpu_count() or 1) // max(1, threads_per_run))
     until_text = None if until is None else str(until)
     if executor is not None:
+        name = type(executor).__name__
         return _run_on_executor(
-            executor, items, labels, seeds, until_text, threads_per_run, progress, output_dir, transfer
+            executor, items, labels, seeds, until_text, threads_per_run, progress, output_dir, transfer, name
         )
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(
-            total=len(items), unit="run", desc=f"{len(items)} runs in {min(workers, len(items))} processes"
-        )
-    with tempfile.TemporaryDirectory(prefix="lifecircle-") as tmp:
-        folder = Path(output_dir) if output_dir is not None else Path(tmp)
-        folder.mkdir(parents=True, exist_ok=True)
-        outputs = [str(folder / f"run-{i}.h5") for i in range(len(items))]
-        ctx = multiprocessing.get_context("spawn")
+    # local processes (spawned: safe from Jupyter), writing straight into the folder
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         try:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-                futures = {
-                    pool.submit(
-                        _run_in_process, sc.text, sc.path, sc.edits, seed, until_text, threads_per_run, out
-                    ): i
-                    for i, (sc, seed, out) in enumerate(zip(items, seeds, outputs))
-                }
-                pending = set(futures)
-                try:
-                    while pending:
-                        done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                        for f in done:
-                            f.result()  # re-raises a worker's error (ConfigError, ...)
-                            if bar is not None:
-                                bar.update(1)
-                except BaseException:
-                    # an interrupt or a failed run: stop the other runs now, not at their end
-                    for f in pending:
-                        f.cancel()
-                    for proc in list(getattr(pool, "_processes", {}).values()):
-                        proc.terminate()
-                    raise
-            return [Results(out, label=label or sc.label) for out, label, sc in zip(outputs, labels, items)]
-        finally:
-            if bar is not None:
-                bar.close()
+            return _run_on_executor(
+                pool, items, labels, seeds, until_text, threads_per_run, progress, output_dir, "path",
+                f"{min(workers, len(items))} processes",
+            )  # fmt: skip
+        except BaseException:
+            # an interrupt or a failed run: stop the other runs now, not at their end
+            for proc in list(getattr(pool, "_processes", {}).values()):
+                proc.terminate()
+            raise
 
 
 def _run_on_executor(
@@ -292,7 +258,10 @@ def _run_on_executor(
     progress: bool,
     output_dir: str | PathLike | None,
     transfer: str,
+    where: str,
 ) -> list[Results]:
+    """Submits the runs to `executor`, collects their results files into `output_dir` (or a
+    temporary folder) and reads them."""
     with tempfile.TemporaryDirectory(prefix="lifecircle-") as tmp:
         folder = Path(output_dir) if output_dir is not None else Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
@@ -301,7 +270,7 @@ def _run_on_executor(
         if progress:
             from tqdm.auto import tqdm
 
-            bar = tqdm(total=len(items), unit="run", desc=f"{len(items)} runs on {type(executor).__name__}")
+            bar = tqdm(total=len(items), unit="run", desc=f"{len(items)} runs in {where}")
         futures = {
             executor.submit(
                 _run_on_worker,
