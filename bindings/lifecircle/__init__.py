@@ -11,6 +11,7 @@ objects and pandas DataFrames:
 
 from lifecircle._core import ArgumentError, ConfigError, InputError, __version__, haversine, set_max_threads
 from lifecircle.network import WalkNetwork
+from lifecircle.optimize import optimize
 from lifecircle.results import Results, results_columns
 from lifecircle.runner import compare, difference, run, run_many, summarize, sweep
 from lifecircle.scenario import PILOT_PACKAGE, Scenario, World
@@ -27,6 +28,7 @@ __all__ = [
     "sweep",
     "summarize",
     "difference",
+    "optimize",
     "PILOT_PACKAGE",
     "InputError",
     "ConfigError",

@@ -1,0 +1,305 @@
+"""The cheapest package that brings chosen districts to a satisfaction target by a date
+(``lc.optimize``): a search over the plan's levers with Optuna, every candidate run through
+the simulator on several seeds.
+
+Levers (``levers=``, default all):
+
+- ``facilities``: for each category of the districts' project lists (lifecircle.projects,
+  exact maximal covering at their joining date), how many of its sites to build (0 to all,
+  the best first): the warm start takes them all;
+- ``rent_cut``: a rent cut (0-50%) per subsidy-eligible category of those lists;
+- ``hours_24``: convenience stores open 24 hours in the districts (plan item 11);
+- ``map_app``: a map-app campaign, the share of residents using it afterwards (plan item 9);
+- ``timing``: the months over which the facilities are phased after joining (1, 3 or 6).
+
+Objectives: the public cost to the date (mean over seeds; subsidies, fit-out, support, in
+the chosen districts) to minimise, and the lowest satisfaction at the date over the chosen
+districts and seeds to maximise; a candidate is feasible when that lowest satisfaction
+reaches the target on every seed. Optuna's TPE sampler (multi-objective, with the
+constraint) proposes candidates; the study lives in a SQLite file when ``storage`` is given,
+so an interrupted search resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from lifecircle import _core
+from lifecircle.scenario import Scenario, _add_months
+
+LEVERS = ("facilities", "rent_cut", "hours_24", "map_app", "timing")
+RENT_CUTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
+ADOPTION = (0.0, 0.5, 0.8)
+TIMING = (1, 3, 6)
+
+
+@dataclass
+class Optimization:
+    """A search's outcome: ``trials`` (every candidate: cost, lowest satisfaction, feasible,
+    its levers), ``front`` (the Pareto front among them), ``study`` (Optuna's), and
+    :meth:`scenario` for any trial's package as a Scenario."""
+
+    trials: pd.DataFrame
+    front: pd.DataFrame
+    study: Any
+    base: Scenario
+    lists: pd.DataFrame
+    districts: list[str]
+    target: float
+    by: dt.date
+    runs: int = 0
+    seconds: float = 0.0
+    _edits: dict[int, list[str]] = field(default_factory=dict)
+
+    def cheapest(self) -> pd.Series | None:
+        """The cheapest feasible candidate, or None when none met the target."""
+        ok = self.trials[self.trials.feasible]
+        return None if ok.empty else ok.sort_values("cost_yuan").iloc[0]
+
+    def scenario(self, trial: int) -> Scenario:
+        """The package of trial number ``trial`` as a scenario (to run, compare, save)."""
+        row = self.trials.set_index("trial").loc[trial]
+        params = {k[len("p_") :]: v for k, v in row.items() if k.startswith("p_") and not _isnan(v)}
+        return _package(self.base, self.lists, self.districts, params)
+
+
+def _isnan(v: Any) -> bool:
+    return isinstance(v, float) and math.isnan(v)
+
+
+def _package(base: Scenario, lists: pd.DataFrame, districts: list[str], params: dict[str, Any]) -> Scenario:
+    """The base scenario (the districts' own facility events removed) with a candidate's levers."""
+    events: list[dict[str, Any]] = []
+    months = int(params.get("timing", 6))
+    joins = _joins(base)
+    for name in districts:
+        mine = lists[lists.district == name]
+        chosen = []
+        for cat, g in mine.groupby("category", sort=False):
+            k = int(params.get(f"facilities_{cat}", len(g)))
+            chosen.extend(g.sort_values("rank").head(k).itertuples())
+        for i, r in enumerate(chosen):
+            date = _add_months(joins[name], (i * months) // max(1, len(chosen)))
+            if date <= base.end:
+                events.append(
+                    {"date": date, "type": "plan_facility", "district": name, "category": r.category,
+                     "sites": [int(r.site)], "gain": float(r.gain)}
+                )  # fmt: skip
+        for key, value in params.items():
+            if key.startswith("rent_cut_") and value > 0:
+                events.append({"date": joins[name], "type": "subsidy", "district": name,
+                               "category": key[len("rent_cut_"):], "rent_cut": float(value)})  # fmt: skip
+        if params.get("hours_24"):
+            events.append({"date": joins[name], "type": "extend_hours", "district": name,
+                           "category": "convenience", "hours": [0, 24]})  # fmt: skip
+        if params.get("map_app", 0) > 0:
+            events.append({"date": joins[name], "type": "map_app", "district": name,
+                           "adoption": float(params["map_app"])})  # fmt: skip
+    plain = {k: (v.item() if hasattr(v, "item") else v) for k, v in params.items()}
+    return base.with_events(events, edit=f"package {plain}") if events else base
+
+
+def _joins(sc: Scenario) -> dict[str, dt.date]:
+    from lifecircle.projects import join_dates
+
+    return join_dates(sc)
+
+
+def _check(
+    scenario: Scenario,
+    districts: Sequence[str],
+    target: float,
+    levers: Sequence[str],
+    seeds: int,
+    trials: int,
+) -> list[str]:
+    if not districts:
+        raise _core.ArgumentError("optimize: no districts; name the districts to bring to the target")
+    names = [scenario._district(d)["name"] for d in districts]  # ConfigError names an unknown one
+    if not 0 < target <= 1:
+        raise _core.ArgumentError(f"optimize: target {target}: expected a satisfaction share in (0, 1]")
+    if not levers:
+        raise _core.ArgumentError(f"optimize: no levers to search; expected some of {', '.join(LEVERS)}")
+    unknown = [lv for lv in levers if lv not in LEVERS]
+    if unknown:
+        raise _core.ArgumentError(
+            f"optimize: unknown lever(s) {', '.join(unknown)}; expected {', '.join(LEVERS)}"
+        )
+    if seeds < 1 or trials < 1:
+        raise _core.ArgumentError(f"optimize: seeds {seeds} and trials {trials}: expected 1 or more")
+    joins = _joins(scenario)
+    never = [n for n in names if n not in joins]
+    if never:
+        raise _core.ArgumentError(f"optimize: {', '.join(never)} never join the programme in this scenario")
+    return names
+
+
+def optimize(
+    scenario: Scenario,
+    districts: Sequence[str],
+    *,
+    target: float = 0.9,
+    by: str | dt.date | None = None,
+    levers: Sequence[str] = LEVERS,
+    seeds: int = 3,
+    trials: int = 30,
+    storage: str | PathLike | None = None,
+    study_name: str = "lifecircle",
+    executor: Executor | None = None,
+    processes: int | None = None,
+    threads_per_run: int = 1,
+    progress: bool = True,
+    sampler_seed: int = 0,
+) -> Optimization:
+    """The cheapest package of measures that brings ``districts`` to ``target`` satisfaction
+    by ``by`` on every one of ``seeds`` seeds (see the module).
+
+    Args:
+        scenario: the plan to improve; the districts must join the programme in it.
+        districts: districts to bring to the target (Chinese or pinyin).
+        target: satisfaction share (0-1] every district must reach at ``by``'s month end.
+        by: the date (default: the scenario's end).
+        levers: which levers to search (:data:`LEVERS`).
+        seeds: seeds a candidate runs on (the scenario's seed, +1, ...).
+        trials: candidates to evaluate in all (a resumed study counts those it has).
+        storage: a SQLite file for the Optuna study: an interrupted search resumes from it.
+        executor: where the runs go (see ``lc.run_many``), e.g. a Dask cluster's.
+
+    Returns:
+        An :class:`Optimization`.
+    """
+    import time
+
+    import optuna
+
+    from lifecircle.projects import with_project_lists
+    from lifecircle.runner import run_many
+
+    names = _check(scenario, districts, target, levers, seeds, trials)
+    by_date = (
+        scenario.end if by is None else (by if isinstance(by, dt.date) else dt.date.fromisoformat(str(by)))
+    )
+    if not scenario.start <= by_date <= scenario.end:
+        raise _core.ArgumentError(
+            f"optimize: by {by_date}: expected a date within {scenario.start} - {scenario.end}"
+        )
+    t0 = time.perf_counter()
+    # the warm start: each district's maximal-covering project list at its joining date
+    _, lists = with_project_lists(scenario, districts=names, progress=False, threads=threads_per_run)
+    base = scenario
+    for name in names:
+        base = base.without_events("plan_facility", district=name)
+    cats = scenario.data["categories"]
+    list_cats = list(dict.fromkeys(lists.category)) if len(lists) else []
+    eligible = [c for c in list_cats if cats[c].get("subsidy_eligible", False)]
+    sizes = lists.groupby("category").size().to_dict() if len(lists) else {}
+
+    def space(trial: optuna.Trial) -> dict[str, Any]:
+        p: dict[str, Any] = {}
+        if "facilities" in levers:
+            for c in list_cats:
+                p[f"facilities_{c}"] = trial.suggest_int(f"facilities_{c}", 0, int(sizes[c]))
+        if "rent_cut" in levers:
+            for c in eligible:
+                p[f"rent_cut_{c}"] = trial.suggest_categorical(f"rent_cut_{c}", RENT_CUTS)
+        if "hours_24" in levers and "convenience" in cats:
+            p["hours_24"] = trial.suggest_categorical("hours_24", (False, True))
+        if "map_app" in levers:
+            p["map_app"] = trial.suggest_categorical("map_app", ADOPTION)
+        if "timing" in levers:
+            p["timing"] = trial.suggest_categorical("timing", TIMING)
+        return p
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    # candidates below the target carry their shortfall as a constraint (Trial.set_constraint)
+    sampler = optuna.samplers.TPESampler(seed=sampler_seed, n_startup_trials=8)
+    url = None if storage is None else f"sqlite:///{Path(storage).resolve()}"
+    study = optuna.create_study(
+        study_name=study_name,
+        storage=url,
+        load_if_exists=True,
+        directions=["minimize", "maximize"],
+        sampler=sampler,
+    )
+    done = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
+    if not done:  # warm start: the full lists, nothing else
+        start = {f"facilities_{c}": int(sizes[c]) for c in list_cats} if "facilities" in levers else {}
+        start.update({f"rent_cut_{c}": 0.0 for c in eligible} if "rent_cut" in levers else {})
+        if "hours_24" in levers and "convenience" in cats:
+            start["hours_24"] = False
+        if "map_app" in levers:
+            start["map_app"] = 0.0
+        if "timing" in levers:
+            start["timing"] = 6
+        study.enqueue_trial(start)
+    zh = set(names)
+    runs = 0
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=trials, initial=min(len(done), trials), unit="candidate", desc="optimize")
+    try:
+        while len([t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]) < trials:
+            trial = study.ask()
+            params = space(trial)
+            sc = _package(base, lists, names, params)
+            results = run_many(
+                [sc] * seeds,
+                seeds=[scenario.seed + s for s in range(seeds)],
+                until=by_date,
+                processes=processes,
+                threads_per_run=threads_per_run,
+                progress=False,
+                executor=executor,
+            )
+            runs += seeds
+            costs, lowest = [], 1.0
+            for res in results:
+                c = res.costs
+                mine = c[c.district.isin(zh) & (c.date <= pd.Timestamp(by_date))]
+                costs.append(float(mine.total_yuan.sum()))
+                m = res.districts
+                last = m[m.district.isin(zh)].groupby("district").last()
+                lowest = min(lowest, float(last.satisfaction.min()))
+            trial.set_user_attr("shortfall", max(0.0, target - lowest))
+            trial.set_constraint("shortfall", max(0.0, target - lowest))
+            trial.set_user_attr("edits", sc.edits[-1] if sc.edits else "")
+            study.tell(trial, [float(np.mean(costs)), lowest])
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix_str(f"lowest {lowest:.1%}, {np.mean(costs) / 1e6:.1f} M yuan")
+    except KeyboardInterrupt:
+        pass  # the study keeps what was done; call again with the same storage to go on
+    finally:
+        if bar is not None:
+            bar.close()
+    rows = []
+    for t in study.trials:
+        if t.state != optuna.trial.TrialState.COMPLETE:
+            continue
+        rows.append(
+            {
+                "trial": t.number,
+                "cost_yuan": t.values[0],
+                "lowest_satisfaction": t.values[1],
+                "feasible": t.user_attrs.get("shortfall", 1.0) <= 0,
+                **{f"p_{k}": v for k, v in t.params.items()},
+            }
+        )
+    table = pd.DataFrame(rows)
+    front_ids = {t.number for t in study.best_trials}
+    front = table[table.trial.isin(front_ids)].sort_values("cost_yuan") if len(table) else table
+    return Optimization(
+        table, front, study, base, lists, names, target, by_date, runs, time.perf_counter() - t0
+    )

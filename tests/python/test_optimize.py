@@ -1,0 +1,62 @@
+"""lc.optimize (lifecircle/optimize.py): the search over the plan's levers with Optuna."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import lifecircle as lc
+from conftest import TINY
+
+BY = "2024-12-31"
+
+
+def test_bad_input_is_refused_before_any_run(tmp_path):
+    sc = lc.Scenario.load(TINY)
+    db = tmp_path / "study.db"
+    cases = [
+        (dict(target=1.2), lc.ArgumentError, "target"),
+        (dict(target=0.0), lc.ArgumentError, "target"),
+        (dict(levers=()), lc.ArgumentError, "no levers"),
+        (dict(levers=("teleporters",)), lc.ArgumentError, "unknown lever"),
+        (dict(seeds=0), lc.ArgumentError, "seeds"),
+        (dict(by="2031-01-01"), lc.ArgumentError, "by 2031-01-01"),
+    ]
+    for kwargs, error, match in cases:
+        with pytest.raises(error, match=match):
+            lc.optimize(sc, ["东区"], storage=db, progress=False, **kwargs)
+    with pytest.raises(lc.ConfigError, match="no district"):
+        lc.optimize(sc, ["Atlantis"], storage=db, progress=False)
+    with pytest.raises(lc.ArgumentError, match="no districts"):
+        lc.optimize(sc, [], storage=db, progress=False)
+    assert not db.exists(), "no study was started"
+
+
+def test_a_search_finds_a_front_resumes_and_its_packages_reproduce(tmp_path):
+    sc = lc.Scenario.load(TINY)
+    db = tmp_path / "study.db"
+    o = lc.optimize(sc, ["东区"], target=0.6, by=BY, seeds=2, trials=4, storage=db, progress=False)
+    assert len(o.trials) == 4 and o.runs == 8 and db.exists()
+    # the warm start is the whole project list, nothing else
+    first = o.trials.iloc[0]
+    sizes = o.lists.groupby("category").size()
+    assert all(first[f"p_facilities_{c}"] == n for c, n in sizes.items())
+    # the front: no trial is both cheaper and more satisfying than a front point
+    for _, f in o.front.iterrows():
+        better = o.trials[
+            (o.trials.cost_yuan < f.cost_yuan) & (o.trials.lowest_satisfaction > f.lowest_satisfaction)
+        ]
+        assert better.empty
+    assert (o.trials.feasible == (o.trials.lowest_satisfaction >= 0.6)).all()
+    # resumed from its SQLite file: the first four kept, two more evaluated
+    again = lc.optimize(sc, ["东区"], target=0.6, by=BY, seeds=2, trials=6, storage=db, progress=False)
+    assert len(again.trials) == 6 and again.runs == 4
+    assert np.allclose(again.trials.cost_yuan.iloc[:4], o.trials.cost_yuan)
+    # a trial's package as a scenario gives the trial's numbers again
+    k = int(o.trials.trial.iloc[1])
+    pkg = o.scenario(k)
+    runs = lc.run_many([pkg, pkg], seeds=[sc.seed, sc.seed + 1], until=BY, progress=False)
+    lowest = min(r.districts[r.districts.district == "东区"].satisfaction.iloc[-1] for r in runs)
+    cost = np.mean([r.costs[r.costs.district == "东区"].total_yuan.sum() for r in runs])
+    assert lowest == pytest.approx(o.trials.lowest_satisfaction.iloc[1])
+    assert cost == pytest.approx(o.trials.cost_yuan.iloc[1])
