@@ -310,6 +310,24 @@ std::optional<std::pair<double, double>> hours(TableReader& r, const std::string
     return std::pair{*open, *close};
 }
 
+/// Reads an array of [x, y] points (metres east and north of the map origin).
+std::vector<std::array<double, 2>> points(TableReader& r, const std::string& key, Problems& problems) {
+    std::vector<std::array<double, 2>> out;
+    const auto* arr = r.array(key, false, "an array of [x, y] points, metres");
+    if (!arr) return out;
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+        const auto* p = arr->get(i)->as_array();
+        const auto x = p && p->size() == 2 ? p->get(0)->value<double>() : std::nullopt;
+        const auto y = p && p->size() == 2 ? p->get(1)->value<double>() : std::nullopt;
+        if (!x || !y || !std::isfinite(*x) || !std::isfinite(*y))
+            problems.add(arr->get(i)->source(), r.key_path(key) + "[" + std::to_string(i) + "]",
+                         show(*arr->get(i)) + ": expected [x, y] in metres");
+        else
+            out.push_back({*x, *y});
+    }
+    return out;
+}
+
 /// Reads a table of per-age-group numbers {child, working, elderly}.
 std::optional<std::array<double, kAgeGroups>> age_table(TableReader& parent, const std::string& key, bool required,
                                                         double lo, double hi, const std::string& unit,
@@ -709,7 +727,11 @@ void read_events(TableReader& root, Scenario& sc, Problems& problems) {
                     // a project list's sites (network nodes of the district), chosen beforehand
                     for (auto s : r.integers("sites", false, 0, 0xFFFFFFFELL))
                         e.sites.push_back(static_cast<std::uint32_t>(s));
+                    e.sites_xy = points(r, "sites_xy", problems);
+                    if (!e.sites.empty() && !e.sites_xy.empty())
+                        problems.add(t->source(), path, "both sites and sites_xy: expected one of them");
                     if (!e.sites.empty()) e.count = static_cast<int>(e.sites.size());
+                    if (!e.sites_xy.empty()) e.count = static_cast<int>(e.sites_xy.size());
                     if (auto v = r.number("gain", false, 0, 1e9, " residents")) e.gain = *v;
                 }
                 break;

@@ -130,8 +130,11 @@ struct PolicyEvent {
     std::int64_t residents = 0;             ///< new_housing: new residents
     double commercial_share = 0.1;          ///< new_housing: commercial floor share (>= 0.10)
     std::vector<std::uint32_t> sites;       ///< plan_facility: the nodes to open at (a project list's)
-    double gain = 0;                        ///< plan_facility: residents newly inside the ring, as planned
-    int line = 0;                           ///< line in the scenario file
+    /// plan_facility: places to open at, metres; each the district's candidate site nearest to
+    /// it in the run's own town (a project list's, valid for any seed's synthetic town)
+    std::vector<std::array<double, 2>> sites_xy;
+    double gain = 0;  ///< plan_facility: residents newly inside the ring, as planned
+    int line = 0;     ///< line in the scenario file
 };
 
 /// How residents' monthly satisfaction is scored (docs/model.md).

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <utility>
 
 #include "core/rng.hpp"
@@ -60,6 +61,22 @@ void apply_subsidy(const PolicyEvent& e, PolicyTarget& t) {
     }
 }
 
+/// The district's candidate site (commercial node, or any of its nodes) nearest to a point.
+std::uint32_t nearest_site(const World& w, std::size_t d, const std::array<double, 2>& at) {
+    const auto sites = candidate_sites(w, d);
+    if (sites.empty()) return 0;  // a district without nodes has no residents to plan for
+    std::uint32_t best = sites.front();
+    double best_d2 = std::numeric_limits<double>::infinity();
+    for (auto v : sites) {
+        const double dx = w.network.x()[v] - at[0], dy = w.network.y()[v] - at[1];
+        if (dx * dx + dy * dy < best_d2) {
+            best_d2 = dx * dx + dy * dy;
+            best = v;
+        }
+    }
+    return best;
+}
+
 void plan_facilities(const PolicyEvent& e, std::int64_t day, PolicyTarget& t) {
     const Scenario& sc = t.world.scenario;
     const int c =
@@ -67,9 +84,11 @@ void plan_facilities(const PolicyEvent& e, std::int64_t day, PolicyTarget& t) {
     const auto per_node = residents_per_node(t.world);
     for (auto d : event_districts(sc, e))
         for (int k = 0; k < e.count; ++k) {
-            const auto site = e.sites.empty()
-                                  ? t.sites.best_site(t.world, t.reach, d, static_cast<std::size_t>(c), per_node)
-                                  : e.sites[static_cast<std::size_t>(k)];
+            const auto kk = static_cast<std::size_t>(k);
+            const auto site = !e.sites.empty() ? e.sites[kk]
+                              : !e.sites_xy.empty()
+                                  ? nearest_site(t.world, d, e.sites_xy[kk])
+                                  : t.sites.best_site(t.world, t.reach, d, static_cast<std::size_t>(c), per_node);
             Facility f;
             if (e.type == EventType::mobile_vendor) {
                 f = make_mobile_vendor(sc, site, c, static_cast<int>(d));

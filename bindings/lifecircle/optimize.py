@@ -93,7 +93,7 @@ def _package(base: Scenario, lists: pd.DataFrame, districts: list[str], params: 
             if date <= base.end:
                 events.append(
                     {"date": date, "type": "plan_facility", "district": name, "category": r.category,
-                     "sites": [int(r.site)], "gain": float(r.gain)}
+                     "sites_xy": [[float(r.x), float(r.y)]], "gain": float(r.gain)}
                 )  # fmt: skip
         for key, value in params.items():
             if key.startswith("rent_cut_") and value > 0:

@@ -7,7 +7,10 @@ residents inside the ring (maximal covering, exact by HiGHS or greedy: lifecircl
 site after site until the category reaches the target, while the district's budget for
 the year allows (each facility costs its category's ``fitout_yuan_m2`` x floor area). The
 list is phased over the months after joining and enters the scenario as ``plan_facility``
-events at those sites, replacing the district's fixed package.
+events at those sites, replacing the district's fixed package. A site is given by its
+position (``sites_xy``): each run takes its district's candidate site nearest to it, so a
+list stays meaningful on another seed's synthetic town (on the seed it was drawn from, the
+very node).
 
 The gaps are read from one run of the scenario without the lists, at each district's
 joining date: a district's list does not see the lists of districts that joined before it
@@ -221,7 +224,7 @@ def with_project_lists(
                     "type": "plan_facility",
                     "district": name,
                     "category": r.category,
-                    "sites": [int(r.site)],
+                    "sites_xy": [[float(r.x), float(r.y)]],
                     "gain": float(r.gain),
                 }
             )

@@ -244,25 +244,30 @@ class Results:
         end), closed (date or NaT)."""
         cats = self.scenario.data["categories"]
         planned = self.facilities[self.facilities.origin == "planned"]
-        rows = []
+        x, y = self._tables["network"]["x"], self._tables["network"]["y"]
+        rows, taken = [], set()
         for e in self.scenario.data.get("events", []):
-            if e["type"] != "plan_facility" or not e.get("sites"):
+            places = e.get("sites_xy") or [[float(x[s]), float(y[s])] for s in e.get("sites", [])]
+            if e["type"] != "plan_facility" or not places:
                 continue
             date = pd.Timestamp(e["date"])
-            for site in e["sites"]:
-                hit = planned[
-                    (planned.node == site) & (planned.category == e["category"]) & (planned.opened == date)
-                ]
-                if hit.empty:  # an event after the run's end
+            same = planned[(planned.category == e["category"]) & (planned.opened == date)]
+            same = same[same.district == e["district"]] if "district" in e else same
+            for px, py in places:
+                free = same[~same.index.isin(taken)]
+                if free.empty:  # an event after the run's end
                     continue
-                f = hit.iloc[0]
+                node = free.node.to_numpy()
+                i = free.index[int(np.argmin((x[node] - px) ** 2 + (y[node] - py) ** 2))]
+                taken.add(i)
+                f = planned.loc[i]
                 rows.append(
                     {
-                        "facility": int(hit.index[0]),
+                        "facility": int(i),
                         "district": f.district,
                         "pinyin": f.pinyin,
                         "category": f.category,
-                        "site": int(site),
+                        "site": int(f.node),
                         "date": date,
                         "cost_yuan": float(cats[f.category].get("fitout_yuan_m2", 1500))
                         * float(f.floor_area_m2),

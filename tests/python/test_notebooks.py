@@ -13,8 +13,8 @@ from conftest import ROOT, SHARED_DATA
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
-def test_there_are_five_notebooks_with_outputs_stripped():
-    assert [p.name[:2] for p in NOTEBOOKS] == ["01", "02", "03", "04", "05"]
+def test_there_are_six_notebooks_with_outputs_stripped():
+    assert [p.name[:2] for p in NOTEBOOKS] == ["01", "02", "03", "04", "05", "06"]
     for p in NOTEBOOKS:
         nb = nbformat.read(p, as_version=4)
         assert all(

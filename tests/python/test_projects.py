@@ -42,6 +42,11 @@ def test_a_project_list_fills_the_gaps_its_district_lacked(dongqu_lists):
     done = a.projects
     assert len(done) == len(projects)
     assert sorted(zip(done.category, done.site)) == sorted(zip(projects.category, projects.site))
+    # on another seed's town (another layout) each project goes to the district's candidate
+    # site nearest to its planned place, and the list is carried out whole
+    other = lc.run(with_list.with_seed(sc.seed + 1), until="2024-12-31", progress=False)
+    assert len(other.projects) == len(projects)
+    assert set(other.projects.district) == {"东区"}
 
 
 def test_a_project_list_never_exceeds_its_budget():
@@ -79,5 +84,9 @@ def test_greedy_lists_and_bad_input():
         }
     )
     bad = sc._edited(data, "a site that does not exist")
+    both = copy.deepcopy(data)
+    both["events"][-1]["sites_xy"] = [[0.0, 0.0]]
+    with pytest.raises(lc.ConfigError, match="both sites and sites_xy"):
+        sc._edited(both, "two ways of giving sites")
     with pytest.raises(lc.ConfigError, match=r"sites: node 1000000 does not exist"):
         lc.run(bad, until="2024-06-30", progress=False)
