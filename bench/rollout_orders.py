@@ -6,9 +6,9 @@ Orders (two districts a year from 2025, as the plan's pace to 2030):
 - ``as_written``: the scenario's own programme_start years;
 - ``need_first``: the districts with the lowest ring coverage of the basic categories at the
   start first;
-- ``need_last``: the reverse, the best served first.
-(The most populous first gives Yunfu the same pairs of districts a year as written, so the
-same plan.)
+- ``mixed``: each year the worst and the best served of those left, together.
+(The most populous first and the best served first give Yunfu the same pairs of districts a
+year as written: the same plan.)
 Each order's districts join without the fixed package; each gets its project list from its
 gaps at its joining date (``Scenario.with_project_lists``, exact covering, target 90%, no
 budget), computed once on the scenario's seed: a plan is fixed before the city unfolds. Each
@@ -34,6 +34,16 @@ sys.path.insert(0, str(ROOT / "build/release/python"))
 import lifecircle as lc  # noqa: E402
 
 
+def _mixed(order: list[str]) -> list[str]:
+    """Worst, best, second worst, second best, ... of an order from worst to best served."""
+    out = []
+    while order:
+        out.append(order.pop(0))
+        if order:
+            out.append(order.pop())
+    return out
+
+
 def emit(line: dict) -> None:
     print(json.dumps(line, ensure_ascii=False), flush=True)
 
@@ -55,7 +65,7 @@ def main() -> int:
     orders = {
         "as_written": list(rest.sort_values("programme_start", kind="stable").name),
         "need_first": sorted(rest.name, key=lambda n: need[n]),
-        "need_last": sorted(rest.name, key=lambda n: -need[n]),
+        "mixed": _mixed(sorted(rest.name, key=lambda n: need[n])),
     }
     plans = {}
     for name, order in orders.items():
