@@ -73,6 +73,18 @@ class Optimization:
         return _package(self.base, self.lists, self.districts, params)
 
 
+def _pareto(table: pd.DataFrame) -> pd.DataFrame:
+    """The candidates no other is both cheaper (or as cheap) and more satisfying (or as
+    satisfying) than, strictly better in one: among all, feasible or not (Optuna's
+    best_trials holds feasible ones only, and is empty when none reached the target)."""
+    cost, sat = table.cost_yuan.to_numpy(), table.lowest_satisfaction.to_numpy()
+    keep = [
+        not np.any((cost <= cost[i]) & (sat >= sat[i]) & ((cost < cost[i]) | (sat > sat[i])))
+        for i in range(len(table))
+    ]
+    return table[keep].sort_values("cost_yuan")
+
+
 def _isnan(v: Any) -> bool:
     return isinstance(v, float) and math.isnan(v)
 
@@ -298,8 +310,7 @@ def optimize(
             }
         )
     table = pd.DataFrame(rows)
-    front_ids = {t.number for t in study.best_trials}
-    front = table[table.trial.isin(front_ids)].sort_values("cost_yuan") if len(table) else table
+    front = _pareto(table) if len(table) else table
     return Optimization(
         table, front, study, base, lists, names, target, by_date, runs, time.perf_counter() - t0
     )
