@@ -635,6 +635,7 @@ void read_districts(TableReader& root, Scenario& sc, Problems& problems) {
         if (auto v = r.number("household_size", true, 1.0, 10.0, " persons")) d.household_size = *v;
         if (auto v = r.number("area_km2", true, 0.01, 1000.0, " km2")) d.area_km2 = *v;
         if (auto v = r.boolean("delivery", false)) d.delivery = *v;
+        d.idle_sites = points(r, "idle_sites_xy", problems);
         if (auto v = age_table(r, "delivery_app_users", false, 0.0, 1.0, " (a share)", problems))
             d.delivery_app_users = *v;
         if (const auto* base = r.subtable("baseline", true)) {
@@ -660,7 +661,7 @@ void read_events(TableReader& root, Scenario& sc, Problems& problems) {
     const auto* arr = root.array("events", false, "an array of tables [[events]]");
     if (!arr) return;
     const std::vector<std::string> types{"join_programme", "subsidy", "plan_facility", "extend_hours", "mobile_vendor",
-                                         "multi_function", "map_app", "elder_canteen", "new_housing"};
+                                         "multi_function", "map_app", "elder_canteen", "new_housing",  "circle_plan"};
     for (std::size_t i = 0; i < arr->size(); ++i) {
         const auto* t = arr->get(i)->as_table();
         const std::string path = "events[" + std::to_string(i) + "]";
@@ -733,7 +734,19 @@ void read_events(TableReader& root, Scenario& sc, Problems& problems) {
                     if (!e.sites.empty()) e.count = static_cast<int>(e.sites.size());
                     if (!e.sites_xy.empty()) e.count = static_cast<int>(e.sites_xy.size());
                     if (auto v = r.number("gain", false, 0, 1e9, " residents")) e.gain = *v;
+                    if (auto v = r.boolean("idle", false)) e.idle = *v;
+                    if (e.idle && e.sites_xy.empty())
+                        problems.add(t->get("idle")->source(), path + ".idle",
+                                     "true: expected sites_xy (the idle sites' places) with it");
                 }
+                break;
+            case EventType::circle_plan:
+                district(true);
+                if (auto v = r.number("target", false, 0.01, 1, " (a share of residents inside the ring)"))
+                    e.target = *v;
+                if (auto v = r.number("budget_yuan", false, 0, 1e12, " yuan")) e.budget_yuan = *v;
+                if (auto v = r.integer("months", false, 1, 120, " months")) e.months = static_cast<int>(*v);
+                if (auto v = r.string("method", false, {"exact", "greedy"})) e.method = *v;
                 break;
             case EventType::elder_canteen:
                 district(true);

@@ -99,6 +99,9 @@ struct District {
     bool delivery = true;                                              ///< home delivery offered
     std::optional<std::array<double, kAgeGroups>> delivery_app_users;  ///< overrides the city's shares
     std::map<std::string, int> baseline;                               ///< facilities by category key at the start
+    /// idle public buildings and plots (plan item 13), metres in the town's frame: a project
+    /// list places facilities there first (lifecircle.projects); read by Python, not the engine
+    std::vector<std::array<double, 2>> idle_sites;
     double density() const { return static_cast<double>(population) / area_km2; }  ///< per km2
 };
 
@@ -112,7 +115,8 @@ enum class EventType : std::uint8_t {
     multi_function,
     map_app,
     elder_canteen,
-    new_housing
+    new_housing,
+    circle_plan  ///< a project list drawn from the district's gaps on the date, before the run (Python)
 };
 
 /// A dated policy event; which fields matter depends on the type (see docs/scenario.md).
@@ -134,7 +138,14 @@ struct PolicyEvent {
     /// it in the run's own town (a project list's, valid for any seed's synthetic town)
     std::vector<std::array<double, 2>> sites_xy;
     double gain = 0;  ///< plan_facility: residents newly inside the ring, as planned
-    int line = 0;     ///< line in the scenario file
+    /// plan_facility: at an idle public site: sites_xy snap to the district's nearest node (a
+    /// building anywhere), not to its nearest commercial candidate site
+    bool idle = false;
+    double target = 0.9;                ///< circle_plan: ring coverage a category should reach
+    std::optional<double> budget_yuan;  ///< circle_plan: the list's budget (fit-out), none: no limit
+    int months = 6;                     ///< circle_plan: the list is phased over this many months
+    std::string method = "exact";       ///< circle_plan: "exact" (HiGHS) or "greedy" sites
+    int line = 0;                       ///< line in the scenario file
 };
 
 /// How residents' monthly satisfaction is scored (docs/model.md).

@@ -46,6 +46,8 @@ void apply_event(const PolicyEvent& e, std::size_t index, std::int64_t day, Poli
         case EventType::new_housing:
             new_housing(e, index, day, t);
             break;
+        case EventType::circle_plan:  // drawn into plan_facility events before the run (refused by Simulation)
+            break;
     }
 }
 
@@ -61,9 +63,16 @@ void apply_subsidy(const PolicyEvent& e, PolicyTarget& t) {
     }
 }
 
-/// The district's candidate site (commercial node, or any of its nodes) nearest to a point.
-std::uint32_t nearest_site(const World& w, std::size_t d, const std::array<double, 2>& at) {
-    const auto sites = candidate_sites(w, d);
+/// The district's candidate site (commercial node, or any of its nodes) nearest to a point;
+/// with `any_node` (an idle public site: a building anywhere), its nearest node of any kind.
+std::uint32_t nearest_site(const World& w, std::size_t d, const std::array<double, 2>& at, bool any_node) {
+    std::vector<std::uint32_t> sites;
+    if (any_node) {
+        for (std::uint32_t v = 0; v < w.network.num_nodes(); ++v)
+            if (w.node_district[v] == d) sites.push_back(v);
+    } else {
+        sites = candidate_sites(w, d);
+    }
     if (sites.empty()) return 0;  // a district without nodes has no residents to plan for
     std::uint32_t best = sites.front();
     double best_d2 = std::numeric_limits<double>::infinity();
@@ -87,7 +96,7 @@ void plan_facilities(const PolicyEvent& e, std::int64_t day, PolicyTarget& t) {
             const auto kk = static_cast<std::size_t>(k);
             const auto site = !e.sites.empty() ? e.sites[kk]
                               : !e.sites_xy.empty()
-                                  ? nearest_site(t.world, d, e.sites_xy[kk])
+                                  ? nearest_site(t.world, d, e.sites_xy[kk], e.idle)
                                   : t.sites.best_site(t.world, t.reach, d, static_cast<std::size_t>(c), per_node);
             Facility f;
             if (e.type == EventType::mobile_vendor) {

@@ -94,6 +94,13 @@ Simulation::Simulation(World world, bool simd, const Ranks* ranks)
       m_needs(m_sc),
       m_philox(m_sc.seed, simd),
       m_levers(m_nd, m_nc) {
+    for (const auto& e : m_sc.events)
+        if (e.type == EventType::circle_plan)
+            throw ConfigError(m_sc.path + ":" + std::to_string(e.line) + ": circle_plan (" + e.date.str() + ", " +
+                              e.district.value_or("") +
+                              "): a project list is drawn from the district's gaps before the run, in Python; "
+                              "`lifecircle plan " +
+                              m_sc.path + " -o planned.toml` writes the scenario with it (lc.run draws it itself)");
     for (const auto& slot : m_sc.slots) m_night_slot.push_back(slot.start_hour >= 22.0 || slot.end_hour <= 6.0);
     for (auto& f : m_world.facilities) f.slot_mask = open_slots(f, m_sc.slots);
     for (const auto& cat : m_sc.categories) m_spend_fen.push_back(std::llround(cat.spend_yuan * 100.0));

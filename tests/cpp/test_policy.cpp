@@ -1,5 +1,6 @@
 // Policy events (models/policy.hpp), one function per event type, on the tiny town.
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -78,6 +79,29 @@ TEST_CASE("plan_facility opens its count at the best sites and marks its categor
     CHECK_FALSE(t.reach.changed(t.category("pharmacy")));
     // the second goes where the first left residents outside the ring (or beside it if none)
     CHECK(t.world.facilities[before + 1].district == 1);
+}
+
+TEST_CASE("plan_facility at places: the nearest candidate site, or any node for an idle site", "[policy]") {
+    Town t;
+    auto& w = t.world;
+    // a node of 西区 that is not a commercial site (the tiny town's small districts are all
+    // commercial, so one is made plain here): an idle building there
+    std::uint32_t plain = w.network.num_nodes();
+    for (std::uint32_t v = 0; v < w.network.num_nodes(); ++v)
+        if (w.node_district[v] == 1) plain = v;
+    REQUIRE(plain < w.network.num_nodes());
+    w.node_commercial[plain] = 0;
+    const std::array<double, 2> at{w.network.x()[plain], w.network.y()[plain]};
+    auto e = event(EventType::plan_facility, "西区", "pharmacy");
+    e.sites_xy = {at};
+    apply_event(e, 0, 20000, t.target);
+    const auto commercial = t.world.facilities.back().node;
+    CHECK(t.world.node_commercial[commercial]);  // snapped to the nearest candidate site
+    CHECK(commercial != plain);
+    e.idle = true;
+    apply_event(e, 1, 20000, t.target);
+    CHECK(t.world.facilities.back().node == plain);  // the idle building's own node
+    CHECK(t.world.facilities.back().origin == FacilityOrigin::planned);
 }
 
 TEST_CASE("mobile vendors come in the category's two busiest slots only", "[policy]") {

@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <array>
 #include <fstream>
 #include <sstream>
 
@@ -109,6 +111,17 @@ const Broken kBroken[] = {
     {"rent cut above 1", "rent_cut = 0.5", "rent_cut = 1.5", "events[1].rent_cut", "0 to 1"},
     {"event key of another type", "rent_cut = 0.5", "rent_cut = 0.5\nadoption = 0.3", "events[1].adoption",
      "unknown key"},
+    {"circle plan target above 1", "type = \"join_programme\"\ndistrict = \"东区\"",
+     "type = \"circle_plan\"\ndistrict = \"东区\"\ntarget = 1.5", "events[0].target", "0.01 to 1"},
+    {"circle plan without a district", "type = \"join_programme\"\ndistrict = \"东区\"", "type = \"circle_plan\"",
+     "events[0].district", "missing"},
+    {"circle plan negative budget", "type = \"join_programme\"\ndistrict = \"东区\"",
+     "type = \"circle_plan\"\ndistrict = \"东区\"\nbudget_yuan = -1", "events[0].budget_yuan", "0 to"},
+    {"circle plan unknown method", "type = \"join_programme\"\ndistrict = \"东区\"",
+     "type = \"circle_plan\"\ndistrict = \"东区\"\nmethod = \"random\"", "events[0].method", "\"greedy\""},
+    {"idle facility without places", "count = 1\n", "count = 1\nidle = true\n", "events[2].idle", "sites_xy"},
+    {"idle site not a point", "household_size = 3.0", "household_size = 3.0\nidle_sites_xy = [[1.0]]",
+     "districts[0].idle_sites_xy[0]", "[x, y] in metres"},
     {"network source unknown", "source = \"synthetic\"", "source = \"satellite\"", "network.source", "\"osm\""},
     {"osm file missing", "source = \"synthetic\"", "source = \"osm\"\nosm = \"nowhere.pbf\"", "network.osm",
      "no such file"},
@@ -150,6 +163,25 @@ TEST_CASE("broken scenarios give precise errors, never a crash", "[scenario][err
             CHECK_THAT(msg, Contains("tiny.toml:"));  // a position in the file
         }
     }
+}
+
+TEST_CASE("circle_plan events and idle sites are read with their defaults", "[scenario]") {
+    std::string text = tiny_with("type = \"join_programme\"\ndistrict = \"东区\"",
+                                 "type = \"circle_plan\"\ndistrict = \"东区\"\nbudget_yuan = 90000\nmonths = 3");
+    text = text.replace(text.find("household_size = 3.0"), 20,
+                        "household_size = 3.0\nidle_sites_xy = [[100.0, -20.5], [0, 0]]");
+    const auto sc = parse_scenario(text, "tiny.toml");
+    const auto plan = std::find_if(sc.events.begin(), sc.events.end(),
+                                   [](const auto& e) { return e.type == lifecircle::EventType::circle_plan; });
+    REQUIRE(plan != sc.events.end());
+    CHECK(plan->district == "东区");
+    CHECK(plan->target == 0.9);  // the plan's target share by default
+    CHECK(plan->budget_yuan == 90000.0);
+    CHECK(plan->months == 3);
+    CHECK(plan->method == "exact");
+    REQUIRE(sc.districts[0].idle_sites.size() == 2);
+    CHECK(sc.districts[0].idle_sites[0] == std::array<double, 2>{100.0, -20.5});
+    CHECK(sc.districts[1].idle_sites.empty());
 }
 
 TEST_CASE("every problem of a file is reported in one pass", "[scenario][errors]") {
