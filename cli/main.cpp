@@ -102,6 +102,31 @@ int run_cli(int argc, char** argv) {
                     "continue the run a checkpoint holds (its scenario and seed; CONFIG, if given, must be the same)")
         ->check(CLI::ExistingFile);
 
+    std::string plan_config, plan_out, plan_projects, plan_method = "exact";
+    double plan_target = 0.9, plan_budget = -1;
+    int plan_months = 6;
+    bool plan_at_joining = false;
+    auto* plan = app.add_subcommand(
+        "plan",
+        "draw a scenario's project lists (一图一清单) from the districts' gaps (its circle_plan events; with "
+        "--at-joining, every joining district) and write the scenario with them (needs the Python package)");
+    plan->add_option("config", plan_config, "scenario TOML file (default: the built-in Yunfu scenario)");
+    plan->add_option("-o,--output", plan_out, "scenario TOML file to write")->required();
+    plan->add_option("--projects", plan_projects, "also write the project lists here (CSV)");
+    plan->add_flag("--at-joining", plan_at_joining, "a list for every district when it joins (not its fixed package)");
+    plan->add_option("--target", plan_target, "ring coverage a category should reach")
+        ->check(CLI::Range(0.01, 1.0))
+        ->capture_default_str();
+    plan->add_option("--budget-yuan", plan_budget, "each list's budget, yuan (default: no limit)")
+        ->check(CLI::NonNegativeNumber);
+    plan->add_option("--months", plan_months, "months a list is phased over")
+        ->check(CLI::Range(1, 120))
+        ->capture_default_str();
+    plan->add_option("--method", plan_method, "sites by exact maximal covering (HiGHS) or greedy")
+        ->check(CLI::IsMember({"exact", "greedy"}))
+        ->capture_default_str();
+    plan->add_flag("-q,--quiet", quiet, "no progress bar");
+
     std::string world_path;
     auto* world = app.add_subcommand("world", "build a scenario's world and print its summary");
     world->add_option("config", world_path,
@@ -160,6 +185,16 @@ int run_cli(int argc, char** argv) {
             if (*seed_opt) run_cmd.seed = run_seed;
             run_cmd.progress = !quiet;
             return lifecircle::cli::run_run(run_cmd);
+        }
+        if (*plan) {
+            std::vector<std::string> args{"-o", plan_out, "--target", std::to_string(plan_target), "--months",
+                                          std::to_string(plan_months), "--method", plan_method};
+            if (!plan_config.empty()) args.insert(args.begin(), plan_config);
+            if (!plan_projects.empty()) args.insert(args.end(), {"--projects", plan_projects});
+            if (plan_budget >= 0) args.insert(args.end(), {"--budget-yuan", std::to_string(plan_budget)});
+            if (plan_at_joining) args.emplace_back("--at-joining");
+            if (quiet) args.emplace_back("--quiet");
+            return lifecircle::cli::run_python("projects", args);
         }
         if (*world) return lifecircle::cli::run_world(world_path);
         if (*reach) return lifecircle::cli::run_reach(city_path, reach_opts);

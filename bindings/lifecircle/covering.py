@@ -42,19 +42,21 @@ class Cover:
 
 
 def coverage_pairs(
-    network: _core.WalkNetwork, candidates: np.ndarray, demand: np.ndarray, ring: float
+    network: _core.WalkNetwork, candidates: np.ndarray, demand: np.ndarray, ring: float | np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """(demand index, candidate index) pairs with the candidate within ``ring`` metres of the
     demand node, for every demand node: exact, from the candidates' reach table with k the
-    number of candidates."""
+    number of candidates. ``ring`` is one distance, or one a demand entry (the same node may
+    come several times: its residents of different walking pace)."""
     network = getattr(network, "_net", network)  # lifecircle.WalkNetwork or _core's
     candidates = np.asarray(candidates, dtype=np.uint32)
     demand = np.asarray(demand, dtype=np.int64)
     if len(candidates) == 0 or len(demand) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    dist, idx = network.reach(candidates, int(len(candidates)), float(ring))
+    rings = np.broadcast_to(np.asarray(ring, dtype=float), demand.shape)
+    dist, idx = network.reach(candidates, int(len(candidates)), float(rings.max()))
     d, c = dist[demand], idx[demand]
-    ok = np.isfinite(d) & (c >= 0)
+    ok = np.isfinite(d) & (c >= 0) & (d <= rings[:, None])
     rows = np.repeat(np.arange(len(demand)), d.shape[1]).reshape(d.shape)
     return rows[ok], c[ok].astype(np.int64)
 
@@ -64,7 +66,7 @@ def max_cover(
     candidates: np.ndarray,
     demand: np.ndarray,
     weights: np.ndarray,
-    ring: float,
+    ring: float | np.ndarray,
     count: int,
     *,
     method: str = "exact",
@@ -73,8 +75,9 @@ def max_cover(
     time_limit: float = 60.0,
 ) -> Cover:
     """Up to ``count`` sites among ``candidates`` (nodes) covering the most ``weights`` of the
-    ``demand`` nodes within ``ring`` metres (see the module). ``costs`` (per candidate) and
-    ``budget`` add a budget constraint (exact method; greedy stops at the budget)."""
+    ``demand`` nodes within ``ring`` metres (one distance, or one a demand entry; see the
+    module). ``costs`` (per candidate) and ``budget`` add a budget constraint (exact method;
+    greedy stops at the budget)."""
     if method not in ("exact", "greedy"):
         raise _core.ArgumentError(f"method {method!r}: expected 'exact' or 'greedy'")
     if count < 0 or (budget is not None and budget < 0):

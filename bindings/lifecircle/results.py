@@ -240,8 +240,8 @@ class Results:
         """The project list the scenario carried out (plan_facility events at given sites,
         e.g. from ``Scenario.with_project_lists``): one row a facility opened by it, with
         district, pinyin, category, site (node), date (opened), cost_yuan (fit-out x floor
-        area), gain (residents it was to bring inside the ring, as planned), open (at the
-        end), closed (date or NaT)."""
+        area), gain (residents it was to bring inside the ring, as planned), idle (at an idle
+        public site), open (at the end), closed (date or NaT)."""
         cats = self.scenario.data["categories"]
         planned = self.facilities[self.facilities.origin == "planned"]
         x, y = self._tables["network"]["x"], self._tables["network"]["y"]
@@ -272,6 +272,7 @@ class Results:
                         "cost_yuan": float(cats[f.category].get("fitout_yuan_m2", 1500))
                         * float(f.floor_area_m2),
                         "gain": float(e.get("gain", 0.0)),
+                        "idle": bool(e.get("idle", False)),
                         "open": bool(f.open),
                         "closed": f.closed,
                     }
@@ -285,6 +286,7 @@ class Results:
             "date",
             "cost_yuan",
             "gain",
+            "idle",
             "open",
             "closed",
         ]
@@ -762,6 +764,22 @@ class Results:
         if len(nodes) == 0:
             nodes = np.flatnonzero(nd == d)
         return nodes.astype(np.uint32)
+
+    def _idle_sites(self, d: int) -> np.ndarray:
+        """District d's idle public sites (its ``idle_sites_xy``): each its nearest node of the
+        district, of any kind (as the engine places a plan_facility event marked idle)."""
+        name = self.districts_zh[d]
+        spec = next(x for x in self.scenario.data["districts"] if x["name"] == name)
+        nodes = np.flatnonzero(self.node_district == d)
+        if len(nodes) == 0:
+            return np.zeros(0, dtype=np.uint32)
+        x, y = self._tables["network"]["x"][nodes], self._tables["network"]["y"][nodes]
+        out: list[int] = []
+        for px, py in spec.get("idle_sites_xy", []):
+            v = int(nodes[int(np.argmin((x - px) ** 2 + (y - py) ** 2))])
+            if v not in out:
+                out.append(v)
+        return np.array(out, dtype=np.uint32)
 
     # ------------------------------------------------------------ map page and GIS files
     def map(self, path: str | PathLike | None = None, *, lang: str = "zh", progress: bool = False):

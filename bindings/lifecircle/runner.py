@@ -93,7 +93,8 @@ def run(
 
     Args:
         scenario: a :class:`Scenario`, a path to a scenario file, or None for the built-in
-            Yunfu scenario.
+            Yunfu scenario. Its ``circle_plan`` events are drawn into project lists first
+            (``Scenario.with_project_lists(at_joining=False)``: one more run to their dates).
         threads: worker threads (default: all cores). Results do not depend on it.
         seed: overrides the scenario's seed.
         until: last day to simulate ("YYYY-MM-DD"; default: the scenario's end).
@@ -130,6 +131,12 @@ def run(
         scenario = Scenario(info["scenario_text"], info["scenario_path"])
         seed = info["seed"] if seed is None else seed
     sc = _scenario(scenario)
+    if resume is None and any(e["type"] == "circle_plan" for e in sc.data.get("events", [])):
+        # a dated project list is drawn from the run's own gaps first (lifecircle.projects)
+        from lifecircle.projects import with_project_lists
+
+        drawn = sc if seed is None else sc.with_seed(seed)
+        sc, _ = with_project_lists(drawn, at_joining=False, threads=threads, progress=progress)
     until_text = None if until is None else str(until)
     bar, report = (None, None)
     if progress:

@@ -277,8 +277,9 @@ class Scenario:
 
     def with_project_lists(self, **options: Any) -> tuple[Scenario, pd.DataFrame]:
         """Each joining district's project list from its own gaps, in place of its fixed
-        package: (scenario, projects). Options: districts, target, budget_yuan, months, method
-        ("exact" by HiGHS, or "greedy"), categories, threads, progress; see
+        package, and one at each ``circle_plan`` event: (scenario, projects). Options:
+        districts, at_joining, target, budget_yuan, months, method ("exact" by HiGHS, or
+        "greedy"), categories, threads, progress; see
         :func:`lifecircle.projects.with_project_lists`."""
         from lifecircle.projects import with_project_lists
 
