@@ -283,8 +283,11 @@ def with_project_lists(
         if any(e["type"] == "circle_plan" for e in scenario.data.get("events", []))
         else scenario
     )
-    for name in names:
-        base = base.without_events("plan_facility", district=name)
+    for name in names:  # the fixed packages give way to the lists
+        if any(
+            e["type"] == "plan_facility" and e.get("district") == name for e in base.data.get("events", [])
+        ):
+            base = base.without_events("plan_facility", district=name)
     # rounds: a district's k-th list is drawn from a run with every list of the rounds before
     requests.sort(key=lambda r: (r["district"], r["date"]))
     for i, r in enumerate(requests):

@@ -188,6 +188,39 @@ def write_report(
             },
         )  # fmt: skip
     )
+    projects = res.projects
+    projects.to_csv(out / "projects.csv", index=False)
+    parts.append(
+        f"<h2>Project lists (一图一清单): what the plan opened, {res.start.year}-{res.end.year}</h2>"
+    )
+    if len(projects):
+        by = projects.groupby(["district", "pinyin"], sort=False)
+        per = by.agg(
+            projects=("facility", "size"),
+            fitout_yuan=("cost_yuan", "sum"),
+            planned_gain=("gain", "sum"),
+            at_idle_sites=("idle", "sum"),
+            open_at_end=("open", "sum"),
+        ).reset_index()
+        view = projects[
+            ["district", "category", "date", "site", "idle", "gain", "cost_yuan", "open", "closed"]
+        ].copy()
+        view["date"] = view.date.dt.date
+        view["closed"] = view.closed.dt.date.astype(str).replace("NaT", "")
+        parts.append(
+            "<p>Facilities opened by the scenario's project lists (plan_facility events at given sites: "
+            "Scenario.with_project_lists, circle_plan events): per district, their fit-out cost, the "
+            "residents they were to bring inside the ring as planned, those at idle public sites and "
+            f"those still open at the end of {res.end.year}; then each project (projects.csv).</p>"
+            + _table(per, digits={"fitout_yuan": 0, "planned_gain": 0})
+            + _table(view, digits={"gain": 0, "cost_yuan": 0})
+        )
+    else:
+        parts.append(
+            "<p>This scenario held no project list (plan_facility events at given sites). "
+            "Scenario.with_project_lists, circle_plan events or <code>lifecircle plan</code> draw "
+            "one from the districts' gaps (docs/python.md).</p>"
+        )
     parts.append(
         f"<h2>Gap lists (一图一清单), end of {year}</h2><p>Categories below "
         f"{gaps.target.iloc[0] if len(gaps) else 0.9:.0%} ring coverage, residents outside the ring, and "

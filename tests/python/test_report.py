@@ -44,3 +44,24 @@ def test_report_errors_exit_non_zero_with_a_message(cli, tiny_results, tmp_path)
         [cli, "report", tmp_path / "missing.h5", "-o", tmp_path / "r"], capture_output=True, text=True
     )
     assert done.returncode != 0 and "missing.h5" in done.stderr
+
+
+def test_report_lists_the_projects_the_plan_opened(tmp_path):
+    import pandas as pd
+
+    import lifecircle as lc
+    from conftest import TINY
+    from lifecircle.report import write_report
+
+    sc, _ = lc.Scenario.load(TINY).with_project_lists(districts=["东区"], progress=False)
+    res = lc.run(sc, until="2024-12-31", progress=False)
+    assert len(res.projects) > 0
+    page = write_report(res, tmp_path / "r").read_text(encoding="utf-8")
+    listed = pd.read_csv(tmp_path / "r" / "projects.csv")
+    assert len(listed) == len(res.projects) and set(listed.category) == set(res.projects.category)
+    section = page[page.index("Project lists") : page.index("Gap lists")]
+    for p in res.projects.itertuples():  # each project a row: its category, opening date, cost
+        assert f"<td>{p.category}</td><td>{p.date.date()}</td><td>{p.site}</td>" in section
+    # a run without a list says so, and how to draw one
+    plain = write_report(lc.run(TINY, until="2024-02-29", progress=False), tmp_path / "p")
+    assert "held no project list" in plain.read_text(encoding="utf-8")
