@@ -8,7 +8,11 @@ Levers (``levers=``, default all):
   exact maximal covering at their joining date), how many of its sites to build (0 to all,
   the best first): the warm start takes them all;
 - ``rent_cut``: a rent cut (0-50%) per subsidy-eligible category of those lists;
+- ``grant``: an operating grant (0-2,000 yuan a shop a month) per subsidy-eligible category
+  of those lists;
 - ``hours_24``: convenience stores open 24 hours in the districts (plan item 11);
+- ``mobile_vendor``: 0-2 mobile vendors (vegetable trucks, breakfast and night food carts:
+  plan item 12) per district and mobile category (those of :data:`MOBILE` the scenario has);
 - ``map_app``: a map-app campaign, the share of residents using it afterwards (plan item 9);
 - ``timing``: the months over which the facilities are phased after joining (1, 3 or 6).
 
@@ -37,8 +41,11 @@ import pandas as pd
 from lifecircle import _core
 from lifecircle.scenario import Scenario, _add_months
 
-LEVERS = ("facilities", "rent_cut", "hours_24", "map_app", "timing")
+LEVERS = ("facilities", "rent_cut", "grant", "hours_24", "mobile_vendor", "map_app", "timing")
 RENT_CUTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
+GRANTS = (0, 500, 1000, 2000)  # yuan a shop a month
+#: categories a mobile vendor may sell (vegetable trucks, breakfast and night-food carts)
+MOBILE = ("wet_market", "fresh_food", "breakfast", "night_food")
 ADOPTION = (0.0, 0.5, 0.8)
 TIMING = (1, 3, 6)
 
@@ -105,12 +112,23 @@ def _package(base: Scenario, lists: pd.DataFrame, districts: list[str], params: 
             if date <= base.end:
                 events.append(
                     {"date": date, "type": "plan_facility", "district": name, "category": r.category,
-                     "sites_xy": [[float(r.x), float(r.y)]], "gain": float(r.gain)}
+                     "sites_xy": [[float(r.x), float(r.y)]], "gain": float(r.gain),
+                     **({"idle": True} if getattr(r, "idle", False) else {})}
                 )  # fmt: skip
+        subsidised = {
+            k.removeprefix("rent_cut_").removeprefix("grant_")
+            for k in params
+            if k.startswith(("rent_cut_", "grant_"))
+        }
+        for cat in sorted(subsidised):
+            cut, grant = float(params.get(f"rent_cut_{cat}", 0)), float(params.get(f"grant_{cat}", 0))
+            if cut > 0 or grant > 0:
+                events.append({"date": joins[name], "type": "subsidy", "district": name, "category": cat,
+                               "rent_cut": cut, "grant_yuan_month": grant})  # fmt: skip
         for key, value in params.items():
-            if key.startswith("rent_cut_") and value > 0:
-                events.append({"date": joins[name], "type": "subsidy", "district": name,
-                               "category": key[len("rent_cut_"):], "rent_cut": float(value)})  # fmt: skip
+            if key.startswith("mobile_") and int(value) > 0:
+                events.append({"date": joins[name], "type": "mobile_vendor", "district": name,
+                               "category": key[len("mobile_"):], "count": int(value)})  # fmt: skip
         if params.get("hours_24"):
             events.append({"date": joins[name], "type": "extend_hours", "district": name,
                            "category": "convenience", "hours": [0, 24]})  # fmt: skip
@@ -215,6 +233,7 @@ def optimize(
     list_cats = list(dict.fromkeys(lists.category)) if len(lists) else []
     eligible = [c for c in list_cats if cats[c].get("subsidy_eligible", False)]
     sizes = lists.groupby("category").size().to_dict() if len(lists) else {}
+    mobile = [c for c in MOBILE if c in cats]
 
     def space(trial: optuna.Trial) -> dict[str, Any]:
         p: dict[str, Any] = {}
@@ -224,6 +243,12 @@ def optimize(
         if "rent_cut" in levers:
             for c in eligible:
                 p[f"rent_cut_{c}"] = trial.suggest_categorical(f"rent_cut_{c}", RENT_CUTS)
+        if "grant" in levers:
+            for c in eligible:
+                p[f"grant_{c}"] = trial.suggest_categorical(f"grant_{c}", GRANTS)
+        if "mobile_vendor" in levers:
+            for c in mobile:
+                p[f"mobile_{c}"] = trial.suggest_int(f"mobile_{c}", 0, 2)
         if "hours_24" in levers and "convenience" in cats:
             p["hours_24"] = trial.suggest_categorical("hours_24", (False, True))
         if "map_app" in levers:
@@ -247,6 +272,8 @@ def optimize(
     if not done:  # warm start: the full lists, nothing else
         start = {f"facilities_{c}": int(sizes[c]) for c in list_cats} if "facilities" in levers else {}
         start.update({f"rent_cut_{c}": 0.0 for c in eligible} if "rent_cut" in levers else {})
+        start.update({f"grant_{c}": 0 for c in eligible} if "grant" in levers else {})
+        start.update({f"mobile_{c}": 0 for c in mobile} if "mobile_vendor" in levers else {})
         if "hours_24" in levers and "convenience" in cats:
             start["hours_24"] = False
         if "map_app" in levers:

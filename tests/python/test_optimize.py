@@ -60,3 +60,39 @@ def test_a_search_finds_a_front_resumes_and_its_packages_reproduce(tmp_path):
     cost = np.mean([r.costs[r.costs.district == "东区"].total_yuan.sum() for r in runs])
     assert lowest == pytest.approx(o.trials.lowest_satisfaction.iloc[1])
     assert cost == pytest.approx(o.trials.cost_yuan.iloc[1])
+
+
+def test_grant_and_mobile_vendor_levers_enter_the_package_and_its_cost():
+    from lifecircle.optimize import _package
+
+    sc = lc.Scenario.load(TINY)
+    base = sc.without_events("plan_facility", district="东区")
+    _, lists = sc.with_project_lists(districts=["东区"], progress=False)
+    none = _package(base, lists, ["东区"], {"facilities_wet_market": 0})
+    some = _package(
+        base,
+        lists,
+        ["东区"],
+        {
+            "facilities_wet_market": 0,
+            "grant_convenience": 1000,
+            "rent_cut_breakfast": 0.2,
+            "mobile_breakfast": 2,
+        },
+    )
+    added = [e for e in some.data["events"] if e not in none.data["events"]]
+    kinds = sorted((e["type"], e["category"]) for e in added)
+    assert kinds == [("mobile_vendor", "breakfast"), ("subsidy", "breakfast"), ("subsidy", "convenience")]
+    grant = next(e for e in added if e["category"] == "convenience")
+    assert grant["grant_yuan_month"] == 1000 and grant["rent_cut"] == 0
+    assert next(e for e in added if e["type"] == "mobile_vendor")["count"] == 2
+    # the grant is public money: the package costs more in subsidies
+    a, b = (lc.run(x, until=BY, progress=False) for x in (none, some))
+    vendors = b.facilities[(b.facilities.origin == "mobile") & (b.facilities.district == "东区")]
+    assert len(vendors) == 2 + len(
+        a.facilities[(a.facilities.origin == "mobile") & (a.facilities.district == "东区")]
+    )
+    assert (
+        b.costs[b.costs.district == "东区"].subsidy_yuan.sum()
+        > a.costs[a.costs.district == "东区"].subsidy_yuan.sum()
+    )
