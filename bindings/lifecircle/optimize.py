@@ -53,8 +53,9 @@ TIMING = (1, 3, 6)
 @dataclass
 class Optimization:
     """A search's outcome: ``trials`` (every candidate: cost, lowest satisfaction, feasible,
-    its levers), ``front`` (the Pareto front among them), ``study`` (Optuna's), and
-    :meth:`scenario` for any trial's package as a Scenario."""
+    its package as scenario edits, its levers as ``p_`` columns), ``front`` (the Pareto front
+    among them), ``study`` (Optuna's), and :meth:`scenario` for any trial's package as a
+    Scenario."""
 
     trials: pd.DataFrame
     front: pd.DataFrame
@@ -333,6 +334,7 @@ def optimize(
                 "cost_yuan": t.values[0],
                 "lowest_satisfaction": t.values[1],
                 "feasible": t.user_attrs.get("shortfall", 1.0) <= 0,
+                "edits": t.user_attrs.get("edits", ""),  # the package as scenario edits
                 **{f"p_{k}": v for k, v in t.params.items()},
             }
         )

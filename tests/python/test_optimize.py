@@ -55,6 +55,7 @@ def test_a_search_finds_a_front_resumes_and_its_packages_reproduce(tmp_path):
     # a trial's package as a scenario gives the trial's numbers again
     k = int(o.trials.trial.iloc[1])
     pkg = o.scenario(k)
+    assert pkg.edits[-1] == o.trials.edits.iloc[1], "the table shows each package's edits"
     runs = lc.run_many([pkg, pkg], seeds=[sc.seed, sc.seed + 1], until=BY, progress=False)
     lowest = min(r.districts[r.districts.district == "东区"].satisfaction.iloc[-1] for r in runs)
     cost = np.mean([r.costs[r.costs.district == "东区"].total_yuan.sum() for r in runs])
