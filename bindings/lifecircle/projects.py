@@ -70,17 +70,6 @@ def join_dates(sc: Scenario) -> dict[str, dt.date]:
     return {k: v for k, v in out.items() if v <= sc.end}
 
 
-def _distance_on(res: Results, c: int, day: dt.date, extra: list[int] = ()) -> np.ndarray:
-    """Distance from every node to the nearest facility of category c open on ``day``, or at
-    one of the ``extra`` nodes (facilities an earlier list has planned there)."""
-    t = res._tables["facilities"]
-    open_ = res.open_on(day).to_numpy() & res._serves(c)
-    nodes = np.concatenate([t["node"][open_], np.asarray(extra, dtype=t["node"].dtype)]).astype(np.uint32)
-    ring = res.ring_metres(res.categories[c])
-    dist, _ = res.network.reach(nodes, 1, float(ring.max()))
-    return dist[:, 0]
-
-
 def district_list(
     res: Results,
     district: str,
@@ -134,7 +123,7 @@ def district_list(
         pending = before[
             (before.category == c) & (pd.to_datetime(before.get("date", day)) > pd.Timestamp(day))
         ]
-        dist = _distance_on(res, res.categories.index(c), day, pending.site.tolist())
+        dist = res.node_distance(c, day=day, extra=pending.site.tolist())
         share = float(np.mean((dist[home] <= res.ring_metres(c)[speed])[users]))
         per_node = np.bincount(home[users], minlength=len(res.node_district)).astype(float)
         rows_before.append((0 if cats[c]["class"] == "basic" else 1, share, c, dist, per_node, users, uses))

@@ -7,6 +7,7 @@ by key (``category``); money is in yuan, shares are 0-1, times are minutes.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from functools import cached_property
 from os import PathLike
 from pathlib import Path
@@ -344,14 +345,10 @@ class Results:
         end = min(end, self.end)
         people = self.residents_on(end)
         total = pd.Series(0.0, index=self.districts_zh)
-        t = self._tables["facilities"]
-        open_ = self.open_on(end).to_numpy()
         for c in categories:
-            ci = self.categories.index(c)
-            nodes = t["node"][open_ & self._serves(ci)].astype(np.uint32)
             ring = self.ring_metres(c)
-            dist, _ = self.network.reach(nodes, 1, float(ring.max()))
-            inside = dist[:, 0][people.home_node.to_numpy()] <= ring[people.age_group.cat.codes.to_numpy()]
+            dist = self.node_distance(c, day=end)
+            inside = dist[people.home_node.to_numpy()] <= ring[people.age_group.cat.codes.to_numpy()]
             total = total.add(pd.Series(inside).groupby(people.district.to_numpy()).sum(), fill_value=0)
         return total
 
@@ -562,15 +559,19 @@ class Results:
         speed = self.scenario.data["walking_speed"]
         return np.array([ring * 60.0 * speed[a] for a in AGE_GROUPS])
 
-    def node_distance(self, category: str, year: int) -> np.ndarray:
+    def node_distance(
+        self, category: str, year: int | None = None, *, day: dt.date | None = None, extra: Sequence[int] = ()
+    ) -> np.ndarray:
         """Walking distance (m) from each node to the nearest facility of ``category`` open
-        at the end of ``year`` (inf beyond the ring at the fastest speed)."""
+        at the end of ``year`` (or of ``day``), or at one of the ``extra`` nodes (facilities
+        planned there); inf beyond the ring at the fastest speed."""
+        if (year is None) == (day is None):
+            raise _core.ArgumentError("node_distance: give a year or a day")
         c = self.categories.index(category)
         t = self._tables["facilities"]
-        open_ = self.open_on(self._year_end(year)).to_numpy() & self._serves(c)
-        dist, _ = self.network.reach(
-            t["node"][open_].astype(np.uint32), 1, float(self.ring_metres(category).max())
-        )
+        open_ = self.open_on(self._year_end(year) if day is None else day).to_numpy() & self._serves(c)
+        nodes = np.concatenate([t["node"][open_], np.asarray(extra, dtype=t["node"].dtype)])
+        dist, _ = self.network.reach(nodes.astype(np.uint32), 1, float(self.ring_metres(category).max()))
         return dist[:, 0]
 
     def residents_on(self, day: dt.date) -> pd.DataFrame:
