@@ -203,7 +203,19 @@ def write_report(
             open_at_end=("open", "sum"),
         ).reset_index()
         view = projects[
-            ["district", "category", "date", "site", "idle", "gain", "cost_yuan", "open", "closed"]
+            [
+                "district",
+                "category",
+                "date",
+                "site",
+                "idle",
+                "gain",
+                "cost_yuan",
+                "visits_month",
+                "profit_yuan_month",
+                "open",
+                "closed",
+            ]
         ].copy()
         view["date"] = view.date.dt.date
         view["closed"] = view.closed.dt.date.astype(str).replace("NaT", "")
@@ -211,9 +223,11 @@ def write_report(
             "<p>Facilities opened by the scenario's project lists (plan_facility events at given sites: "
             "Scenario.with_project_lists, circle_plan events): per district, their fit-out cost, the "
             "residents they were to bring inside the ring as planned, those at idle public sites and "
-            f"those still open at the end of {res.end.year}; then each project (projects.csv).</p>"
+            f"those still open at the end of {res.end.year}; then each project, with its mean month "
+            "(visits, profit after subsidies: a shop closes after loss months in a row) "
+            "(projects.csv).</p>"
             + _table(per, digits={"fitout_yuan": 0, "planned_gain": 0})
-            + _table(view, digits={"gain": 0, "cost_yuan": 0})
+            + _table(view, digits={"gain": 0, "cost_yuan": 0, "visits_month": 0, "profit_yuan_month": 0})
         )
     else:
         parts.append(

@@ -242,7 +242,9 @@ class Results:
         e.g. from ``Scenario.with_project_lists``): one row a facility opened by it, with
         district, pinyin, category, site (node), date (opened), cost_yuan (fit-out x floor
         area), gain (residents it was to bring inside the ring, as planned), idle (at an idle
-        public site), open (at the end), closed (date or NaT)."""
+        public site), open (at the end), closed (date or NaT), and how it fared: months_open
+        (months recorded), visits_month and profit_yuan_month (means over them; profit after
+        the plan's subsidies)."""
         cats = self.scenario.data["categories"]
         planned = self.facilities[self.facilities.origin == "planned"]
         x, y = self._tables["network"]["x"], self._tables["network"]["y"]
@@ -291,7 +293,21 @@ class Results:
             "open",
             "closed",
         ]
-        return pd.DataFrame(rows, columns=cols)
+        out = pd.DataFrame(rows, columns=cols)
+        # how each fared: months it kept accounts, and its mean month (visits, profit after
+        # the plan's subsidies; a loss month in a row of `loss_months` closes it)
+        fm = self.facility_months
+        fm = fm[fm.facility.isin(out.facility)].groupby("facility")
+        fared = pd.DataFrame(
+            {
+                "months_open": fm.size(),
+                "visits_month": fm.visits.mean(),
+                "profit_yuan_month": fm.profit_yuan.mean(),
+            }
+        )
+        out = out.join(fared, on="facility")
+        out["months_open"] = out.months_open.fillna(0).astype(int)
+        return out
 
     def cost_summary(self, year: int | None = None, *, baseline: Results | None = None) -> pd.DataFrame:
         """Per district, from the run's start to the end of ``year`` (default: the last): the

@@ -45,6 +45,13 @@ def test_a_project_list_fills_the_gaps_its_district_lacked(dongqu_lists):
     done = a.projects
     assert len(done) == len(projects)
     assert sorted(zip(done.category, done.site)) == sorted(zip(projects.category, projects.site))
+    # and how each fared, from its monthly accounts
+    fm = a.facility_months
+    for p in done.itertuples():
+        mine = fm[fm.facility == p.facility]
+        assert p.months_open == len(mine) > 0
+        assert p.visits_month * p.months_open == pytest.approx(mine.visits.sum())
+        assert p.profit_yuan_month == pytest.approx(mine.profit_yuan.mean())
     # on another seed's town (another layout) each project goes to the district's candidate
     # site nearest to its planned place, and the list is carried out whole
     other = lc.run(with_list.with_seed(sc.seed + 1), until="2024-12-31", progress=False)
