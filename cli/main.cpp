@@ -187,8 +187,10 @@ int run_cli(int argc, char** argv) {
             return lifecircle::cli::run_run(run_cmd);
         }
         if (*plan) {
-            std::vector<std::string> args{"-o", plan_out, "--target", std::to_string(plan_target), "--months",
-                                          std::to_string(plan_months), "--method", plan_method};
+            std::vector<std::string> args{"-o",       plan_out,
+                                          "--target", std::to_string(plan_target),
+                                          "--months", std::to_string(plan_months),
+                                          "--method", plan_method};
             if (!plan_config.empty()) args.insert(args.begin(), plan_config);
             if (!plan_projects.empty()) args.insert(args.end(), {"--projects", plan_projects});
             if (plan_budget >= 0) args.insert(args.end(), {"--budget-yuan", std::to_string(plan_budget)});
