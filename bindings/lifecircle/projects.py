@@ -339,9 +339,9 @@ def _check_options(target: float, budget_yuan: float | None, months: int, method
         raise _core.ArgumentError(f"method {method!r}: expected 'exact' or 'greedy'")
 
 
-def _portable_text(sc: Scenario, out: Path) -> str:
-    """The scenario's text for a file at ``out``: its data files' relative paths (network.osm,
-    population_grid, categories) made absolute, so the written file finds them too."""
+def _portable_text(sc: Scenario) -> str:
+    """The scenario's text for a file written anywhere: its data files' relative paths
+    (network.osm, population_grid, categories) made absolute, so the written file finds them."""
     net = sc.data.get("network", {})
     keys = [
         k for k in ("osm", "population_grid", "categories") if k in net and not Path(net[k]).is_absolute()
@@ -382,10 +382,13 @@ def main(argv: list[str] | None = None) -> int:
         sc = Scenario.load(a.config) if a.config else Scenario.default()
         if a.seed is not None:
             sc = sc.with_seed(a.seed)
-        if not a.at_joining and not any(e["type"] == "circle_plan" for e in sc.data.get("events", [])):
+        plans = any(e["type"] == "circle_plan" for e in sc.data.get("events", []))
+        if not plans and not a.at_joining:
             raise _core.ArgumentError(
                 f"{sc.path}: no circle_plan event to draw; add one (docs/scenario.md) or give --at-joining"
             )
+        if not plans and not join_dates(sc):
+            raise _core.ArgumentError(f"{sc.path}: no district joins the programme and no circle_plan event")
         planned, projects = with_project_lists(
             sc,
             at_joining=a.at_joining,
@@ -395,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
             method=a.method,
             progress=not a.quiet,
         )
-        text = _portable_text(planned, out)
+        text = _portable_text(planned)
         # written whole or not at all: a temporary file beside the output, then renamed
         outs = [(out, text)]
         if a.projects:

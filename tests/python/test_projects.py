@@ -189,6 +189,16 @@ def test_run_draws_circle_plans_and_the_cli_plans_them(cli, tmp_path):
         [cli, "plan", src, "-o", tmp_path / "no.toml", "--target", "2"], capture_output=True, text=True
     )
     assert bad.returncode != 0 and "--target" in bad.stderr and not (tmp_path / "no.toml").exists()
+    data = copy.deepcopy(lc.Scenario.load(TINY).data)  # no district joins: nothing to draw
+    data["events"] = [e for e in data["events"] if e["type"] != "join_programme"]
+    for d in data["districts"]:
+        d["programme_start"] = 2030
+    nobody = tmp_path / "nobody.toml"
+    nobody.write_text(lc.Scenario.load(TINY)._edited(data, "nobody joins").text, encoding="utf-8")
+    bad = subprocess.run(
+        [cli, "plan", nobody, "-o", tmp_path / "no.toml", "--at-joining"], capture_output=True, text=True
+    )
+    assert bad.returncode == 1 and "no district joins" in bad.stderr and not (tmp_path / "no.toml").exists()
 
 
 def test_idle_sites_come_first():
