@@ -73,18 +73,20 @@ def max_cover(
     costs: np.ndarray | None = None,
     budget: float | None = None,
     time_limit: float = 60.0,
+    pairs: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Cover:
     """Up to ``count`` sites among ``candidates`` (nodes) covering the most ``weights`` of the
     ``demand`` nodes within ``ring`` metres (one distance, or one a demand entry; see the
     module). ``costs`` (per candidate) and ``budget`` add a budget constraint (exact method;
-    greedy stops at the budget)."""
+    greedy stops at the budget). ``pairs``: :func:`coverage_pairs` of the same candidates,
+    demand and ring, when the caller solves them for several counts."""
     if method not in ("exact", "greedy"):
         raise _core.ArgumentError(f"method {method!r}: expected 'exact' or 'greedy'")
     if count < 0 or (budget is not None and budget < 0):
         raise _core.ArgumentError(f"count {count} and budget {budget}: expected non-negative numbers")
     candidates = np.asarray(candidates, dtype=np.uint32)
     weights = np.asarray(weights, dtype=float)
-    rows, cols = coverage_pairs(network, candidates, demand, ring)
+    rows, cols = coverage_pairs(network, candidates, demand, ring) if pairs is None else pairs
     costs = np.zeros(len(candidates)) if costs is None else np.asarray(costs, dtype=float)
     if count == 0 or len(candidates) == 0 or len(rows) == 0:
         return Cover(np.zeros(0, dtype=np.uint32), np.zeros(0), 0.0, method)

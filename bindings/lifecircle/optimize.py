@@ -39,7 +39,8 @@ import numpy as np
 import pandas as pd
 
 from lifecircle import _core
-from lifecircle.scenario import Scenario, _add_months
+from lifecircle.projects import phased, plan_event
+from lifecircle.scenario import Scenario
 
 LEVERS = ("facilities", "rent_cut", "grant", "hours_24", "mobile_vendor", "map_app", "timing")
 RENT_CUTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
@@ -108,14 +109,9 @@ def _package(base: Scenario, lists: pd.DataFrame, districts: list[str], params: 
         for cat, g in mine.groupby("category", sort=False):
             k = int(params.get(f"facilities_{cat}", len(g)))
             chosen.extend(g.sort_values("rank").head(k).itertuples())
-        for i, r in enumerate(chosen):
-            date = _add_months(joins[name], (i * months) // max(1, len(chosen)))
+        for r, date in zip(chosen, phased(joins[name], len(chosen), months)):
             if date <= base.end:
-                events.append(
-                    {"date": date, "type": "plan_facility", "district": name, "category": r.category,
-                     "sites_xy": [[float(r.x), float(r.y)]], "gain": float(r.gain),
-                     **({"idle": True} if getattr(r, "idle", False) else {})}
-                )  # fmt: skip
+                events.append(plan_event(r, name, date))
         subsidised = {
             k.removeprefix("rent_cut_").removeprefix("grant_")
             for k in params

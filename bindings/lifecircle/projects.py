@@ -43,7 +43,7 @@ import pandas as pd
 import tomli_w
 
 from lifecircle import _core
-from lifecircle.covering import max_cover
+from lifecircle.covering import coverage_pairs, max_cover
 from lifecircle.scenario import AGE_GROUPS, BUILTIN_NAME, Scenario, _add_months
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -68,6 +68,25 @@ def join_dates(sc: Scenario) -> dict[str, dt.date]:
         if "programme_start" in d and d["name"] not in out:
             out[d["name"]] = max(sc.start, dt.date(int(d["programme_start"]), 1, 1))
     return {k: v for k, v in out.items() if v <= sc.end}
+
+
+def phased(start: dt.date, n: int, months: int) -> list[dt.date]:
+    """The dates of a list's n projects phased over ``months`` from ``start``: one after
+    another, the first on ``start``."""
+    return [_add_months(start, (k * months) // max(1, n)) for k in range(n)]
+
+
+def plan_event(project: Any, district: str, date: dt.date) -> dict[str, Any]:
+    """A project of a list (a row of :func:`district_list`) as its plan_facility event."""
+    return {
+        "date": date,
+        "type": "plan_facility",
+        "district": district,
+        "category": project.category,
+        "sites_xy": [[float(project.x), float(project.y)]],
+        "gain": float(project.gain),
+        **({"idle": True} if getattr(project, "idle", False) else {}),
+    }
 
 
 def district_list(
@@ -139,7 +158,7 @@ def district_list(
         n = int(users.sum())
         now = dist.copy()
         affordable = MAX_SITES if cost[c] <= 0 or left == float("inf") else int(left // cost[c])
-        chosen: list[tuple[int, float, bool, str]] = []  # (site, gain, idle, method)
+        chosen: list[tuple[int, float, bool, str, float]] = []  # (site, gain, idle, method, in_ring_after)
         # idle public sites first, then the district's commercial sites for what is missing
         for pool, is_idle in ((np.array(idle_free, dtype=np.uint32), True), (candidates, False)):
             outside = users & (now[home] > rings[speed])
@@ -151,27 +170,25 @@ def district_list(
             if count <= 0 or len(pool) == 0 or len(demand) == 0 or need <= 0:
                 continue
             best = None
+            pairs = coverage_pairs(res.network, pool, demand, rings[pace])  # once for every count
             for p in range(1, count + 1):  # the fewest sites that reach the target
-                best = max_cover(res.network, pool, demand, weights, rings[pace], p, method=method)
+                best = max_cover(
+                    res.network, pool, demand, weights, rings[pace], p, method=method, pairs=pairs
+                )
                 if best.covered >= need or len(best.sites) < p:
                     break
             if best is None:
                 continue
-            took = [(int(s), float(g)) for s, g in zip(best.sites, best.gains) if g > 0]
-            for site, gain in took:
-                chosen.append((site, gain, is_idle, best.method))
-            if took:
-                near, _ = res.network.reach(
-                    np.array([s for s, _ in took], dtype=np.uint32), 1, float(rings.max())
-                )
+            for site, gain in zip(best.sites, best.gains):
+                if gain <= 0:
+                    continue
+                near, _ = res.network.reach(np.array([site], dtype=np.uint32), 1, float(rings.max()))
                 now = np.minimum(now, near[:, 0])
+                done = float(np.mean((now[home] <= rings[speed])[users]))  # every user at their own pace
+                chosen.append((int(site), float(gain), is_idle, best.method, done))
                 if is_idle:
-                    idle_free = [v for v in idle_free if v not in {s for s, _ in took}]
-        now = dist.copy()
-        for rank, (site, gain, is_idle, how) in enumerate(chosen, 1):
-            near, _ = res.network.reach(np.array([site], dtype=np.uint32), 1, float(rings.max()))
-            now = np.minimum(now, near[:, 0])
-            done = float(np.mean((now[home] <= rings[speed])[users]))  # every user at their own pace
+                    idle_free.remove(int(site))
+        for rank, (site, gain, is_idle, how, done) in enumerate(chosen, 1):
             left -= cost[c]
             out.append(
                 {
@@ -303,22 +320,11 @@ def with_project_lists(
             )
             if got.empty:
                 continue
-            got["date"] = [_add_months(r["date"], (k * r["months"]) // len(got)) for k in range(len(got))]
+            got["date"] = phased(r["date"], len(got), r["months"])
             got["round"] = rnd
             got = got[got.date <= scenario.end]
             lists.append(got)
-            for p in got.itertuples():
-                events.append(
-                    {
-                        "date": p.date,
-                        "type": "plan_facility",
-                        "district": r["district"],
-                        "category": p.category,
-                        "sites_xy": [[float(p.x), float(p.y)]],
-                        "gain": float(p.gain),
-                        **({"idle": True} if p.idle else {}),
-                    }
-                )
+            events += [plan_event(p, r["district"], p.date) for p in got.itertuples()]
         planned = planned.with_events(events, edit=f"project lists, round {rnd}")
         added += events
     projects = pd.concat(lists, ignore_index=True) if lists else pd.DataFrame()
