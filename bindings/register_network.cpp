@@ -10,6 +10,7 @@
 #include "bindings/numpy_util.hpp"
 #include "core/city_file.hpp"
 #include "core/coverage.hpp"
+#include "core/covering.hpp"
 #include "core/error.hpp"
 #include "core/osm_import.hpp"
 #include "core/reach_table.hpp"
@@ -204,7 +205,36 @@ void register_network(py::module_& m) {
             },
             py::arg("candidates"), py::arg("weights"), py::arg("covered"), py::arg("ring"), py::arg("count"),
             "Greedy maximal coverage: up to `count` sites among candidate nodes, each bringing the most "
-            "weight not yet covered within `ring` metres; returns (nodes, gains).");
+            "weight not yet covered within `ring` metres; returns (nodes, gains).")
+        .def(
+            "max_cover",
+            [](const WalkNetwork& n, const Array<std::uint32_t>& candidates, const Array<std::uint32_t>& demand,
+               const Array<double>& weights, const Array<double>& rings, int count, const std::string& method,
+               double time_limit) {
+                const auto cand = to_vector(candidates);
+                const auto dem = to_vector(demand);
+                const auto w = to_vector(weights);
+                const auto r = to_vector(rings);
+                Cover cover;
+                {
+                    py::gil_scoped_release release;
+                    cover = max_cover(coverage_problem(n, cand, dem, w, r), count, method, time_limit);
+                }
+                py::dict out;
+                out["sites"] = to_numpy(cover.sites);
+                out["gains"] = to_numpy(cover.gains);
+                out["covered"] = cover.covered;
+                out["method"] = cover.method;
+                out["status"] = cover.status;
+                out["gap"] = cover.gap;
+                return out;
+            },
+            py::arg("candidates"), py::arg("demand"), py::arg("weights"), py::arg("rings"), py::arg("count"),
+            py::arg("method") = "exact", py::arg("time_limit") = 60.0,
+            "Maximal covering (core/covering.hpp), the engine's own: up to `count` of the candidate nodes "
+            "covering the most weight of the demand entries (node, weight, ring in metres each), by "
+            "'exact' (HiGHS) or 'greedy'; returns {sites, gains, covered, method, status, gap}, the sites "
+            "largest gain first. 'exact' in a build without HiGHS raises ArgumentError.");
 
     m.def(
         "import_osm",
@@ -222,6 +252,8 @@ void register_network(py::module_& m) {
     m.def(
         "read_city", [](const std::string& path) { return city_dict(read_city(path)); }, py::arg("path"),
         "Network and facilities from a city file written by import-osm.");
+    m.def("exact_cover_available", &exact_cover_available,
+          "Whether this build has HiGHS for exact maximal covering (scripts/highs.sh).");
     m.def("haversine", &haversine, py::arg("lon1"), py::arg("lat1"), py::arg("lon2"), py::arg("lat2"),
           "Great-circle distance in metres.");
 }

@@ -10,13 +10,193 @@
 #include "core/error.hpp"
 #include "core/scenario.hpp"
 #include "core/world.hpp"
+#include "models/project_list.hpp"
 #include "models/world_builder.hpp"
 
 namespace py = pybind11;
 
 namespace lifecircle::bindings {
 
+namespace {
+
+py::dict by_age(const std::array<double, kAgeGroups>& values) {
+    py::dict d;
+    for (int a = 0; a < kAgeGroups; ++a)
+        d[kAgeGroupNames[static_cast<std::size_t>(a)]] = values[static_cast<std::size_t>(a)];
+    return d;
+}
+
+py::dict category_dict(const Scenario& sc, std::size_t c) {
+    const Category& cat = sc.categories[c];
+    py::dict d;
+    d["key"] = cat.key;
+    d["zh"] = cat.zh;
+    d["en"] = cat.en;
+    d["class"] = kCategoryClassNames[static_cast<std::size_t>(cat.cls)];
+    d["ring_minutes"] = cat.ring_minutes;
+    std::array<double, kAgeGroups> ring{};
+    py::list users;
+    for (int a = 0; a < kAgeGroups; ++a) {
+        ring[static_cast<std::size_t>(a)] = sc.ring_metres(c, a);
+        bool uses = false;
+        for (const auto& t : cat.trips_per_day) uses = uses || t[static_cast<std::size_t>(a)] > 0.0;
+        if (uses) users.append(kAgeGroupNames[static_cast<std::size_t>(a)]);
+    }
+    d["ring_metres"] = by_age(ring);
+    d["users"] = users;
+    d["open_hour"] = cat.open_hour;
+    d["close_hour"] = cat.close_hour;
+    d["household"] = cat.household;
+    py::dict trips;
+    for (int t = 0; t < kDayTypes; ++t)
+        trips[kDayTypeNames[static_cast<std::size_t>(t)]] = by_age(cat.trips_per_day[static_cast<std::size_t>(t)]);
+    d["trips_per_day"] = trips;
+    py::dict profile;
+    for (std::size_t s = 0; s < cat.slot_profile.size() && s < sc.slots.size(); ++s)
+        profile[py::str(sc.slots[s].name)] = cat.slot_profile[s];
+    d["slot_profile"] = profile;
+    d["spend_yuan"] = cat.spend_yuan;
+    d["gross_margin"] = cat.gross_margin;
+    d["floor_area_m2"] = cat.floor_area_m2;
+    d["rent_yuan_m2_month"] = cat.rent_yuan_m2_month;
+    d["staff_cost_yuan_month"] = cat.staff_cost_yuan_month;
+    d["other_cost_yuan_month"] = cat.other_cost_yuan_month;
+    d["decay"] = cat.decay;
+    d["subsidy_eligible"] = cat.subsidy_eligible;
+    d["deliverable"] = cat.deliverable;
+    d["exit_per_year"] = cat.exit_per_year;
+    d["fitout_yuan_m2"] = cat.fitout_yuan_m2;
+    d["fitout_yuan"] = cat.fitout_yuan_m2 * cat.floor_area_m2;
+    d["support_yuan_visit"] = cat.support_yuan_visit;
+    d["osm_tags"] = cat.osm_tags;
+    return d;
+}
+
+py::dict district_dict(const District& dist) {
+    py::dict d;
+    d["name"] = dist.name;
+    d["pinyin"] = dist.pinyin;
+    d["streets"] = dist.streets;
+    d["programme_start"] = dist.programme_start;
+    d["circle_class"] = kCircleClassNames[static_cast<std::size_t>(dist.circle_class)];
+    d["form"] = kCommercialFormNames[static_cast<std::size_t>(dist.form)];
+    d["population"] = dist.population;
+    d["age_shares"] = by_age(dist.age_shares);
+    d["household_size"] = dist.household_size;
+    d["area_km2"] = dist.area_km2;
+    d["delivery"] = dist.delivery;
+    d["delivery_app_users"] = dist.delivery_app_users ? py::object(by_age(*dist.delivery_app_users)) : py::none();
+    d["baseline"] = dist.baseline;
+    d["idle_sites_xy"] = dist.idle_sites;
+    return d;
+}
+
+py::dict event_dict(const PolicyEvent& e) {
+    py::dict d;
+    d["date"] = e.date.str();
+    d["type"] = kEventTypeNames[static_cast<std::size_t>(e.type)];
+    d["district"] = e.district ? py::object(py::str(*e.district)) : py::none();
+    d["category"] = e.category ? py::object(py::str(*e.category)) : py::none();
+    d["rent_cut"] = e.rent_cut;
+    d["grant_yuan_month"] = e.grant_yuan_month;
+    d["count"] = e.count;
+    d["open_hour"] = e.open_hour;
+    d["close_hour"] = e.close_hour;
+    d["adds"] = e.adds;
+    d["adoption"] = e.adoption;
+    d["residents"] = e.residents;
+    d["commercial_share"] = e.commercial_share;
+    d["sites"] = e.sites;
+    d["sites_xy"] = e.sites_xy;
+    d["gain"] = e.gain;
+    d["idle"] = e.idle;
+    d["target"] = e.target;
+    d["budget_yuan"] = e.budget_yuan ? py::object(py::float_(*e.budget_yuan)) : py::none();
+    d["months"] = e.months;
+    d["method"] = e.method;
+    d["line"] = e.line;
+    return d;
+}
+
+/// The validated, defaulted scenario as plain Python data (docs/scenario.md names each key).
+py::dict scenario_dict(const Scenario& sc) {
+    py::dict d;
+    d["path"] = sc.path;
+    d["name"] = sc.name;
+    d["start"] = sc.start.str();
+    d["end"] = sc.end.str();
+    d["first_simulated_day"] = sc.first_simulated_day().str();
+    d["seed"] = sc.seed;
+    d["walking_speed"] = by_age(sc.walking_speed);
+    d["map_app_use"] = by_age(sc.map_app_use);
+    d["satisfaction_target"] = sc.satisfaction_target;
+    d["max_walk_minutes"] = sc.max_walk_minutes;
+    const auto& s = sc.satisfaction;
+    d["satisfaction"] =
+        py::dict(py::arg("weight_basic") = s.weight_basic, py::arg("weight_quality") = s.weight_quality,
+                 py::arg("weight_government") = s.weight_government, py::arg("weight_unmet") = s.weight_unmet,
+                 py::arg("weight_night") = s.weight_night, py::arg("threshold_mean") = s.threshold_mean,
+                 py::arg("threshold_sd") = s.threshold_sd);
+    const auto& e = sc.economics;
+    d["economics"] = py::dict(py::arg("breakeven_share") = e.breakeven_share, py::arg("loss_months") = e.loss_months,
+                              py::arg("young_hazard_factor") = e.young_hazard_factor,
+                              py::arg("capacity_visits_per_m2") = e.capacity_visits_per_m2,
+                              py::arg("entry_rate") = e.entry_rate, py::arg("entry_sites") = e.entry_sites);
+    const auto& m = sc.delivery;
+    d["delivery"] = py::dict(py::arg("app_users") = by_age(m.app_users), py::arg("order_share") = m.order_share,
+                             py::arg("couriers_per_10k") = m.couriers_per_10k,
+                             py::arg("orders_per_courier_hour") = m.orders_per_courier_hour,
+                             py::arg("night_couriers") = m.night_couriers);
+    d["survey_sample"] = sc.survey_sample;
+    d["spin_up_months"] = sc.spin_up_months;
+    py::list slots, holidays, categories, districts, events;
+    for (const auto& t : sc.slots)
+        slots.append(
+            py::dict(py::arg("name") = t.name, py::arg("start_hour") = t.start_hour, py::arg("end_hour") = t.end_hour));
+    for (const auto& h : sc.holidays)
+        holidays.append(
+            py::dict(py::arg("name") = h.name, py::arg("start") = h.start.str(), py::arg("end") = h.end.str()));
+    for (std::size_t c = 0; c < sc.categories.size(); ++c) categories.append(category_dict(sc, c));
+    for (const auto& dist : sc.districts) districts.append(district_dict(dist));
+    for (const auto& ev : sc.events) events.append(event_dict(ev));
+    d["slots"] = slots;
+    d["holidays"] = holidays;
+    d["categories"] = categories;
+    d["districts"] = districts;
+    d["events"] = events;
+    const auto& n = sc.network;
+    d["network"] = py::dict(py::arg("kind") = n.kind, py::arg("osm") = n.osm_path,
+                            py::arg("population_grid") = n.population_grid, py::arg("categories") = n.categories_path,
+                            py::arg("block_min_m") = n.block_min_m, py::arg("block_max_m") = n.block_max_m);
+    return d;
+}
+
+}  // namespace
+
 void register_world(py::module_& m) {
+    m.def(
+        "scenario_spec",
+        [](const std::string& text, const std::string& path) { return scenario_dict(parse_scenario(text, path)); },
+        py::arg("text"), py::arg("path"),
+        "The scenario as the engine reads it: validated (ConfigError listing every problem), every default "
+        "filled in, events in the order the engine applies them; categories and districts as lists in "
+        "file order, each category with its ring in metres per age group and its users (the age groups "
+        "making its trips).");
+    m.def(
+        "phase_dates",
+        [](const std::string& date, int n, int months) {
+            const auto d = Date::parse(date);
+            if (!d) throw ArgumentError("phase_dates: date " + date + "; expected YYYY-MM-DD");
+            if (n < 0 || months < 1) throw ArgumentError("phase_dates: expected n >= 0 and months >= 1");
+            std::vector<Project> projects(static_cast<std::size_t>(n));
+            phase_projects(projects, *d, months);
+            std::vector<std::string> out;
+            for (const auto& p : projects) out.push_back(Date::from_days(p.open_day).str());
+            return out;
+        },
+        py::arg("date"), py::arg("n"), py::arg("months"),
+        "The opening dates of a list's n projects drawn on `date` and phased over `months` months, as the "
+        "engine phases a circle_plan's list (models/project_list.hpp).");
     m.def(
         "validate_scenario",
         [](const std::string& text, const std::string& path) {

@@ -660,8 +660,7 @@ void read_districts(TableReader& root, Scenario& sc, Problems& problems) {
 void read_events(TableReader& root, Scenario& sc, Problems& problems) {
     const auto* arr = root.array("events", false, "an array of tables [[events]]");
     if (!arr) return;
-    const std::vector<std::string> types{"join_programme", "subsidy", "plan_facility", "extend_hours", "mobile_vendor",
-                                         "multi_function", "map_app", "elder_canteen", "new_housing",  "circle_plan"};
+    const std::vector<std::string> types(kEventTypeNames.begin(), kEventTypeNames.end());
     for (std::size_t i = 0; i < arr->size(); ++i) {
         const auto* t = arr->get(i)->as_table();
         const std::string path = "events[" + std::to_string(i) + "]";

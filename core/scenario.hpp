@@ -52,6 +52,7 @@ struct Holiday {
 
 /// Facility class in the MOFCOM guide, plus the plan's government service points.
 enum class CategoryClass : std::uint8_t { basic, quality, government };
+inline constexpr std::array<const char*, 3> kCategoryClassNames{"basic", "quality", "government"};
 
 /// A facility category: what residents need, how often, and the shop's economics.
 struct Category {
@@ -81,8 +82,10 @@ struct Category {
 
 /// Circle classes of the plan (section 1): fill gaps, enrich, upgrade brands.
 enum class CircleClass : std::uint8_t { basic, quality, distinctive };
+inline constexpr std::array<const char*, 3> kCircleClassNames{"basic", "quality", "distinctive"};
 /// Commercial forms of the plan (section 3).
 enum class CommercialForm : std::uint8_t { clustered, street_block, distributed };
+inline constexpr std::array<const char*, 3> kCommercialFormNames{"clustered", "street_block", "distributed"};
 
 /// One of the city's districts (片区), with its population marginals.
 struct District {
@@ -100,7 +103,7 @@ struct District {
     std::optional<std::array<double, kAgeGroups>> delivery_app_users;  ///< overrides the city's shares
     std::map<std::string, int> baseline;                               ///< facilities by category key at the start
     /// idle public buildings and plots (plan item 13), metres in the town's frame: a project
-    /// list places facilities there first (lifecircle.projects); read by Python, not the engine
+    /// list places facilities there first (models/project_list)
     std::vector<std::array<double, 2>> idle_sites;
     double density() const { return static_cast<double>(population) / area_km2; }  ///< per km2
 };
@@ -116,8 +119,12 @@ enum class EventType : std::uint8_t {
     map_app,
     elder_canteen,
     new_housing,
-    circle_plan  ///< a project list drawn from the district's gaps on the date, before the run (Python)
+    circle_plan  ///< a project list drawn from the district's gaps on the date, by the engine in the run
 };
+/// The event types' names in the scenario, in EventType's order.
+inline constexpr std::array<const char*, 10> kEventTypeNames{
+    "join_programme", "subsidy", "plan_facility", "extend_hours", "mobile_vendor",
+    "multi_function", "map_app", "elder_canteen", "new_housing",  "circle_plan"};
 
 /// A dated policy event; which fields matter depends on the type (see docs/scenario.md).
 struct PolicyEvent {

@@ -1,5 +1,8 @@
 #include "core/world.hpp"
 
+#include <algorithm>
+#include <limits>
+
 #include "core/rng.hpp"
 #include "core/streams.hpp"
 
@@ -26,6 +29,39 @@ std::vector<std::uint32_t> candidate_sites(const World& w, std::size_t d) {
     if (out.empty())
         for (std::uint32_t v = 0; v < w.network.num_nodes(); ++v)
             if (w.node_district[v] == d) out.push_back(v);
+    return out;
+}
+
+std::uint32_t nearest_site(const World& w, std::size_t d, const std::array<double, 2>& at, bool any_node) {
+    std::vector<std::uint32_t> sites;
+    if (any_node) {
+        for (std::uint32_t v = 0; v < w.network.num_nodes(); ++v)
+            if (w.node_district[v] == d) sites.push_back(v);
+    } else {
+        sites = candidate_sites(w, d);
+    }
+    if (sites.empty()) return 0;  // a district without nodes has no residents to plan for
+    std::uint32_t best = sites.front();
+    double best_d2 = std::numeric_limits<double>::infinity();
+    for (auto v : sites) {
+        const double dx = w.network.x()[v] - at[0], dy = w.network.y()[v] - at[1];
+        if (dx * dx + dy * dy < best_d2) {
+            best_d2 = dx * dx + dy * dy;
+            best = v;
+        }
+    }
+    return best;
+}
+
+std::vector<std::uint32_t> idle_sites(const World& w, std::size_t d) {
+    std::vector<std::uint32_t> out;
+    bool any = false;
+    for (std::uint32_t v = 0; v < w.network.num_nodes() && !any; ++v) any = w.node_district[v] == d;
+    if (!any) return out;
+    for (const auto& at : w.scenario.districts[d].idle_sites) {
+        const auto v = nearest_site(w, d, at, true);
+        if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(v);
+    }
     return out;
 }
 

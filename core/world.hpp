@@ -96,6 +96,15 @@ bool orders_delivery(const Scenario& sc, std::size_t d, int age, std::uint64_t i
 /// nodes when it has none (in node order).
 std::vector<std::uint32_t> candidate_sites(const World& w, std::size_t d);
 
+/// The district's candidate site (commercial node, or any of its nodes) nearest to a point
+/// (metres in the town's frame); with `any_node` (an idle public site: a building anywhere),
+/// its nearest node of any kind; ties to the lower node. 0 for a district without nodes.
+std::uint32_t nearest_site(const World& w, std::size_t d, const std::array<double, 2>& at, bool any_node);
+
+/// District d's idle public sites (its idle_sites, plan item 13): each its nearest node of the
+/// district, of any kind; a node once, in the order first given.
+std::vector<std::uint32_t> idle_sites(const World& w, std::size_t d);
+
 /// Residents living at each node.
 std::vector<std::int64_t> residents_per_node(const World& w);
 

@@ -46,7 +46,8 @@ void apply_event(const PolicyEvent& e, std::size_t index, std::int64_t day, Poli
         case EventType::new_housing:
             new_housing(e, index, day, t);
             break;
-        case EventType::circle_plan:  // drawn into plan_facility events before the run (refused by Simulation)
+        case EventType::circle_plan:
+            circle_plan(e, index, Date::from_days(day), t);
             break;
     }
 }
@@ -61,29 +62,6 @@ void apply_subsidy(const PolicyEvent& e, PolicyTarget& t) {
         t.levers.rent_cut[t.levers.at(d, c)] = e.rent_cut;
         t.levers.grant_yuan[t.levers.at(d, c)] = e.grant_yuan_month;
     }
-}
-
-/// The district's candidate site (commercial node, or any of its nodes) nearest to a point;
-/// with `any_node` (an idle public site: a building anywhere), its nearest node of any kind.
-std::uint32_t nearest_site(const World& w, std::size_t d, const std::array<double, 2>& at, bool any_node) {
-    std::vector<std::uint32_t> sites;
-    if (any_node) {
-        for (std::uint32_t v = 0; v < w.network.num_nodes(); ++v)
-            if (w.node_district[v] == d) sites.push_back(v);
-    } else {
-        sites = candidate_sites(w, d);
-    }
-    if (sites.empty()) return 0;  // a district without nodes has no residents to plan for
-    std::uint32_t best = sites.front();
-    double best_d2 = std::numeric_limits<double>::infinity();
-    for (auto v : sites) {
-        const double dx = w.network.x()[v] - at[0], dy = w.network.y()[v] - at[1];
-        if (dx * dx + dy * dy < best_d2) {
-            best_d2 = dx * dx + dy * dy;
-            best = v;
-        }
-    }
-    return best;
 }
 
 void plan_facilities(const PolicyEvent& e, std::int64_t day, PolicyTarget& t) {
@@ -109,6 +87,45 @@ void plan_facilities(const PolicyEvent& e, std::int64_t day, PolicyTarget& t) {
                                                     static_cast<double>(f.floor_area_m2));
             open_facility(t.world, t.reach, f, day);
         }
+}
+
+void circle_plan(const PolicyEvent& e, std::size_t index, const Date& date, PolicyTarget& t) {
+    const Scenario& sc = t.world.scenario;
+    ListRequest request;
+    request.district = static_cast<std::size_t>(sc.district_index(*e.district));
+    request.target = e.target;
+    request.budget_yuan = e.budget_yuan;
+    request.method = e.method;
+    std::vector<Project> earlier;
+    std::vector<std::int32_t> lists;
+    for (const auto& p : t.projects)
+        if (static_cast<std::size_t>(p.district) == request.district) {
+            earlier.push_back(p);
+            if (std::find(lists.begin(), lists.end(), p.list) == lists.end()) lists.push_back(p.list);
+        }
+    auto drawn = draw_project_list(t.world, t.reach, t.district_residents[request.district], request, earlier);
+    phase_projects(drawn, date, e.months);
+    for (auto& p : drawn) {
+        p.list = static_cast<std::int32_t>(index);
+        p.round = static_cast<std::int32_t>(lists.size() + 1);
+        if (p.open_day <= sc.end.days()) t.projects.push_back(p);
+    }
+}
+
+bool open_projects_due(std::int64_t day, PolicyTarget& t) {
+    const Scenario& sc = t.world.scenario;
+    bool opened = false;
+    for (auto& p : t.projects) {
+        if (p.facility >= 0 || p.open_day > day) continue;
+        const auto& cat = sc.categories[static_cast<std::size_t>(p.category)];
+        Facility f = make_facility(sc, p.site, p.category, p.district);
+        f.origin = FacilityOrigin::planned;
+        t.levers.capital_fen[static_cast<std::size_t>(p.district)] +=
+            std::llround(100.0 * cat.fitout_yuan_m2 * static_cast<double>(f.floor_area_m2));
+        p.facility = static_cast<std::int32_t>(open_facility(t.world, t.reach, f, day));
+        opened = true;
+    }
+    return opened;
 }
 
 void extend_hours(const PolicyEvent& e, PolicyTarget& t) {

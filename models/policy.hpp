@@ -7,6 +7,7 @@
 #include "core/world.hpp"
 #include "models/facility_reach.hpp"
 #include "models/levers.hpp"
+#include "models/project_list.hpp"
 
 namespace lifecircle {
 
@@ -19,6 +20,7 @@ struct PolicyTarget {
     PlanLevers& levers;
     std::vector<std::vector<std::uint32_t>>& district_residents;  ///< residents of each district
     std::vector<std::int32_t>& added_day;                         ///< day each resident added by new housing moved in
+    std::vector<Project>& projects;  ///< the project lists drawn so far; those not yet opened are queued
 };
 
 /// Applies the scenario's event number `index` on day `day` (days since 1970-01-01): one
@@ -43,6 +45,13 @@ void multi_function(const PolicyEvent& e, PolicyTarget& t);
 /// map_app: residents start using the map app until the district's share reaches `adoption`
 /// (stream streams::app_adoption(index)).
 void map_app(const PolicyEvent& e, std::size_t index, PolicyTarget& t);
+/// circle_plan: the district's project list, drawn now from its gaps by the engine's own rules
+/// (draw_project_list; the event's target, budget and covering method), phased over the
+/// event's months and queued in `projects` (those dated after the scenario's end dropped).
+void circle_plan(const PolicyEvent& e, std::size_t index, const Date& date, PolicyTarget& t);
+/// Opens the queued projects due by `day` (in list order) as planned facilities at their
+/// sites, their fit-out booked as capital; returns whether any opened.
+bool open_projects_due(std::int64_t day, PolicyTarget& t);
 /// new_housing: households of the district's mean size on its nodes, and commercial floor
 /// (commercial_share of the homes' floor, 100 m2 a household [E]) as shops of 80 m2 of the
 /// categories worst covered in the district (stream streams::housing(index)).

@@ -29,7 +29,7 @@ struct RunState {
     std::vector<float> crowding;         ///< per facility
     std::vector<double> orders_per_day;  ///< per district x Tally::kSlots: last month's delivery orders a day
     Tally year;                          ///< the open year's tallies
-    Results records;                     ///< district_month, category_year and facility_month so far
+    Results records;                     ///< district_month, category_year, facility_month and projects so far
 };
 
 /// What a checkpoint file says of itself.

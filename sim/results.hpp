@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/world.hpp"
+#include "models/project_list.hpp"
 
 namespace lifecircle {
 
@@ -46,6 +47,7 @@ struct Results {
     std::vector<DistrictMonth> district_month;
     std::vector<CategoryYear> category_year;
     std::vector<FacilityMonth> facility_month;
+    std::vector<Project> projects;                 ///< the project lists drawn in the run (circle_plan)
     World world;                                   ///< the city at the end: every facility that ever existed
                                                    ///< (final state) and every resident, new housing included
     std::vector<std::int32_t> resident_added_day;  ///< per resident: day moved in (days since

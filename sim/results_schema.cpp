@@ -51,12 +51,15 @@ std::vector<ResultsColumn> make_columns() {
     using DM = DistrictMonth;
     using CY = CategoryYear;
     using FM = FacilityMonth;
+    using PR = Project;
     constexpr auto dm = &Results::district_month;
     constexpr auto cy = &Results::category_year;
     constexpr auto fm = &Results::facility_month;
+    constexpr auto pr = &Results::projects;
     const char* D = "district_month";
     const char* C = "category_year";
     const char* M = "facility_month";
+    const char* P = "projects";
     const char* F = "facilities";
     auto facilities = [](auto field) {
         return [field](H5File& f, const std::string& path, const Results& r) {
@@ -114,6 +117,26 @@ std::vector<ResultsColumn> make_columns() {
         record(M, "revenue_fen", fm, &FM::revenue_fen, "fen", "residents' spending at the facility"),
         record(M, "profit_fen", fm, &FM::profit_fen, "fen", "gross margin less costs after subsidies (0: no account)"),
         record(M, "open", fm, &FM::open, "0/1", "open at the month's end"),
+
+        record(P, "district", pr, &PR::district, "index", "row of /names/district"),
+        record(P, "category", pr, &PR::category, "index", "row of /names/category"),
+        record(P, "list", pr, &PR::list, "index",
+               "the circle_plan event that drew the list (row of the scenario's events)"),
+        record(P, "round", pr, &PR::round, "count", "1: the district's first list, 2: its second..."),
+        record(P, "rank", pr, &PR::rank, "count", "1: the category's site that adds the most"),
+        record(P, "site", pr, &PR::site, "index", "network node"),
+        record(P, "x", pr, &PR::x, "metres", "east of the map origin: the site"),
+        record(P, "y", pr, &PR::y, "metres", "north of the map origin: the site"),
+        record(P, "idle", pr, &PR::idle, "0/1", "1: at one of the district's idle public sites (plan item 13)"),
+        record(P, "gain", pr, &PR::gain, "persons", "the category's users newly inside their ring, as drawn"),
+        record(P, "in_ring", pr, &PR::in_ring, "share 0-1", "the category's users inside their ring before the list"),
+        record(P, "in_ring_after", pr, &PR::in_ring_after, "share 0-1", "with the list's sites so far"),
+        record(P, "cost_yuan", pr, &PR::cost_yuan, "yuan", "fit-out: fitout_yuan_m2 x floor area"),
+        record(P, "exact", pr, &PR::exact, "0/1", "1: sited by exact maximal covering (HiGHS), 0: greedy"),
+        record(P, "gap", pr, &PR::gap, "share 0-1", "the exact solver's proven optimality gap (0: optimal)"),
+        record(P, "drawn_day", pr, &PR::drawn_day, "days since 1970-01-01", "the list's date"),
+        record(P, "open_day", pr, &PR::open_day, "days since 1970-01-01", "the project's opening date"),
+        record(P, "facility", pr, &PR::facility, "index", "row of /facilities it opened, -1 not yet"),
 
         computed<std::uint32_t>(F, "node", "index", "network node", facilities(&Facility::node)),
         computed<double>(F, "x", "metres", "east of the map origin: its own position (OSM: the mapped point)",

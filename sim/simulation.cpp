@@ -10,6 +10,7 @@
 #include <tbb/info.h>
 #include <tbb/task_arena.h>
 
+#include "core/covering.hpp"
 #include "core/error.hpp"
 #include "core/philox_batch.hpp"
 #include "models/destination_choice.hpp"
@@ -72,6 +73,7 @@ class Simulation {
     std::vector<float> m_carried;            // per district x slot: the share of orders couriers carry
     std::vector<std::vector<std::uint32_t>> m_district_residents;
     std::vector<std::int32_t> m_added_day;  // day each resident added by new housing moved in
+    std::vector<Project> m_projects;        // project lists drawn in the run (circle_plan), opened or queued
     std::vector<float> m_threshold;         // residents' satisfaction thresholds
     std::vector<std::uint8_t> m_satisfied;  // residents' verdicts of the last month
     ResidentTally m_resident_month;
@@ -95,12 +97,11 @@ Simulation::Simulation(World world, bool simd, const Ranks* ranks)
       m_philox(m_sc.seed, simd),
       m_levers(m_nd, m_nc) {
     for (const auto& e : m_sc.events)
-        if (e.type == EventType::circle_plan)
+        if (e.type == EventType::circle_plan && e.method == "exact" && !exact_cover_available())
             throw ConfigError(m_sc.path + ":" + std::to_string(e.line) + ": circle_plan (" + e.date.str() + ", " +
                               e.district.value_or("") +
-                              "): a project list is drawn from the district's gaps before the run, in Python; "
-                              "`lifecircle plan " +
-                              m_sc.path + " -o planned.toml` writes the scenario with it (lc.run draws it itself)");
+                              "): method = \"exact\" needs HiGHS, and this build has none (scripts/highs.sh, then "
+                              "rebuild); or give method = \"greedy\"");
     for (const auto& slot : m_sc.slots) m_night_slot.push_back(slot.start_hour >= 22.0 || slot.end_hour <= 6.0);
     for (auto& f : m_world.facilities) f.slot_mask = open_slots(f, m_sc.slots);
     for (const auto& cat : m_sc.categories) m_spend_fen.push_back(std::llround(cat.spend_yuan * 100.0));
@@ -126,6 +127,7 @@ void Simulation::restore(RunState s) {
     m_world.residents = std::move(s.residents);
     m_world.household_start = std::move(s.household_start);
     m_added_day = std::move(s.added_day);
+    m_projects = std::move(s.records.projects);
     for (const auto& f : m_world.facilities)
         if ((f.district != kNoDistrict && f.district >= m_nd) || f.category >= m_nc ||
             f.node >= m_world.network.num_nodes())
@@ -169,6 +171,7 @@ RunState Simulation::capture(std::int64_t day, const Results& res) const {
     s.records.district_month = res.district_month;
     s.records.category_year = res.category_year;
     s.records.facility_month = res.facility_month;
+    s.records.projects = m_projects;
     return s;
 }
 
@@ -244,19 +247,24 @@ Results Simulation::run(const RunOptions& options) {
     res.resident_added_day.assign(m_world.residents.size(), 0);
     std::copy(m_added_day.begin(), m_added_day.end(),
               res.resident_added_day.end() - static_cast<std::ptrdiff_t>(m_added_day.size()));
+    res.projects = m_projects;
     res.world = std::move(m_world);  // the simulation ends here
     return res;
 }
 
-/// The scenario's events dated up to today, in file order (models/policy.hpp).
+/// The scenario's events dated up to today, in file order (models/policy.hpp), then the
+/// project lists' openings due.
 void Simulation::apply_events_due(const Date& date, std::int64_t day) {
     bool changed = false;
-    PolicyTarget target{m_world, m_reach, m_sites, m_levers, m_district_residents, m_added_day};
+    PolicyTarget target{m_world, m_reach, m_sites, m_levers, m_district_residents, m_added_day, m_projects};
     while (m_next_event < m_sc.events.size() && m_sc.events[m_next_event].date <= date) {
         apply_event(m_sc.events[m_next_event], m_next_event, day, target);
         ++m_next_event;
         changed = true;
     }
+    // the project lists' openings due today, after the day's events (a list drawn today opens
+    // its first project today)
+    changed = open_projects_due(day, target) || changed;
     if (!changed) return;
     m_crowding.resize(m_world.facilities.size(), 1.0f);  // a new facility is not crowded yet
     m_month.resize(m_world.facilities.size(), m_nd, m_nc);

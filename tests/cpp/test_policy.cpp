@@ -25,7 +25,8 @@ struct Town {
     PlanLevers levers{world.scenario.districts.size(), world.scenario.categories.size()};
     std::vector<std::vector<std::uint32_t>> members;
     std::vector<std::int32_t> added_day;
-    PolicyTarget target{world, reach, sites, levers, members, added_day};
+    std::vector<Project> projects;
+    PolicyTarget target{world, reach, sites, levers, members, added_day, projects};
 
     Town() {
         members.resize(world.scenario.districts.size());
