@@ -61,7 +61,7 @@ def main() -> int:
             out = {}
             for label, res in runs.items():
                 year = res.end.year
-                people = res.residents_on(res._year_end(year))
+                people = res.residents_on(res.year_end(year))
                 here = (people.district == n).to_numpy()
                 out[label] = {c: int((~res.in_ring(c, year).to_numpy())[here].sum()) for c in lacked}
             for c in lacked:

@@ -76,7 +76,7 @@ def main() -> int:
             {
                 "bench": "rollout_plan",
                 "order": name,
-                "districts": [sc._district(n)["pinyin"] for n in order],
+                "districts": [sc.district(n)["pinyin"] for n in order],
                 "projects": len(projects),
                 "capital_yuan": float(projects.cost_yuan.sum()) if len(projects) else 0.0,
             }

@@ -32,11 +32,13 @@ void register_run(py::module_& m) {
                 d["type"] = c.type;
                 d["unit"] = c.unit;
                 d["meaning"] = c.meaning;
+                d["over_year"] = c.over_year;
                 out.append(d);
             }
             return out;
         },
-        "Every column of a results file (table, name, type, unit, meaning), as the recorder writes them.");
+        "Every column of a results file (table, name, type, unit, meaning, over_year: how a year holds a "
+        "monthly record's column, sum, end or key), as the recorder writes them.");
     m.def(
         "run",
         [](const std::string& text, const std::string& path, const std::string& output,

@@ -8,6 +8,7 @@
 #include "bindings/numpy_util.hpp"
 #include "core/builtin_configs.hpp"
 #include "core/error.hpp"
+#include "core/osm_import.hpp"
 #include "core/scenario.hpp"
 #include "core/world.hpp"
 #include "models/project_list.hpp"
@@ -64,6 +65,8 @@ py::dict category_dict(const Scenario& sc, std::size_t c) {
     d["decay"] = cat.decay;
     d["subsidy_eligible"] = cat.subsidy_eligible;
     d["deliverable"] = cat.deliverable;
+    d["mobile_vendor"] = cat.mobile_vendor;
+    d["round_the_clock"] = cat.round_the_clock;
     d["exit_per_year"] = cat.exit_per_year;
     d["fitout_yuan_m2"] = cat.fitout_yuan_m2;
     d["fitout_yuan"] = cat.fitout_yuan_m2 * cat.floor_area_m2;
@@ -171,17 +174,82 @@ py::dict scenario_dict(const Scenario& sc) {
     return d;
 }
 
+template <class T>
+using Array = py::array_t<T, py::array::c_style | py::array::forcecast>;
+
+/// A results file's node table (x, y, district with -1 for none, commercial) as the siting
+/// rules read it; `district` keeps the converted ids alive.
+struct NodeTable {
+    std::vector<double> x, y;
+    std::vector<std::uint16_t> district;
+    std::vector<std::uint8_t> commercial;
+    NodeTable(const Array<double>& xs, const Array<double>& ys, const Array<std::int32_t>& ds,
+              const Array<std::uint8_t>& cs)
+        : x(xs.data(), xs.data() + xs.size()),
+          y(ys.data(), ys.data() + ys.size()),
+          commercial(cs.data(), cs.data() + cs.size()) {
+        if (ys.size() != xs.size() || ds.size() != xs.size() || cs.size() != xs.size())
+            throw ArgumentError("node table: x, y, district and commercial differ in length");
+        for (py::ssize_t i = 0; i < ds.size(); ++i)
+            district.push_back(ds.data()[i] < 0 ? kNoDistrict : static_cast<std::uint16_t>(ds.data()[i]));
+    }
+    NodeSites sites() const { return {x, y, district, commercial}; }
+};
+
 }  // namespace
 
 void register_world(py::module_& m) {
     m.def(
+        "candidate_sites",
+        [](const Array<double>& x, const Array<double>& y, const Array<std::int32_t>& district,
+           const Array<std::uint8_t>& commercial,
+           std::size_t d) { return to_numpy(candidate_sites(NodeTable(x, y, district, commercial).sites(), d)); },
+        py::arg("x"), py::arg("y"), py::arg("district"), py::arg("commercial"), py::arg("d"),
+        "The engine's candidate sites of district d (core/world.hpp): its commercial nodes, or all its "
+        "nodes when it has none; from a results file's /network table.");
+    m.def(
+        "idle_sites",
+        [](const Array<double>& x, const Array<double>& y, const Array<std::int32_t>& district,
+           const Array<std::uint8_t>& commercial, std::size_t d, const std::vector<std::array<double, 2>>& places) {
+            return to_numpy(idle_sites(NodeTable(x, y, district, commercial).sites(), d, places));
+        },
+        py::arg("x"), py::arg("y"), py::arg("district"), py::arg("commercial"), py::arg("d"), py::arg("places"),
+        "District d's idle public sites as the engine places them: each place's nearest node of the "
+        "district, of any kind, a node once.");
+    m.def(
+        "unproject",
+        [](double lon0, double lat0, const Array<double>& x, const Array<double>& y) {
+            if (x.size() != y.size()) throw ArgumentError("unproject: x and y differ in length");
+            std::vector<double> lon(static_cast<std::size_t>(x.size())), lat(lon.size());
+            for (std::size_t i = 0; i < lon.size(); ++i)
+                unproject(lon0, lat0, x.data()[i], y.data()[i], lon[i], lat[i]);
+            return py::make_tuple(to_numpy(lon), to_numpy(lat));
+        },
+        py::arg("lon0"), py::arg("lat0"), py::arg("x"), py::arg("y"),
+        "Longitude and latitude (degrees) of map metres around the origin (lon0, lat0): the exact inverse of "
+        "the projection the OSM import and the synthetic town use (core/osm_import.hpp).");
+    m.def(
+        "project",
+        [](double lon0, double lat0, const Array<double>& lon, const Array<double>& lat) {
+            if (lon.size() != lat.size()) throw ArgumentError("project: lon and lat differ in length");
+            std::vector<double> x(static_cast<std::size_t>(lon.size())), y(x.size());
+            for (std::size_t i = 0; i < x.size(); ++i) project(lon0, lat0, lon.data()[i], lat.data()[i], x[i], y[i]);
+            return py::make_tuple(to_numpy(x), to_numpy(y));
+        },
+        py::arg("lon0"), py::arg("lat0"), py::arg("lon"), py::arg("lat"),
+        "Map metres (east, north) around the origin (lon0, lat0) of longitudes and latitudes: the engine's "
+        "projection (core/osm_import.hpp).");
+    m.def(
         "scenario_spec",
-        [](const std::string& text, const std::string& path) { return scenario_dict(parse_scenario(text, path)); },
-        py::arg("text"), py::arg("path"),
+        [](const std::string& text, const std::string& path, bool check_files) {
+            return scenario_dict(parse_scenario(text, path, check_files));
+        },
+        py::arg("text"), py::arg("path"), py::arg("check_files") = true,
         "The scenario as the engine reads it: validated (ConfigError listing every problem), every default "
         "filled in, events in the order the engine applies them; categories and districts as lists in "
         "file order, each category with its ring in metres per age group and its users (the age groups "
-        "making its trips).");
+        "making its trips). check_files=False: the data files it names need not exist (a scenario recorded "
+        "in a results file).");
     m.def(
         "phase_dates",
         [](const std::string& date, int n, int months) {

@@ -418,7 +418,10 @@ int run_python(const std::string& module, const std::vector<std::string>& argume
         if (const char* old = std::getenv("PYTHONPATH"); old && *old) path += std::string(":") + old;
         ::setenv("PYTHONPATH", path.c_str(), 1);
     }
-    std::vector<std::string> args{python, "-m", "lifecircle." + module};
+    // the module's main(argv), imported as any module (not run as __main__: the package may
+    // have imported it already)
+    std::vector<std::string> args{python, "-c",
+                                  "import sys, lifecircle." + module + " as m; sys.exit(m.main(sys.argv[1:]))"};
     args.insert(args.end(), arguments.begin(), arguments.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());

@@ -15,6 +15,14 @@
 
 namespace {
 
+/// A command of the Python package: CLI11 only routes to it; its options, checks and help
+/// are the Python command's own (everything after its name is passed on as it is).
+CLI::App* python_command(CLI::App& app, const std::string& name, const std::string& description) {
+    auto* cmd = app.add_subcommand(name, description + " (the Python package; `lifecircle " + name + " --help`)");
+    cmd->prefix_command();  // (routed before CLI11 parses: see run_cli)
+    return cmd;
+}
+
 void add_reach_options(CLI::App* cmd, lifecircle::cli::ReachOptions& o) {
     cmd->add_option("--k", o.k, "facilities kept per node and category")
         ->capture_default_str()
@@ -102,31 +110,6 @@ int run_cli(int argc, char** argv) {
                     "continue the run a checkpoint holds (its scenario and seed; CONFIG, if given, must be the same)")
         ->check(CLI::ExistingFile);
 
-    std::string plan_config, plan_out, plan_projects, plan_method = "exact";
-    double plan_target = 0.9, plan_budget = -1;
-    int plan_months = 6;
-    bool plan_at_joining = false;
-    auto* plan = app.add_subcommand(
-        "plan",
-        "draw a scenario's project lists (一图一清单) from the districts' gaps (its circle_plan events; with "
-        "--at-joining, every joining district) and write the scenario with them (needs the Python package)");
-    plan->add_option("config", plan_config, "scenario TOML file (default: the built-in Yunfu scenario)");
-    plan->add_option("-o,--output", plan_out, "scenario TOML file to write")->required();
-    plan->add_option("--projects", plan_projects, "also write the project lists here (CSV)");
-    plan->add_flag("--at-joining", plan_at_joining, "a list for every district when it joins (not its fixed package)");
-    plan->add_option("--target", plan_target, "ring coverage a category should reach")
-        ->check(CLI::Range(0.01, 1.0))
-        ->capture_default_str();
-    plan->add_option("--budget-yuan", plan_budget, "each list's budget, yuan (default: no limit)")
-        ->check(CLI::NonNegativeNumber);
-    plan->add_option("--months", plan_months, "months a list is phased over")
-        ->check(CLI::Range(1, 120))
-        ->capture_default_str();
-    plan->add_option("--method", plan_method, "sites by exact maximal covering (HiGHS) or greedy")
-        ->check(CLI::IsMember({"exact", "greedy"}))
-        ->capture_default_str();
-    plan->add_flag("-q,--quiet", quiet, "no progress bar");
-
     std::string world_path;
     auto* world = app.add_subcommand("world", "build a scenario's world and print its summary");
     world->add_option("config", world_path,
@@ -138,39 +121,37 @@ int run_cli(int argc, char** argv) {
     reach->add_option("city", city_path, "city file from import-osm")->required()->check(CLI::ExistingFile);
     add_reach_options(reach, reach_opts);
 
-    std::string report_results, report_dir;
-    int report_year = 0;
-    std::vector<std::string> report_maps;
-    auto* report = app.add_subcommand("report",
-                                      "charts (PNG), tables (CSV) and a self-contained HTML "
-                                      "summary of a results file (needs the Python package)");
-    report->add_option("results", report_results, "results file from `lifecircle run`")
-        ->required()
-        ->check(CLI::ExistingFile);
-    report->add_option("-o,--output", report_dir, "directory to write")->required();
-    report->add_option("--year", report_year, "year of the tables and gap lists (default: the last)");
-    report->add_option("--map", report_maps, "district to map (repeatable; default: the pilots)");
+    // Commands written in Python (the lifecircle package): their options are declared there
+    // once (argparse), and everything after the command's name is passed on unparsed, --help
+    // included.
+    const std::vector<std::pair<CLI::App*, std::string>> python_commands{
+        {python_command(app, "plan",
+                        "project lists (一图一清单): write a scenario with a circle_plan event for every district "
+                        "when it joins, draw the lists (CSV) or freeze them as plan_facility events"),
+         "projects"},
+        {python_command(app, "report",
+                        "charts (PNG), tables (CSV) and a self-contained HTML summary of a results file"),
+         "report"},
+        {python_command(app, "map",
+                        "an interactive living-circle map of a results file: one self-contained HTML page that "
+                        "opens with no network"),
+         "webmap"},
+        {python_command(app, "export",
+                        "GIS layers of a results file in WGS84: a GeoPackage (.gpkg) or GeoJSON files (.geojson), "
+                        "for QGIS or geopandas (needs lifecircle[gis])"),
+         "gis"},
+    };
 
-    std::string map_results, map_out, map_lang = "zh";
-    auto* map = app.add_subcommand("map",
-                                   "an interactive living-circle map of a results file: one self-contained "
-                                   "HTML page that opens with no network (needs the Python package)");
-    map->add_option("results", map_results, "results file from `lifecircle run`")->required()->check(CLI::ExistingFile);
-    map->add_option("-o,--output", map_out, "HTML file to write")->required();
-    map->add_option("--lang", map_lang, "the page's first language")->check(CLI::IsMember({"zh", "en"}));
-    map->add_flag("-q,--quiet", quiet, "no progress bar");
-
-    std::string export_results, export_out;
-    int export_year = 0;
-    auto* gis = app.add_subcommand("export",
-                                   "GIS layers of a results file in WGS84: a GeoPackage (.gpkg) or GeoJSON "
-                                   "files (.geojson), for QGIS or geopandas (needs geopandas and pyogrio)");
-    gis->add_option("results", export_results, "results file from `lifecircle run`")
-        ->required()
-        ->check(CLI::ExistingFile);
-    gis->add_option("-o,--output", export_out, "a .gpkg (every layer) or .geojson (one file a layer)")->required();
-    gis->add_option("--year", export_year, "year of homes' coverage, gap sites and slot access (default: the last)");
-
+    // a Python command gets every argument after its name as it is (before CLI11 parses any)
+    if (argc > 1)
+        for (const auto& [command, module] : python_commands)
+            if (command->get_name() == argv[1]) {
+                try {
+                    return lifecircle::cli::run_python(module, std::vector<std::string>(argv + 2, argv + argc));
+                } catch (const std::exception& e) {
+                    return fail(1, "internal error", e.what());
+                }
+            }
     CLI11_PARSE(app, argc, argv);
     std::unique_ptr<tbb::global_control> limit;
     if (threads > 0)
@@ -186,36 +167,8 @@ int run_cli(int argc, char** argv) {
             run_cmd.progress = !quiet;
             return lifecircle::cli::run_run(run_cmd);
         }
-        if (*plan) {
-            std::vector<std::string> args{"-o",       plan_out,
-                                          "--target", std::to_string(plan_target),
-                                          "--months", std::to_string(plan_months),
-                                          "--method", plan_method};
-            if (!plan_config.empty()) args.insert(args.begin(), plan_config);
-            if (!plan_projects.empty()) args.insert(args.end(), {"--projects", plan_projects});
-            if (plan_budget >= 0) args.insert(args.end(), {"--budget-yuan", std::to_string(plan_budget)});
-            if (plan_at_joining) args.emplace_back("--at-joining");
-            if (quiet) args.emplace_back("--quiet");
-            return lifecircle::cli::run_python("projects", args);
-        }
         if (*world) return lifecircle::cli::run_world(world_path);
         if (*reach) return lifecircle::cli::run_reach(city_path, reach_opts);
-        if (*report) {
-            std::vector<std::string> args{report_results, "-o", report_dir};
-            if (report_year) args.insert(args.end(), {"--year", std::to_string(report_year)});
-            for (const auto& m : report_maps) args.insert(args.end(), {"--map", m});
-            return lifecircle::cli::run_python("report", args);
-        }
-        if (*map) {
-            std::vector<std::string> args{map_results, "-o", map_out, "--lang", map_lang};
-            if (quiet) args.emplace_back("--quiet");
-            return lifecircle::cli::run_python("webmap", args);
-        }
-        if (*gis) {
-            std::vector<std::string> args{export_results, "-o", export_out};
-            if (export_year) args.insert(args.end(), {"--year", std::to_string(export_year)});
-            return lifecircle::cli::run_python("gis", args);
-        }
     } catch (const lifecircle::InputError& e) {
         return fail(2, "error", e.what());
     } catch (const lifecircle::ArgumentError& e) {

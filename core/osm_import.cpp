@@ -136,6 +136,11 @@ void project(double lon0, double lat0, double lon, double lat, double& x, double
     y = detail::kEarthRadius * (lat - lat0) * detail::kDeg;
 }
 
+void unproject(double lon0, double lat0, double x, double y, double& lon, double& lat) {
+    lon = lon0 + x / (detail::kEarthRadius * detail::kDeg * std::cos(lat0 * detail::kDeg));
+    lat = lat0 + y / (detail::kEarthRadius * detail::kDeg);
+}
+
 double haversine(double lon1, double lat1, double lon2, double lat2) {
     const double p1 = lat1 * detail::kDeg, p2 = lat2 * detail::kDeg;
     const double dp = p2 - p1, dl = (lon2 - lon1) * detail::kDeg;

@@ -62,6 +62,8 @@ bool is_walkable(TagLookup&& tag) {
 /// Planar metres from lon/lat around (lon0, lat0): equirectangular, exact enough for a
 /// city (error below 0.1% within 20 km); used for snapping only, never for lengths.
 void project(double lon0, double lat0, double lon, double lat, double& x, double& y);
+/// The exact inverse of project: lon/lat of planar metres around (lon0, lat0).
+void unproject(double lon0, double lat0, double x, double y, double& lon, double& lat);
 
 /// Great-circle distance in metres (haversine, earth radius 6,371,009 m as osmnx).
 double haversine(double lon1, double lat1, double lon2, double lat2);

@@ -574,6 +574,8 @@ void read_categories(TableReader& root, Scenario& sc, Problems& problems) {
         if (auto v = r.number("decay", true, 0.1, 5, " (Huff exponent b)")) c.decay = *v;
         if (auto v = r.boolean("subsidy_eligible", true)) c.subsidy_eligible = *v;
         if (auto v = r.boolean("deliverable", false)) c.deliverable = *v;
+        if (auto v = r.boolean("mobile_vendor", false)) c.mobile_vendor = *v;
+        if (auto v = r.boolean("round_the_clock", false)) c.round_the_clock = *v;
         if (auto v = r.number("exit_per_year", false, 0, 1, " (a yearly probability)")) c.exit_per_year = *v;
         if (auto v = r.number("fitout_yuan_m2", false, 0, 1e6, " yuan a m2")) c.fitout_yuan_m2 = *v;
         if (auto v = r.number("support_yuan_visit", false, 0, 1e4, " yuan a visit")) c.support_yuan_visit = *v;
@@ -786,7 +788,7 @@ void read_events(TableReader& root, Scenario& sc, Problems& problems) {
     std::stable_sort(sc.events.begin(), sc.events.end(), [](const auto& a, const auto& b) { return a.date < b.date; });
 }
 
-void read_network(TableReader& root, Scenario& sc, Problems& problems) {
+void read_network(TableReader& root, Scenario& sc, Problems& problems, bool check_files) {
     const auto* t = root.subtable("network", false);
     if (!t) return;
     TableReader r(*t, "network", problems);
@@ -798,7 +800,7 @@ void read_network(TableReader& root, Scenario& sc, Problems& problems) {
     auto file = [&](const std::string& key, std::string& out) {
         if (auto v = r.string(key, sc.network.kind == "osm" && key != "categories")) {
             out = resolve(sc.path, *v);
-            if (!std::filesystem::exists(out))
+            if (check_files && !std::filesystem::exists(out))
                 problems.add(t->get(key)->source(), "network." + key,
                              "\"" + *v + "\": no such file (looked for " + out + ")");
         }
@@ -815,7 +817,7 @@ void read_network(TableReader& root, Scenario& sc, Problems& problems) {
 
 }  // namespace detail
 
-Scenario parse_scenario(const std::string& text, const std::string& path) {
+Scenario parse_scenario(const std::string& text, const std::string& path, bool check_files) {
     toml::table root;
     try {
         root = toml::parse(text, path);
@@ -834,7 +836,7 @@ Scenario parse_scenario(const std::string& text, const std::string& path) {
     detail::read_categories(r, sc, problems);
     detail::read_districts(r, sc, problems);
     detail::read_events(r, sc, problems);
-    detail::read_network(r, sc, problems);
+    detail::read_network(r, sc, problems, check_files);
     detail::read_models(r, sc, problems);
     r.finish();
     if (!problems.empty()) throw ConfigError(problems.joined());

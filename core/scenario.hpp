@@ -74,6 +74,8 @@ struct Category {
     double decay = 2.0;                 ///< Huff distance-decay exponent b
     bool subsidy_eligible = false;      ///< thin-margin, public-welfare business (plan item 20)
     bool deliverable = false;           ///< can be delivered to the door when no shop is in reach
+    bool mobile_vendor = false;         ///< can be sold from a vegetable truck or food cart (plan item 11)
+    bool round_the_clock = false;       ///< its shops may open 24 hours (plan item 10)
     double exit_per_year = 0.08;        ///< background yearly closure probability (non-economic)
     double fitout_yuan_m2 = 1500;       ///< public capital: fit-out and equipment of a planned facility, yuan/m2
     double support_yuan_visit = 0;      ///< public operating support a visit (e.g. an elder canteen's meal)
@@ -231,7 +233,9 @@ struct Scenario {
 
 /// Parses and validates scenario TOML. Every problem of the file is collected and thrown
 /// at once as a ConfigError: one line each, "file:line:column: key.path: value: expected".
-Scenario parse_scenario(const std::string& text, const std::string& path);
+/// With `check_files` false, the data files it names (network.osm, ...) need not exist: a
+/// scenario recorded in a results file, read where those files are not.
+Scenario parse_scenario(const std::string& text, const std::string& path, bool check_files = true);
 /// Reads and validates a scenario file.
 Scenario load_scenario(const std::string& path);
 /// The built-in default scenario (configs/yunfu.toml, compiled in: needs no file).

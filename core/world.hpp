@@ -3,6 +3,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "core/scenario.hpp"
@@ -92,17 +93,33 @@ struct World {
 /// district's share for its age group, or the city's.
 bool orders_delivery(const Scenario& sc, std::size_t d, int age, std::uint64_t id);
 
+/// What siting reads of the network's nodes: their positions (metres), districts and
+/// commercial flags. The rules below read these alone, so a results file's tables serve them
+/// as well as a world (the Python package calls them through _core).
+struct NodeSites {
+    std::span<const double> x, y;
+    std::span<const std::uint16_t> district;
+    std::span<const std::uint8_t> commercial;
+};
+inline NodeSites node_sites(const World& w) {
+    return {w.network.x(), w.network.y(), w.node_district, w.node_commercial};
+}
+
 /// Candidate sites for new facilities in district d: its commercial nodes, or all of its
 /// nodes when it has none (in node order).
+std::vector<std::uint32_t> candidate_sites(const NodeSites& nodes, std::size_t d);
 std::vector<std::uint32_t> candidate_sites(const World& w, std::size_t d);
 
 /// The district's candidate site (commercial node, or any of its nodes) nearest to a point
 /// (metres in the town's frame); with `any_node` (an idle public site: a building anywhere),
 /// its nearest node of any kind; ties to the lower node. 0 for a district without nodes.
+std::uint32_t nearest_site(const NodeSites& nodes, std::size_t d, const std::array<double, 2>& at, bool any_node);
 std::uint32_t nearest_site(const World& w, std::size_t d, const std::array<double, 2>& at, bool any_node);
 
-/// District d's idle public sites (its idle_sites, plan item 13): each its nearest node of the
-/// district, of any kind; a node once, in the order first given.
+/// District d's idle public sites (its idle_sites, plan item 13): each place's nearest node
+/// of the district, of any kind; a node once, in the order first given.
+std::vector<std::uint32_t> idle_sites(const NodeSites& nodes, std::size_t d,
+                                      std::span<const std::array<double, 2>> places);
 std::vector<std::uint32_t> idle_sites(const World& w, std::size_t d);
 
 /// Residents living at each node.

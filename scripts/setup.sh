@@ -36,3 +36,6 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -m pip install -q -r requirements-dev.txt
   echo "$want" > "$stamp"
 fi
+
+# HiGHS for the project lists' exact covering (not packaged by Debian 12): built once from source
+bash scripts/highs.sh

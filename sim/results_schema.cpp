@@ -1,6 +1,8 @@
 #include "sim/results_schema.hpp"
 
 #include <cstdint>
+#include <map>
+#include <set>
 #include <type_traits>
 
 namespace lifecircle {
@@ -23,7 +25,7 @@ constexpr const char* type_name() {
 template <class Row, class T>
 ResultsColumn record(const char* table, const char* name, std::vector<Row> Results::*rows, T Row::*field,
                      const char* unit, const char* meaning) {
-    ResultsColumn c{table, name, type_name<T>(), unit, meaning, {}, {}};
+    ResultsColumn c{table, name, type_name<T>(), unit, meaning, {}, {}, {}};
     c.write = [rows, field](H5File& f, const std::string& path, const Results& r) {
         f.write_column(path, r.*rows, field);
     };
@@ -39,7 +41,7 @@ ResultsColumn record(const char* table, const char* name, std::vector<Row> Resul
 /// A column computed from the run's results, stored as T.
 template <class T, class F>
 ResultsColumn computed(const char* table, const char* name, const char* unit, const char* meaning, F values) {
-    ResultsColumn c{table, name, type_name<T>(), unit, meaning, {}, {}};
+    ResultsColumn c{table, name, type_name<T>(), unit, meaning, {}, {}, {}};
     c.write = [values](H5File& f, const std::string& path, const Results& r) { values(f, path, r); };
     return c;
 }
@@ -243,8 +245,32 @@ std::vector<ResultsColumn> make_columns() {
 
 }  // namespace detail
 
+namespace detail {
+
+/// Each record column's `over_year`: the time tables' keys and states named here, every other
+/// column of them a flow.
+std::vector<ResultsColumn> with_over_year(std::vector<ResultsColumn> columns) {
+    const std::map<std::string, std::pair<std::set<std::string>, std::set<std::string>>> tables{
+        {"district_month",
+         {{"district", "year", "month"},
+          {"residents", "satisfied", "survey_n", "survey_satisfied", "survey_low", "survey_high", "shops_open",
+           "in_programme"}}},
+        {"category_year", {{"district", "category", "year"}, {"shops_open", "in_ring"}}},
+        {"facility_month", {{"facility", "year", "month"}, {"open"}}},
+    };
+    for (auto& c : columns) {
+        const auto t = tables.find(c.table);
+        if (t == tables.end()) continue;
+        const auto& [keys, states] = t->second;
+        c.over_year = keys.count(c.name) ? "key" : states.count(c.name) ? "end" : "sum";
+    }
+    return columns;
+}
+
+}  // namespace detail
+
 const std::vector<ResultsColumn>& results_columns() {
-    static const std::vector<ResultsColumn> columns = detail::make_columns();
+    static const std::vector<ResultsColumn> columns = detail::with_over_year(detail::make_columns());
     return columns;
 }
 

@@ -20,6 +20,10 @@ struct ResultsColumn {
     std::string type;     ///< stored type: int8, uint8, uint16, int32, uint32, int64, float32, float64
     std::string unit;     ///< e.g. "fen", "needs", "share 0-1", "index"
     std::string meaning;  ///< one line
+    /// How a year holds a column of a monthly or yearly record table: "sum" (a flow, summed
+    /// over the year), "end" (a state, its value at the year's end) or "key"; empty for the
+    /// other tables
+    std::string over_year;
     std::function<void(H5File&, const std::string& path, const Results&)> write;
     /// Reads the column back into the records (record tables only; empty for the others).
     /// Checkpoints store the records so far with `write` and restore them with this.

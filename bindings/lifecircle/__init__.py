@@ -9,12 +9,31 @@ objects and pandas DataFrames:
     >>> res.gaps(2025); res.plot.satisfaction()
 """
 
+from lifecircle import _methods, access, costs, gaps, gis, plot, projects, webmap
 from lifecircle._core import ArgumentError, ConfigError, InputError, __version__, haversine, set_max_threads
 from lifecircle.network import WalkNetwork
 from lifecircle.optimize import optimize
 from lifecircle.results import Results, results_columns
 from lifecircle.runner import compare, difference, run, run_many, summarize, sweep
-from lifecircle.scenario import PILOT_PACKAGE, Scenario, World
+from lifecircle.scenario import LIST_PACKAGE, Scenario, World
+
+# The methods of Scenario and Results whose work modules above theirs do (lifecircle._methods):
+# scenario.py and results.py import nothing above them, so the package connects them here.
+_methods.connect(
+    {
+        "Scenario.with_project_lists": projects.with_project_lists,
+        "Results.node_distance": access.node_distance,
+        "Results.in_ring": access.in_ring,
+        "Results.access_by_slot": access.access_by_slot,
+        "Results.fairness": access.fairness,
+        "Results.usage": access.usage,
+        "Results.gaps": gaps.gaps,
+        "Results.cost_summary": costs.cost_summary,
+        "Results.map": webmap.map_page,
+        "Results.export": gis.export,
+        "Results.plot": plot.Plotter,
+    }
+)
 
 __all__ = [
     "WalkNetwork",
@@ -29,7 +48,7 @@ __all__ = [
     "summarize",
     "difference",
     "optimize",
-    "PILOT_PACKAGE",
+    "LIST_PACKAGE",
     "InputError",
     "ConfigError",
     "ArgumentError",

@@ -18,11 +18,15 @@ Three measures of a run's results (docs/results.md, "Access by the hour, fairnes
 
 Slot access and fairness are computed from what the results file records (facilities with
 their open slots, opening and closing days, residents with their homes and moving-in days,
-the network) with the same exact network distances as the engine's coverage.
+the network) with the same exact network distances as the engine's coverage; so is the ring
+coverage on any day (:func:`node_distance`, :func:`in_ring`), which equals the engine's
+``category_year/in_ring`` at a year's end.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -80,25 +84,55 @@ def palma(values: np.ndarray | list[float]) -> float:
     return float("inf") if bottom40 <= 0 else top10 / bottom40
 
 
+def node_distance(
+    res: Results,
+    category: str,
+    year: int | None = None,
+    *,
+    day: dt.date | None = None,
+    extra: Sequence[int] = (),
+) -> np.ndarray:
+    """Walking distance (m) from each node to the nearest facility of ``category`` open
+    at the end of ``year`` (or of ``day``), or at one of the ``extra`` nodes (facilities
+    planned there); inf beyond the ring at the fastest speed."""
+    if (year is None) == (day is None):
+        raise _core.ArgumentError("node_distance: give a year or a day")
+    t = res.table("facilities")
+    open_ = res.open_on(res.year_end(year) if day is None else day).to_numpy() & res.serves(category)
+    nodes = np.concatenate([t["node"][open_], np.asarray(extra, dtype=t["node"].dtype)])
+    ring = float(res.scenario.ring_metres(category).max())
+    dist, _ = res.network.reach(nodes.astype(np.uint32), 1, ring)
+    return dist[:, 0]
+
+
+def inside_ring(res: Results, category: str, people: pd.DataFrame, dist: np.ndarray) -> np.ndarray:
+    """Per resident of ``people``: the node distances ``dist`` (:func:`node_distance`) put
+    the nearest facility inside the category's ring at the resident's walking speed."""
+    ring = res.scenario.ring_metres(category)
+    return dist[people.home_node.to_numpy()] <= ring[people.age_group.cat.codes.to_numpy()]
+
+
+def in_ring(res: Results, category: str, year: int) -> pd.Series:
+    """Per resident living there at the end of ``year``: the nearest open facility of
+    ``category`` lies inside its ring at the resident's walking speed."""
+    people = res.residents_on(res.year_end(year))
+    inside = inside_ring(res, category, people, node_distance(res, category, year))
+    return pd.Series(inside, index=people.index)
+
+
 def time_slots(res: Results) -> pd.DataFrame:
     """The scenario's time slots, in order: slot (index), name, start, end (hours)."""
-    slots = res.scenario.data["time_slots"]
-    return pd.DataFrame(
-        {
-            "slot": np.arange(len(slots)),
-            "name": [s["name"] for s in slots],
-            "start": [float(s["start"]) for s in slots],
-            "end": [float(s["end"]) for s in slots],
-        }
-    )
+    slots = pd.DataFrame(res.scenario.time_slots, columns=["name", "start", "end"])
+    slots.insert(0, "slot", np.arange(len(slots)))
+    return slots
 
 
 def _categories(res: Results, categories: list[str] | None, *, default_basic: bool) -> list[str]:
     if categories is None:
         if not default_basic:
             return list(res.categories)
-        table = res.scenario.categories.set_index("key")
-        return [c for c in res.categories if table["class"][c] == "basic"]
+        basic = res.scenario.categories_of_class("basic")
+        return [c for c in res.categories if c in basic]
     for c in categories:
         if c not in res.categories:
             raise _core.ArgumentError(f"no category {c!r}; the categories are {', '.join(res.categories)}")
@@ -110,7 +144,7 @@ def _years(res: Results, years: int | list[int] | None) -> list[int]:
         return res.years_simulated
     years = [int(years)] if np.isscalar(years) else [int(y) for y in years]
     for y in years:
-        res._year_end(y)  # raises for a year not simulated
+        res.year_end(y)  # raises for a year not simulated
     return years
 
 
@@ -124,18 +158,17 @@ def slot_coverage(res: Results, year: int, category: str) -> tuple[pd.DataFrame,
     engine's rule); and a boolean array [slots, facilities] of the facilities counted in
     each slot.
     """
-    end = res._year_end(year)
-    ci = res.categories.index(category)
+    end = res.year_end(year)
     people = res.residents_on(end)
     home = people.home_node.to_numpy()
     age = people.age_group.cat.codes.to_numpy()
-    t = res._tables["facilities"]
-    serving = res.open_on(end).to_numpy() & res._serves(ci)
+    t = res.table("facilities")
+    serving = res.open_on(end).to_numpy() & res.serves(category)
     mask = t["open_slots"].astype(np.uint64)
-    n_slots = len(res.scenario.data["time_slots"])
+    n_slots = len(res.scenario.time_slots)
     in_slot = np.array([serving & (((mask >> np.uint64(s)) & np.uint64(1)) == 1) for s in range(n_slots)])
     sets = [serving, *in_slot]
-    ring = res.ring_metres(category)
+    ring = res.scenario.ring_metres(category)
     reach = res.network.reach_many(
         [t["node"][m].astype(np.int64).tolist() for m in sets], 1, float(ring.max())
     )
@@ -159,10 +192,10 @@ def access_by_slot(
     end, residents, in_ring, in_ring_all_day, shops_open.
     """
     year = res.end.year if year is None else int(year)
-    res._year_end(year)
+    res.year_end(year)
     cats = _categories(res, categories, default_basic=False)
     slots = time_slots(res)
-    fac_district = res._tables["facilities"]["district"]
+    fac_district = res.table("facilities")["district"]
     table = res.scenario.categories.set_index("key")
     rows = []
     for c in cats:
@@ -211,17 +244,15 @@ def fairness(
     """
     cats = _categories(res, categories, default_basic=True)
     rows = []
-    t = res._tables["facilities"]
-    unlimited = float(res._tables["network"]["edge_length"].sum()) + 1.0  # longer than any path
+    t = res.table("facilities")
+    unlimited = float(res.table("network")["edge_length"].sum()) + 1.0  # longer than any path
     for year in _years(res, years):
-        end = res._year_end(year)
+        end = res.year_end(year)
         people = res.residents_on(end)
         home = people.home_node.to_numpy()
         district = people.district.to_numpy()
         exists = res.open_on(end).to_numpy()
-        sets = [
-            t["node"][exists & res._serves(res.categories.index(c))].astype(np.int64).tolist() for c in cats
-        ]
+        sets = [t["node"][exists & res.serves(c)].astype(np.int64).tolist() for c in cats]
         reach = res.network.reach_many(sets, 1, unlimited)
         for c, (dist, _) in zip(cats, reach):
             at_home = dist[:, 0][home]

@@ -8,8 +8,9 @@ Layers, all in WGS84 longitude/latitude (EPSG:4326), written through GeoPandas a
   the mapped point), with category, origin, opening and closing dates, hours, and its
   state at the end of each simulated year (``open_2024`` ...) and visits in it
   (``visits_2024`` ...).
-- ``districts``: one polygon a district (the concave hull of its network nodes), with each
-  year's satisfaction and 15-minute usage.
+- ``districts``: one polygon a district (the outline of its network nodes, as the map page
+  draws it: lifecircle.geo.district_outline), with each year's satisfaction and 15-minute
+  usage.
 - ``homes``: one point a home node, with its residents at the end of ``year`` and, for each
   basic category, the share of them inside its ring (``ring_<category>``), and how many
   basic categories all of them have inside (``basic_in_ring``).
@@ -20,7 +21,7 @@ Layers, all in WGS84 longitude/latitude (EPSG:4326), written through GeoPandas a
 A GeoPackage holds every layer; GeoJSON holds one, so ``city.geojson`` is written as one
 file a layer, ``city.<layer>.geojson`` (tables as ``city.<table>.csv``).
 
-Needs the optional packages ``geopandas`` and ``pyogrio`` (``pip install lifecircle[gis]``).
+Needs the optional packages ``geopandas`` and ``pyogrio`` (``pip install 'lifecircle[gis]'``).
 """
 
 from __future__ import annotations
@@ -31,84 +32,81 @@ import sys
 import time
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from lifecircle import _core
+from lifecircle import _core, access
+from lifecircle._extras import MissingExtraError, require
+from lifecircle.gaps import gaps
+from lifecircle.geo import district_outline, is_synthetic, lonlat
+from lifecircle.results import Results
 
-if TYPE_CHECKING:  # pragma: no cover
-    from lifecircle.results import Results
-
-#: The projection's earth radius (core/osm_import.cpp, as osmnx), metres.
-EARTH_RADIUS = 6371009.0
 CRS = "EPSG:4326"
-
-
-def lonlat(res: Results, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Longitude and latitude (degrees) of map coordinates (metres east and north of the
-    results' map origin): the exact inverse of the equirectangular projection the OSM
-    import and the synthetic town use (core/osm_import.cpp ``project``)."""
-    lon0, lat0 = float(res.attrs["origin_lon"]), float(res.attrs["origin_lat"])
-    k = np.pi / 180.0
-    lon = lon0 + np.asarray(x, dtype=float) / (EARTH_RADIUS * k * np.cos(lat0 * k))
-    lat = lat0 + np.asarray(y, dtype=float) / (EARTH_RADIUS * k)
-    return lon, lat
-
-
-def is_synthetic(res: Results) -> bool:
-    """Whether the run's town is synthetic (placed at the scenario's map origin) rather than
-    read from OpenStreetMap or a network file."""
-    return res.scenario.data.get("network", {}).get("source", "synthetic") == "synthetic"
+#: The recommended sites' columns (layer ``gap_sites``).
+SITE_COLUMNS = [
+    "district", "pinyin", "category", "category_zh", "rank", "node", "gain_residents", "in_ring",
+    "in_ring_after", "year",
+]  # fmt: skip
 
 
 def _geopandas():
-    try:
-        import geopandas
-        import pyogrio  # noqa: F401  (the writer GeoPandas uses)
-    except ImportError as e:
-        raise _core.ArgumentError(
-            f"GIS export needs geopandas and pyogrio ({e.name} is missing): pip install 'lifecircle[gis]'"
-        ) from None
-    return geopandas
+    require("pyogrio", "gis", "GIS export")  # the writer GeoPandas uses
+    return require("geopandas", "gis", "GIS export")
 
 
 def layers(res: Results, year: int | None = None) -> dict[str, pd.DataFrame]:
     """Every layer of the export as (Geo)DataFrames in EPSG:4326, by name; tables without
     geometry as DataFrames."""
     gpd = _geopandas()
-    import shapely
-
-    from lifecircle import access
-
+    shapely = require("shapely", "gis", "GIS export")
     year = res.end.year if year is None else int(year)
-    end = res._year_end(year)
-    net = res._tables["network"]
-    node_lon, node_lat = lonlat(res, net["x"], net["y"])
-    out: dict[str, pd.DataFrame] = {}
+    net = res.table("network")
+    lon, lat = lonlat(res, net["x"], net["y"])
 
-    # edges
+    def layer(table: pd.DataFrame, geometry) -> pd.DataFrame:
+        return gpd.GeoDataFrame(table, geometry=geometry, crs=CRS)
+
+    edges, a, b = _edges(res)
+    edge_lines = np.stack([np.column_stack([lon[a], lat[a]]), np.column_stack([lon[b], lat[b]])], 1)
+    fac = _facilities(res)
+    districts, outlines = _districts(res, lon, lat)
+    homes = _homes(res, year)
+    sites = _gap_sites(res, year)
+    site_nodes = sites.node.to_numpy(dtype=np.int64)
+    return {
+        "edges": layer(edges, shapely.linestrings(edge_lines)),
+        "facilities": layer(fac, shapely.points(fac.lon.to_numpy(), fac.lat.to_numpy())),
+        "districts": layer(districts, [_polygon(shapely, *outline) for outline in outlines]),
+        "homes": layer(homes, shapely.points(lon[homes.node.to_numpy()], lat[homes.node.to_numpy()])),
+        "gap_sites": layer(sites, shapely.points(lon[site_nodes], lat[site_nodes])),
+        "access_by_slot": access.access_by_slot(res, year),
+        "fairness": access.fairness(res),
+        "usage": access.usage(res),
+        "about": _about(res, year),
+    }
+
+
+def _edges(res: Results) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """The walking network's edges (the district where both ends lie in one), and their ends."""
+    net = res.table("network")
     a, b = net["edge_from"].astype(np.int64), net["edge_to"].astype(np.int64)
-    coords = np.stack(
-        [np.column_stack([node_lon[a], node_lat[a]]), np.column_stack([node_lon[b], node_lat[b]])], 1
-    )
     nd = net["district"]
-    same = nd[a] == nd[b]
     zh = np.array(res.districts_zh + [""], dtype=object)
-    out["edges"] = gpd.GeoDataFrame(
+    table = pd.DataFrame(
         {
             "edge": np.arange(len(a)),
             "from_node": a,
             "to_node": b,
             "length_m": net["edge_length"],
-            "district": np.where(same, zh[nd[a]], ""),
-        },
-        geometry=shapely.linestrings(coords),
-        crs=CRS,
+            "district": np.where(nd[a] == nd[b], zh[nd[a]], ""),
+        }
     )
+    return table, a, b
 
-    # facilities, with their state at each year's end
+
+def _facilities(res: Results) -> pd.DataFrame:
+    """Every facility, at its own position, with its state and visits at each year's end."""
     f = res.facilities
     flon, flat = lonlat(res, f.x.to_numpy(), f.y.to_numpy())
     cats = res.scenario.categories.set_index("key")
@@ -135,22 +133,23 @@ def layers(res: Results, year: int | None = None) -> dict[str, pd.DataFrame]:
     )
     visits = res.facility_months.groupby(["facility", "year"]).visits.sum().unstack(fill_value=0)
     for y in res.years_simulated:
-        fac[f"open_{y}"] = res.open_on(res._year_end(y)).to_numpy()
+        fac[f"open_{y}"] = res.open_on(res.year_end(y)).to_numpy()
         fac[f"visits_{y}"] = visits[y].reindex(f.index, fill_value=0).to_numpy() if y in visits else 0
-    out["facilities"] = gpd.GeoDataFrame(fac, geometry=shapely.points(flon, flat), crs=CRS)
+    return fac
 
-    # districts: concave hulls of their nodes, with each year's satisfaction and usage
+
+def _districts(res: Results, lon: np.ndarray, lat: np.ndarray) -> tuple[pd.DataFrame, list[tuple]]:
+    """One row a district with nodes (each year's residents, satisfaction, 15-minute usage,
+    programme), and its outline (lifecircle.geo.district_outline) with its nodes' points."""
+    nd = res.node_district
     yrs = res.years
-    rows, polys = [], []
+    rows, outlines = [], []
     for d, name in enumerate(res.districts_zh):
         nodes = np.flatnonzero(nd == d)
         if len(nodes) == 0:
             continue
-        pts = shapely.multipoints(np.column_stack([node_lon[nodes], node_lat[nodes]]))
-        hull = shapely.concave_hull(pts, ratio=0.3)
-        if hull.geom_type != "Polygon":  # fewer than 3 nodes, or all on a line
-            hull = shapely.buffer(pts, 1e-4)
-        polys.append(hull)
+        points = np.column_stack([lon[nodes], lat[nodes]])
+        outlines.append((district_outline(lon[nodes], lat[nodes]), points))
         row = {"district": name, "pinyin": res.districts_pinyin[d], "nodes": len(nodes)}
         for y in res.years_simulated:
             r = yrs[(yrs.district == name) & (yrs.year == y)]
@@ -159,109 +158,93 @@ def layers(res: Results, year: int | None = None) -> dict[str, pd.DataFrame]:
             row[f"usage15_{y}"] = float(r.usage_15min.iloc[0]) if len(r) else np.nan
             row[f"in_programme_{y}"] = bool(r.in_programme.iloc[0]) if len(r) else False
         rows.append(row)
-    out["districts"] = gpd.GeoDataFrame(pd.DataFrame(rows), geometry=polys, crs=CRS)
+    return pd.DataFrame(rows), outlines
 
-    # homes: residents per home node and their ring coverage at the end of `year`
-    people = res.residents_on(end)
+
+def _polygon(shapely, ring: np.ndarray, points: np.ndarray):
+    """A district's outline as a polygon; small discs around its nodes' ``points`` where
+    they make no polygon (fewer than three, or on a line)."""
+    if len(ring) >= 3:
+        poly = shapely.polygons(ring)
+        if poly.area > 0:
+            return poly
+    return shapely.buffer(shapely.multipoints(points), 1e-4)
+
+
+def _homes(res: Results, year: int) -> pd.DataFrame:
+    """One row a home node: its residents at the end of ``year`` and, for each basic
+    category, the share of them inside its ring; how many basic categories all have."""
+    people = res.residents_on(res.year_end(year))
     home = people.home_node.to_numpy()
     homes = np.unique(home)
     inv = np.searchsorted(homes, home)
     count = np.bincount(inv, minlength=len(homes))
+    zh = np.array(res.districts_zh + [""], dtype=object)
     hom = pd.DataFrame(
         {
             "node": homes,
-            "district": zh[nd[homes]],
+            "district": zh[res.node_district[homes]],
             "residents": count,
             "elderly": np.bincount(
                 inv, weights=(people.age_group == "elderly").to_numpy(), minlength=len(homes)
             ),
         }
     )
-    basic = [c for c in res.categories if cats["class"][c] == "basic"]
+    basic = res.scenario.categories_of_class("basic")
     all_in = np.ones(len(home), dtype=bool)
     n_basic = np.zeros(len(homes))
-    for c in basic:
-        inside = res.in_ring(c, year).to_numpy()
+    for c in [c for c in res.categories if c in basic]:
+        inside = access.in_ring(res, c, year).to_numpy()
         share = np.bincount(inv, weights=inside, minlength=len(homes)) / count
         hom[f"ring_{c}"] = share
         n_basic += share
         all_in &= inside
     hom["basic_in_ring"] = n_basic
     hom["all_basic_share"] = np.bincount(inv, weights=all_in, minlength=len(homes)) / count
-    out["homes"] = gpd.GeoDataFrame(hom, geometry=shapely.points(node_lon[homes], node_lat[homes]), crs=CRS)
+    return hom
 
-    # recommended sites of the gap list
-    gaps = res.gaps(year)
-    site_rows = []
-    for g in gaps.itertuples():
-        for rank, (node, gain) in enumerate(zip(g.sites, g.site_gain), 1):
-            site_rows.append(
-                {
-                    "district": g.district,
-                    "pinyin": g.pinyin,
-                    "category": g.category,
-                    "category_zh": g.category_zh,
-                    "rank": rank,
-                    "node": int(node),
-                    "gain_residents": int(gain),
-                    "in_ring": g.in_ring,
-                    "in_ring_after": g.in_ring_after,
-                    "year": year,
-                }
-            )
-    sites = pd.DataFrame(
-        site_rows,
-        columns=[
-            "district",
-            "pinyin",
-            "category",
-            "category_zh",
-            "rank",
-            "node",
-            "gain_residents",
-            "in_ring",
-            "in_ring_after",
-            "year",
-        ],
-    )
-    sn = sites.node.to_numpy(dtype=np.int64)
-    out["gap_sites"] = gpd.GeoDataFrame(sites, geometry=shapely.points(node_lon[sn], node_lat[sn]), crs=CRS)
 
-    # tables
-    out["access_by_slot"] = access.access_by_slot(res, year)
-    out["fairness"] = access.fairness(res)
-    out["usage"] = access.usage(res)
-    out["about"] = pd.DataFrame(
+def _gap_sites(res: Results, year: int) -> pd.DataFrame:
+    """The recommended sites of the gap list at the end of ``year`` (lifecircle.gaps), one
+    row a site."""
+    rows = [
         {
-            "key": [
-                "format",
-                "results",
-                "scenario",
-                "seed",
-                "year",
-                "origin_lon",
-                "origin_lat",
-                "synthetic",
-                "note",
-            ],
-            "value": [
-                "lifecircle GIS export",
-                str(res.path),
-                res.scenario.label,
-                str(res.seed),
-                str(year),
-                repr(float(res.attrs["origin_lon"])),
-                repr(float(res.attrs["origin_lat"])),
-                str(is_synthetic(res)).lower(),
-                (
-                    "synthetic town placed at the scenario's map origin: positions are not real places"
-                    if is_synthetic(res)
-                    else "positions from the scenario's network data"
-                ),
-            ],
+            "district": g.district,
+            "pinyin": g.pinyin,
+            "category": g.category,
+            "category_zh": g.category_zh,
+            "rank": rank,
+            "node": int(node),
+            "gain_residents": int(gain),
+            "in_ring": g.in_ring,
+            "in_ring_after": g.in_ring_after,
+            "year": year,
         }
-    )
-    return out
+        for g in gaps(res, year).itertuples()
+        for rank, (node, gain) in enumerate(zip(g.sites, g.site_gain), 1)
+    ]
+    return pd.DataFrame(rows, columns=SITE_COLUMNS)
+
+
+def _about(res: Results, year: int) -> pd.DataFrame:
+    """What the file is: the results, scenario, seed, year, map origin, synthetic or not."""
+    synthetic = is_synthetic(res)
+    about = {
+        "format": "lifecircle GIS export",
+        "results": str(res.path),
+        "scenario": res.scenario.label,
+        "seed": str(res.seed),
+        "year": str(year),
+        "origin_lon": repr(float(res.attrs["origin_lon"])),
+        "origin_lat": repr(float(res.attrs["origin_lat"])),
+        "synthetic": str(synthetic).lower(),
+        "note": (
+            "synthetic town placed at the scenario's map origin: positions are not real places"
+            if synthetic
+            else "positions from the scenario's network data"
+        ),
+    }
+    return pd.DataFrame({"key": list(about), "value": list(about.values())})
 
 
 def export(
@@ -275,8 +258,6 @@ def export(
         >>> lc.gis.export(res, "out/yunfu.gpkg")
         >>> geopandas.read_file("out/yunfu.gpkg", layer="facilities")
     """
-    from lifecircle.results import Results
-
     res = results if isinstance(results, Results) else Results.load(results)
     output = Path(output)
     suffix = output.suffix.lower()
@@ -313,7 +294,7 @@ def export(
 
 
 def _write(df: pd.DataFrame, path: Path, layer: str | None, driver: str) -> None:
-    import pyogrio
+    pyogrio = require("pyogrio", "gis", "GIS export")
 
     # lists and categories are not GIS types: lists as text, categories as their labels
     df = df.copy()
@@ -342,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         t0 = time.perf_counter()
         paths = export(a.results, a.output, year=a.year)
-    except (ValueError, OSError) as e:  # InputError, ArgumentError, ConfigError are ValueErrors
+    except (ValueError, OSError, MissingExtraError) as e:  # Input/Argument/ConfigError are ValueErrors
         print(f"lifecircle export: error: {e}", file=sys.stderr)
         return 1
     for path in paths:

@@ -10,9 +10,10 @@ Levers (``levers=``, default all):
 - ``rent_cut``: a rent cut (0-50%) per subsidy-eligible category of those lists;
 - ``grant``: an operating grant (0-2,000 yuan a shop a month) per subsidy-eligible category
   of those lists;
-- ``hours_24``: convenience stores open 24 hours in the districts (plan item 11);
+- ``hours_24``: the shops of the categories marked ``round_the_clock`` (plan item 10: the
+  24-hour convenience store) open 24 hours in the districts;
 - ``mobile_vendor``: 0-2 mobile vendors (vegetable trucks, breakfast and night food carts:
-  plan item 12) per district and mobile category (those of :data:`MOBILE` the scenario has);
+  plan item 11) per district and category marked ``mobile_vendor`` in the scenario;
 - ``map_app``: a map-app campaign, the share of residents using it afterwards (plan item 9);
 - ``timing``: the months over which the facilities are phased after joining (1, 3 or 6).
 
@@ -39,14 +40,13 @@ import numpy as np
 import pandas as pd
 
 from lifecircle import _core
+from lifecircle._extras import require
 from lifecircle.projects import phased, plan_event
 from lifecircle.scenario import Scenario
 
 LEVERS = ("facilities", "rent_cut", "grant", "hours_24", "mobile_vendor", "map_app", "timing")
 RENT_CUTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
 GRANTS = (0, 500, 1000, 2000)  # yuan a shop a month
-#: categories a mobile vendor may sell (vegetable trucks, breakfast and night-food carts)
-MOBILE = ("wet_market", "fresh_food", "breakfast", "night_food")
 ADOPTION = (0.0, 0.5, 0.8)
 TIMING = (1, 3, 6)
 
@@ -127,13 +127,95 @@ def _package(base: Scenario, lists: pd.DataFrame, districts: list[str], params: 
                 events.append({"date": joins[name], "type": "mobile_vendor", "district": name,
                                "category": key[len("mobile_"):], "count": int(value)})  # fmt: skip
         if params.get("hours_24"):
-            events.append({"date": joins[name], "type": "extend_hours", "district": name,
-                           "category": "convenience", "hours": [0, 24]})  # fmt: skip
+            events += [{"date": joins[name], "type": "extend_hours", "district": name, "category": c,
+                        "hours": [0, 24]} for c in _flagged(base, "round_the_clock")]  # fmt: skip
         if params.get("map_app", 0) > 0:
             events.append({"date": joins[name], "type": "map_app", "district": name,
                            "adoption": float(params["map_app"])})  # fmt: skip
     plain = {k: (v.item() if hasattr(v, "item") else v) for k, v in params.items()}
     return base.with_events(events, edit=f"package {plain}") if events else base
+
+
+@dataclass
+class _Space:
+    """The levers a search varies: each dimension's name, kind ("int": a range, "cat": a
+    choice), its values and its warm-start value (the full lists, nothing else)."""
+
+    dims: list[tuple[str, str, tuple[Any, ...], Any]]
+
+    @classmethod
+    def of(cls, sc: Scenario, lists: pd.DataFrame, levers: Sequence[str]) -> _Space:
+        cats = list(dict.fromkeys(lists.category)) if len(lists) else []
+        sizes = lists.groupby("category").size().to_dict() if len(lists) else {}
+        eligible = [c for c in cats if sc.category(c)["subsidy_eligible"]]
+        d: list[tuple[str, str, tuple[Any, ...], Any]] = []
+        if "facilities" in levers:
+            d += [(f"facilities_{c}", "int", (0, int(sizes[c])), int(sizes[c])) for c in cats]
+        if "rent_cut" in levers:
+            d += [(f"rent_cut_{c}", "cat", RENT_CUTS, 0.0) for c in eligible]
+        if "grant" in levers:
+            d += [(f"grant_{c}", "cat", GRANTS, 0) for c in eligible]
+        if "mobile_vendor" in levers:
+            d += [(f"mobile_{c}", "int", (0, 2), 0) for c in _flagged(sc, "mobile_vendor")]
+        if "hours_24" in levers and _flagged(sc, "round_the_clock"):
+            d.append(("hours_24", "cat", (False, True), False))
+        if "map_app" in levers:
+            d.append(("map_app", "cat", ADOPTION, 0.0))
+        if "timing" in levers:
+            d.append(("timing", "cat", TIMING, 6))
+        return cls(d)
+
+    def suggest(self, trial: Any) -> dict[str, Any]:
+        return {
+            name: trial.suggest_int(name, *values)
+            if kind == "int"
+            else trial.suggest_categorical(name, values)
+            for name, kind, values, _ in self.dims
+        }
+
+    def start(self) -> dict[str, Any]:
+        return {name: first for name, _, _, first in self.dims}
+
+
+def _completed(study: Any) -> list[Any]:
+    import optuna
+
+    return [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
+
+
+def _judge(results: Sequence[Any], districts: set[str], by: dt.date) -> tuple[float, float]:
+    """A candidate's mean public cost in the districts up to ``by`` over its seeds, and the
+    lowest satisfaction any of them has at the end on any seed."""
+    costs, lowest = [], 1.0
+    for res in results:
+        c = res.costs
+        costs.append(float(c[c.district.isin(districts) & (c.date <= pd.Timestamp(by))].total_yuan.sum()))
+        m = res.districts
+        last = m[m.district.isin(districts)].groupby("district").last()
+        lowest = min(lowest, float(last.satisfaction.min()))
+    return float(np.mean(costs)), lowest
+
+
+def _trials_table(study: Any) -> pd.DataFrame:
+    """Every completed candidate: cost, lowest satisfaction, feasible, its package as scenario
+    edits and its levers (``p_`` columns)."""
+    rows = [
+        {
+            "trial": t.number,
+            "cost_yuan": t.values[0],
+            "lowest_satisfaction": t.values[1],
+            "feasible": t.user_attrs.get("shortfall", 1.0) <= 0,
+            "edits": t.user_attrs.get("edits", ""),  # the package as scenario edits
+            **{f"p_{k}": v for k, v in t.params.items()},
+        }
+        for t in _completed(study)
+    ]
+    return pd.DataFrame(rows)
+
+
+def _flagged(sc: Scenario, flag: str) -> list[str]:
+    """The keys of the scenario's categories with ``flag`` set (mobile_vendor, round_the_clock)."""
+    return [c["key"] for c in sc.spec["categories"] if c[flag]]
 
 
 def _joins(sc: Scenario) -> dict[str, dt.date]:
@@ -152,7 +234,7 @@ def _check(
 ) -> list[str]:
     if not districts:
         raise _core.ArgumentError("optimize: no districts; name the districts to bring to the target")
-    names = [scenario._district(d)["name"] for d in districts]  # ConfigError names an unknown one
+    names = [scenario.district(d)["name"] for d in districts]  # ConfigError names an unknown one
     if not 0 < target <= 1:
         raise _core.ArgumentError(f"optimize: target {target}: expected a satisfaction share in (0, 1]")
     if not levers:
@@ -207,9 +289,9 @@ def optimize(
     """
     import time
 
-    import optuna
+    optuna = require("optuna", "optimize", "lc.optimize")
 
-    from lifecircle.projects import with_project_lists
+    from lifecircle.projects import draw, with_project_lists
     from lifecircle.runner import run_many
 
     names = _check(scenario, districts, target, levers, seeds, trials)
@@ -222,38 +304,11 @@ def optimize(
         )
     t0 = time.perf_counter()
     # the warm start: each district's maximal-covering project list at its joining date
-    _, lists = with_project_lists(scenario, districts=names, progress=False, threads=threads_per_run)
+    lists = draw(with_project_lists(scenario, districts=names), threads=threads_per_run)
     base = scenario
     for name in names:
         base = base.without_events("plan_facility", district=name)
-    cats = scenario.data["categories"]
-    list_cats = list(dict.fromkeys(lists.category)) if len(lists) else []
-    eligible = [c for c in list_cats if cats[c].get("subsidy_eligible", False)]
-    sizes = lists.groupby("category").size().to_dict() if len(lists) else {}
-    mobile = [c for c in MOBILE if c in cats]
-
-    def space(trial: optuna.Trial) -> dict[str, Any]:
-        p: dict[str, Any] = {}
-        if "facilities" in levers:
-            for c in list_cats:
-                p[f"facilities_{c}"] = trial.suggest_int(f"facilities_{c}", 0, int(sizes[c]))
-        if "rent_cut" in levers:
-            for c in eligible:
-                p[f"rent_cut_{c}"] = trial.suggest_categorical(f"rent_cut_{c}", RENT_CUTS)
-        if "grant" in levers:
-            for c in eligible:
-                p[f"grant_{c}"] = trial.suggest_categorical(f"grant_{c}", GRANTS)
-        if "mobile_vendor" in levers:
-            for c in mobile:
-                p[f"mobile_{c}"] = trial.suggest_int(f"mobile_{c}", 0, 2)
-        if "hours_24" in levers and "convenience" in cats:
-            p["hours_24"] = trial.suggest_categorical("hours_24", (False, True))
-        if "map_app" in levers:
-            p["map_app"] = trial.suggest_categorical("map_app", ADOPTION)
-        if "timing" in levers:
-            p["timing"] = trial.suggest_categorical("timing", TIMING)
-        return p
-
+    space = _Space.of(scenario, lists, levers)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     # candidates below the target carry their shortfall as a constraint (Trial.set_constraint)
     sampler = optuna.samplers.TPESampler(seed=sampler_seed, n_startup_trials=8)
@@ -265,31 +320,20 @@ def optimize(
         directions=["minimize", "maximize"],
         sampler=sampler,
     )
-    done = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
-    if not done:  # warm start: the full lists, nothing else
-        start = {f"facilities_{c}": int(sizes[c]) for c in list_cats} if "facilities" in levers else {}
-        start.update({f"rent_cut_{c}": 0.0 for c in eligible} if "rent_cut" in levers else {})
-        start.update({f"grant_{c}": 0 for c in eligible} if "grant" in levers else {})
-        start.update({f"mobile_{c}": 0 for c in mobile} if "mobile_vendor" in levers else {})
-        if "hours_24" in levers and "convenience" in cats:
-            start["hours_24"] = False
-        if "map_app" in levers:
-            start["map_app"] = 0.0
-        if "timing" in levers:
-            start["timing"] = 6
-        study.enqueue_trial(start)
-    zh = set(names)
+    if not _completed(study):
+        study.enqueue_trial(space.start())  # warm start: the full lists, nothing else
     runs = 0
     bar = None
     if progress:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=trials, initial=min(len(done), trials), unit="candidate", desc="optimize")
+        bar = tqdm(
+            total=trials, initial=min(len(_completed(study)), trials), unit="candidate", desc="optimize"
+        )
     try:
-        while len([t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]) < trials:
+        while len(_completed(study)) < trials:
             trial = study.ask()
-            params = space(trial)
-            sc = _package(base, lists, names, params)
+            sc = _package(base, lists, names, space.suggest(trial))
             results = run_many(
                 [sc] * seeds,
                 seeds=[scenario.seed + s for s in range(seeds)],
@@ -300,41 +344,20 @@ def optimize(
                 executor=executor,
             )
             runs += seeds
-            costs, lowest = [], 1.0
-            for res in results:
-                c = res.costs
-                mine = c[c.district.isin(zh) & (c.date <= pd.Timestamp(by_date))]
-                costs.append(float(mine.total_yuan.sum()))
-                m = res.districts
-                last = m[m.district.isin(zh)].groupby("district").last()
-                lowest = min(lowest, float(last.satisfaction.min()))
+            cost, lowest = _judge(results, set(names), by_date)
             trial.set_user_attr("shortfall", max(0.0, target - lowest))
             trial.set_constraint("shortfall", max(0.0, target - lowest))
             trial.set_user_attr("edits", sc.edits[-1] if sc.edits else "")
-            study.tell(trial, [float(np.mean(costs)), lowest])
+            study.tell(trial, [cost, lowest])
             if bar is not None:
                 bar.update(1)
-                bar.set_postfix_str(f"lowest {lowest:.1%}, {np.mean(costs) / 1e6:.1f} M yuan")
+                bar.set_postfix_str(f"lowest {lowest:.1%}, {cost / 1e6:.1f} M yuan")
     except KeyboardInterrupt:
         pass  # the study keeps what was done; call again with the same storage to go on
     finally:
         if bar is not None:
             bar.close()
-    rows = []
-    for t in study.trials:
-        if t.state != optuna.trial.TrialState.COMPLETE:
-            continue
-        rows.append(
-            {
-                "trial": t.number,
-                "cost_yuan": t.values[0],
-                "lowest_satisfaction": t.values[1],
-                "feasible": t.user_attrs.get("shortfall", 1.0) <= 0,
-                "edits": t.user_attrs.get("edits", ""),  # the package as scenario edits
-                **{f"p_{k}": v for k, v in t.params.items()},
-            }
-        )
-    table = pd.DataFrame(rows)
+    table = _trials_table(study)
     front = _pareto(table) if len(table) else table
     return Optimization(
         table, front, study, base, lists, names, target, by_date, runs, time.perf_counter() - t0

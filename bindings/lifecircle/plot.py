@@ -18,6 +18,10 @@ from matplotlib import font_manager
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
+from lifecircle import access
+from lifecircle import gaps as gap_lists
+from lifecircle.runner import summarize
+
 if TYPE_CHECKING:  # pragma: no cover
     from lifecircle.results import Results
 
@@ -77,7 +81,7 @@ class Plotter:
         res = self.results
         m = res.districts
         if districts is not None:
-            keep = {res.districts_zh[res._district_index(d)] for d in districts}
+            keep = {res.districts_zh[res.district_index(d)] for d in districts}
             m = m[m.district.isin(keep)]
         fig, ax = plt.subplots(figsize=(10, 5.5), layout="constrained")
         first_year = m.year.min()
@@ -95,7 +99,7 @@ class Plotter:
                 ax.fill_between(
                     g.date, 100 * g.survey_low, 100 * g.survey_high, color=line.get_color(), alpha=0.12
                 )
-        target = res.scenario.data["simulation"].get("satisfaction_target", 0.9)
+        target = res.scenario.satisfaction_target
         ax.axhline(100 * target, color="black", lw=1, ls=":")
         ax.annotate(
             f"target {target:.0%}",
@@ -197,10 +201,10 @@ class Plotter:
         facility counted as open), as the ring coverage heat map counts."""
         res = self.results
         year = res.end.year if year is None else int(year)
-        a = res.access_by_slot(year)
+        a = access.access_by_slot(res, year)
         title = "the city"
         if district is not None:
-            d = res._district_index(district)
+            d = res.district_index(district)
             a = a[a.district == res.districts_zh[d]]
             title = _name(res.districts_zh[d], res.districts_pinyin[d])
         a = a.assign(w_slot=a.in_ring * a.residents, w_all=a.in_ring_all_day * a.residents)
@@ -229,7 +233,7 @@ class Plotter:
         as far, higher = the walk falls unevenly."""
         res = self.results
         year = res.end.year if year is None else int(year)
-        f = res.fairness(year)
+        f = access.fairness(res, year)
         grid = f.pivot_table(index=["district", "pinyin"], columns="category", values="gini", sort=False)
         fig, ax = plt.subplots(figsize=(11, 5), layout="constrained")
         im = ax.imshow(grid.to_numpy(), cmap="magma_r", vmin=0, vmax=0.6, aspect="auto")
@@ -252,89 +256,14 @@ class Plotter:
         list's recommended sites (stars)."""
         res = self.results
         year = res.end.year if year is None else int(year)
-        d = res._district_index(district)
+        d = res.district_index(district)
         zh, py = res.districts_zh[d], res.districts_pinyin[d]
-        net = res._tables["network"]
-        x, y, nd = net["x"], net["y"], res.node_district
-        mine = nd == d
-        ef, et = net["edge_from"], net["edge_to"]
-        keep = mine[ef] | mine[et]
         fig, ax = plt.subplots(figsize=(9, 8), layout="constrained")
-        segs = np.stack(
-            [np.column_stack([x[ef[keep]], y[ef[keep]]]), np.column_stack([x[et[keep]], y[et[keep]]])], 1
-        )
-        ax.add_collection(LineCollection(segs, colors="#b0b0b0", linewidths=0.6, zorder=1))
-        # coverage at home nodes
-        people = res.residents_on(res._year_end(year))
-        people = people[people.district == zh]
-        if category is None:
-            cats = res.scenario.categories
-            basic = [k for k in cats.key[cats["class"] == "basic"]]
-            inside = np.mean([res.in_ring(c, year).loc[people.index].to_numpy() for c in basic], axis=0)
-            what = "basic categories inside their ring (%)"
-        else:
-            inside = res.in_ring(category, year).loc[people.index].to_numpy().astype(float)
-            what = f"{category}: inside its ring (%)"
-        homes = (
-            pd.DataFrame({"node": people.home_node.to_numpy(), "v": inside})
-            .groupby("node")
-            .v.agg(["mean", "size"])
-        )
-        sc = ax.scatter(
-            x[homes.index],
-            y[homes.index],
-            c=100 * homes["mean"],
-            s=4 + 2 * np.sqrt(homes["size"]),
-            cmap="RdYlGn",
-            vmin=0,
-            vmax=100,
-            zorder=2,
-            linewidths=0,
-        )
-        fig.colorbar(sc, ax=ax, shrink=0.7, label=f"residents' coverage: {what}")
-        # facilities open at the year's end
-        fac = res.facilities[res.open_on(res._year_end(year)).to_numpy()]
-        fac = fac[fac.district == zh]
-        if category is not None:
-            fac = fac[(fac.category == category) | fac.also_serves.str.contains(category, regex=False)]
-        markers = "osD^v<>ph"
-        for i, (cat, g) in enumerate(fac.groupby("category")):
-            ax.scatter(
-                g.x,
-                g.y,
-                s=22,
-                marker=markers[i % len(markers)],
-                color=plt.cm.tab20(i % 20),
-                edgecolors="black",
-                linewidths=0.4,
-                zorder=3,
-                label=f"{cat} ({len(g)})",
-            )
+        _draw_network(ax, res, d)
+        _draw_coverage(fig, ax, res, zh, year, category)
+        _draw_facilities(ax, res, zh, year, category)
         if gaps:
-            g = res.gaps(year, districts=[zh], categories=None if category is None else [category], sites=1)
-            for _, row in g.iterrows():
-                if row.sites:
-                    ax.scatter(
-                        row.site_x[0],
-                        row.site_y[0],
-                        marker="*",
-                        s=160,
-                        color="gold",
-                        edgecolors="black",
-                        linewidths=0.6,
-                        zorder=4,
-                    )
-                    ax.annotate(
-                        row.category,
-                        (row.site_x[0], row.site_y[0]),
-                        xytext=(5, 5),
-                        textcoords="offset points",
-                        fontsize=7,
-                        zorder=5,
-                    )
-            ax.scatter(
-                [], [], marker="*", s=120, color="gold", edgecolors="black", label="recommended site (gap)"
-            )
+            _draw_gap_sites(ax, res, zh, year, category)
         ax.set_aspect("equal")
         ax.autoscale()
         ax.set_xlabel("x (m)")
@@ -342,6 +271,83 @@ class Plotter:
         ax.set_title(f"{_name(zh, py)}: facilities and coverage, end of {year}")
         ax.legend(fontsize=6, ncol=2, loc="upper left", bbox_to_anchor=(0, -0.08), frameon=False)
         return fig
+
+
+def _draw_network(ax, res: Results, d: int) -> None:
+    """The walking network's edges with an end in district d."""
+    net = res.table("network")
+    x, y = net["x"], net["y"]
+    mine = res.node_district == d
+    ef, et = net["edge_from"], net["edge_to"]
+    keep = mine[ef] | mine[et]
+    segs = np.stack(
+        [np.column_stack([x[ef[keep]], y[ef[keep]]]), np.column_stack([x[et[keep]], y[et[keep]]])], 1
+    )
+    ax.add_collection(LineCollection(segs, colors="#b0b0b0", linewidths=0.6, zorder=1))
+
+
+def _draw_coverage(fig, ax, res: Results, zh: str, year: int, category: str | None) -> None:
+    """The district's home nodes coloured by their residents' coverage at the end of
+    ``year``: the share of basic categories inside their ring, or inside ``category``'s."""
+    people = res.residents_on(res.year_end(year))
+    people = people[people.district == zh]
+    if category is None:
+        basic = res.scenario.categories_of_class("basic")
+        inside = np.mean([access.in_ring(res, c, year).loc[people.index].to_numpy() for c in basic], axis=0)
+        what = "basic categories inside their ring (%)"
+    else:
+        inside = access.in_ring(res, category, year).loc[people.index].to_numpy().astype(float)
+        what = f"{category}: inside its ring (%)"
+    homes = (
+        pd.DataFrame({"node": people.home_node.to_numpy(), "v": inside})
+        .groupby("node")
+        .v.agg(["mean", "size"])
+    )
+    net = res.table("network")
+    sc = ax.scatter(
+        net["x"][homes.index],
+        net["y"][homes.index],
+        c=100 * homes["mean"],
+        s=4 + 2 * np.sqrt(homes["size"]),
+        cmap="RdYlGn",
+        vmin=0,
+        vmax=100,
+        zorder=2,
+        linewidths=0,
+    )
+    fig.colorbar(sc, ax=ax, shrink=0.7, label=f"residents' coverage: {what}")
+
+
+def _draw_facilities(ax, res: Results, zh: str, year: int, category: str | None) -> None:
+    """The district's facilities open at the end of ``year`` (of ``category``), by category."""
+    fac = res.facilities[res.open_on(res.year_end(year)).to_numpy()]
+    fac = fac[fac.district == zh]
+    if category is not None:
+        fac = fac[(fac.category == category) | fac.also_serves.str.contains(category, regex=False)]
+    markers = "osD^v<>ph"
+    for i, (cat, g) in enumerate(fac.groupby("category")):
+        ax.scatter(
+            g.x,
+            g.y,
+            s=22,
+            marker=markers[i % len(markers)],
+            color=plt.cm.tab20(i % 20),
+            edgecolors="black",
+            linewidths=0.4,
+            zorder=3,
+            label=f"{cat} ({len(g)})",
+        )
+
+
+def _draw_gap_sites(ax, res: Results, zh: str, year: int, category: str | None) -> None:
+    """The best recommended site of each of the district's gaps (lifecircle.gaps) as a star."""
+    only = None if category is None else [category]
+    for _, row in gap_lists.gaps(res, year, districts=[zh], categories=only, sites=1).iterrows():
+        if row.sites:
+            where = (row.site_x[0], row.site_y[0])
+            ax.scatter(*where, marker="*", s=160, color="gold", edgecolors="black", linewidths=0.6, zorder=4)
+            ax.annotate(row.category, where, xytext=(5, 5), textcoords="offset points", fontsize=7, zorder=5)
+    ax.scatter([], [], marker="*", s=120, color="gold", edgecolors="black", label="recommended site (gap)")
 
 
 def compare(
@@ -394,8 +400,6 @@ def trend(
     :func:`lifecircle.sweep` table: the mean over runs as a line, its interval
     (:func:`lifecircle.summarize`, at ``level``) as a band. For the city (the districts'
     plain mean in each run), or one panel per district of ``districts`` (pinyin names)."""
-    from lifecircle.runner import summarize
-
     use_cjk_font()
     by = by or ("variant" if "variant" in table else "label")
     t = table if districts is None else table[table.pinyin.isin(districts)]

@@ -16,6 +16,9 @@ from pathlib import Path
 
 import matplotlib
 
+from lifecircle import access
+from lifecircle.costs import cost_summary
+from lifecircle.gaps import GAP_TARGET, gaps
 from lifecircle.results import Results
 
 STYLE = """body{font-family:"Noto Sans CJK SC","Noto Sans",sans-serif;margin:2em auto;max-width:1100px;
@@ -33,7 +36,8 @@ def _png(fig, path: Path) -> str:
     return base64.b64encode(path.read_bytes()).decode()
 
 
-def _table(df, pct=(), digits=None) -> str:
+def _table(df, pct=(), digits=None, target: float = 0.9) -> str:
+    """An HTML table; ``pct`` columns as percentages (satisfaction below ``target`` marked)."""
     digits = digits or {}
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
     rows = []
@@ -44,7 +48,7 @@ def _table(df, pct=(), digits=None) -> str:
             if c in pct:
                 cls = (
                     ' class="low"'
-                    if c == "satisfaction" and v < 0.9
+                    if c == "satisfaction" and v < target
                     else (' class="ok"' if c == "satisfaction" else "")
                 )
                 cells.append(f"<td{cls}>{100 * v:.1f}%</td>" if v == v else "<td>–</td>")
@@ -54,6 +58,10 @@ def _table(df, pct=(), digits=None) -> str:
                 cells.append(f"<td>{html.escape(str(v))}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+
+
+def _img(key: str, png: str) -> str:
+    return f"<img alt='{key}' src='data:image/png;base64,{png}'>"
 
 
 def write_report(
@@ -78,51 +86,62 @@ def write_report(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     year = res.end.year if year is None else int(year)
-    first = res.years[res.years.year == res.years.year.min()]
+    images = _charts(res, out, year, maps)
+    parts = [
+        *_districts_section(res, out, year),
+        *_charts_section(images, year),
+        _fairness_section(res, out, year, images["fairness"]),
+        _costs_section(res, out, year),
+        *_projects_section(res, out),
+        *_gaps_section(res, out, year),
+        *_maps_section(images),
+        "</body></html>",
+    ]
+    page = out / "report.html"
+    tmp = out / f".report.html.tmp-{os.getpid()}"
+    tmp.write_text("\n".join(parts), encoding="utf-8")
+    tmp.replace(page)
+    return page
+
+
+def _charts(res: Results, out: Path, year: int, maps: list[str] | None) -> dict[str, str]:
+    """The charts as PNG files in ``out``, and as base64 by name (``map_<pinyin>`` for the
+    maps of ``maps``, by default the districts in the programme in the first year)."""
     if maps is None:
+        first = res.years[res.years.year == res.years.year.min()]
         maps = list(first[first.in_programme].district) or [res.districts_zh[0]]
-    images = {}
-    images["satisfaction"] = _png(res.plot.satisfaction(survey=True), out / "satisfaction.png")
-    images["shops"] = _png(res.plot.shops(), out / "shops.png")
-    images["night"] = _png(res.plot.night(), out / "night.png")
-    images["coverage"] = _png(res.plot.coverage(year), out / "coverage.png")
-    images["access_by_slot"] = _png(res.plot.access_by_slot(year), out / "access_by_slot.png")
-    images["fairness"] = _png(res.plot.fairness(year), out / "fairness.png")
-    res.access_by_slot(year).to_csv(out / "access_by_slot.csv", index=False)
-    fairness = res.fairness()
-    fairness.to_csv(out / "fairness.csv", index=False)
-    fair = fairness[fairness.year == year].groupby(["district", "pinyin"], sort=False)
-    fair_view = fair.agg(
-        gini=("gini", "mean"), palma=("palma", "mean"), mean_m=("mean_m", "mean")
-    ).reset_index()
-    worst = fairness[fairness.year == year].loc[lambda f: f.groupby("district", sort=False).gini.idxmax()]
-    fair_view["least_fair"] = worst.category.to_numpy()
-    costs = res.cost_summary(year)
-    costs.to_csv(out / "costs.csv", index=False)
-    fair_view["its_gini"] = worst.gini.to_numpy()
+    images = {
+        "satisfaction": _png(res.plot.satisfaction(survey=True), out / "satisfaction.png"),
+        "shops": _png(res.plot.shops(), out / "shops.png"),
+        "night": _png(res.plot.night(), out / "night.png"),
+        "coverage": _png(res.plot.coverage(year), out / "coverage.png"),
+        "access_by_slot": _png(res.plot.access_by_slot(year), out / "access_by_slot.png"),
+        "fairness": _png(res.plot.fairness(year), out / "fairness.png"),
+    }
     for d in maps:
-        py = res.districts_pinyin[res._district_index(d)]
+        py = res.districts_pinyin[res.district_index(d)]
         images[f"map_{py}"] = _png(res.plot.map(d, year=year), out / f"map_{py}.png")
+    return images
+
+
+def _districts_section(res: Results, out: Path, year: int) -> list[str]:
+    """The page's head, the run, and the districts' table at the end of ``year``
+    (summary.csv; every year: district_years.csv)."""
     summary = res.summary(year)
     summary.to_csv(out / "summary.csv", index=False)
     res.years.to_csv(out / "district_years.csv", index=False)
-    gaps = res.gaps(year)
-    gaps.to_csv(out / "gaps.csv", index=False)
-    gap_view = gaps[
-        [
-            "district",
-            "pinyin",
-            "category",
-            "category_zh",
-            "in_ring",
-            "residents_outside",
-            "site_gain",
-            "in_ring_after",
-        ]
-    ].copy()
-    gap_view["site_gain"] = gap_view.site_gain.map(lambda g: ", ".join(map(str, g)))
     a = res.attrs
-    parts = [
+    pct = (
+        "satisfaction",
+        "survey",
+        "survey_low",
+        "survey_high",
+        "unmet_share",
+        "night_served_share",
+        "usage_15min",
+    )
+    target = res.scenario.satisfaction_target
+    return [
         f"<!doctype html><html lang='zh'><head><meta charset='utf-8'><title>lifecircle report: "
         f"{html.escape(res.label)}</title><style>{STYLE}</style></head><body>",
         f"<h1>一刻钟便民生活圈 — {html.escape(res.label)}</h1>",
@@ -130,24 +149,16 @@ def write_report(
         f"{res.end}; {a['trips'] / 1e6:.0f} million trips simulated in {a['seconds']:.1f} s on "
         f"{res.threads} threads (lifecircle {html.escape(str(a['version']))}).</p>",
         f"<h2>Districts at the end of {year}</h2>",
-        _table(
-            summary,
-            pct=(
-                "satisfaction",
-                "survey",
-                "survey_low",
-                "survey_high",
-                "unmet_share",
-                "night_served_share",
-                "usage_15min",
-            ),
-        ),
-        "<p><small>satisfaction: share of residents satisfied at the year's end (target 90%); survey: "
-        "emulated sample survey and its 95% interval; unmet_share: share of the year's needs unmet; "
-        "night_served_share: night needs (22:00-06:00) served or delivered; usage_15min: share of "
+        _table(summary, pct=pct, target=target),
+        f"<p><small>satisfaction: share of residents satisfied at the year's end (target {target:.0%}); "
+        "survey: emulated sample survey and its 95% interval; unmet_share: share of the year's needs "
+        "unmet; night_served_share: night needs (22:00-06:00) served or delivered; usage_15min: share of "
         "served trips whose walk took 15 minutes or less (15-minute usage); walk_minutes: mean one-way "
         "walk.</small></p>",
     ]
+
+
+def _charts_section(images: dict[str, str], year: int) -> list[str]:
     titles = {
         "satisfaction": "Satisfaction over time",
         "shops": "Shops, openings and closures",
@@ -155,9 +166,25 @@ def write_report(
         "coverage": f"Ring coverage, end of {year}",
         "access_by_slot": f"Access by the hour: open facilities inside the ring, end of {year}",
     }
-    for key, title in titles.items():
-        parts.append(f"<h2>{title}</h2><img alt='{key}' src='data:image/png;base64,{images[key]}'>")
-    parts.append(
+    return [f"<h2>{title}</h2>{_img(key, images[key])}" for key, title in titles.items()]
+
+
+def _fairness_section(res: Results, out: Path, year: int, png: str) -> str:
+    """Access by slot (access_by_slot.csv) and the fairness of walking distance in ``year``
+    per district (fairness.csv: every year), with its chart."""
+    access.access_by_slot(res, year).to_csv(out / "access_by_slot.csv", index=False)
+    fairness = access.fairness(res)
+    fairness.to_csv(out / "fairness.csv", index=False)
+    now = fairness[fairness.year == year]
+    view = (
+        now.groupby(["district", "pinyin"], sort=False)
+        .agg(gini=("gini", "mean"), palma=("palma", "mean"), mean_m=("mean_m", "mean"))
+        .reset_index()
+    )
+    worst = now.loc[now.groupby("district", sort=False).gini.idxmax()]
+    view["least_fair"] = worst.category.to_numpy()
+    view["its_gini"] = worst.gini.to_numpy()
+    return (
         "<p><small>Each cell: the share of the city's residents with a facility of the category open "
         "during the slot inside its ring (access_by_slot.csv: by district). Ring coverage counts "
         "every shop as open at every hour (the last column); the other columns show the deserts by "
@@ -167,92 +194,96 @@ def write_report(
         "of residents' walking distance to the nearest open facility (0 and 0.25 when everyone walks as "
         "far), its mean in metres, and the least fairly served category (fairness.csv: every district, "
         "category and year).</p>"
-        + _table(fair_view, digits={"gini": 3, "palma": 2, "mean_m": 0, "its_gini": 3})
-        + f"<img alt='fairness' src='data:image/png;base64,{images['fairness']}'>"
+        + _table(view, digits={"gini": 3, "palma": 2, "mean_m": 0, "its_gini": 3})
+        + _img("fairness", png)
     )
-    parts.append(
+
+
+def _costs_section(res: Results, out: Path, year: int) -> str:
+    """The plan's public cost to the end of ``year`` and what it bought (costs.csv)."""
+    costs = cost_summary(res, year)
+    costs.to_csv(out / "costs.csv", index=False)
+    digits = {
+        "total_yuan": 0,
+        "residents_newly_covered": 0,
+        "satisfaction_points": 1,
+        "yuan_per_resident_covered": 0,
+        "yuan_per_point": 0,
+    }
+    return (
         f"<h2>Public cost of the plan, {res.start.year}-{year}</h2><p>Yuan paid by the public purse per "
         "district: rent waived and grants to shops, fit-out of the facilities the plan opened, and "
         "operating support per visit (elder canteens' meals); then the residents newly inside the "
         "ring (summed over the basic categories) and satisfaction points since the first month, "
         "which also hold what the market did on its own (costs.csv; Results.cost_summary with a "
         "baseline run isolates the plan).</p>"
-        + _table(
-            costs.drop(columns=["subsidy_yuan", "capital_yuan", "support_yuan"]),
-            digits={
-                "total_yuan": 0,
-                "residents_newly_covered": 0,
-                "satisfaction_points": 1,
-                "yuan_per_resident_covered": 0,
-                "yuan_per_point": 0,
-            },
-        )  # fmt: skip
+        + _table(costs.drop(columns=["subsidy_yuan", "capital_yuan", "support_yuan"]), digits=digits)
     )
+
+
+def _projects_section(res: Results, out: Path) -> list[str]:
+    """What the plan's project lists opened, per district and each (projects.csv)."""
     projects = res.projects
     projects.to_csv(out / "projects.csv", index=False)
-    parts.append(
-        f"<h2>Project lists (一图一清单): what the plan opened, {res.start.year}-{res.end.year}</h2>"
-    )
-    if len(projects):
-        by = projects.groupby(["district", "pinyin"], sort=False)
-        per = by.agg(
+    head = f"<h2>Project lists (一图一清单): what the plan opened, {res.start.year}-{res.end.year}</h2>"
+    if not len(projects):
+        return [
+            head,
+            "<p>This scenario held no project list (plan_facility events at given sites). "
+            "Scenario.with_project_lists, circle_plan events or <code>lifecircle plan</code> draw "
+            "one from the districts' gaps (docs/python.md).</p>",
+        ]
+    per = (
+        projects.groupby(["district", "pinyin"], sort=False)
+        .agg(
             projects=("facility", "size"),
             fitout_yuan=("cost_yuan", "sum"),
             planned_gain=("gain", "sum"),
             at_idle_sites=("idle", "sum"),
             open_at_end=("open", "sum"),
-        ).reset_index()
-        view = projects[
-            [
-                "district",
-                "category",
-                "date",
-                "site",
-                "idle",
-                "gain",
-                "cost_yuan",
-                "visits_month",
-                "profit_yuan_month",
-                "open",
-                "closed",
-            ]
-        ].copy()
-        view["date"] = view.date.dt.date
-        view["closed"] = view.closed.dt.date.astype(str).replace("NaT", "")
-        parts.append(
-            "<p>Facilities opened by the scenario's project lists (plan_facility events at given sites: "
-            "Scenario.with_project_lists, circle_plan events): per district, their fit-out cost, the "
-            "residents they were to bring inside the ring as planned, those at idle public sites and "
-            f"those still open at the end of {res.end.year}; then each project, with its mean month "
-            "(visits, profit after subsidies: a shop closes after loss months in a row) "
-            "(projects.csv).</p>"
-            + _table(per, digits={"fitout_yuan": 0, "planned_gain": 0})
-            + _table(view, digits={"gain": 0, "cost_yuan": 0, "visits_month": 0, "profit_yuan_month": 0})
         )
-    else:
-        parts.append(
-            "<p>This scenario held no project list (plan_facility events at given sites). "
-            "Scenario.with_project_lists, circle_plan events or <code>lifecircle plan</code> draw "
-            "one from the districts' gaps (docs/python.md).</p>"
-        )
-    parts.append(
-        f"<h2>Gap lists (一图一清单), end of {year}</h2><p>Categories below "
-        f"{gaps.target.iloc[0] if len(gaps) else 0.9:.0%} ring coverage, residents outside the ring, and "
-        "the residents each recommended site (greedy maximal coverage) would bring inside it.</p>"
+        .reset_index()
     )
-    parts.append(_table(gap_view, pct=("in_ring", "in_ring_after")) if len(gaps) else "<p>No gaps.</p>")
-    for key in images:
-        if key.startswith("map_"):
-            parts.append(
-                f"<h3>Map: {html.escape(key[4:])}</h3>"
-                f"<img alt='{key}' src='data:image/png;base64,{images[key]}'>"
-            )
-    parts.append("</body></html>")
-    page = out / "report.html"
-    tmp = out / f".report.html.tmp-{os.getpid()}"
-    tmp.write_text("\n".join(parts), encoding="utf-8")
-    tmp.replace(page)
-    return page
+    columns = ["district", "category", "date", "site", "idle", "gain", "cost_yuan", "visits_month"]
+    view = projects[[*columns, "profit_yuan_month", "open", "closed"]].copy()
+    view["date"] = view.date.dt.date
+    view["closed"] = view.closed.dt.date.astype(str).replace("NaT", "")
+    digits = {"gain": 0, "cost_yuan": 0, "visits_month": 0, "profit_yuan_month": 0}
+    return [
+        head,
+        "<p>Facilities opened by the scenario's project lists (plan_facility events at given sites: "
+        "Scenario.with_project_lists, circle_plan events): per district, their fit-out cost, the "
+        "residents they were to bring inside the ring as planned, those at idle public sites and "
+        f"those still open at the end of {res.end.year}; then each project, with its mean month "
+        "(visits, profit after subsidies: a shop closes after loss months in a row) "
+        "(projects.csv).</p>"
+        + _table(per, digits={"fitout_yuan": 0, "planned_gain": 0})
+        + _table(view, digits=digits),
+    ]
+
+
+def _gaps_section(res: Results, out: Path, year: int) -> list[str]:
+    """The gap lists at the end of ``year`` (gaps.csv)."""
+    found = gaps(res, year)
+    found.to_csv(out / "gaps.csv", index=False)
+    columns = ["district", "pinyin", "category", "category_zh", "in_ring", "residents_outside"]
+    view = found[[*columns, "site_gain", "in_ring_after"]].copy()
+    view["site_gain"] = view.site_gain.map(lambda g: ", ".join(map(str, g)))
+    target = found.target.iloc[0] if len(found) else GAP_TARGET
+    return [
+        f"<h2>Gap lists (一图一清单), end of {year}</h2><p>Categories below "
+        f"{target:.0%} ring coverage, residents outside the ring, and "
+        "the residents each recommended site (greedy maximal coverage) would bring inside it.</p>",
+        _table(view, pct=("in_ring", "in_ring_after")) if len(found) else "<p>No gaps.</p>",
+    ]
+
+
+def _maps_section(images: dict[str, str]) -> list[str]:
+    return [
+        f"<h3>Map: {html.escape(key[4:])}</h3>{_img(key, png)}"
+        for key, png in images.items()
+        if key.startswith("map_")
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:

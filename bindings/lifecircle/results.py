@@ -2,6 +2,11 @@
 
 Every table names districts in Chinese (``district``) and pinyin (``pinyin``) and categories
 by key (``category``); money is in yuan, shares are 0-1, times are minutes.
+
+This module holds the tables and the city's state on a day (who lives where, what is open).
+The analyses (lifecircle.access, gaps, costs) and outputs (plot, webmap, gis) take a Results;
+its methods ``res.gaps()``, ``res.map()``, ``res.plot`` ... are one-line calls into them
+(lifecircle._methods says how, without an import up the layers).
 """
 
 from __future__ import annotations
@@ -18,17 +23,27 @@ import numpy as np
 import pandas as pd
 
 from lifecircle import _core
+from lifecircle._methods import method
 from lifecircle.scenario import AGE_GROUPS, Scenario
 
 if TYPE_CHECKING:  # pragma: no cover
     from lifecircle.plot import Plotter
+    from lifecircle.webmap import MapPage
 
 ORIGINS: tuple[str, ...] = _core.FACILITY_ORIGINS
 EPOCH = dt.date(1970, 1, 1)
-#: Default coverage target of a gap list: the share of a district's residents who should
-#: have the category inside its ring [E: the plan's 90% satisfaction target, applied per
-#: category].
-GAP_TARGET = 0.9
+#: The columns of :meth:`Results.summary` (the CLI's closing table).
+SUMMARY_COLUMNS = [
+    "district", "pinyin", "in_programme", "satisfaction", "survey", "survey_low", "survey_high",
+    "unmet_share", "night_served_share", "usage_15min", "shops_open", "openings", "closures", "walk_minutes",
+]  # fmt: skip
+
+
+def over_year(table: str = "district_month") -> dict[str, str]:
+    """Each column of a record table by how a year holds it: ``"sum"`` (a flow, summed over
+    the year), ``"end"`` (a state, its value at the year's end) or ``"key"``, as the
+    engine's results schema states it (sim/results_schema.cpp)."""
+    return {c["name"]: c["over_year"] for c in _core.results_columns() if c["table"] == table}
 
 
 def _day(days: int) -> dt.date:
@@ -48,6 +63,30 @@ def _read_group(path: Path, f: h5py.File, group: str) -> dict[str, np.ndarray]:
                 f"(its checksum or compression does not check out): {e}"
             ) from None
     return out
+
+
+def _derived(df: pd.DataFrame) -> pd.DataFrame:
+    """A district table's shares, means and yuan, derived from its counts (a month's or a
+    year's): the counts in fen and tenths of a minute give way to yuan and minutes."""
+    needs = df.needs.where(df.needs > 0)
+    served = df.served.where(df.served > 0)
+    df["satisfaction"] = df.satisfied / df.residents.where(df.residents > 0)
+    df["survey"] = df.survey_satisfied / df.survey_n.where(df.survey_n > 0)
+    df["unmet_share"] = df.unmet / needs
+    df["delivered_share"] = df.delivered / needs
+    df["night_share"] = df.night_needs / needs
+    night = df.night_needs.where(df.night_needs > 0)
+    df["night_served_share"] = (df.night_served + df.night_delivered) / night
+    df["walk_minutes"] = df.walk_deciminutes / 10.0 / served
+    df["usage_15min"] = df.served_15min / served
+    fen = [
+        c["name"] for c in _core.results_columns() if c["table"] == "district_month" and c["unit"] == "fen"
+    ]
+    for c in fen:
+        df[c.removesuffix("_fen") + "_yuan"] = df[c] / 100.0
+    df["in_programme"] = df.in_programme.astype(bool)
+    df["public_cost_yuan"] = df.subsidy_yuan + df.capital_yuan + df.support_yuan
+    return df.drop(columns=["walk_deciminutes", *fen])
 
 
 class Results:
@@ -158,66 +197,23 @@ class Results:
         cost of the plan in the month: subsidy_yuan (rent waived and operating grants),
         capital_yuan (fit-out of facilities the plan opened), support_yuan (operating support
         per visit), public_cost_yuan (their sum)."""
-        t = self._tables["district_month"]
-        df = self._names(pd.DataFrame(t))
+        df = self._names(pd.DataFrame(self._tables["district_month"]))
         df.insert(4, "date", pd.to_datetime(dict(year=df.year, month=df.month, day=1)))
-        needs = df.needs.where(df.needs > 0)
-        df["satisfaction"] = df.satisfied / df.residents.where(df.residents > 0)
-        df["survey"] = df.survey_satisfied / df.survey_n.where(df.survey_n > 0)
-        df["unmet_share"] = df.unmet / needs
-        df["delivered_share"] = df.delivered / needs
-        df["night_share"] = df.night_needs / needs
-        night = df.night_needs.where(df.night_needs > 0)
-        df["night_served_share"] = (df.night_served + df.night_delivered) / night
-        df["walk_minutes"] = df.walk_deciminutes / 10.0 / df.served.where(df.served > 0)
-        df["usage_15min"] = df.served_15min / df.served.where(df.served > 0)
-        df["spend_yuan"] = df.spend_fen / 100.0
-        df["in_programme"] = df.in_programme.astype(bool)
-        for k in ("subsidy", "capital", "support"):
-            df[f"{k}_yuan"] = df[f"{k}_fen"] / 100.0
-        df["public_cost_yuan"] = df.subsidy_yuan + df.capital_yuan + df.support_yuan
-        return df.drop(columns=["walk_deciminutes", "spend_fen", "subsidy_fen", "capital_fen", "support_fen"])
+        return _derived(df)
 
     @cached_property
     def years(self) -> pd.DataFrame:
-        """District x year: flows summed over the year, states at its last simulated month.
-        Columns: district, pinyin, year, residents, satisfaction, survey, survey_low,
-        survey_high, needs, served, delivered, unmet, unmet_share, night_share,
-        night_served_share, walk_minutes, served_15min, usage_15min (share of served trips
-        of a 15-minute walk or less), spend_yuan, shops_open (end), openings, closures,
-        closure_rate (closures / shops open at the start of the year), in_programme."""
-        m = self.districts
-        flows = [
-            "needs",
-            "served",
-            "delivered",
-            "unmet",
-            "night_needs",
-            "night_served",
-            "night_delivered",
-            "served_15min",
-            "spend_yuan",
-            "subsidy_yuan",
-            "capital_yuan",
-            "support_yuan",
-            "public_cost_yuan",
-            "openings",
-            "closures",
-        ]
-        g = m.groupby(["district", "pinyin", "year"], sort=False)
-        out = g[flows].sum()
-        last = g[
-            ["residents", "satisfaction", "survey", "survey_low", "survey_high", "shops_open", "in_programme"]
-        ].last()
-        out = last.join(out).reset_index()
-        walk = (m.walk_minutes * m.served).groupby([m.district, m.year], sort=False).sum().to_numpy()
-        out["walk_minutes"] = walk / out.served.where(out.served > 0)
-        out["usage_15min"] = out.served_15min / out.served.where(out.served > 0)
-        out["unmet_share"] = out.unmet / out.needs.where(out.needs > 0)
-        out["night_share"] = out.night_needs / out.needs.where(out.needs > 0)
-        out["night_served_share"] = (out.night_served + out.night_delivered) / out.night_needs.where(
-            out.night_needs > 0
-        )
+        """District x year: the month's columns (:attr:`districts`, but month and date) over
+        each year: the flows summed, the states at its last simulated month (the results
+        schema says which: :func:`over_year`), the shares, means and yuan derived from those
+        as a month's are; and closure_rate (closures / shops open at the start of the year)."""
+        raw = pd.DataFrame(self._tables["district_month"])
+        rule = over_year()
+        g = raw.groupby(["district", "year"], sort=False)
+        ends = g[[c for c in raw if rule.get(c) == "end"]].last()
+        out = ends.join(g[[c for c in raw if rule.get(c) == "sum"]].sum())
+        out = out[[c for c in raw if c in out]].reset_index()  # the month table's order
+        out = _derived(self._names(out))
         start_shops = out.shops_open - out.openings + out.closures
         out["closure_rate"] = out.closures / start_shops.where(start_shops > 0)
         return out
@@ -238,15 +234,71 @@ class Results:
 
     @cached_property
     def projects(self) -> pd.DataFrame:
-        """The project list the scenario carried out (plan_facility events at given sites,
-        e.g. from ``Scenario.with_project_lists``): one row a facility opened by it, with
-        district, pinyin, category, site (node), date (opened), cost_yuan (fit-out x floor
-        area), gain (residents it was to bring inside the ring, as planned), idle (at an idle
-        public site), open (at the end), closed (date or NaT), and how it fared: months_open
+        """The projects the plan carried out at given sites: the project lists the engine drew
+        in the run (``circle_plan`` events; the /projects table), then the plan_facility
+        events at given sites (lists frozen into a scenario, e.g. by ``lifecircle plan
+        --freeze`` or an optimiser's package). One row a project: facility (its row of
+        ``facilities``, -1 if it had not opened by the run's end), district, pinyin, category,
+        list (the circle_plan event's row), round (the district's first list, second...),
+        rank, site (node), x, y, idle (at an idle public site), gain (users it was to bring
+        inside their ring), in_ring and in_ring_after (the category's coverage before the list
+        and with its sites so far), cost_yuan (fit-out), method, drawn (the list's date), date
+        (opening), open (at the end), closed (date or NaT), and how it fared: months_open
         (months recorded), visits_month and profit_yuan_month (means over them; profit after
         the plan's subsidies)."""
+        t = self._tables["projects"]
+        epoch = pd.Timestamp("1970-01-01")
+        out = pd.DataFrame(
+            {
+                "facility": t["facility"].astype(int),
+                "district": [self.districts_zh[d] for d in t["district"]],
+                "pinyin": [self.districts_pinyin[d] for d in t["district"]],
+                "category": [self.categories[c] for c in t["category"]],
+                "list": t["list"].astype(int),
+                "round": t["round"].astype(int),
+                "rank": t["rank"].astype(int),
+                "site": t["site"].astype(int),
+                "x": t["x"],
+                "y": t["y"],
+                "idle": t["idle"].astype(bool),
+                "gain": t["gain"].astype(float),
+                "in_ring": t["in_ring"],
+                "in_ring_after": t["in_ring_after"],
+                "cost_yuan": t["cost_yuan"],
+                "method": np.where(t["exact"] == 1, "exact", "greedy"),
+                "drawn": epoch + pd.to_timedelta(t["drawn_day"], unit="D"),
+                "date": epoch + pd.to_timedelta(t["open_day"], unit="D"),
+            }
+        )
+        out = pd.concat([out, self._fixed_projects()], ignore_index=True)
+        f = self.facilities
+        opened = out.facility >= 0
+        out["open"] = False
+        out.loc[opened, "open"] = f.open.to_numpy()[out.facility[opened]]
+        out["closed"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
+        out.loc[opened, "closed"] = f.closed.to_numpy()[out.facility[opened]]
+        # how each fared: months it kept accounts, and its mean month (visits, profit after
+        # the plan's subsidies; a loss month in a row of `loss_months` closes it)
+        fm = self.facility_months
+        fm = fm[fm.facility.isin(out.facility)].groupby("facility")
+        fared = pd.DataFrame(
+            {
+                "months_open": fm.size(),
+                "visits_month": fm.visits.mean(),
+                "profit_yuan_month": fm.profit_yuan.mean(),
+            }
+        )
+        out = out.join(fared, on="facility")
+        out["months_open"] = out.months_open.fillna(0).astype(int)
+        return out
+
+    def _fixed_projects(self) -> pd.DataFrame:
+        """Projects of plan_facility events at given sites (frozen lists): each matched to the
+        planned facility opened on its date nearest to its place."""
         cats = self.scenario.data["categories"]
         planned = self.facilities[self.facilities.origin == "planned"]
+        drawn = set(self._tables["projects"]["facility"].tolist())
+        planned = planned[~planned.index.isin(drawn)]
         x, y = self._tables["network"]["x"], self._tables["network"]["y"]
         rows, taken = [], set()
         for e in self.scenario.data.get("events", []):
@@ -271,102 +323,17 @@ class Results:
                         "pinyin": f.pinyin,
                         "category": f.category,
                         "site": int(f.node),
-                        "date": date,
+                        "x": float(x[f.node]),
+                        "y": float(y[f.node]),
+                        "idle": bool(e.get("idle", False)),
+                        "gain": float(e.get("gain", 0.0)),
                         "cost_yuan": float(cats[f.category].get("fitout_yuan_m2", 1500))
                         * float(f.floor_area_m2),
-                        "gain": float(e.get("gain", 0.0)),
-                        "idle": bool(e.get("idle", False)),
-                        "open": bool(f.open),
-                        "closed": f.closed,
+                        "method": "fixed",
+                        "date": date,
                     }
                 )
-        cols = [
-            "facility",
-            "district",
-            "pinyin",
-            "category",
-            "site",
-            "date",
-            "cost_yuan",
-            "gain",
-            "idle",
-            "open",
-            "closed",
-        ]
-        out = pd.DataFrame(rows, columns=cols)
-        # how each fared: months it kept accounts, and its mean month (visits, profit after
-        # the plan's subsidies; a loss month in a row of `loss_months` closes it)
-        fm = self.facility_months
-        fm = fm[fm.facility.isin(out.facility)].groupby("facility")
-        fared = pd.DataFrame(
-            {
-                "months_open": fm.size(),
-                "visits_month": fm.visits.mean(),
-                "profit_yuan_month": fm.profit_yuan.mean(),
-            }
-        )
-        out = out.join(fared, on="facility")
-        out["months_open"] = out.months_open.fillna(0).astype(int)
-        return out
-
-    def cost_summary(self, year: int | None = None, *, baseline: Results | None = None) -> pd.DataFrame:
-        """Per district, from the run's start to the end of ``year`` (default: the last): the
-        public cost by measure and in all, and what it bought: residents newly inside the ring
-        (summed over the basic categories), satisfaction points gained (percentage points),
-        and yuan for each.
-
-        With ``baseline`` (the same city without the plan, or with another one: a run of the
-        same period), everything is against it: the extra cost, and the residents in the ring
-        and the satisfaction at the year's end above the baseline's: what the plan bought.
-        Without it, the gains are since the end of the first month, which also holds what the
-        market did on its own. A gain of zero or less gives no ratio (NaN)."""
-        year = self.end.year if year is None else int(year)
-
-        def costs(r: Results) -> pd.DataFrame:
-            c = r.costs[r.costs.year <= year]
-            cols = ["subsidy_yuan", "capital_yuan", "support_yuan", "total_yuan"]
-            return c.groupby(["district", "pinyin"], sort=False)[cols].sum()
-
-        m = self.districts
-        basic = [k for k in self.categories if self.scenario.data["categories"][k]["class"] == "basic"]
-        last = m[(m.year == year)].groupby("district", sort=False).last()
-        end = self._category_shares_at(self._year_end(year), basic)
-        out = costs(self)
-        if baseline is not None:
-            out = out - costs(baseline).reindex(out.index, fill_value=0.0)
-            bm = baseline.districts
-            before_sat = bm[bm.year == year].groupby("district", sort=False).last().satisfaction
-            before = baseline._category_shares_at(baseline._year_end(year), basic)
-        else:
-            first = m[m.date == m.date.min()].set_index("district")
-            before_sat = first.satisfaction
-            before = self._category_shares_at(
-                dt.date(int(first.year.iloc[0]), int(first.month.iloc[0]), 1), basic
-            )
-        out = out.reset_index()
-        zh = out.district.to_numpy()
-        out["residents_newly_covered"] = (end.reindex(zh).to_numpy() - before.reindex(zh).to_numpy()).round()
-        out["satisfaction_points"] = 100 * (
-            last.satisfaction.reindex(zh).to_numpy() - before_sat.reindex(zh).to_numpy()
-        )
-        gain = out.residents_newly_covered.where(out.residents_newly_covered > 0)
-        out["yuan_per_resident_covered"] = out.total_yuan / gain
-        out["yuan_per_point"] = out.total_yuan / out.satisfaction_points.where(out.satisfaction_points > 0)
-        return out
-
-    def _category_shares_at(self, day: dt.date, categories: list[str]) -> pd.Series:
-        """Per district: residents inside the ring, summed over `categories`, at the end of
-        the month holding ``day`` (its last day), as the engine counts coverage."""
-        end = (pd.Timestamp(day) + pd.offsets.MonthEnd(0)).date()
-        end = min(end, self.end)
-        people = self.residents_on(end)
-        total = pd.Series(0.0, index=self.districts_zh)
-        for c in categories:
-            ring = self.ring_metres(c)
-            dist = self.node_distance(c, day=end)
-            inside = dist[people.home_node.to_numpy()] <= ring[people.age_group.cat.codes.to_numpy()]
-            total = total.add(pd.Series(inside).groupby(people.district.to_numpy()).sum(), fill_value=0)
-        return total
+        return pd.DataFrame(rows)
 
     @cached_property
     def coverage(self) -> pd.DataFrame:
@@ -388,22 +355,9 @@ class Results:
         """District x month, demand after 22:00 and before 06:00: night_needs, night_served,
         night_delivered, night_unmet, night_share (of all needs), night_served_share (served
         or delivered), in_programme."""
-        m = self.districts
-        df = m[
-            [
-                "district",
-                "pinyin",
-                "year",
-                "month",
-                "date",
-                "night_needs",
-                "night_served",
-                "night_delivered",
-                "night_share",
-                "night_served_share",
-                "in_programme",
-            ]
-        ].copy()
+        keys = ["district", "pinyin", "year", "month", "date"]
+        night = ["night_needs", "night_served", "night_delivered", "night_share", "night_served_share"]
+        df = self.districts[[*keys, *night, "in_programme"]].copy()
         df.insert(8, "night_unmet", df.night_needs - df.night_served - df.night_delivered)
         return df
 
@@ -412,22 +366,10 @@ class Results:
         """District x month, the emulated satisfaction survey: n (sample size), satisfied,
         share, low, high (Wilson 95% interval), and satisfaction (the whole population's
         share, which the survey estimates)."""
+        names = {"survey_n": "n", "survey_satisfied": "satisfied", "survey": "share"}
+        names.update({"survey_low": "low", "survey_high": "high", "satisfaction": "satisfaction"})
         m = self.districts
-        return pd.DataFrame(
-            {
-                "district": m.district,
-                "pinyin": m.pinyin,
-                "year": m.year,
-                "month": m.month,
-                "date": m.date,
-                "n": m.survey_n,
-                "satisfied": m.survey_satisfied,
-                "share": m.survey,
-                "low": m.survey_low,
-                "high": m.survey_high,
-                "satisfaction": m.satisfaction,
-            }
-        )
+        return m[["district", "pinyin", "year", "month", "date", *names]].rename(columns=names)
 
     @cached_property
     def facilities(self) -> pd.DataFrame:
@@ -526,26 +468,32 @@ class Results:
         y = self.years[self.years.year == year]
         if y.empty:
             raise _core.ArgumentError(f"year {year} was not simulated; the run covers {self.years_simulated}")
-        return y[
-            [
-                "district",
-                "pinyin",
-                "in_programme",
-                "satisfaction",
-                "survey",
-                "survey_low",
-                "survey_high",
-                "unmet_share",
-                "night_served_share",
-                "usage_15min",
-                "shops_open",
-                "openings",
-                "closures",
-                "walk_minutes",
-            ]
-        ].reset_index(drop=True)
+        return y[SUMMARY_COLUMNS].reset_index(drop=True)
+
+    def table(self, name: str) -> dict[str, np.ndarray]:
+        """A table of the results file as stored (docs/results.md): its columns by name, e.g.
+        ``table("network")["x"]`` or ``table("facilities")["open_slots"]``."""
+        if name not in self._tables:
+            raise _core.ArgumentError(f"no table {name!r}; the file holds {', '.join(self._tables)}")
+        return self._tables[name]
+
+    def district_index(self, name: str) -> int:
+        """A district's row (in :attr:`districts_zh`), by its Chinese or pinyin name."""
+        for i, (zh, py) in enumerate(zip(self.districts_zh, self.districts_pinyin)):
+            if name in (zh, py):
+                return i
+        raise _core.ArgumentError(
+            f"no district named {name!r}; the districts are "
+            + ", ".join(f"{a} ({b})" for a, b in zip(self.districts_zh, self.districts_pinyin))
+        )
 
     # ------------------------------------------------------------ state on a day
+    def year_end(self, year: int) -> dt.date:
+        """The last simulated day of ``year``; an ArgumentError for a year not simulated."""
+        if year not in self.years_simulated:
+            raise _core.ArgumentError(f"year {year} was not simulated; the run covers {self.years_simulated}")
+        return min(dt.date(year, 12, 31), self.end)
+
     def open_on(self, day: dt.date) -> pd.Series:
         """Boolean per facility: open at the end of ``day``. On a month's last day that is
         after the month end's closures and market entries (entrants open the next day, as
@@ -559,275 +507,95 @@ class Results:
             opened & ((t["closed_day"] < 0) | (t["closed_day"] > d)), index=self.facilities.index
         )
 
-    def _year_end(self, year: int) -> dt.date:
-        if year not in self.years_simulated:
-            raise _core.ArgumentError(f"year {year} was not simulated; the run covers {self.years_simulated}")
-        return min(dt.date(year, 12, 31), self.end)
-
-    def _serves(self, c: int) -> np.ndarray:
+    def serves(self, category: str | int) -> np.ndarray:
+        """Boolean per facility: it serves ``category`` (key or index), as its own category
+        or as one of a multi-function shop's others."""
+        c = self.categories.index(category) if isinstance(category, str) else int(category)
         t = self._tables["facilities"]
         extra = (t["extra_categories"].astype(np.uint64) >> np.uint64(c)) & np.uint64(1)
         return (t["category"] == c) | (extra == 1)
-
-    def ring_metres(self, category: str) -> np.ndarray:
-        """The category's ring in metres for each age group (ring minutes at its speed)."""
-        ring = self.scenario.data["categories"][category]["ring_minutes"]
-        speed = self.scenario.data["walking_speed"]
-        return np.array([ring * 60.0 * speed[a] for a in AGE_GROUPS])
-
-    def node_distance(
-        self, category: str, year: int | None = None, *, day: dt.date | None = None, extra: Sequence[int] = ()
-    ) -> np.ndarray:
-        """Walking distance (m) from each node to the nearest facility of ``category`` open
-        at the end of ``year`` (or of ``day``), or at one of the ``extra`` nodes (facilities
-        planned there); inf beyond the ring at the fastest speed."""
-        if (year is None) == (day is None):
-            raise _core.ArgumentError("node_distance: give a year or a day")
-        c = self.categories.index(category)
-        t = self._tables["facilities"]
-        open_ = self.open_on(self._year_end(year) if day is None else day).to_numpy() & self._serves(c)
-        nodes = np.concatenate([t["node"][open_], np.asarray(extra, dtype=t["node"].dtype)])
-        dist, _ = self.network.reach(nodes.astype(np.uint32), 1, float(self.ring_metres(category).max()))
-        return dist[:, 0]
 
     def residents_on(self, day: dt.date) -> pd.DataFrame:
         """Residents living in the city at the end of ``day``."""
         r = self.residents
         return r[r.moved_in.isna() | (r.moved_in <= pd.Timestamp(day))]
 
+    def candidate_sites(self, district: int | str) -> np.ndarray:
+        """Nodes where a new facility of the district may stand: its commercial nodes, else
+        all its nodes (as the engine's candidate_sites)."""
+        d = self.district_index(district) if isinstance(district, str) else int(district)
+        nd = self.node_district
+        nodes = np.flatnonzero((nd == d) & self._tables["network"]["commercial"].astype(bool))
+        if len(nodes) == 0:
+            nodes = np.flatnonzero(nd == d)
+        return nodes.astype(np.uint32)
+
+    # ------------------------------------------------------------ analyses and outputs
+    # One-line calls into the modules above this one, which carry them out (lifecircle._methods).
+    def node_distance(
+        self, category: str, year: int | None = None, *, day: dt.date | None = None, extra: Sequence[int] = ()
+    ) -> np.ndarray:
+        """Walking distance (m) from each node to the nearest facility of ``category`` open at
+        the end of ``year`` or ``day`` (:func:`lifecircle.access.node_distance`)."""
+        return method("Results.node_distance")(self, category, year, day=day, extra=extra)
+
     def in_ring(self, category: str, year: int) -> pd.Series:
         """Per resident living there at the end of ``year``: the nearest open facility of
-        ``category`` lies inside its ring at the resident's walking speed."""
-        r = self.residents_on(self._year_end(year))
-        dist = self.node_distance(category, year)[r.home_node.to_numpy()]
-        return pd.Series(dist <= self.ring_metres(category)[r.age_group.cat.codes.to_numpy()], index=r.index)
+        ``category`` lies inside the ring (:func:`lifecircle.access.in_ring`)."""
+        return method("Results.in_ring")(self, category, year)
 
-    # ------------------------------------------------------------ access by the hour, fairness, usage
     def access_by_slot(self, year: int | None = None, *, categories: list[str] | None = None) -> pd.DataFrame:
         """Per district, category and time slot: residents with a facility open during the
-        slot inside their ring (see :func:`lifecircle.access.access_by_slot`)."""
-        from lifecircle import access
-
-        return access.access_by_slot(self, year, categories=categories)
+        slot inside their ring (:func:`lifecircle.access.access_by_slot`)."""
+        return method("Results.access_by_slot")(self, year, categories=categories)
 
     def fairness(
         self, years: int | list[int] | None = None, *, categories: list[str] | None = None
     ) -> pd.DataFrame:
         """Gini and Palma of walking distance to each basic category, per district and year
-        (see :func:`lifecircle.access.fairness`)."""
-        from lifecircle import access
-
-        return access.fairness(self, years, categories=categories)
+        (:func:`lifecircle.access.fairness`)."""
+        return method("Results.fairness")(self, years, categories=categories)
 
     @property
     def usage(self) -> pd.DataFrame:
         """15-minute usage per district and year: the share of served trips whose walk took
-        15 minutes or less (see :func:`lifecircle.access.usage`)."""
-        from lifecircle import access
+        15 minutes or less (:func:`lifecircle.access.usage`)."""
+        return method("Results.usage")(self)
 
-        return access.usage(self)
+    def gaps(self, year: int | None = None, **options: Any) -> pd.DataFrame:
+        """One map and one list per circle (一图一清单): each district's categories below the
+        target coverage at the end of ``year`` and recommended sites; options target, sites,
+        districts, categories, method (:func:`lifecircle.gaps.gaps`).
 
-    # ------------------------------------------------------------ gap lists (一图一清单)
-    def gaps(
-        self,
-        year: int | None = None,
-        *,
-        target: float = GAP_TARGET,
-        sites: int = 3,
-        districts: list[str] | None = None,
-        categories: list[str] | None = None,
-        method: str = "greedy",
-    ) -> pd.DataFrame:
-        """One map and one list per circle: what each district still lacks.
-
-        For each district and category whose ring coverage at the end of ``year`` is below
-        ``target``: the residents outside the ring, and up to ``sites`` recommended sites
-        chosen by greedy maximal coverage among the district's commercial nodes (each the
-        site bringing the most still-uncovered residents inside the ring, at working-age
-        walking speed, as the engine sites planned facilities).
-
-        Args:
-            year: the year whose end is examined (default: the last simulated).
-            target: coverage share (0-1) a category should reach.
-            sites: recommended sites per gap (0 for none).
-            districts: district names (Chinese or pinyin) to examine (default: all).
-            categories: category keys to examine (default: all).
-            method: ``"greedy"`` (each site the best given those before it, as the engine
-                sites planned facilities) or ``"exact"`` (the maximal covering programme
-                solved by HiGHS: the most residents any ``sites`` sites can bring inside;
-                lifecircle.covering).
-
-        Returns:
-            One row per gap, worst first within each district: district, pinyin, category,
-            category_zh, class, in_ring, target, residents, residents_outside, shops_open,
-            sites (list of node indices), site_x, site_y (lists, metres), site_gain (list:
-            residents each site brings inside the ring), in_ring_after (coverage with the
-            sites).
+        Example:
+            >>> res.gaps(2025, target=0.9, sites=3, method="exact")
         """
-        if method not in ("greedy", "exact"):
-            raise _core.ArgumentError(f"method {method!r}: expected 'greedy' or 'exact'")
-        from lifecircle.covering import max_cover
+        return method("Results.gaps")(self, year, **options)
 
-        year = self.end.year if year is None else int(year)
-        end = self._year_end(year)
-        people = self.residents_on(end)
-        per_node = np.bincount(people.home_node.to_numpy(), minlength=len(self.node_district)).astype(float)
-        names = list(range(len(self.districts_zh)))
-        if districts is not None:
-            names = [self._district_index(n) for n in districts]
-        cats = categories or self.categories
-        for c in cats:
-            if c not in self.categories:
-                raise _core.ArgumentError(
-                    f"no category {c!r}; the categories are {', '.join(self.categories)}"
-                )
-        cov = self.coverage
-        cov = cov[cov.year == year]
-        cat_table = self.scenario.categories.set_index("key")
-        x, y = self._tables["network"]["x"], self._tables["network"]["y"]
-        rows = []
-        for c in cats:
-            inside = self.in_ring(c, year)
-            dist = None
-            for d in names:
-                members = people.index[people.district == self.districts_zh[d]]
-                n = len(members)
-                if n == 0:
-                    continue
-                share = float(inside.loc[members].mean())
-                if share >= target:
-                    continue
-                row = {
-                    "district": self.districts_zh[d],
-                    "pinyin": self.districts_pinyin[d],
-                    "category": c,
-                    "category_zh": cat_table.zh[c],
-                    "class": cat_table["class"][c],
-                    "in_ring": share,
-                    "target": target,
-                    "residents": n,
-                    "residents_outside": int(n - inside.loc[members].sum()),
-                    "shops_open": int(
-                        cov[(cov.district == self.districts_zh[d]) & (cov.category == c)].shops_open.sum()
-                    ),
-                }
-                nodes, gains = np.array([], dtype=np.uint32), np.array([])
-                if sites > 0:
-                    if dist is None:
-                        dist = self.node_distance(c, year)
-                    ring = float(self.ring_metres(c)[1])
-                    nd = self.node_district
-                    weights = np.where(nd == d, per_node, 0.0)
-                    covered = (dist <= ring).astype(np.uint8)
-                    if method == "greedy":
-                        nodes, gains = self.network.greedy_sites(
-                            self._candidates(d), weights, covered, ring, sites
-                        )
-                    else:
-                        demand = np.flatnonzero((weights > 0) & (covered == 0))
-                        cover = max_cover(
-                            self.network, self._candidates(d), demand, weights[demand], ring, sites
-                        )
-                        nodes, gains = cover.sites, cover.gains
-                    keep = gains > 0
-                    nodes, gains = nodes[keep], gains[keep]
-                row.update(
-                    {
-                        "sites": nodes.tolist(),
-                        "site_x": x[nodes].tolist(),
-                        "site_y": y[nodes].tolist(),
-                        "site_gain": gains.astype(int).tolist(),
-                        "in_ring_after": min(1.0, share + gains.sum() / n) if n else share,
-                    }
-                )
-                rows.append(row)
-        cols = [
-            "district",
-            "pinyin",
-            "category",
-            "category_zh",
-            "class",
-            "in_ring",
-            "target",
-            "residents",
-            "residents_outside",
-            "shops_open",
-            "sites",
-            "site_x",
-            "site_y",
-            "site_gain",
-            "in_ring_after",
-        ]
-        out = pd.DataFrame(rows, columns=cols)
-        order = {name: i for i, name in enumerate(self.districts_zh)}
-        out["_d"] = out.district.map(order)
-        return out.sort_values(["_d", "in_ring"], kind="stable").drop(columns="_d").reset_index(drop=True)
+    def cost_summary(self, year: int | None = None, *, baseline: Results | None = None) -> pd.DataFrame:
+        """Per district, the public cost to the end of ``year`` and what it bought, against a
+        ``baseline`` run or since the first month (:func:`lifecircle.costs.cost_summary`)."""
+        return method("Results.cost_summary")(self, year, baseline=baseline)
 
-    def _district_index(self, name: str) -> int:
-        for i, (zh, py) in enumerate(zip(self.districts_zh, self.districts_pinyin)):
-            if name in (zh, py):
-                return i
-        raise _core.ArgumentError(
-            f"no district named {name!r}; the districts are "
-            + ", ".join(f"{a} ({b})" for a, b in zip(self.districts_zh, self.districts_pinyin))
-        )
-
-    def _candidates(self, d: int) -> np.ndarray:
-        """Candidate sites of district d: its commercial nodes, else all its nodes (as the
-        engine's candidate_sites)."""
-        nd = self.node_district
-        commercial = self._tables["network"]["commercial"].astype(bool)
-        nodes = np.flatnonzero((nd == d) & commercial)
-        if len(nodes) == 0:
-            nodes = np.flatnonzero(nd == d)
-        return nodes.astype(np.uint32)
-
-    def _idle_sites(self, d: int) -> np.ndarray:
-        """District d's idle public sites (its ``idle_sites_xy``): each its nearest node of the
-        district, of any kind (as the engine places a plan_facility event marked idle)."""
-        name = self.districts_zh[d]
-        spec = next(x for x in self.scenario.data["districts"] if x["name"] == name)
-        nodes = np.flatnonzero(self.node_district == d)
-        if len(nodes) == 0:
-            return np.zeros(0, dtype=np.uint32)
-        x, y = self._tables["network"]["x"][nodes], self._tables["network"]["y"][nodes]
-        out: list[int] = []
-        for px, py in spec.get("idle_sites_xy", []):
-            v = int(nodes[int(np.argmin((x - px) ** 2 + (y - py) ** 2))])
-            if v not in out:
-                out.append(v)
-        return np.array(out, dtype=np.uint32)
-
-    # ------------------------------------------------------------ map page and GIS files
-    def map(self, path: str | PathLike | None = None, *, lang: str = "zh", progress: bool = False):
-        """The interactive living-circle map (lifecircle.webmap): shown inline in Jupyter;
-        with ``path``, also written there as one self-contained HTML file.
+    def map(self, path: str | PathLike | None = None, *, lang: str = "zh", progress: bool = False) -> MapPage:
+        """The interactive living-circle map (:func:`lifecircle.webmap.map_page`): shown inline
+        in Jupyter; with ``path``, also written there as one self-contained HTML file.
 
         Example:
             >>> res.map()                      # in a notebook
             >>> res.map("out/map.html")        # a file that opens with no network
         """
-        from lifecircle.webmap import MapPage, page_html
-
-        page = MapPage(page_html(self, lang=lang, progress=progress))
-        if path is not None:
-            page.save(path)
-        return page
+        return method("Results.map")(self, path, lang=lang, progress=progress)
 
     def export(self, path: str | PathLike, *, year: int | None = None) -> list[Path]:
-        """GIS layers in WGS84 (lifecircle.gis): a GeoPackage (``.gpkg``) or GeoJSON files
-        (``.geojson``, one a layer). Needs geopandas and pyogrio."""
-        from lifecircle.gis import export
+        """GIS layers in WGS84 (:func:`lifecircle.gis.export`): a GeoPackage (``.gpkg``) or
+        GeoJSON files (``.geojson``, one a layer). Needs the ``gis`` extra."""
+        return method("Results.export")(self, path, year=year)
 
-        return export(self, path, year=year)
-
-    # ------------------------------------------------------------ plots
     @cached_property
     def plot(self) -> Plotter:
         """Charts of these results (see :class:`lifecircle.plot.Plotter`)."""
-        from lifecircle.plot import Plotter
-
-        return Plotter(self)
+        return method("Results.plot")(self)
 
 
 def results_columns() -> pd.DataFrame:

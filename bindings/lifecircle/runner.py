@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from lifecircle import _core
+from lifecircle._extras import require
 from lifecircle.results import Results
 from lifecircle.scenario import Scenario
 
@@ -93,8 +94,8 @@ def run(
 
     Args:
         scenario: a :class:`Scenario`, a path to a scenario file, or None for the built-in
-            Yunfu scenario. Its ``circle_plan`` events are drawn into project lists first
-            (``Scenario.with_project_lists(at_joining=False)``: one more run to their dates).
+            Yunfu scenario. Its ``circle_plan`` events are drawn by the engine on their dates,
+            inside this run (``Results.projects``).
         threads: worker threads (default: all cores). Results do not depend on it.
         seed: overrides the scenario's seed.
         until: last day to simulate ("YYYY-MM-DD"; default: the scenario's end).
@@ -131,12 +132,6 @@ def run(
         scenario = Scenario(info["scenario_text"], info["scenario_path"])
         seed = info["seed"] if seed is None else seed
     sc = _scenario(scenario)
-    if resume is None and any(e["type"] == "circle_plan" for e in sc.data.get("events", [])):
-        # a dated project list is drawn from the run's own gaps first (lifecircle.projects)
-        from lifecircle.projects import with_project_lists
-
-        drawn = sc if seed is None else sc.with_seed(seed)
-        sc, _ = with_project_lists(drawn, at_joining=False, threads=threads, progress=progress)
     until_text = None if until is None else str(until)
     bar, report = (None, None)
     if progress:
@@ -394,7 +389,7 @@ def summarize(table: pd.DataFrame, *, by: str | None = None, level: float = 0.95
         the metric), ``<metric>_sd`` (the spread between seeds) and ``<metric>_low`` /
         ``<metric>_high`` (Student-t interval of the mean; NaN with a single run).
     """
-    from scipy import stats
+    stats = require("scipy.stats", "stats", "lc.summarize")
 
     by = by or ("variant" if "variant" in table else "label")
     keys = [by, "district", "pinyin", "year"]
@@ -432,7 +427,7 @@ def difference(
         that is when the difference is larger than what another set of seeds would likely
         give; False when it does not; NaN with fewer than two runs of either item.
     """
-    from scipy import stats
+    stats = require("scipy.stats", "stats", "lc.difference")
 
     by = by or ("variant" if "variant" in table else "label")
     known = list(dict.fromkeys(table[by]))

@@ -19,6 +19,7 @@ import pandas as pd
 import tomli_w
 
 from lifecircle import _core
+from lifecircle._methods import method
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -28,23 +29,14 @@ else:  # pragma: no cover
 AGE_GROUPS: tuple[str, ...] = _core.AGE_GROUPS
 BUILTIN_NAME: str = _core.BUILTIN_YUNFU_NAME
 
-#: The measures a district receives in the month it joins the programme when a rollout
-#: gives no package: the default Yunfu pilots' measures for one district (configs/yunfu.toml,
-#: plan items 5-7, 10, 11) with their delays in months after joining [E: the pilots' timing].
-PILOT_PACKAGE: tuple[dict[str, Any], ...] = (
-    {"months": 3, "type": "plan_facility", "category": "breakfast", "count": 3},
-    {"months": 4, "type": "plan_facility", "category": "fresh_food", "count": 2},
-    {"months": 4, "type": "plan_facility", "category": "repair", "count": 2},
-    {"months": 5, "type": "elder_canteen", "count": 2},
-    {"months": 5, "type": "plan_facility", "category": "elderly_care", "count": 2},
-    {"months": 8, "type": "plan_facility", "category": "wet_market", "count": 1},
-    {"months": 8, "type": "extend_hours", "category": "convenience", "hours": [0, 24]},
-    {"months": 9, "type": "plan_facility", "category": "childcare", "count": 2},
-    {"months": 12, "type": "plan_facility", "category": "gov_service", "count": 1},
-)
+#: What a district receives when a rollout gives no package: its project list (一图一清单),
+#: drawn by the engine from the district's gaps on the day it joins (a circle_plan event,
+#: docs/model.md "Project lists"), as the plan asks of every circle.
+LIST_PACKAGE: tuple[dict[str, Any], ...] = ({"months": 0, "type": "circle_plan"},)
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The first day of the month ``months`` after ``day``'s month."""
     m = day.month - 1 + months
     return dt.date(day.year + m // 12, m % 12 + 1, 1)
 
@@ -63,6 +55,8 @@ class Scenario:
         self.path = path
         self.edits: tuple[str, ...] = tuple(edits)
         self.data: dict[str, Any] = tomllib.loads(text)
+        self._spec: dict[str, Any] | None = None
+        self._check_files = True
 
     @classmethod
     def recorded(cls, text: str, path: str) -> Scenario:
@@ -72,6 +66,8 @@ class Scenario:
         sc = cls.__new__(cls)
         sc.text, sc.path, sc.edits = text, path, ()
         sc.data = tomllib.loads(text)
+        sc._spec = None
+        sc._check_files = False
         sc.summary = {
             "districts": len(sc.data["districts"]),
             "residents": sum(d["population"] for d in sc.data["districts"]),
@@ -121,6 +117,83 @@ class Scenario:
     def end(self) -> dt.date:
         return self.data["simulation"]["end"]
 
+    @property
+    def spec(self) -> dict[str, Any]:
+        """The scenario as the engine reads it (``_core.scenario_spec``): validated, every
+        default filled in, events in the order the engine applies them; ``categories`` and
+        ``districts`` are lists in file order, each category with its ``ring_metres`` per age
+        group, its ``users`` (the age groups making its trips) and ``fitout_yuan``. Read this,
+        not the TOML: the engine's rules and defaults are then the only ones."""
+        if self._spec is None:
+            self._spec = _core.scenario_spec(self.text, self.path, self._check_files)
+        return self._spec
+
+    # ------------------------------------------------------------------ the scenario's facts
+    # Every module reads the scenario through these, which read the engine's validated,
+    # defaulted scenario (:attr:`spec`), never the TOML (``data``, kept for edits).
+
+    def district(self, name: str) -> dict[str, Any]:
+        """A district's entry (:attr:`spec`), by its Chinese or pinyin name; a ConfigError
+        lists the districts when there is none."""
+        for d in self.spec["districts"]:
+            if name in (d["name"], d["pinyin"]):
+                return d
+        known = ", ".join(f"{d['name']} ({d['pinyin']})" for d in self.spec["districts"])
+        raise _core.ConfigError(f"{self.path}: no district named {name!r}; the districts are {known}")
+
+    def category(self, key: str) -> dict[str, Any]:
+        """A category's entry (:attr:`spec`: zh, en, class, ring_metres, users, fitout_yuan,
+        ...); a ConfigError lists the categories when there is none."""
+        for c in self.spec["categories"]:
+            if c["key"] == key:
+                return c
+        raise _core.ConfigError(
+            f"{self.path}: no category {key!r}; the categories are {', '.join(self.category_keys)}"
+        )
+
+    @property
+    def category_keys(self) -> list[str]:
+        """The categories' keys, in the scenario's order (the results' category indexes)."""
+        return [c["key"] for c in self.spec["categories"]]
+
+    def categories_of_class(self, kind: str) -> list[str]:
+        """The keys of the categories of one class (``"basic"`` or ``"quality"``), in order."""
+        return [c["key"] for c in self.spec["categories"] if c["class"] == kind]
+
+    def ring_metres(self, category: str) -> np.ndarray:
+        """The category's ring in metres for each age group (:data:`AGE_GROUPS`): its ring
+        minutes at the group's walking speed."""
+        ring = self.category(category)["ring_metres"]
+        return np.array([float(ring[a]) for a in AGE_GROUPS])
+
+    @property
+    def time_slots(self) -> list[dict[str, Any]]:
+        """The day's time slots in order: name, start, end (hours)."""
+        return [
+            {"name": s["name"], "start": s["start_hour"], "end": s["end_hour"]} for s in self.spec["slots"]
+        ]
+
+    @property
+    def satisfaction_target(self) -> float:
+        """The plan's target: the share of residents satisfied (0-1)."""
+        return float(self.spec["satisfaction_target"])
+
+    @property
+    def is_synthetic(self) -> bool:
+        """Whether the town is synthetic (placed at the scenario's map origin) rather than read
+        from OpenStreetMap or a network file."""
+        return self.spec["network"]["kind"] == "synthetic"
+
+    def network_file(self, key: str) -> Path | None:
+        """A data file the scenario's ``[network]`` names (``osm``, ``categories``,
+        ``population_grid``), relative paths taken from the scenario's folder; None when the
+        scenario names none."""
+        name = self.spec["network"].get(key)
+        if not name:
+            return None
+        path = Path(name)
+        return path if path.is_absolute() else Path(self.path).parent / path
+
     # ------------------------------------------------------------------ edits
     # Every edit returns a new, validated Scenario; the original is never changed. The new
     # text is the edited data written back as TOML (comments are not kept), headed by the
@@ -136,20 +209,6 @@ class Scenario:
                 f"{e}\n(the scenario edited by: {'; '.join(edits)}; line numbers refer "
                 "to the edited text, Scenario.text)"
             ) from None
-
-    def _district(self, name: str) -> dict[str, Any]:
-        for d in self.data["districts"]:
-            if name in (d["name"], d["pinyin"]):
-                return d
-        known = ", ".join(f"{d['name']} ({d['pinyin']})" for d in self.data["districts"])
-        raise _core.ConfigError(f"{self.path}: no district named {name!r}; the districts are {known}")
-
-    def _category(self, key: str) -> str:
-        if key not in self.data["categories"]:
-            raise _core.ConfigError(
-                f"{self.path}: no category {key!r}; the categories are {', '.join(self.data['categories'])}"
-            )
-        return key
 
     def with_seed(self, seed: int) -> Scenario:
         """The same scenario with another random seed."""
@@ -180,7 +239,7 @@ class Scenario:
         *,
         start: int | None = None,
         per_year: int = 2,
-        package: Iterable[Mapping[str, Any]] | None = PILOT_PACKAGE,
+        package: Iterable[Mapping[str, Any]] | None = LIST_PACKAGE,
     ) -> Scenario:
         """Changes when districts join the programme.
 
@@ -192,11 +251,12 @@ class Scenario:
             per_year: districts joining a year in an ordered plan.
             package: measures each district receives after joining: dicts of an event's keys
                 (see docs/scenario.md) plus ``months``, the delay after joining. Defaults to
-                :data:`PILOT_PACKAGE`; ``None`` or ``()`` joins without measures.
+                :data:`LIST_PACKAGE` (the district's project list, drawn on joining); ``None``
+                or ``()`` joins without measures.
 
         Returns:
-            A new scenario: the named districts' ``join_programme`` events and
-            ``programme_start`` replaced, the package's events added (those that would fall
+            A new scenario: the named districts' ``join_programme`` and ``circle_plan``
+            events and ``programme_start`` replaced, the package's events added (those that would fall
             after the scenario's end are left out).
         """
         if isinstance(plan, Mapping):
@@ -209,12 +269,12 @@ class Scenario:
         data = copy.deepcopy(self.data)
         joining = {}
         for name, year in years.items():
-            d = self._district(name)
+            d = self.district(name)
             joining[d["name"]] = year
         events = [
             e
             for e in data.get("events", [])
-            if not (e["type"] == "join_programme" and e.get("district") in joining)
+            if not (e["type"] in ("join_programme", "circle_plan") and e.get("district") in joining)
         ]
         for d in data["districts"]:
             if d["name"] in joining:
@@ -224,12 +284,12 @@ class Scenario:
                 events.append({"date": joined, "type": "join_programme", "district": d["name"]})
                 for measure in package or ():
                     e = {k: v for k, v in measure.items() if k != "months"}
-                    e["date"] = _add_months(joined, int(measure.get("months", 0)))
+                    e["date"] = add_months(joined, int(measure.get("months", 0)))
                     e["district"] = d["name"]
                     if e["date"] <= self.end:  # measures due after the period are left out
                         events.append(e)
         data["events"] = sorted(events, key=lambda e: e["date"])  # stable: same-day order kept
-        what = ", ".join(f"{self._district(n)['pinyin']} {y}" for n, y in years.items())
+        what = ", ".join(f"{self.district(n)['pinyin']} {y}" for n, y in years.items())
         return self._edited(data, f"rollout {what}" + ("" if package else " (no package)"))
 
     def with_subsidy(
@@ -247,15 +307,15 @@ class Scenario:
         e: dict[str, Any] = {
             "date": self._date(date),
             "type": "subsidy",
-            "category": self._category(category),
+            "category": self._checked(category),
         }
         if rent_cut:
             e["rent_cut"] = float(rent_cut)
         if grant_yuan_month:
             e["grant_yuan_month"] = float(grant_yuan_month)
         if district is not None:
-            e["district"] = self._district(district)["name"]
-        where = f" in {self._district(district)['pinyin']}" if district else ""
+            e["district"] = self.district(district)["name"]
+        where = f" in {self.district(district)['pinyin']}" if district else ""
         terms = [f"rent -{rent_cut:.0%}"] * bool(rent_cut) + [f"{grant_yuan_month:g} yuan/month"] * bool(
             grant_yuan_month
         )
@@ -269,21 +329,19 @@ class Scenario:
         e = {
             "date": self._date(date),
             "type": "plan_facility",
-            "district": self._district(district)["name"],
-            "category": self._category(category),
+            "district": self.district(district)["name"],
+            "category": self._checked(category),
             "count": int(count),
         }
-        return self.with_events([e], edit=f"{count} {category} in {self._district(district)['pinyin']}")
+        return self.with_events([e], edit=f"{count} {category} in {self.district(district)['pinyin']}")
 
-    def with_project_lists(self, **options: Any) -> tuple[Scenario, pd.DataFrame]:
-        """Each joining district's project list from its own gaps, in place of its fixed
-        package, and one at each ``circle_plan`` event: (scenario, projects). Options:
-        districts, at_joining, target, budget_yuan, months, method ("exact" by HiGHS, or
-        "greedy"), categories, threads, progress; see
+    def with_project_lists(self, **options: Any) -> Scenario:
+        """The scenario with a ``circle_plan`` event for each joining district at its joining
+        date, in place of its fixed package: the engine draws each list from the district's
+        gaps on that date, inside the run (``Results.projects`` lists them). Options:
+        districts, target, budget_yuan, months, method ("exact" by HiGHS, or "greedy"); see
         :func:`lifecircle.projects.with_project_lists`."""
-        from lifecircle.projects import with_project_lists
-
-        return with_project_lists(self, **options)
+        return method("Scenario.with_project_lists")(self, **options)
 
     def with_events(self, events: Iterable[Mapping[str, Any]], *, edit: str | None = None) -> Scenario:
         """Adds policy events (dicts with the keys of docs/scenario.md; dates as
@@ -301,7 +359,7 @@ class Scenario:
         self, type: str | None = None, *, district: str | None = None, category: str | None = None
     ) -> Scenario:
         """Removes the events matching every given filter (event type, district, category)."""
-        name = self._district(district)["name"] if district else None
+        name = self.district(district)["name"] if district else None
         data = copy.deepcopy(self.data)
 
         def match(e: Mapping[str, Any]) -> bool:
@@ -316,6 +374,10 @@ class Scenario:
         data["events"] = kept
         what = " ".join(str(x) for x in (type, district, category) if x) or "all"
         return self._edited(data, f"without {removed} events ({what})")
+
+    def _checked(self, category: str) -> str:
+        self.category(category)  # a ConfigError for an unknown one
+        return category
 
     def _date(self, date: dt.date | str | None) -> dt.date:
         if date is None:
@@ -407,7 +469,7 @@ class World:
         """Per district: residents, households, nodes, age shares, facilities, and for each
         category its open facilities (``facilities_<category>``) and the share of residents
         whose nearest facility lies inside its ring (``in_ring_<category>``, 0-1)."""
-        keys = list(self.scenario.data["categories"])
+        keys = self.scenario.category_keys
         rows = []
         for s in self._world.summary():
             n = max(1, s["residents"])

@@ -37,14 +37,14 @@ import sys
 import time
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from lifecircle import _core
-
-if TYPE_CHECKING:  # pragma: no cover
-    from lifecircle.results import Results
+from lifecircle import _core, access
+from lifecircle.gaps import gaps
+from lifecircle.geo import district_outline, is_synthetic, lonlat
+from lifecircle.results import Results
 
 WEB = Path(__file__).resolve().parent / "_web"
 #: Category colours (Okabe-Ito and Tableau 20 hues, then repeated darker).
@@ -65,50 +65,14 @@ def _asset(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def hull(lon: np.ndarray, lat: np.ndarray) -> list[list[float]]:
-    """Outline of a set of points as [lat, lon] pairs: their concave hull (shapely, when
-    installed), else their convex hull."""
-    pts = np.column_stack([lon, lat])
-    try:
-        import shapely
-
-        h = shapely.concave_hull(shapely.multipoints(pts), ratio=0.3)
-        if h.geom_type == "Polygon":
-            return [[float(y), float(x)] for x, y in np.asarray(h.exterior.coords)]
-    except ImportError:
-        pass
-    # Andrew's monotone chain
-    pts = np.unique(pts, axis=0)
-    if len(pts) < 3:
-        return [[float(y), float(x)] for x, y in pts]
-
-    def half(points):
-        out: list = []
-        for p in points:
-            while len(out) >= 2 and np.cross(out[-1] - out[-2], p - out[-2]) <= 0:
-                out.pop()
-            out.append(p)
-        return out[:-1]
-
-    ring = half(pts) + half(pts[::-1])
-    return [[float(y), float(x)] for x, y in ring]
-
-
 def _osm_names(res: Results) -> dict[int, str]:
     """Names of an OSM city's facilities by their results id (node id, or minus the way id),
     read again from the scenario's OSM file; empty when it is not at hand."""
-    from lifecircle.gis import is_synthetic
-
-    net = res.scenario.data.get("network", {})
-    if is_synthetic(res) or "osm" not in net:
+    path = res.scenario.network_file("osm")
+    if is_synthetic(res) or path is None or not path.exists():
         return {}
-    path = Path(net["osm"])
-    if not path.is_absolute():
-        path = Path(res.scenario.path).parent / path
-    if not path.exists():
-        return {}
-    cats = net.get("categories")
-    city = _core.import_osm(str(path), str(Path(res.scenario.path).parent / cats) if cats else None, True)
+    cats = res.scenario.network_file("categories")
+    city = _core.import_osm(str(path), str(cats) if cats else None, True)
     fac = city["facilities"]
     return {
         (-int(i) if t == "w" else int(i)): n
@@ -119,19 +83,21 @@ def _osm_names(res: Results) -> dict[int, str]:
 
 def page_data(res: Results, *, lang: str = "zh", progress: bool = False) -> dict[str, Any]:
     """The page's data (see the module's docstring)."""
-    from lifecircle import access
-    from lifecircle.gis import is_synthetic, lonlat
-
-    years = res.years_simulated
-    ends = [res._year_end(y) for y in years]
-    net = res._tables["network"]
+    net = res.table("network")
     lon, lat = lonlat(res, net["x"], net["y"])
-    cats = res.scenario.categories.set_index("key")
-    C, S = len(res.categories), len(res.scenario.data["time_slots"])
-    basic = [i for i, c in enumerate(res.categories) if cats["class"][c] == "basic"]
-    nd = net["district"]
+    data = _header(res, lang, lon, lat)
+    data["districts"] = _districts(res, lon, lat)
+    data["facilities"] = _facilities(res)
+    data.update(_yearly(res, progress))
+    return data
 
-    data: dict[str, Any] = {
+
+def _header(res: Results, lang: str, lon: np.ndarray, lat: np.ndarray) -> dict[str, Any]:
+    """The page's title, years, slots, categories, and the network's nodes and edges."""
+    years = res.years_simulated
+    net = res.table("network")
+    cats = res.scenario.categories.set_index("key")
+    return {
         "lang": lang,
         "title": res.scenario.label,
         "synthetic": is_synthetic(res),
@@ -141,7 +107,7 @@ def page_data(res: Results, *, lang: str = "zh", progress: bool = False) -> dict
             else "network and shops © OpenStreetMap contributors"
         ),
         "years": years,
-        "year_end_day": [(e - dt.date(1970, 1, 1)).days for e in ends],
+        "year_end_day": [(res.year_end(y) - dt.date(1970, 1, 1)).days for y in years],
         "slots": access.time_slots(res)[["name", "start", "end"]].to_dict("records"),
         "categories": [
             {
@@ -158,32 +124,43 @@ def page_data(res: Results, *, lang: str = "zh", progress: bool = False) -> dict
         "edges": np.column_stack([net["edge_from"], net["edge_to"]]).ravel().astype(int).tolist(),
         "bounds": [[float(lat.min()), float(lon.min())], [float(lat.max()), float(lon.max())]],
     }
-    data["districts"] = []
+
+
+def _districts(res: Results, lon: np.ndarray, lat: np.ndarray) -> list[dict[str, Any]]:
+    """Each district's names, outline (lifecircle.geo.district_outline, as [lat, lon] pairs)
+    and bounds; a district without nodes is drawn as the whole city."""
+    out = []
     for d, zh in enumerate(res.districts_zh):
-        nodes = np.flatnonzero(nd == d)
+        nodes = np.flatnonzero(res.node_district == d)
         if len(nodes) == 0:
             nodes = np.arange(len(lon))
-        data["districts"].append(
+        outline = district_outline(lon[nodes], lat[nodes])
+        out.append(
             {
                 "zh": zh,
                 "pinyin": res.districts_pinyin[d],
-                "hull": hull(lon[nodes], lat[nodes]),
+                "hull": [[float(y), float(x)] for x, y in outline],
                 "bounds": [
                     [float(lat[nodes].min()), float(lon[nodes].min())],
                     [float(lat[nodes].max()), float(lon[nodes].max())],
                 ],
             }
         )
+    return out
 
-    # facilities
-    t = res._tables["facilities"]
+
+def _facilities(res: Results) -> dict[str, Any]:
+    """Every facility's position, categories, district, origin, dates, hours, open slots,
+    OSM id and name, and whether it was open at each year's end (bit y)."""
+    t = res.table("facilities")
     flon, flat = lonlat(res, t["x"], t["y"])
     exists = np.zeros(len(flon), dtype=np.int64)
-    for k, e in enumerate(ends):
-        exists |= res.open_on(e).to_numpy().astype(np.int64) << k
+    for k, y in enumerate(res.years_simulated):
+        exists |= res.open_on(res.year_end(y)).to_numpy().astype(np.int64) << k
     extra = t["extra_categories"].astype(np.uint64)
     names = _osm_names(res)
-    data["facilities"] = {
+    C = len(res.categories)
+    return {
         "lon": np.round(flon, 6).tolist(),
         "lat": np.round(flat, 6).tolist(),
         "category": t["category"].astype(int).tolist(),
@@ -203,90 +180,125 @@ def page_data(res: Results, *, lang: str = "zh", progress: bool = False) -> dict
         "name": [names.get(int(i), "") for i in t["osm_id"]] if names else None,
     }
 
-    # homes, coverage by year x category x slot, access and fairness tables
+
+def _basic(res: Results) -> list[int]:
+    """The indexes of the basic categories."""
+    basic = res.scenario.categories_of_class("basic")
+    return [i for i, c in enumerate(res.categories) if c in basic]
+
+
+def _yearly(res: Results, progress: bool) -> dict[str, Any]:
+    """Per simulated year: the homes' residents and coverage, the access shares, the
+    satisfaction and usage, the gap list's sites; and the fairness of each basic category."""
+    years = res.years_simulated
     homes = np.unique(res.residents.home_node.to_numpy())
-    H = len(homes)
-    residents = np.zeros((len(years), H), dtype=np.int64)
-    cover = np.zeros((len(years), C + 1, S + 1, H), dtype=np.uint8)
+    C, S = len(res.categories), len(res.scenario.time_slots)
+    residents = np.zeros((len(years), len(homes)), dtype=np.int64)
+    cover = np.zeros((len(years), C + 1, S + 1, len(homes)), dtype=np.uint8)
     acc: dict[str, list] = {}
     stats: dict[str, list] = {"city": []}
     sites: list[list[dict]] = []
-    fair = access.fairness(res, categories=[res.categories[c] for c in basic]) if basic else None
-    fairness: dict[str, list] = {}
-    yt = res.years
-    steps = [(k, y) for k, y in enumerate(years)]
-    bar = _progress(len(steps), progress)
-    for k, y in steps:
-        people = res.residents_on(ends[k])
-        inv = np.searchsorted(homes, people.home_node.to_numpy())
-        count = np.bincount(inv, minlength=H)
-        residents[k] = count
-        district = people.district.to_numpy()
-        groups = {"city": np.ones(len(people), dtype=bool)}
-        for d, zh in enumerate(res.districts_zh):
-            groups[str(d)] = district == zh
-        basic_sum = np.zeros((S + 1, len(people)))
-        for c in range(C):
-            _, inside, _ = access.slot_coverage(res, y, res.categories[c])
-            if c in basic:
-                basic_sum += inside
-            cover[k, c + 1] = _percent(inside, inv, count, H)
-            for key, members in groups.items():
-                acc.setdefault(f"{key}/{c}", []).append(inside[:, members].mean(axis=1).round(4).tolist())
-        basic_mean = basic_sum / max(1, len(basic))
-        cover[k, 0] = _percent(basic_mean, inv, count, H)
-        for key, members in groups.items():
-            share = basic_mean[:, members].mean(axis=1) if members.any() else np.zeros(S + 1)
-            acc.setdefault(f"{key}/basic", []).append(share.round(4).tolist())
-        # satisfaction and usage: the district's year, and the city's (residents-weighted)
-        row = yt[yt.year == y]
-        stats["city"].append(
-            {
-                "satisfaction": float((row.satisfaction * row.residents).sum() / max(1, row.residents.sum())),
-                "usage15": float(row.served_15min.sum() / max(1, row.served.sum())),
-            }
-        )
-        for d, zh in enumerate(res.districts_zh):
-            r = row[row.district == zh]
-            stats.setdefault(str(d), []).append(
-                {
-                    "satisfaction": float(r.satisfaction.iloc[0]) if len(r) else None,
-                    "usage15": float(r.usage_15min.iloc[0]) if len(r) and r.served.iloc[0] > 0 else None,
-                    "in_programme": bool(r.in_programme.iloc[0]) if len(r) else False,
-                }
-            )
-        gaps = res.gaps(y)
-        sites.append(
-            [
-                {
-                    "district": res.districts_zh.index(g.district),
-                    "category": res.categories.index(g.category),
-                    "node": int(n),
-                    "rank": r + 1,
-                    "gain": int(gain),
-                }
-                for g in gaps.itertuples()
-                for r, (n, gain) in enumerate(zip(g.sites, g.site_gain))
-            ]
-        )
-        if fair is not None:
-            for f in fair[fair.year == y].itertuples():
-                key = f"{res.districts_zh.index(f.district)}/{res.categories.index(f.category)}"
-                fairness.setdefault(key, [None] * len(years))[k] = [
-                    round(f.gini, 4),
-                    round(f.palma, 3) if np.isfinite(f.palma) else None,
-                    round(f.mean_m, 1),
-                ]
+    bar = _progress(len(years), progress)
+    for k, y in enumerate(years):
+        residents[k], cover[k] = _coverage(res, y, homes, acc)
+        _stats(res, y, stats)
+        sites.append(_sites(res, y))
         bar.update(1)
     bar.close()
-    data["homes"] = {
+    home_data = {
         "node": homes.astype(int).tolist(),
-        "district": nd[homes].astype(int).tolist(),
+        "district": res.node_district[homes].astype(int).tolist(),
         "residents": residents.ravel().tolist(),
         "cover": base64.b64encode(cover.tobytes()).decode(),
     }
-    data["access"], data["stats"], data["sites"], data["fairness"] = acc, stats, sites, fairness
-    return data
+    return {"homes": home_data, "access": acc, "stats": stats, "sites": sites, "fairness": _fairness(res)}
+
+
+def _coverage(
+    res: Results, year: int, homes: np.ndarray, acc: dict[str, list]
+) -> tuple[np.ndarray, np.ndarray]:
+    """At the end of ``year``: each home's residents, and the percent of them inside the
+    ring [category + 1][slot + 1] (category -1: the basic categories' mean; slot -1: all
+    day); the city's and each district's shares appended to ``acc``."""
+    people = res.residents_on(res.year_end(year))
+    inv = np.searchsorted(homes, people.home_node.to_numpy())
+    count = np.bincount(inv, minlength=len(homes))
+    district = people.district.to_numpy()
+    groups = {"city": np.ones(len(people), dtype=bool)}
+    for d, zh in enumerate(res.districts_zh):
+        groups[str(d)] = district == zh
+    basic = _basic(res)
+    S = len(res.scenario.time_slots)
+    cover = np.zeros((len(res.categories) + 1, S + 1, len(homes)), dtype=np.uint8)
+    basic_sum = np.zeros((S + 1, len(people)))
+    for c, key in enumerate(res.categories):
+        _, inside, _ = access.slot_coverage(res, year, key)
+        if c in basic:
+            basic_sum += inside
+        cover[c + 1] = _percent(inside, inv, count, len(homes))
+        for group, members in groups.items():
+            acc.setdefault(f"{group}/{c}", []).append(inside[:, members].mean(axis=1).round(4).tolist())
+    basic_mean = basic_sum / max(1, len(basic))
+    cover[0] = _percent(basic_mean, inv, count, len(homes))
+    for group, members in groups.items():
+        share = basic_mean[:, members].mean(axis=1) if members.any() else np.zeros(S + 1)
+        acc.setdefault(f"{group}/basic", []).append(share.round(4).tolist())
+    return count, cover
+
+
+def _stats(res: Results, year: int, stats: dict[str, list]) -> None:
+    """Appends the year's satisfaction and 15-minute usage: the city's (residents-weighted)
+    and each district's, with whether it is in the programme."""
+    row = res.years[res.years.year == year]
+    stats["city"].append(
+        {
+            "satisfaction": float((row.satisfaction * row.residents).sum() / max(1, row.residents.sum())),
+            "usage15": float(row.served_15min.sum() / max(1, row.served.sum())),
+        }
+    )
+    for d, zh in enumerate(res.districts_zh):
+        r = row[row.district == zh]
+        stats.setdefault(str(d), []).append(
+            {
+                "satisfaction": float(r.satisfaction.iloc[0]) if len(r) else None,
+                "usage15": float(r.usage_15min.iloc[0]) if len(r) and r.served.iloc[0] > 0 else None,
+                "in_programme": bool(r.in_programme.iloc[0]) if len(r) else False,
+            }
+        )
+
+
+def _sites(res: Results, year: int) -> list[dict]:
+    """The recommended sites of the gap list at the end of ``year`` (lifecircle.gaps)."""
+    return [
+        {
+            "district": res.districts_zh.index(g.district),
+            "category": res.categories.index(g.category),
+            "node": int(n),
+            "rank": r + 1,
+            "gain": int(gain),
+        }
+        for g in gaps(res, year).itertuples()
+        for r, (n, gain) in enumerate(zip(g.sites, g.site_gain))
+    ]
+
+
+def _fairness(res: Results) -> dict[str, list]:
+    """Per "district/category" of the basic categories: [gini, palma, mean metres] each year."""
+    basic = _basic(res)
+    if not basic:
+        return {}
+    years = res.years_simulated
+    fair = access.fairness(res, categories=[res.categories[c] for c in basic])
+    out: dict[str, list] = {}
+    for k, y in enumerate(years):
+        for f in fair[fair.year == y].itertuples():
+            key = f"{res.districts_zh.index(f.district)}/{res.categories.index(f.category)}"
+            out.setdefault(key, [None] * len(years))[k] = [
+                round(f.gini, 4),
+                round(f.palma, 3) if np.isfinite(f.palma) else None,
+                round(f.mean_m, 1),
+            ]
+    return out
 
 
 def _percent(inside: np.ndarray, inv: np.ndarray, count: np.ndarray, homes: int) -> np.ndarray:
@@ -366,6 +378,17 @@ def page_html(res: Results, *, lang: str = "zh", progress: bool = False) -> str:
 """
 
 
+def map_page(
+    res: Results, path: str | PathLike | None = None, *, lang: str = "zh", progress: bool = False
+) -> MapPage:
+    """The living-circle map of a run (``res.map()``): shown inline in Jupyter; with
+    ``path``, also written there as one self-contained HTML file."""
+    page = MapPage(page_html(res, lang=lang, progress=progress))
+    if path is not None:
+        page.save(path)
+    return page
+
+
 class MapPage:
     """A living-circle map page: ``save(path)`` writes it; in Jupyter it shows inline."""
 
@@ -405,10 +428,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--lang", choices=("zh", "en"), default="zh", help="the page's first language (default: zh)"
     )
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     a = p.parse_args(argv)
-    from lifecircle.results import Results
-
     try:
         t0 = time.perf_counter()
         res = Results.load(a.results)

@@ -88,13 +88,13 @@ def test_fairness_distances_equal_networkx_shortest_paths(tiny_results):
         c for c in res.categories if res.scenario.data["categories"][c]["class"] == "basic"
     }
     # independent distances: networkx multi-source Dijkstra from the open facilities
-    t = res._tables["network"]
+    t = res.table("network")
     g = nx.Graph()
     for a, b, w in zip(t["edge_from"], t["edge_to"], t["edge_length"]):
         if not g.has_edge(a, b) or g[a][b]["weight"] > w:
             g.add_edge(int(a), int(b), weight=float(w))
-    people = res.residents_on(res._year_end(year))
-    f = res.facilities[res.open_on(res._year_end(year))]
+    people = res.residents_on(res.year_end(year))
+    f = res.facilities[res.open_on(res.year_end(year))]
     for cat in ("convenience", "wet_market"):
         sources = {int(n) for n in f[(f.category == cat) | f.also_serves.str.contains(cat)].node}
         dist = nx.multi_source_dijkstra_path_length(g, sources)

@@ -1,4 +1,5 @@
-"""Maximal covering (lifecircle/covering.py): HiGHS's exact sites against the greedy ones."""
+"""Maximal covering (lifecircle/covering.py, the engine's core/covering): HiGHS's exact sites
+against the greedy ones."""
 
 from __future__ import annotations
 
@@ -32,11 +33,13 @@ def test_exact_covering_beats_greedy_where_greedy_is_known_to_fail():
     # one site: both take X; three: both cover everything
     assert max_cover(net, sites, homes, w, 15.0, 1).covered == 4
     assert max_cover(net, sites, homes, w, 15.0, 3, method="greedy").covered == 6
-    # a budget: X costs 1, Y and Z 3 each, budget 4 -> X and one other (5), not Y and Z (6 > 4)
-    cost = np.array([1.0, 3.0, 3.0])
-    assert max_cover(net, sites, homes, w, 15.0, 3, costs=cost, budget=4).covered == 5
-    with pytest.raises(lc.ArgumentError, match="non-negative"):
-        max_cover(net, sites, homes, w, 15.0, 2, budget=-1)
+    # each home its own ring: with e and f 20 m from the sites' reach, only a-d count
+    rings = np.array([15.0, 15.0, 15.0, 15.0, 5.0, 5.0])
+    assert max_cover(net, sites, homes, w, rings, 2).covered == 4
+    with pytest.raises(lc.ArgumentError, match="count"):
+        max_cover(net, sites, homes, w, 15.0, -1)
+    with pytest.raises(lc.ArgumentError, match="method"):
+        max_cover(net, sites, homes, w, 15.0, 2, method="best")
 
 
 def test_exact_gap_sites_cover_at_least_as_many_as_greedy_in_every_yunfu_district(tmp_path):

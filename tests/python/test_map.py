@@ -88,9 +88,9 @@ def _open_at(res, year: int, hour: float) -> set[int]:
     """Facilities the results say exist at the end of ``year`` and are open at ``hour``
     (fixed shops by their hours, past midnight included; mobile vendors by their slot)."""
     f = res.facilities
-    t = res._tables["facilities"]
-    exists = res.open_on(res._year_end(year)).to_numpy()
-    slots = res.scenario.data["time_slots"]
+    t = res.table("facilities")
+    exists = res.open_on(res.year_end(year)).to_numpy()
+    slots = res.scenario.time_slots
     slot = next(i for i, s in enumerate(slots) if s["start"] <= hour < s["end"])
     o, c = f.open_hour.to_numpy(), f.close_hour.to_numpy()
     by_hours = ((o <= hour) & (hour < c)) | ((c > 24) & (hour < c - 24))
@@ -116,7 +116,7 @@ def test_map_page_in_a_browser_offline_draws_the_results_facilities(tiny_results
     # the default view: the last year, all day, every district and category
     last = res.end.year
     drawn = set(browser.execute_script("return window.lifecircleMap.drawn()"))
-    expected = set(np.flatnonzero(res.open_on(res._year_end(last)).to_numpy()).tolist())
+    expected = set(np.flatnonzero(res.open_on(res.year_end(last)).to_numpy()).tolist())
     assert drawn == expected and len(drawn) > 0
     assert browser.execute_script("return window.lifecircleMap.facilityMarkers()") == len(expected)
     assert browser.find_element("id", "shown").text == str(len(expected))
@@ -141,7 +141,7 @@ def test_map_page_in_a_browser_offline_draws_the_results_facilities(tiny_results
     _set(browser, "year", 0, "input")
     first = res.years_simulated[0]
     assert set(browser.execute_script("return window.lifecircleMap.drawn()")) == set(
-        np.flatnonzero(res.open_on(res._year_end(first)).to_numpy()).tolist()
+        np.flatnonzero(res.open_on(res.year_end(first)).to_numpy()).tolist()
     )
     # district and category filters
     _set(browser, "district", 1, "change")
@@ -190,7 +190,7 @@ def test_gis_export_every_layer_reads_back_in_wgs84_with_the_results_counts(tiny
     read = {name: gpd.read_file(path, layer=name) for name in layers}
     for name in ("edges", "facilities", "districts", "homes", "gap_sites"):
         assert read[name].crs.to_epsg() == 4326, name
-    net = res._tables["network"]
+    net = res.table("network")
     assert len(read["edges"]) == len(net["edge_from"])
     assert len(read["facilities"]) == len(res.facilities)
     assert len(read["districts"]) == len(res.districts_zh)
@@ -199,7 +199,7 @@ def test_gis_export_every_layer_reads_back_in_wgs84_with_the_results_counts(tiny
     assert len(read["gap_sites"]) == sum(len(s) for s in res.gaps().sites)
     # the yearly state of each facility is the results'
     for y in res.years_simulated:
-        assert (read["facilities"][f"open_{y}"].to_numpy() == res.open_on(res._year_end(y)).to_numpy()).all()
+        assert (read["facilities"][f"open_{y}"].to_numpy() == res.open_on(res.year_end(y)).to_numpy()).all()
     # the synthetic town sits at Yunfu's map origin
     about = dict(zip(read["about"].key, read["about"].value))
     assert about["synthetic"] == "true"

@@ -74,6 +74,20 @@ def test_a_run_checkpointed_and_resumed_over_ranks_equals_the_run_never_stopped(
     assert same_datasets(alone, out)
 
 
+def test_project_lists_drawn_in_the_run_are_the_same_on_any_ranks(cli, mpirun, tmp_path):
+    # every rank draws the same list from the same replicated state (one-threaded HiGHS)
+    planned = tmp_path / "planned.toml"
+    planned.write_text(lc.Scenario.load(TINY).with_project_lists().text, encoding="utf-8")
+    alone = tmp_path / "alone.h5"
+    assert _run([cli, "run", planned, "-o", alone, "-q"]).returncode == 0
+    assert len(lc.Results.load(alone).projects) > 0
+    for ranks in (2, 3):
+        out = tmp_path / f"r{ranks}.h5"
+        r = _run(_on(mpirun, ranks, cli, "run", planned, "-o", out, "--threads", 1, "-q"))
+        assert r.returncode == 0, r.stderr
+        assert same_datasets(alone, out), f"{ranks} ranks differ from one process"
+
+
 def test_more_ranks_than_residents_is_a_clear_error_on_every_rank(cli, mpirun, tmp_path):
     few = lc.Scenario.load(TINY).with_scale(0.002)
     path = tmp_path / "few.toml"

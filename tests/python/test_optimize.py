@@ -68,7 +68,7 @@ def test_grant_and_mobile_vendor_levers_enter_the_package_and_its_cost():
 
     sc = lc.Scenario.load(TINY)
     base = sc.without_events("plan_facility", district="东区")
-    _, lists = sc.with_project_lists(districts=["东区"], progress=False)
+    lists = lc.projects.draw(sc.with_project_lists(districts=["东区"]))
     none = _package(base, lists, ["东区"], {"facilities_wet_market": 0})
     some = _package(
         base,

@@ -1,87 +1,145 @@
-"""Project lists from gaps (lifecircle/projects.py) and plan_facility events at given sites."""
+"""Project lists drawn by the engine inside the run (circle_plan events; models/project_list),
+lifecircle/projects.py (the events at joining, `lifecircle plan`), and plan_facility events at
+given sites."""
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
+import subprocess
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import lifecircle as lc
-from conftest import TINY
+from conftest import TINY, same_datasets
+
+
+def _with(sc, *, events=(), idle=None):
+    data = copy.deepcopy(sc.data)
+    data["events"] += [dict(e) for e in events]
+    if idle is not None:
+        data["districts"][0]["idle_sites_xy"] = idle
+    return sc._edited(data, "test edits")
 
 
 @pytest.fixture(scope="module")
-def dongqu_lists():
+def dongqu():
+    """Dongqu joins on 2024-01-01 with a list drawn then; a year of it."""
     sc = lc.Scenario.load(TINY)
-    with_list, projects = sc.with_project_lists(districts=["东区"], progress=False)
-    without = sc.without_events("plan_facility", district="东区")
-    return sc, with_list, projects, without
+    planned = sc.with_project_lists(districts=["东区"])
+    return sc, planned, lc.run(planned, until="2024-12-31", progress=False)
 
 
-def test_a_project_list_fills_the_gaps_its_district_lacked(dongqu_lists):
-    sc, with_list, projects, without = dongqu_lists
-    lacked = sorted(set(projects[projects["class"] == "basic"].category))
-    assert lacked, "Dongqu joins with basic categories below 90%: the list has some"
-    # basic categories first, each site where it brings the most users inside the ring
-    assert list(projects["class"]).index("quality") > max(
-        i for i, k in enumerate(projects["class"]) if k == "basic"
+def test_with_project_lists_puts_a_circle_plan_at_joining(dongqu):
+    sc, planned, _ = dongqu
+    plans = [e for e in planned.spec["events"] if e["type"] == "circle_plan"]
+    assert [(e["district"], e["date"], e["method"]) for e in plans] == [("东区", "2024-01-01", "exact")]
+    # in place of the district's fixed package, the other district's kept
+    fixed = [e for e in planned.spec["events"] if e["type"] == "plan_facility"]
+    assert not any(e["district"] == "东区" for e in fixed)
+    assert len(fixed) == sum(
+        e["type"] == "plan_facility" and e["district"] != "东区" for e in sc.spec["events"]
     )
-    assert (projects.gain > 0).all() and (projects.in_ring_after > projects.in_ring).all()
-    # a year after joining (2024-01-01): no more residents outside the ring of any category
-    # it lacked than without the list, and fewer in all
-    a = lc.run(with_list, until="2024-12-31", progress=False)
-    b = lc.run(without, until="2024-12-31", progress=False)
-    outside = {}
-    for run, res in (("with", a), ("without", b)):
-        people = res.residents_on(res._year_end(2024))
-        mine = (people.district == "东区").to_numpy()
-        outside[run] = {c: int((~res.in_ring(c, 2024).to_numpy())[mine].sum()) for c in lacked}
-    assert all(outside["with"][c] <= outside["without"][c] for c in lacked), outside
-    assert sum(outside["with"].values()) < sum(outside["without"].values()), outside
-    # the results list what the plan opened, at the planned sites and dates
-    done = a.projects
-    assert len(done) == len(projects)
-    assert sorted(zip(done.category, done.site)) == sorted(zip(projects.category, projects.site))
-    # and how each fared, from its monthly accounts
-    fm = a.facility_months
-    for p in done.itertuples():
-        mine = fm[fm.facility == p.facility]
-        assert p.months_open == len(mine) > 0
-        assert p.visits_month * p.months_open == pytest.approx(mine.visits.sum())
-        assert p.profit_yuan_month == pytest.approx(mine.profit_yuan.mean())
-    # on another seed's town (another layout) each project goes to the district's candidate
-    # site nearest to its planned place, and the list is carried out whole
-    other = lc.run(with_list.with_seed(sc.seed + 1), until="2024-12-31", progress=False)
-    assert len(other.projects) == len(projects)
-    assert set(other.projects.district) == {"东区"}
 
 
-def test_a_project_list_never_exceeds_its_budget():
+def test_the_engine_draws_the_list_from_the_gaps_and_opens_it_on_its_dates(dongqu):
+    sc, _, res = dongqu
+    p = res.projects
+    p = p[p.method != "fixed"]
+    assert len(p) > 0 and set(p.district) == {"东区"} and set(p.method) == {"exact"}
+    # basic categories first; each category's sites add users to the ring, the first the most
+    klass = p.category.map(lambda c: sc.category(c)["class"])
+    basic = np.flatnonzero(klass == "basic")
+    assert len(basic) and basic.max() < len(p) - (klass != "basic").sum() + len(basic)
+    for _, g in p.groupby("category", sort=False):
+        assert (g.gain > 0).all() and g.gain.is_monotonic_decreasing
+        assert (np.diff(np.r_[g.in_ring.iloc[0], g.in_ring_after]) > 0).all()
+        # the fewest sites: without the last one the category stays below the target
+        assert len(g) == 1 or g.in_ring_after.iloc[-2] < 0.9
+    # each project opened on its date (phased over 6 months from the list's) at its site
+    assert (p.drawn == pd.Timestamp("2024-01-01")).all() and p.date.is_monotonic_increasing
+    assert p.date.iloc[0] == pd.Timestamp("2024-01-01") and p.date.iloc[-1] < pd.Timestamp("2024-07-01")
+    f = res.facilities.loc[p.facility]
+    assert (f.node.to_numpy() == p.site.to_numpy()).all()
+    assert (f.opened.to_numpy() == p.date.to_numpy()).all() and (f.origin == "planned").all()
+    # the categories left out had their users at the target already: the state the list saw
+    drawn = lc.run(sc.with_project_lists(districts=["东区"]), until="2024-01-01", progress=False)
+    day = dt.date(2024, 1, 1)
+    people = drawn.residents_on(day)
+    mine = (people.district == "东区").to_numpy()
+    for c in sc.category_keys:
+        if c in set(p.category):
+            continue
+        users = people.age_group.isin(sc.spec["categories"][sc.category_keys.index(c)]["users"]).to_numpy()
+        if not (users & mine).any():
+            continue
+        dist = drawn.node_distance(c, day=day, extra=p[p.category == c].site.tolist())
+        ring = sc.ring_metres(c)[people.age_group.cat.codes.to_numpy()]
+        inside = dist[people.home_node.to_numpy()] <= ring
+        assert inside[users & mine].mean() >= 0.9 - 1e-12, c
+
+
+def test_the_same_results_from_the_command_line_lc_run_threads_and_checkpoints(cli, tmp_path):
+    # a list drawn mid-year (June) and a second one for Xiqu when it joins
+    sc = _with(
+        lc.Scenario.load(TINY),
+        events=[
+            {"date": dt.date(2024, 6, 1), "type": "circle_plan", "district": "东区", "months": 2},
+            {"date": dt.date(2025, 1, 1), "type": "circle_plan", "district": "西区", "method": "greedy"},
+        ],
+    )
+    src = tmp_path / "plans.toml"
+    src.write_text(sc.text, encoding="utf-8")
+
+    def cmd(*args):
+        out = subprocess.run(
+            [cli, "run", src, "-q", *map(str, args)], capture_output=True, text=True, timeout=300
+        )
+        assert out.returncode == 0, out.stderr
+
+    cmd("-o", tmp_path / "one.h5", "--threads", "1")
+    cmd("-o", tmp_path / "two.h5", "--threads", "2")
+    res = lc.run(sc, threads=2, progress=False, output=tmp_path / "py.h5")
+    assert len(res.projects[res.projects.method != "fixed"]) > 0
+    assert set(res.projects["round"].dropna()) == {1}
+    assert same_datasets(tmp_path / "one.h5", tmp_path / "two.h5")
+    assert same_datasets(tmp_path / "one.h5", tmp_path / "py.h5")
+    # stopped before the first list's date and after it (its projects still to open), resumed
+    for stop in ("2024-04-30", "2024-06-30"):
+        ckpt = tmp_path / f"{stop}.ckpt"
+        cmd("-o", tmp_path / "part.h5", "--until", stop, "--checkpoint-every", "1", "--checkpoint", ckpt)
+        cmd("-o", tmp_path / f"resumed-{stop}.h5", "--resume", ckpt)
+        assert same_datasets(tmp_path / "one.h5", tmp_path / f"resumed-{stop}.h5"), stop
+
+
+def test_a_list_never_exceeds_its_budget():
     sc = lc.Scenario.load(TINY)
     for budget in (0, 60_000, 200_000, 1_000_000):
-        _, projects = sc.with_project_lists(budget_yuan=budget, progress=False)
+        p = lc.run(sc.with_project_lists(budget_yuan=budget), progress=False).projects
+        p = p[p.method != "fixed"]
         if budget == 0:
-            assert projects.empty
+            assert p.empty
             continue
-        spent = projects.groupby("district").cost_yuan.sum()
-        assert (spent <= budget).all(), (budget, spent)
+        spent = p.groupby("list").cost_yuan.sum()
+        assert len(spent) and (spent <= budget).all(), (budget, spent)
 
 
 def test_greedy_lists_and_bad_input():
     sc = lc.Scenario.load(TINY)
-    _, greedy = sc.with_project_lists(method="greedy", progress=False)
-    assert set(greedy.method) == {"greedy"}
+    p = lc.run(sc.with_project_lists(method="greedy"), until="2025-06-30", progress=False).projects
+    assert set(p[p.method != "fixed"].method) == {"greedy"}
     with pytest.raises(lc.ArgumentError, match="budget_yuan"):
         sc.with_project_lists(budget_yuan=-1)
     with pytest.raises(lc.ArgumentError, match="target"):
         sc.with_project_lists(target=1.5)
+    with pytest.raises(lc.ArgumentError, match="months"):
+        sc.with_project_lists(months=0)
+    with pytest.raises(lc.ArgumentError, match="method"):
+        sc.with_project_lists(method="random")
     with pytest.raises(lc.ConfigError, match="no district"):
         sc.with_project_lists(districts=["Atlantis"])
-    with pytest.raises(lc.ArgumentError, match="no category"):
-        sc.with_project_lists(categories=["casino"])
     # a site outside its district is refused before the run, naming the event
     data = copy.deepcopy(sc.data)
     data["events"].append(
@@ -102,123 +160,84 @@ def test_greedy_lists_and_bad_input():
         lc.run(bad, until="2024-06-30", progress=False)
 
 
-def _with(sc, *, events=(), idle=None):
-    data = copy.deepcopy(sc.data)
-    data["events"] += [dict(e) for e in events]
-    if idle is not None:
-        data["districts"][0]["idle_sites_xy"] = idle
-    return sc._edited(data, "test edits")
-
-
-def test_a_circle_plan_sees_the_lists_before_it():
-    # Dongqu joins on 2024-01-01 with its list (phased to June); a circle_plan on 2024-03-01
-    # is drawn from a run with that list in place (opened or still to come): it lists none
-    # of the categories the first list brought to the target
-    sc = _with(
-        lc.Scenario.load(TINY),
-        events=[{"date": dt.date(2024, 3, 1), "type": "circle_plan", "district": "Dongqu"}],
-    )
-    _, both = sc.with_project_lists(districts=["东区"], progress=False)
-    first, second = both[both["round"] == 1], both[both["round"] == 2]
+def test_a_later_list_sees_the_lists_before_it():
+    # Dongqu's joining list (phased to June) and a circle_plan on 2024-03-01: the second is
+    # drawn with the first in place (its projects opened or still to come), so it lists none
+    # of the categories the first brought to the target
+    later = {"date": dt.date(2024, 3, 1), "type": "circle_plan", "district": "Dongqu"}
+    sc = _with(lc.Scenario.load(TINY), events=[later]).with_project_lists(districts=["东区"])
+    p = lc.run(sc, until="2024-12-31", progress=False).projects
+    first, second = p[p["round"] == 1], p[p["round"] == 2]
     met = set(first.groupby("category").in_ring_after.max().loc[lambda s: s >= 0.9].index)
     assert met, "the first list brings some categories to 90%"
     assert not met & set(second.category), (met, second)
-    assert (second.date >= dt.date(2024, 3, 1)).all()
+    assert (second.drawn == pd.Timestamp("2024-03-01")).all()
     # the control: the same circle_plan without the first list lists those categories again
-    alone = sc.without_events("plan_facility", district="东区")
-    _, only = alone.with_project_lists(at_joining=False, progress=False)
+    alone = _with(lc.Scenario.load(TINY), events=[later]).without_events("plan_facility", district="东区")
+    only = lc.run(alone, until="2024-03-31", progress=False).projects
     assert met & set(only.category)
 
 
-def test_a_circle_plan_on_the_joining_date_stands_for_the_joining_list():
-    sc = _with(
-        lc.Scenario.load(TINY),
-        events=[
-            {"date": dt.date(2025, 1, 1), "type": "circle_plan", "district": "西区", "budget_yuan": 200_000}
-        ],
-    )
-    _, projects = sc.with_project_lists(districts=["西区"], progress=False)
-    assert set(projects["round"]) == {1}, "one list a district and date"
-    assert 0 < projects.cost_yuan.sum() <= 200_000, "the event's own budget"
-    assert projects.date.min() == dt.date(2025, 1, 1)
+def test_idle_sites_come_first():
+    sc = lc.Scenario.load(TINY)
+    res = lc.run(sc, until="2024-01-31", progress=False)
+    x, y = res.table("network")["x"], res.table("network")["y"]
+    east = np.flatnonzero(res.node_district == 0)
+    pick = east[[len(east) // 4, len(east) // 2, 3 * len(east) // 4]]
+    # places a few metres off three of Dongqu's nodes: idle buildings beside those streets
+    idle = _with(sc, idle=[[float(x[v]) + 3.0, float(y[v]) - 2.0] for v in pick])
+    p = lc.run(idle.with_project_lists(districts=["东区"]), until="2024-12-31", progress=False).projects
+    assert p.idle.any()
+    at_idle = p[p.idle]
+    assert set(at_idle.site) <= set(pick.tolist()) and at_idle.site.is_unique, "one facility an idle site"
+    for cat, rows in p.groupby("category", sort=False):
+        flags = rows.sort_values("rank").idle.tolist()
+        assert flags == sorted(flags, reverse=True), (cat, flags)  # idle sites first
+    # with no idle sites listed, none
+    plain = lc.run(sc.with_project_lists(districts=["东区"]), until="2024-06-30", progress=False).projects
+    assert not plain.idle.any()
 
 
-def test_run_draws_circle_plans_and_the_cli_plans_them(cli, tmp_path):
-    import subprocess
+def test_lifecircle_plan(cli, tmp_path):
+    def plan(*args):
+        return subprocess.run([cli, "plan", *map(str, args)], capture_output=True, text=True, timeout=300)
 
-    event = {"date": dt.date(2024, 6, 1), "type": "circle_plan", "district": "东区", "months": 2}
-    sc = _with(lc.Scenario.load(TINY), events=[event])
-    src = tmp_path / "with_plan.toml"
-    src.write_text(sc.text, encoding="utf-8")
-    # lc.run draws the list itself: the same results as the list drawn beforehand
-    a = lc.run(sc, until="2024-12-31", progress=False, output=tmp_path / "a.h5")
-    planned, projects = sc.with_project_lists(at_joining=False, progress=False)
-    b = lc.run(planned, until="2024-12-31", progress=False, output=tmp_path / "b.h5")
-    assert len(projects) > 0 and len(a.projects) == len(projects)
-    assert a.facilities.equals(b.facilities)
-    # the engine refuses a circle_plan left in, naming it, and writes nothing
-    out = subprocess.run(
-        [cli, "run", src, "-o", tmp_path / "x.h5", "-q"], capture_output=True, text=True, timeout=120
-    )
-    assert out.returncode == 2
-    line = next(i for i, t in enumerate(sc.text.splitlines(), 1) if t.strip() == 'type = "circle_plan"') - 2
-    assert f"with_plan.toml:{line}: circle_plan (2024-06-01, 东区)" in out.stderr
-    assert "lifecircle plan" in out.stderr and not (tmp_path / "x.h5").exists()
-    # `lifecircle plan` writes the scenario with the list, which runs
-    out = subprocess.run(
-        [cli, "plan", src, "-o", tmp_path / "planned.toml", "--projects", tmp_path / "p.csv", "-q"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    # at joining: the scenario with circle_plan events, which `lifecircle run` draws
+    out = plan(TINY, "-o", tmp_path / "at.toml", "--at-joining", "--months", "3")
     assert out.returncode == 0, out.stderr
-    assert f"{len(projects)} projects in 1 district," in out.stdout
-    written = lc.Scenario.load(tmp_path / "planned.toml")
-    assert not any(e["type"] == "circle_plan" for e in written.data["events"])
-    assert len(pd.read_csv(tmp_path / "p.csv")) == len(projects)
-    c = lc.run(written, until="2024-12-31", progress=False)
-    assert c.facilities.equals(b.facilities)
+    at = lc.Scenario.load(tmp_path / "at.toml")
+    assert [(e["district"], e["months"]) for e in at.spec["events"] if e["type"] == "circle_plan"] == [
+        ("东区", 3),
+        ("西区", 3),
+    ]
+    ran = lc.run(at, progress=False)
+    # --projects: the lists drawn (one run to the last list's date), as the full run drew them
+    out = plan(tmp_path / "at.toml", "-o", tmp_path / "same.toml", "--projects", tmp_path / "p.csv", "-q")
+    assert out.returncode == 0, out.stderr
+    csv = pd.read_csv(tmp_path / "p.csv")
+    drawn = ran.projects[ran.projects.method != "fixed"]
+    assert list(zip(csv.category, csv.site)) == list(zip(drawn.category, drawn.site))
+    # --freeze: the lists as plan_facility events at their places: the same city as drawn in the run
+    out = plan(tmp_path / "at.toml", "-o", tmp_path / "frozen.toml", "--freeze", "-q")
+    assert out.returncode == 0, out.stderr
+    frozen = lc.Scenario.load(tmp_path / "frozen.toml")
+    assert not any(e["type"] == "circle_plan" for e in frozen.spec["events"])
+    again = lc.run(frozen, progress=False)
+    cols = ["node", "category", "opened", "closed", "origin"]
+    assert again.facilities[cols].equals(ran.facilities[cols])
+    assert set(again.projects.method) == {"fixed"} and len(again.projects) == len(drawn)
     # nothing to draw, or a bad option: an error, and no file
-    bad = subprocess.run(
-        [cli, "plan", TINY, "-o", tmp_path / "no.toml"], capture_output=True, text=True, timeout=120
-    )
+    bad = plan(TINY, "-o", tmp_path / "no.toml")
     assert (
         bad.returncode == 1 and "no circle_plan event" in bad.stderr and not (tmp_path / "no.toml").exists()
     )
-    bad = subprocess.run(
-        [cli, "plan", src, "-o", tmp_path / "no.toml", "--target", "2"], capture_output=True, text=True
-    )
-    assert bad.returncode != 0 and "--target" in bad.stderr and not (tmp_path / "no.toml").exists()
+    bad = plan(TINY, "-o", tmp_path / "no.toml", "--at-joining", "--target", "2")
+    assert bad.returncode != 0 and "target" in bad.stderr and not (tmp_path / "no.toml").exists()
     data = copy.deepcopy(lc.Scenario.load(TINY).data)  # no district joins: nothing to draw
     data["events"] = [e for e in data["events"] if e["type"] != "join_programme"]
     for d in data["districts"]:
         d["programme_start"] = 2030
     nobody = tmp_path / "nobody.toml"
     nobody.write_text(lc.Scenario.load(TINY)._edited(data, "nobody joins").text, encoding="utf-8")
-    bad = subprocess.run(
-        [cli, "plan", nobody, "-o", tmp_path / "no.toml", "--at-joining"], capture_output=True, text=True
-    )
+    bad = plan(nobody, "-o", tmp_path / "no.toml", "--at-joining")
     assert bad.returncode == 1 and "no district joins" in bad.stderr and not (tmp_path / "no.toml").exists()
-
-
-def test_idle_sites_come_first():
-    sc = lc.Scenario.load(TINY)
-    res = lc.run(sc, until="2024-01-31", progress=False)
-    x, y = res._tables["network"]["x"], res._tables["network"]["y"]
-    east = np.flatnonzero(res.node_district == 0)
-    pick = east[[len(east) // 4, len(east) // 2, 3 * len(east) // 4]]
-    # places a few metres off three of Dongqu's nodes: idle buildings beside those streets
-    idle = _with(sc, idle=[[float(x[v]) + 3.0, float(y[v]) - 2.0] for v in pick])
-    planned, projects = idle.with_project_lists(districts=["东区"], progress=False)
-    assert projects.idle.any()
-    at_idle = projects[projects.idle]
-    assert set(at_idle.site) <= set(pick.tolist()) and at_idle.site.is_unique, "one facility an idle site"
-    for cat, rows in projects.groupby("category", sort=False):
-        flags = rows.sort_values("rank").idle.tolist()
-        assert flags == sorted(flags, reverse=True), (cat, flags)  # idle sites first
-    # the engine opens each at the idle building's node
-    done = lc.run(planned, until="2024-12-31", progress=False).projects
-    assert sorted(done[done.idle].site) == sorted(at_idle.site)
-    # with no idle sites listed, none
-    _, plain = sc.with_project_lists(districts=["东区"], progress=False)
-    assert not plain.idle.any()

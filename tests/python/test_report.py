@@ -53,7 +53,7 @@ def test_report_lists_the_projects_the_plan_opened(tmp_path):
     from conftest import TINY
     from lifecircle.report import write_report
 
-    sc, _ = lc.Scenario.load(TINY).with_project_lists(districts=["东区"], progress=False)
+    sc = lc.Scenario.load(TINY).with_project_lists(districts=["东区"])
     res = lc.run(sc, until="2024-12-31", progress=False)
     assert len(res.projects) > 0
     page = write_report(res, tmp_path / "r").read_text(encoding="utf-8")

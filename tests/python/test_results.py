@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import h5py
+import pandas as pd
 import pytest
 
 import lifecircle as lc
@@ -40,7 +41,7 @@ def test_gap_list_coverage_equals_the_engine_and_sites_close_gaps(tiny_results):
     res = tiny_results
     year = res.end.year
     cov = res.coverage[res.coverage.year == year].set_index(["district", "category"]).in_ring
-    people = res.residents_on(res._year_end(year))
+    people = res.residents_on(res.year_end(year))
     # Python's per-resident ring test reproduces the engine's year-end coverage exactly
     for cat in res.categories:
         inside = res.in_ring(cat, year)
@@ -56,7 +57,7 @@ def test_gap_list_coverage_equals_the_engine_and_sites_close_gaps(tiny_results):
     for _, g in gaps.iterrows():
         assert g.residents_outside == round((1 - g.in_ring) * g.residents)
         assert len(g.sites) <= 2 and all(
-            res.node_district[s] == res._district_index(g.district) for s in g.sites
+            res.node_district[s] == res.district_index(g.district) for s in g.sites
         )
         assert list(g.site_gain) == sorted(
             g.site_gain, reverse=True
@@ -151,3 +152,23 @@ def test_a_damaged_dataset_of_a_results_file_is_an_input_error_naming_it(tiny_re
         copy.unlink()
         checked += 1
     assert checked >= 60
+
+
+def test_a_year_holds_the_month_s_flows_summed_and_its_states_at_the_year_s_end(tiny_results):
+    # the results schema says which district_month column is which (lifecircle.results.over_year)
+    from lifecircle.results import over_year
+
+    rule = over_year()
+    names = set(lc.results_columns().query("table == 'district_month'").name)
+    assert set(rule) == names and set(rule.values()) == {"key", "sum", "end"}
+    raw = pd.DataFrame(tiny_results.table("district_month"))
+    g = raw.groupby(["district", "year"], sort=False)
+    y = tiny_results.years
+    for c in ("needs", "unmet", "openings", "served_15min", "residents", "satisfied", "shops_open"):
+        want = (g[c].sum() if rule[c] == "sum" else g[c].last()).to_numpy()
+        assert (y[c].to_numpy() == want).all(), c
+    assert (y.spend_yuan.to_numpy() == g.spend_fen.sum().to_numpy() / 100.0).all()
+    assert (y.satisfaction == y.satisfied / y.residents).all()
+    m = tiny_results.districts
+    last = m.groupby(["district", "year"], sort=False).last()
+    assert (y.satisfaction.to_numpy() == last.satisfaction.to_numpy()).all()

@@ -95,8 +95,9 @@ def test_scenario_edits_return_new_validated_scenarios():
     joins = ev[ev.type == "join_programme"].set_index("district").date
     assert str(joins["大台"]) == "2025-01-01" and str(joins["牧羊"]) == "2026-01-01"
     assert (ev.type == "join_programme").sum() == 11  # replaced, not added
-    pkg = ev[(ev.district == "大台") & (ev.type == "plan_facility")]
-    assert len(pkg) == sum(1 for m in lc.PILOT_PACKAGE if m["type"] == "plan_facility")
+    # the default package: each district's project list, drawn on the day it joins
+    pkg = ev[(ev.district == "大台") & (ev.type == "circle_plan")]
+    assert list(pkg.date.astype(str)) == ["2025-01-01"]
     sub = ev[(ev.type == "subsidy") & (ev.district == "蟠龙")]
     assert len(sub) == 1 and sub.rent_cut.iloc[0] == 0.3
     # the edited text is itself a valid scenario, equal after a round trip
