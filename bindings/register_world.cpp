@@ -287,6 +287,8 @@ void register_world(py::module_& m) {
     m.attr("FACILITY_ORIGINS") =
         py::tuple(py::cast(std::vector<std::string>(kFacilityOriginNames.begin(), kFacilityOriginNames.end())));
     m.attr("MAX_DISTRICTS") = kMaxDistricts;
+    // a circle_plan's default coverage target (core/scenario.hpp): project and gap lists' too
+    m.attr("LIST_TARGET") = PolicyEvent{}.target;
     m.attr("MAX_CATEGORIES") = kMaxCategories;
 
     py::class_<World, std::shared_ptr<World>>(m, "World")

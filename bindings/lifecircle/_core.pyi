@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AGE_GROUPS', 'ArgumentError', 'BUILTIN_YUNFU_NAME', 'ConfigError', 'FACILITY_ORIGINS', 'InputError', 'MAX_CATEGORIES', 'MAX_DISTRICTS', 'WalkNetwork', 'World', 'builtin_yunfu_text', 'candidate_sites', 'check_seal', 'checkpoint_info', 'exact_cover_available', 'haversine', 'idle_sites', 'import_osm', 'phase_dates', 'project', 'read_city', 'results_columns', 'run', 'scenario_spec', 'seal_file', 'set_max_threads', 'unproject', 'unseal_file', 'validate_scenario']
+__all__: list[str] = ['AGE_GROUPS', 'ArgumentError', 'BUILTIN_YUNFU_NAME', 'ConfigError', 'FACILITY_ORIGINS', 'InputError', 'LIST_TARGET', 'MAX_CATEGORIES', 'MAX_DISTRICTS', 'WalkNetwork', 'World', 'builtin_yunfu_text', 'candidate_sites', 'check_seal', 'checkpoint_info', 'exact_cover_available', 'haversine', 'idle_sites', 'import_osm', 'phase_dates', 'project', 'read_city', 'results_columns', 'run', 'scenario_spec', 'seal_file', 'set_max_threads', 'unproject', 'unseal_file', 'validate_scenario']
 class InputError(ValueError):
     pass
 class ConfigError(InputError):
@@ -180,6 +180,7 @@ def validate_scenario(text: str, path: str) -> dict:
 AGE_GROUPS: tuple = ('child', 'working', 'elderly')
 BUILTIN_YUNFU_NAME: str = '<built-in configs/yunfu.toml>'
 FACILITY_ORIGINS: tuple = ('baseline', 'planned', 'market', 'mobile')
+LIST_TARGET: float = 0.9
 MAX_CATEGORIES: int = 64
 MAX_DISTRICTS: int = 65535
 __version__: str = '0.3.0'

@@ -21,9 +21,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from lifecircle.results import Results
 
 #: Default coverage target of a gap list: the share of a district's residents who should
-#: have the category inside its ring [E: the plan's 90% satisfaction target, applied per
-#: category].
-GAP_TARGET = 0.9
+#: have the category inside its ring, the engine's for a circle_plan's list (core/scenario.hpp)
+#: [E: the plan's 90% satisfaction target, applied per category].
+GAP_TARGET: float = _core.LIST_TARGET
 #: The columns of a gap list, in order.
 COLUMNS = [
     "district", "pinyin", "category", "category_zh", "class", "in_ring", "target", "residents",

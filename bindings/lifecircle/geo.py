@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from lifecircle import _core
+
 if TYPE_CHECKING:  # pragma: no cover
     from lifecircle.results import Results
 
-#: The projection's earth radius (core/osm_import.cpp, as osmnx), metres.
-EARTH_RADIUS = 6371009.0
 #: How concave a district's outline is (shapely's ``concave_hull`` ratio: 1 = convex).
 OUTLINE_RATIO = 0.3
 
@@ -22,10 +22,7 @@ def lonlat(res: Results, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.n
     results' map origin): the exact inverse of the equirectangular projection the OSM
     import and the synthetic town use (core/osm_import.cpp ``project``)."""
     lon0, lat0 = float(res.attrs["origin_lon"]), float(res.attrs["origin_lat"])
-    k = np.pi / 180.0
-    lon = lon0 + np.asarray(x, dtype=float) / (EARTH_RADIUS * k * np.cos(lat0 * k))
-    lat = lat0 + np.asarray(y, dtype=float) / (EARTH_RADIUS * k)
-    return lon, lat
+    return _core.unproject(lon0, lat0, np.asarray(x, dtype=float), np.asarray(y, dtype=float))
 
 
 def is_synthetic(res: Results) -> bool:

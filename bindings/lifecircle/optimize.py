@@ -257,7 +257,7 @@ def optimize(
     scenario: Scenario,
     districts: Sequence[str],
     *,
-    target: float = 0.9,
+    target: float | None = None,
     by: str | dt.date | None = None,
     levers: Sequence[str] = LEVERS,
     seeds: int = 3,
@@ -276,7 +276,8 @@ def optimize(
     Args:
         scenario: the plan to improve; the districts must join the programme in it.
         districts: districts to bring to the target (Chinese or pinyin).
-        target: satisfaction share (0-1] every district must reach at ``by``'s month end.
+        target: satisfaction share (0-1] every district must reach at ``by``'s month end
+            (default: the scenario's ``satisfaction_target``).
         by: the date (default: the scenario's end).
         levers: which levers to search (:data:`LEVERS`).
         seeds: seeds a candidate runs on (the scenario's seed, +1, ...).
@@ -294,6 +295,7 @@ def optimize(
     from lifecircle.projects import draw, with_project_lists
     from lifecircle.runner import run_many
 
+    target = scenario.satisfaction_target if target is None else float(target)
     names = _check(scenario, districts, target, levers, seeds, trials)
     by_date = (
         scenario.end if by is None else (by if isinstance(by, dt.date) else dt.date.fromisoformat(str(by)))

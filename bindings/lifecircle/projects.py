@@ -79,7 +79,7 @@ def with_project_lists(
     scenario: Scenario,
     *,
     districts: Sequence[str] | None = None,
-    target: float = 0.9,
+    target: float = _core.LIST_TARGET,
     budget_yuan: float | None = None,
     months: int = 6,
     method: str = "exact",
@@ -206,7 +206,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--projects", help="also draw the lists and write them here (CSV)")
     p.add_argument("--at-joining", action="store_true", help="a list for every district when it joins")
     p.add_argument("--freeze", action="store_true", help="write the drawn lists as plan_facility events")
-    p.add_argument("--target", type=float, default=0.9, help="ring coverage a category should reach (0.9)")
+    p.add_argument(
+        "--target",
+        type=float,
+        default=_core.LIST_TARGET,
+        help=f"ring coverage a category's users should reach (default {_core.LIST_TARGET:g})",
+    )
     p.add_argument("--budget-yuan", type=float, help="each list's budget, yuan (default: no limit)")
     p.add_argument("--months", type=int, default=6, help="months a list is phased over (default 6)")
     p.add_argument("--method", choices=("exact", "greedy"), default="exact", help="exact (HiGHS) or greedy")

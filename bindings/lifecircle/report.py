@@ -36,7 +36,7 @@ def _png(fig, path: Path) -> str:
     return base64.b64encode(path.read_bytes()).decode()
 
 
-def _table(df, pct=(), digits=None, target: float = 0.9) -> str:
+def _table(df, pct=(), digits=None, target: float | None = None) -> str:
     """An HTML table; ``pct`` columns as percentages (satisfaction below ``target`` marked)."""
     digits = digits or {}
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
@@ -48,7 +48,7 @@ def _table(df, pct=(), digits=None, target: float = 0.9) -> str:
             if c in pct:
                 cls = (
                     ' class="low"'
-                    if c == "satisfaction" and v < target
+                    if c == "satisfaction" and target is not None and v < target
                     else (' class="ok"' if c == "satisfaction" else "")
                 )
                 cells.append(f"<td{cls}>{100 * v:.1f}%</td>" if v == v else "<td>–</td>")

@@ -295,19 +295,18 @@ class Results:
     def _fixed_projects(self) -> pd.DataFrame:
         """Projects of plan_facility events at given sites (frozen lists): each matched to the
         planned facility opened on its date nearest to its place."""
-        cats = self.scenario.data["categories"]
         planned = self.facilities[self.facilities.origin == "planned"]
         drawn = set(self._tables["projects"]["facility"].tolist())
         planned = planned[~planned.index.isin(drawn)]
         x, y = self._tables["network"]["x"], self._tables["network"]["y"]
         rows, taken = [], set()
-        for e in self.scenario.data.get("events", []):
-            places = e.get("sites_xy") or [[float(x[s]), float(y[s])] for s in e.get("sites", [])]
+        for e in self.scenario.spec["events"]:
+            places = e["sites_xy"] or [[float(x[s]), float(y[s])] for s in e["sites"]]
             if e["type"] != "plan_facility" or not places:
                 continue
             date = pd.Timestamp(e["date"])
             same = planned[(planned.category == e["category"]) & (planned.opened == date)]
-            same = same[same.district == e["district"]] if "district" in e else same
+            same = same[same.district == e["district"]] if e["district"] else same
             for px, py in places:
                 free = same[~same.index.isin(taken)]
                 if free.empty:  # an event after the run's end
@@ -325,9 +324,9 @@ class Results:
                         "site": int(f.node),
                         "x": float(x[f.node]),
                         "y": float(y[f.node]),
-                        "idle": bool(e.get("idle", False)),
-                        "gain": float(e.get("gain", 0.0)),
-                        "cost_yuan": float(cats[f.category].get("fitout_yuan_m2", 1500))
+                        "idle": bool(e["idle"]),
+                        "gain": float(e["gain"]),
+                        "cost_yuan": self.scenario.category(f.category)["fitout_yuan_m2"]
                         * float(f.floor_area_m2),
                         "method": "fixed",
                         "date": date,
@@ -524,11 +523,8 @@ class Results:
         """Nodes where a new facility of the district may stand: its commercial nodes, else
         all its nodes (as the engine's candidate_sites)."""
         d = self.district_index(district) if isinstance(district, str) else int(district)
-        nd = self.node_district
-        nodes = np.flatnonzero((nd == d) & self._tables["network"]["commercial"].astype(bool))
-        if len(nodes) == 0:
-            nodes = np.flatnonzero(nd == d)
-        return nodes.astype(np.uint32)
+        n = self._tables["network"]
+        return _core.candidate_sites(n["x"], n["y"], n["district"], n["commercial"], d)
 
     # ------------------------------------------------------------ analyses and outputs
     # One-line calls into the modules above this one, which carry them out (lifecircle._methods).

@@ -72,7 +72,7 @@ def test_the_engine_draws_the_list_from_the_gaps_and_opens_it_on_its_dates(dongq
     for c in sc.category_keys:
         if c in set(p.category):
             continue
-        users = people.age_group.isin(sc.spec["categories"][sc.category_keys.index(c)]["users"]).to_numpy()
+        users = people.age_group.isin(sc.category(c)["users"]).to_numpy()
         if not (users & mine).any():
             continue
         dist = drawn.node_distance(c, day=day, extra=p[p.category == c].site.tolist())
