@@ -23,7 +23,7 @@ echo "== Python lint (ruff) =="
 
 echo "== Python tests (pytest) =="
 LIFECIRCLE_CLI="$PWD/build/dev/lifecircle" PYTHONPATH="$PWD/build/dev/python" \
-  .venv/bin/python -m pytest -q tests/python || status=1
+  .venv/bin/python -m pytest -q -rs tests/python || status=1
 
 echo "== build (asan: AddressSanitizer + UBSan) =="
 bash scripts/build.sh asan

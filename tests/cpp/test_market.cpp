@@ -49,9 +49,57 @@ TEST_CASE("a month's account: gross margin less rent after the cut, staff, other
     CHECK(a.loss);
     a = month_account(conv, sc.economics, f, 1'000'000, 0.5, 2000.0);  // half the rent, 2,000 yuan grant
     CHECK(a.costs == 180'000 + 850'000 - 200'000);
-    // break-even share: a loss month is gross below 85% of costs
-    const std::int64_t revenue = 7'000'000;  // gross 1,211,000 against costs 1,210,000
-    CHECK_FALSE(month_account(conv, sc.economics, f, revenue, 0.0, 0.0).loss);
+}
+
+TEST_CASE("a loss month is gross below 85% of costs: just below counts, 85-100% does not", "[market]") {
+    // models/market.cpp month_account: loss = gross < breakeven_share x costs (strictly), so a
+    // month that loses money but covers 85% of its costs is not a loss month. Each side of 85%
+    // is tested: with revenue above 100% of costs only, a rule of "gross < costs" would pass too.
+    const Scenario sc = test::tiny_scenario();
+    REQUIRE(sc.economics.breakeven_share == 0.85);  // the figures below are 85% of 1,210,000 fen
+    const Category& conv = sc.categories[static_cast<std::size_t>(sc.category_index("convenience"))];
+    Facility f;
+    f.floor_area_m2 = 80;
+    auto at = [&](std::int64_t revenue) { return month_account(conv, sc.economics, f, revenue, 0.0, 0.0); };
+    // 85% of 1,210,000 fen of costs is 1,028,500 fen of gross margin (17.3% of revenue)
+    const auto below = at(5'945'081);  // gross 1,028,499: one fen short of 85%
+    REQUIRE(below.gross == 1'028'499);
+    CHECK(below.loss);                    // just below 85%: a loss month
+    const auto at_share = at(5'945'087);  // gross 1,028,500: exactly 85%
+    REQUIRE(at_share.gross == 1'028'500);
+    CHECK_FALSE(at_share.loss);          // "below" is strict: 85% itself is not a loss month
+    const auto between = at(6'434'682);  // gross 1,113,200: 92% of costs
+    REQUIRE(between.gross == 1'113'200);
+    CHECK(between.profit < 0);         // it loses money ...
+    CHECK_FALSE(between.loss);         // ... but above 85% it is not a loss month
+    const auto above = at(7'000'000);  // gross 1,211,000: above 100%
+    CHECK(above.profit > 0);
+    CHECK_FALSE(above.loss);  // a profit is never a loss month
+}
+
+TEST_CASE("settle_accounts counts loss months below 85% of costs only, and closes on them alone",
+          "[market][behaviour]") {
+    // the same rule through the month's settlement: loss_months counts months below 85% in a
+    // row; a shop covering 92% of its costs loses cash every month yet never counts one
+    World w = quiet_world();
+    FacilityReach reach(w, ChoiceCache::kMaxK, 1500.0);
+    PlanLevers levers(w.scenario.districts.size(), w.scenario.categories.size());
+    const auto below = first_of(w, "convenience", 0), between = first_of(w, "convenience", 1);
+    std::vector<std::int64_t> revenue(w.facilities.size(), 0);
+    revenue[below] = 5'945'081;    // gross 1,028,499 fen: one fen short of 85% of 1,210,000
+    revenue[between] = 6'434'682;  // gross 1,113,200 fen: 92%
+    MarketMonth out;
+    const int months = w.scenario.economics.loss_months;
+    for (int month = 0; month < months; ++month) {
+        INFO("month " << month);
+        CHECK(w.facilities[below].state == FacilityState::open);
+        settle_accounts(w, reach, levers, revenue, 20000 + 30 * month, static_cast<std::uint64_t>(month), out);
+        CHECK(out.profit[between] < 0);                 // loses money every month ...
+        CHECK(w.facilities[between].loss_months == 0);  // ... but above 85%: no loss month counted
+        if (month + 1 < months) CHECK(w.facilities[below].loss_months == month + 1);  // just below: counted
+    }
+    CHECK(w.facilities[below].state == FacilityState::closed);  // loss_months in a row: closed
+    CHECK(w.facilities[between].state == FacilityState::open);  // never a loss month: open
 }
 
 TEST_CASE("background exit: the yearly rate spread over months, higher in the first three years", "[market]") {
