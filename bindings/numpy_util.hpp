@@ -10,6 +10,10 @@
 
 namespace lifecircle::bindings {
 
+/// A numpy argument as a C-ordered array of T (converted when it is not one).
+template <class T>
+using Array = pybind11::array_t<T, pybind11::array::c_style | pybind11::array::forcecast>;
+
 /// A new one-dimensional numpy array holding a copy of `values`.
 template <class T>
 pybind11::array_t<T> to_numpy(std::span<const T> values) {

@@ -24,9 +24,6 @@ namespace lifecircle::bindings {
 namespace {
 
 template <class T>
-using Array = py::array_t<T, py::array::c_style | py::array::forcecast>;
-
-template <class T>
 std::vector<T> to_vector(const Array<T>& a) {
     if (a.ndim() != 1) throw ArgumentError("expected a one-dimensional array");
     return std::vector<T>(a.data(), a.data() + a.size());

@@ -174,9 +174,6 @@ py::dict scenario_dict(const Scenario& sc) {
     return d;
 }
 
-template <class T>
-using Array = py::array_t<T, py::array::c_style | py::array::forcecast>;
-
 /// A results file's node table (x, y, district with -1 for none, commercial) as the siting
 /// rules read it; `district` keeps the converted ids alive.
 struct NodeTable {

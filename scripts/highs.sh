@@ -4,7 +4,9 @@
 # runs; version and checksum pinned) as a static, position-independent library without its own
 # threads, installed into build/deps/highs. Debian 12 does not package HiGHS. Idempotent (a
 # stamp); the C++ build links it when present (CMake finds build/deps/highs) and refuses
-# method = "exact" with a clear error when built without it.
+# method = "exact" with a clear error when built without it. A built copy is kept in the
+# user's cache (${XDG_CACHE_HOME:-~/.cache}/lifecircle/highs-VERSION), so that another clone on
+# the same machine copies it instead of building it again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version=1.16.0
@@ -13,6 +15,12 @@ deps="$PWD/build/deps"
 prefix="$deps/highs"
 stamp="$prefix/.lifecircle-stamp-$version"
 [ -f "$stamp" ] && exit 0
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/lifecircle/highs-$version"
+if [ -f "$cache/.lifecircle-stamp-$version" ]; then
+  rm -rf "$prefix" && mkdir -p "$(dirname "$prefix")" && cp -a "$cache" "$prefix"
+  echo "highs: HiGHS $version from $cache"
+  exit 0
+fi
 
 PYTHON=${PYTHON:-.venv/bin/python}
 mkdir -p "$deps/src"
@@ -39,4 +47,6 @@ cmake -S "$src" -B "$deps/highs-build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
 cmake --build "$deps/highs-build" -j "$(nproc)" >/dev/null
 cmake --install "$deps/highs-build" >/dev/null
 touch "$stamp"
+rm -rf "$cache.part" && mkdir -p "$(dirname "$cache")" && cp -a "$prefix" "$cache.part" && rm -rf "$cache" &&
+  mv "$cache.part" "$cache" || echo "highs: could not keep a copy in $cache (not needed)"
 echo "highs: installed into $prefix"
