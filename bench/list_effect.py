@@ -47,7 +47,7 @@ def main() -> int:
     t0 = time.perf_counter()
     for k in range(a.seeds):
         sc = base.with_seed(base.seed + k)
-        with_lists, projects = sc.with_project_lists(districts=names, progress=False)
+        with_lists = sc.with_project_lists(districts=names)
         without = sc
         for n in names:
             without = without.without_events("plan_facility", district=n)
@@ -55,8 +55,10 @@ def main() -> int:
             "with": lc.run(with_lists, until=until, progress=False),
             "without": lc.run(without, until=until, progress=False),
         }
+        projects = runs["with"].projects  # the lists the engine drew in that run
+        basic = set(sc.categories_of_class("basic"))
         for n in names:
-            mine = projects[(projects["class"] == "basic") & (projects.district == n)]
+            mine = projects[projects.category.isin(basic) & (projects.district == n)]
             lacked = sorted(set(mine.category))
             out = {}
             for label, res in runs.items():

@@ -60,7 +60,7 @@ def main() -> int:
     pilots = list(districts[districts.programme_start == districts.programme_start.min()].name)
     rest = districts[~districts.name.isin(pilots)]
     summary = lc.World(sc).summary().set_index("district")
-    basic = [c for c in sc.categories.key if sc.data["categories"][c]["class"] == "basic"]
+    basic = sc.categories_of_class("basic")
     need = summary[[f"in_ring_{c}" for c in basic]].mean(axis=1)
     orders = {
         "as_written": list(rest.sort_values("programme_start", kind="stable").name),
@@ -70,8 +70,9 @@ def main() -> int:
     plans = {}
     for name, order in orders.items():
         rolled = sc.with_rollout(order, start=2025, per_year=2, package=())
-        plan, projects = rolled.with_project_lists(districts=order, progress=False, threads=2)
+        plan = rolled.with_project_lists(districts=order)
         plans[name] = plan
+        projects = lc.projects.draw(plan, threads=2)  # the lists, from one run to the last list's date
         emit(
             {
                 "bench": "rollout_plan",

@@ -214,6 +214,19 @@ void register_world(py::module_& m) {
         "District d's idle public sites as the engine places them: each place's nearest node of the "
         "district, of any kind, a node once.");
     m.def(
+        "serves",
+        [](const Array<std::int32_t>& category, const Array<std::int64_t>& extra, std::size_t c) {
+            if (category.size() != extra.size()) throw ArgumentError("serves: category and extra differ in length");
+            std::vector<std::uint8_t> out(static_cast<std::size_t>(category.size()));
+            for (std::size_t i = 0; i < out.size(); ++i)
+                out[i] = serves(static_cast<std::size_t>(category.data()[i]),
+                                static_cast<std::uint64_t>(extra.data()[i]), c);
+            return to_numpy(out).attr("astype")("bool");
+        },
+        py::arg("category"), py::arg("extra_categories"), py::arg("c"),
+        "Per facility of a results file's /facilities table: whether it serves category c (its own, or "
+        "one a multi-function shop added), the engine's rule (core/world.hpp).");
+    m.def(
         "unproject",
         [](double lon0, double lat0, const Array<double>& x, const Array<double>& y) {
             if (x.size() != y.size()) throw ArgumentError("unproject: x and y differ in length");

@@ -43,10 +43,13 @@ struct Facility {
     std::int32_t closed_day = -1;  ///< days since 1970-01-01, or -1 while open
 };
 
-/// Whether facility f serves category c: its primary category or one added to it.
-inline bool serves(const Facility& f, std::size_t c) {
-    return f.category == c || (c < kMaxCategories && ((f.extra_categories >> c) & 1U));
+/// Whether a facility of primary `category` with added `extra_categories` (bit mask) serves
+/// category c.
+inline bool serves(std::size_t category, std::uint64_t extra_categories, std::size_t c) {
+    return category == c || (c < kMaxCategories && ((extra_categories >> c) & 1U));
 }
+/// Whether facility f serves category c: its primary category or one added to it.
+inline bool serves(const Facility& f, std::size_t c) { return serves(f.category, f.extra_categories, c); }
 
 /// The time slots a facility is open in (bit s: open during slot s): the slots its hours
 /// overlap, or a mobile vendor's fixed windows (its slot_mask as set when it was made).

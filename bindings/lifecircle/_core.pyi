@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AGE_GROUPS', 'ArgumentError', 'BUILTIN_YUNFU_NAME', 'ConfigError', 'FACILITY_ORIGINS', 'InputError', 'LIST_TARGET', 'MAX_CATEGORIES', 'MAX_DISTRICTS', 'WalkNetwork', 'World', 'builtin_yunfu_text', 'candidate_sites', 'check_seal', 'checkpoint_info', 'exact_cover_available', 'haversine', 'idle_sites', 'import_osm', 'phase_dates', 'project', 'read_city', 'results_columns', 'run', 'scenario_spec', 'seal_file', 'set_max_threads', 'unproject', 'unseal_file', 'validate_scenario']
+__all__: list[str] = ['AGE_GROUPS', 'ArgumentError', 'BUILTIN_YUNFU_NAME', 'ConfigError', 'FACILITY_ORIGINS', 'InputError', 'LIST_TARGET', 'MAX_CATEGORIES', 'MAX_DISTRICTS', 'WalkNetwork', 'World', 'builtin_yunfu_text', 'candidate_sites', 'check_seal', 'checkpoint_info', 'exact_cover_available', 'haversine', 'idle_sites', 'import_osm', 'phase_dates', 'project', 'read_city', 'results_columns', 'run', 'scenario_spec', 'seal_file', 'serves', 'set_max_threads', 'unproject', 'unseal_file', 'validate_scenario']
 class InputError(ValueError):
     pass
 class ConfigError(InputError):
@@ -159,6 +159,10 @@ def scenario_spec(text: str, path: str, check_files: bool = True) -> dict:
 def seal_file(path: str) -> None:
     """
     Seals a finished, closed HDF5 file (see unseal_file).
+    """
+def serves(category: typing.Annotated[numpy.typing.ArrayLike, numpy.int32], extra_categories: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], c: typing.SupportsInt | typing.SupportsIndex) -> typing.Any:
+    """
+    Per facility of a results file's /facilities table: whether it serves category c (its own, or one a multi-function shop added), the engine's rule (core/world.hpp).
     """
 def set_max_threads(threads: typing.SupportsInt | typing.SupportsIndex) -> None:
     """

@@ -511,8 +511,7 @@ class Results:
         or as one of a multi-function shop's others."""
         c = self.categories.index(category) if isinstance(category, str) else int(category)
         t = self._tables["facilities"]
-        extra = (t["extra_categories"].astype(np.uint64) >> np.uint64(c)) & np.uint64(1)
-        return (t["category"] == c) | (extra == 1)
+        return _core.serves(t["category"], t["extra_categories"], c)
 
     def residents_on(self, day: dt.date) -> pd.DataFrame:
         """Residents living in the city at the end of ``day``."""
