@@ -229,9 +229,9 @@ def _projects_section(res: Results, out: Path) -> list[str]:
     if not len(projects):
         return [
             head,
-            "<p>This scenario held no project list (plan_facility events at given sites). "
-            "Scenario.with_project_lists, circle_plan events or <code>lifecircle plan</code> draw "
-            "one from the districts' gaps (docs/python.md).</p>",
+            "<p>This scenario held no project list. A circle_plan event has the engine draw one "
+            "from a district's gaps on its date (Scenario.with_project_lists or <code>lifecircle "
+            "plan --at-joining</code> put one at each joining date; docs/python.md).</p>",
         ]
     per = (
         projects.groupby(["district", "pinyin"], sort=False)
@@ -251,8 +251,9 @@ def _projects_section(res: Results, out: Path) -> list[str]:
     digits = {"gain": 0, "cost_yuan": 0, "visits_month": 0, "profit_yuan_month": 0}
     return [
         head,
-        "<p>Facilities opened by the scenario's project lists (plan_facility events at given sites: "
-        "Scenario.with_project_lists, circle_plan events): per district, their fit-out cost, the "
+        "<p>Facilities opened by the scenario's project lists (drawn by the engine from each "
+        "district's gaps on its circle_plan dates, or frozen as plan_facility events at given "
+        "sites): per district, their fit-out cost, the "
         "residents they were to bring inside the ring as planned, those at idle public sites and "
         f"those still open at the end of {res.end.year}; then each project, with its mean month "
         "(visits, profit after subsidies: a shop closes after loss months in a row) "
