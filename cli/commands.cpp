@@ -208,18 +208,22 @@ int run_world(const std::string& config_arg) {
     for (const auto& s : summary) std::printf(" %7.7s", s.pinyin.c_str());
     std::printf("\n");
     for (std::size_t c = 0; c < sc.categories.size(); ++c) {
-        std::printf("%-14s %4s", sc.categories[c].key.c_str(), "");
+        std::printf("%-14s %5s", sc.categories[c].key.c_str(), "");
         for (const auto& s : summary) std::printf(" %7d", s.facilities[c]);
         std::printf("\n");
     }
     std::printf(
         "\nResidents whose nearest facility lies inside its ring (%% ; ring in minutes at "
-        "each resident's walking speed):\n%-14s %4s",
+        "each resident's walking speed, or in metres with m):\n%-14s %5s",
         "category", "ring");
     for (const auto& s : summary) std::printf(" %7.7s", s.pinyin.c_str());
     std::printf("\n");
     for (std::size_t c = 0; c < sc.categories.size(); ++c) {
-        std::printf("%-14s %4.0f", sc.categories[c].key.c_str(), sc.categories[c].ring_minutes);
+        const auto& cat = sc.categories[c];
+        if (cat.ring_metres > 0)
+            std::printf("%-14s %4.0fm", cat.key.c_str(), cat.ring_metres);
+        else
+            std::printf("%-14s %5.0f", cat.key.c_str(), cat.ring_minutes);
         for (const auto& s : summary) std::printf(" %7.1f", 100.0 * s.in_ring[c]);
         std::printf("\n");
     }

@@ -408,6 +408,8 @@ void read_models(TableReader& root, Scenario& sc, Problems& problems) {
             m.entry_rate = *v;
         if (auto v = r.integer("entry_sites", false, 1, 10000, " sites a district"))
             m.entry_sites = static_cast<int>(*v);
+        if (auto v = r.number("night_staff_yuan_hour", false, 0, 1e4, " yuan an hour"))
+            m.night_staff_yuan_hour = *v;
         r.finish();
     }
     if (const auto* t = root.subtable("delivery", false)) {
@@ -420,6 +422,8 @@ void read_models(TableReader& root, Scenario& sc, Problems& problems) {
         if (auto v = r.number("orders_per_courier_hour", false, 0, 100, " orders an hour"))
             m.orders_per_courier_hour = *v;
         if (auto v = r.number("night_couriers", false, 0, 1, " (a share)")) m.night_couriers = *v;
+        if (auto v = r.number("programme_night_couriers", false, 0, 1, " (a share)"))
+            m.programme_night_couriers = *v;
         r.finish();
     }
 }
@@ -497,6 +501,14 @@ void read_holidays(TableReader& root, Scenario& sc, Problems& problems) {
     }
 }
 
+/// An operator (Operator) named at `key`, if given.
+std::optional<Operator> operator_of(TableReader& r, const std::string& key) {
+    const std::vector<std::string> names(kOperatorNames.begin(), kOperatorNames.end());
+    const auto v = r.string(key, false, names);
+    if (!v) return std::nullopt;
+    return static_cast<Operator>(std::find(names.begin(), names.end(), *v) - names.begin());
+}
+
 void read_categories(TableReader& root, Scenario& sc, Problems& problems) {
     const auto* cats = root.subtable("categories", true);
     if (!cats) return;
@@ -526,12 +538,22 @@ void read_categories(TableReader& root, Scenario& sc, Problems& problems) {
             c.cls = *v == "basic"     ? CategoryClass::basic
                     : *v == "quality" ? CategoryClass::quality
                                       : CategoryClass::government;
-        if (const auto* node_ring = r.get("ring_minutes", true, "10 (the 5-10 minute ring) or 15")) {
+        // the ring: minutes (the plan's tiers and the standard's 5-minute one) or metres (as
+        // GB 50180-2018 and the MOFCOM guideline write a service radius); exactly one of them
+        const char* minutes_expected = "5, 10 (the 5-10 minute ring) or 15 minutes, or ring_metres instead";
+        if (t->contains("ring_minutes") && t->contains("ring_metres"))
+            problems.add(t->get("ring_metres")->source(), path + ".ring_metres",
+                         "both ring_minutes and ring_metres: expected one of them");
+        if (const auto* node_ring = r.get("ring_minutes", !t->contains("ring_metres"), minutes_expected)) {
             const auto v = node_ring->value<double>();
-            if (!node_ring->is_number() || !v || (*v != 10.0 && *v != 15.0))
-                r.bad(*node_ring, "ring_minutes", "10 (the 5-10 minute ring) or 15");
+            if (!node_ring->is_number() || !v || (*v != 5.0 && *v != 10.0 && *v != 15.0))
+                r.bad(*node_ring, "ring_minutes", minutes_expected);
             else
                 c.ring_minutes = *v;
+        }
+        if (auto v = r.number("ring_metres", false, 50, 2000, " metres (a service radius along the walk)")) {
+            c.ring_metres = *v;
+            c.ring_minutes = 0;
         }
         if (const auto h = hours(r, "hours", true, problems)) std::tie(c.open_hour, c.close_hour) = *h;
         if (auto v = r.boolean("household", false)) c.household = *v;
@@ -579,10 +601,23 @@ void read_categories(TableReader& root, Scenario& sc, Problems& problems) {
         if (auto v = r.number("exit_per_year", false, 0, 1, " (a yearly probability)")) c.exit_per_year = *v;
         if (auto v = r.number("fitout_yuan_m2", false, 0, 1e6, " yuan a m2")) c.fitout_yuan_m2 = *v;
         if (auto v = r.number("support_yuan_visit", false, 0, 1e4, " yuan a visit")) c.support_yuan_visit = *v;
+        if (auto v = operator_of(r, "operator")) c.operator_ = *v;
+        if (auto v = r.number("contract_cap_yuan_month", false, 0, 1e7, " yuan a month"))
+            c.contract_cap_yuan_month = *v;
+        if (auto v = r.integer("contract_months", false, 1, 120, " months")) c.contract_months = static_cast<int>(*v);
+        if (auto v = r.integer("retender_months", false, 0, 120, " months")) c.retender_months = static_cast<int>(*v);
+        c.counts_as = r.strings("counts_as", false);
         c.osm_tags = r.strings("osm_tags", false);
         r.finish();
         sc.categories.push_back(std::move(c));
     }
+    // what a category counts as must be another category (all are known only now)
+    for (const auto& [key, node] : entries)
+        if (const auto* t = node->as_table(); t && t->contains("counts_as"))
+            for (const auto& other : sc.categories[static_cast<std::size_t>(sc.category_index(key))].counts_as)
+                if (sc.category_index(other) < 0 || other == key)
+                    problems.add(t->get("counts_as")->source(), "categories." + key + ".counts_as",
+                                 "\"" + other + "\": expected another category defined under [categories]");
 }
 
 void read_districts(TableReader& root, Scenario& sc, Problems& problems) {
@@ -638,6 +673,11 @@ void read_districts(TableReader& root, Scenario& sc, Problems& problems) {
         if (auto v = r.number("area_km2", true, 0.01, 1000.0, " km2")) d.area_km2 = *v;
         if (auto v = r.boolean("delivery", false)) d.delivery = *v;
         d.idle_sites = points(r, "idle_sites_xy", problems);
+        d.distinctive = r.strings("distinctive", false);
+        for (const auto& k : d.distinctive)
+            if (sc.category_index(k) < 0)
+                problems.add(t->get("distinctive")->source(), path + ".distinctive",
+                             "\"" + k + "\": unknown category; expected one of [categories]");
         if (auto v = age_table(r, "delivery_app_users", false, 0.0, 1.0, " (a share)", problems))
             d.delivery_app_users = *v;
         if (const auto* base = r.subtable("baseline", true)) {
@@ -704,6 +744,16 @@ void read_events(TableReader& root, Scenario& sc, Problems& problems) {
                     e.category = *v;
             }
         };
+        // a standing rule's last day (extend_hours, multi_function)
+        auto until = [&] {
+            if (const auto v = r.date("until", false)) {
+                if (*v < e.date)
+                    problems.add(t->get("until")->source(), path + ".until",
+                                 v->str() + ": expected a date on or after the event's date " + e.date.str());
+                else
+                    e.until = *v;
+            }
+        };
         switch (e.type) {
             case EventType::join_programme:
                 district(true);
@@ -724,6 +774,7 @@ void read_events(TableReader& root, Scenario& sc, Problems& problems) {
             case EventType::mobile_vendor:
                 district(true);
                 category(true);
+                if (e.type == EventType::plan_facility) e.operator_ = operator_of(r, "operator");
                 if (auto v = r.integer("count", false, 1, 1000)) e.count = static_cast<int>(*v);
                 if (e.type == EventType::plan_facility) {
                     // a project list's sites (network nodes of the district), chosen beforehand
@@ -748,6 +799,7 @@ void read_events(TableReader& root, Scenario& sc, Problems& problems) {
                 if (auto v = r.number("budget_yuan", false, 0, 1e12, " yuan")) e.budget_yuan = *v;
                 if (auto v = r.integer("months", false, 1, 120, " months")) e.months = static_cast<int>(*v);
                 if (auto v = r.string("method", false, {"exact", "greedy"})) e.method = *v;
+                e.operator_ = operator_of(r, "operator");
                 break;
             case EventType::elder_canteen:
                 district(true);
@@ -755,15 +807,20 @@ void read_events(TableReader& root, Scenario& sc, Problems& problems) {
                     problems.add(t->get("type")->source(), path + ".type",
                                  "\"elder_canteen\": expected a category [categories.elder_canteen] to open");
                 if (auto v = r.integer("count", false, 1, 1000)) e.count = static_cast<int>(*v);
+                e.operator_ = operator_of(r, "operator");
                 break;
             case EventType::extend_hours:
                 district(false);
                 category(true);
                 if (const auto h = hours(r, "hours", true, problems)) std::tie(e.open_hour, e.close_hour) = *h;
+                if (auto v = r.number("night_grant_share", false, 0, 1, " (a share of the night staff cost)"))
+                    e.night_grant_share = *v;
+                until();
                 break;
             case EventType::multi_function:
                 district(false);
                 category(true);
+                until();
                 e.adds = r.strings("adds", true);
                 for (const auto& a : e.adds)
                     if (sc.category_index(a) < 0)
@@ -841,6 +898,21 @@ Scenario parse_scenario(const std::string& text, const std::string& path, bool c
     r.finish();
     if (!problems.empty()) throw ConfigError(problems.joined());
     return sc;
+}
+
+std::uint64_t Scenario::list_categories(std::size_t d) const {
+    const CircleClass circle = districts[d].circle_class;
+    std::uint64_t mask = 0;
+    for (std::size_t c = 0; c < categories.size(); ++c) {
+        const Category& cat = categories[c];
+        const bool in = cat.cls == CategoryClass::basic || cat.cls == CategoryClass::government ||
+                        cat.operator_ != Operator::private_ ||
+                        (cat.cls == CategoryClass::quality && circle != CircleClass::basic);
+        if (in) mask |= std::uint64_t{1} << c;
+    }
+    if (circle == CircleClass::distinctive)
+        for (const auto& key : districts[d].distinctive) mask |= std::uint64_t{1} << category_index(key);
+    return mask;
 }
 
 Scenario load_scenario(const std::string& path) {

@@ -54,12 +54,24 @@ struct Holiday {
 enum class CategoryClass : std::uint8_t { basic, quality, government };
 inline constexpr std::array<const char*, 3> kCategoryClassNames{"basic", "quality", "government"};
 
+/// Who runs a category's facilities (plan item 17, docs/model.md "Operators"):
+///   private        keeps its own accounts; closes after loss months or on its exit draw;
+///   public         no accounts of its own: its running cost less its takings is public cost;
+///                  closes only by a dated event;
+///   public_private government-built, company-run: the operator's monthly deficit is covered up
+///                  to a contract cap (public cost); above the cap for `contract_months` months
+///                  in a row (or on its exit draw) the operator leaves and the site reopens by
+///                  tender `retender_months` later.
+enum class Operator : std::uint8_t { private_, public_, public_private };
+inline constexpr std::array<const char*, 3> kOperatorNames{"private", "public", "public_private"};
+
 /// A facility category: what residents need, how often, and the shop's economics.
 struct Category {
     std::string key;     ///< identifier used in the scenario, e.g. "convenience"
     std::string zh, en;  ///< display names
     CategoryClass cls = CategoryClass::basic;
-    double ring_minutes = 15;               ///< the walking ring it should lie in (10 or 15), minutes
+    double ring_minutes = 15;               ///< the walking ring it should lie in (5, 10 or 15), minutes
+    double ring_metres = 0;  ///< or a distance as the national standard writes it, metres (0: the minutes rule)
     double open_hour = 0, close_hour = 24;  ///< opening hours; close may exceed 24 (past midnight)
     bool household = false;                 ///< a household need: one member goes for all
     /// Trips per person per day, [day type][age group].
@@ -79,6 +91,11 @@ struct Category {
     double exit_per_year = 0.08;        ///< background yearly closure probability (non-economic)
     double fitout_yuan_m2 = 1500;       ///< public capital: fit-out and equipment of a planned facility, yuan/m2
     double support_yuan_visit = 0;      ///< public operating support a visit (e.g. an elder canteen's meal)
+    Operator operator_ = Operator::private_;  ///< who runs its facilities (planned ones may override)
+    double contract_cap_yuan_month = 0;       ///< public_private: most deficit covered a month, yuan
+    int contract_months = 3;                  ///< public_private: months above the cap before the operator leaves
+    int retender_months = 6;                  ///< public_private: months until the site reopens by tender
+    std::vector<std::string> counts_as;       ///< categories its facilities also serve (a centre counts as a station)
     std::vector<std::string> osm_tags;  ///< "key=value" tags for real-city scenarios
 };
 
@@ -104,6 +121,7 @@ struct District {
     bool delivery = true;                                              ///< home delivery offered
     std::optional<std::array<double, kAgeGroups>> delivery_app_users;  ///< overrides the city's shares
     std::map<std::string, int> baseline;                               ///< facilities by category key at the start
+    std::vector<std::string> distinctive;  ///< a distinctive circle's own categories (its project list covers them)
     /// idle public buildings and plots (plan item 13), metres in the town's frame: a project
     /// list places facilities there first (models/project_list)
     std::vector<std::array<double, 2>> idle_sites;
@@ -154,6 +172,9 @@ struct PolicyEvent {
     std::optional<double> budget_yuan;  ///< circle_plan: the list's budget (fit-out), none: no limit
     int months = 6;                     ///< circle_plan: the list is phased over this many months
     std::string method = "exact";       ///< circle_plan: "exact" (HiGHS) or "greedy" sites
+    std::optional<Operator> operator_;  ///< plan_facility, elder_canteen, circle_plan: who runs the facilities
+    std::optional<Date> until;          ///< extend_hours, multi_function: the rule's last day (none: for good)
+    double night_grant_share = 0;       ///< extend_hours: share of the night staff cost the rule pays (public)
     int line = 0;                       ///< line in the scenario file
 };
 
@@ -172,6 +193,7 @@ struct EconomicsModel {
     double capacity_visits_per_m2 = 20;  ///< visits per m2 a month before crowding
     double entry_rate = 1.0;             ///< monthly entry intensity per unit of expected profit / fixed costs
     int entry_sites = 32;                ///< candidate sites would-be entrants price in each district
+    double night_staff_yuan_hour = 0;    ///< staff cost of each hour a shop is open between 22:00 and 06:00, yuan
 };
 
 /// Home delivery (docs/model.md, "Delivery"): who orders, how readily, and what couriers carry.
@@ -180,7 +202,8 @@ struct DeliveryModel {
     double order_share = 0.6;              ///< of a user's needs with no shop open in reach, the share ordered
     double couriers_per_10k = 3.0;         ///< couriers serving a district, per 10,000 residents
     double orders_per_courier_hour = 2.5;  ///< orders a courier delivers an hour
-    double night_couriers = 0.3;           ///< share of couriers at work in the night slots
+    double night_couriers = 0.15;           ///< share of couriers at work in the night slots (the platforms' own)
+    double programme_night_couriers = 0.3;  ///< the same once the district has joined (the plan's night measure)
 };
 
 /// Where the walking network comes from.
@@ -223,8 +246,15 @@ struct Scenario {
     std::int64_t total_population() const;
     /// Category c's ring (the walk it should lie within) for age group `age`, metres.
     double ring_metres(std::size_t c, int age) const {
-        return categories[c].ring_minutes * 60.0 * walking_speed[static_cast<std::size_t>(age)];
+        const Category& cat = categories[c];
+        return cat.ring_metres > 0 ? cat.ring_metres
+                                   : cat.ring_minutes * 60.0 * walking_speed[static_cast<std::size_t>(age)];
     }
+    /// The categories a district's project lists must cover, by its circle class (plan item 1):
+    /// basic circles the basic and government ones and the public services (operator not
+    /// private: the basic public service system, plan items 5 and 6); quality circles also the
+    /// quality ones; distinctive circles also their own listed categories. Bit c: category c.
+    std::uint64_t list_categories(std::size_t d) const;
     /// The longest walk a resident of age group `age` makes for a need, metres.
     double max_walk_metres(int age) const {
         return max_walk_minutes * 60.0 * walking_speed[static_cast<std::size_t>(age)];

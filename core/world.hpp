@@ -41,6 +41,8 @@ struct Facility {
     std::uint8_t loss_months = 0;  ///< consecutive months below break-even
     std::int32_t opened_day = 0;   ///< days since 1970-01-01 (0: before the run)
     std::int32_t closed_day = -1;  ///< days since 1970-01-01, or -1 while open
+    Operator operator_ = Operator::private_;  ///< who runs it (its category's, or the plan's for a planned one)
+    float grant_yuan = 0;                     ///< a project list's operating support for this facility, yuan a month
 };
 
 /// Whether a facility of primary `category` with added `extra_categories` (bit mask) serves

@@ -18,6 +18,9 @@ Facility make_facility(const Scenario& sc, std::uint32_t node, int category, int
     f.floor_area_m2 = static_cast<float>(c.floor_area_m2);
     const double monthly = c.floor_area_m2 * c.rent_yuan_m2_month + c.staff_cost_yuan_month + c.other_cost_yuan_month;
     f.cash_fen = static_cast<std::int64_t>(std::llround(3.0 * monthly * 100.0));
+    f.operator_ = c.operator_;
+    for (const auto& other : c.counts_as)  // a centre counts as a station
+        f.extra_categories |= std::uint64_t{1} << static_cast<unsigned>(sc.category_index(other));
     return f;
 }
 

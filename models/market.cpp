@@ -17,17 +17,38 @@ std::int64_t fixed_costs_fen(const Category& c) {
                         (c.floor_area_m2 * c.rent_yuan_m2_month + c.staff_cost_yuan_month + c.other_cost_yuan_month));
 }
 
+double night_hours(double open_hour, double close_hour) {
+    // the facility's hours [open, close) (close may pass midnight) against the nights [0, 6)
+    // and [22, 30)
+    auto overlap = [&](double a, double b) { return std::max(0.0, std::min(close_hour, b) - std::max(open_hour, a)); };
+    return std::min(8.0, overlap(0.0, 6.0) + overlap(22.0, 30.0));
+}
+
 MonthAccount month_account(const Category& c, const EconomicsModel& m, const Facility& f, std::int64_t revenue,
-                           double rent_cut, double grant_yuan) {
+                           const Support& support, int days) {
     MonthAccount a;
     a.revenue = revenue;
     a.gross = std::llround(static_cast<double>(revenue) * c.gross_margin);
-    const std::int64_t rent = std::llround(100.0 * f.floor_area_m2 * c.rent_yuan_m2_month * (1.0 - rent_cut));
-    a.costs = rent + std::llround(100.0 * (c.staff_cost_yuan_month + c.other_cost_yuan_month - grant_yuan));
+    const double rent = f.floor_area_m2 * c.rent_yuan_m2_month;
+    const double night = f.mobile ? 0.0 : night_hours(f.open_hour, f.close_hour) * days * m.night_staff_yuan_hour;
+    const double paid = rent * support.rent_cut + support.grant_yuan + night * support.night_share;
+    a.costs = std::llround(100.0 * (rent + c.staff_cost_yuan_month + c.other_cost_yuan_month + night)) -
+              std::llround(100.0 * paid);
     a.profit = a.gross - a.costs;
-    a.subsidy = std::llround(100.0 * (f.floor_area_m2 * c.rent_yuan_m2_month * rent_cut + grant_yuan));
+    a.subsidy = std::llround(100.0 * paid);
     a.loss = static_cast<double>(a.gross) < m.breakeven_share * static_cast<double>(a.costs);
     return a;
+}
+
+double entrant_costs_fen(const Scenario& sc, const PlanLevers& levers, std::size_t d, std::size_t c) {
+    const Category& cat = sc.categories[c];
+    const std::size_t dc = levers.at(d, c);
+    const bool rule = levers.has_hours(dc);
+    const double night = night_hours(rule ? levers.hours_open[dc] : cat.open_hour,
+                                     rule ? levers.hours_close[dc] : cat.close_hour) *
+                         30.0 * sc.economics.night_staff_yuan_hour * (1.0 - (rule ? levers.night_grant_share[dc] : 0.0));
+    return static_cast<double>(fixed_costs_fen(cat)) -
+           100.0 * (cat.floor_area_m2 * cat.rent_yuan_m2_month * levers.rent_cut[dc] + levers.grant_yuan[dc] - night);
 }
 
 double monthly_exit_probability(const Category& c, const EconomicsModel& m, double age_years) {
@@ -37,12 +58,15 @@ double monthly_exit_probability(const Category& c, const EconomicsModel& m, doub
 }
 
 void settle_accounts(World& w, FacilityReach& reach, const PlanLevers& levers, std::span<const std::int64_t> revenue,
-                     std::int64_t day, std::uint64_t month_index, MarketMonth& out) {
+                     std::int64_t day, int days, std::uint64_t month_index, MarketMonth& out) {
     const Scenario& sc = w.scenario;
     const std::size_t nd = sc.districts.size();
     out.profit.assign(w.facilities.size(), 0);
     out.closures.assign(nd, 0);
     out.subsidy.assign(nd, 0);
+    out.operating.assign(nd, 0);
+    out.public_baseline.assign(nd, 0);
+    out.retender.clear();
     // shops open before the run count as 5 years old; those the run opened, from their opening
     const std::int64_t oldest = sc.start.days() - 3 * 365;
     for (std::uint32_t id = 0; id < w.facilities.size(); ++id) {
@@ -52,24 +76,49 @@ void settle_accounts(World& w, FacilityReach& reach, const PlanLevers& levers, s
         if (!is_commercial(cat)) continue;
         const bool local = f.district < nd;
         const std::size_t dc = local ? levers.at(f.district, f.category) : 0;
-        const auto account = month_account(cat, sc.economics, f, revenue[id], local ? levers.rent_cut[dc] : 0.0,
-                                           local ? levers.grant_yuan[dc] : 0.0);
+        Support support;
+        support.grant_yuan = f.grant_yuan;
+        if (local) {
+            support.rent_cut = levers.rent_cut[dc];
+            support.grant_yuan += levers.grant_yuan[dc];
+            if (levers.has_hours(dc)) support.night_share = levers.night_grant_share[dc];
+        }
+        const auto account = month_account(cat, sc.economics, f, revenue[id], support, days);
+        // public money the operator leaves to the public purse: the plan's, or the city's before it
+        auto& public_cost = f.origin == FacilityOrigin::planned ? out.operating : out.public_baseline;
         out.profit[id] = account.profit;
+        if (f.operator_ == Operator::public_) {  // no accounts of its own: never closes for money
+            if (local) public_cost[f.district] += account.costs + account.subsidy - account.gross;
+            continue;
+        }
         if (local) out.subsidy[f.district] += account.subsidy;
-        f.cash_fen += account.profit;
-        f.loss_months = account.loss ? static_cast<std::uint8_t>(std::min(255, f.loss_months + 1)) : 0;
+        bool leaves = false;
+        if (f.operator_ == Operator::public_private) {
+            const std::int64_t deficit = std::max<std::int64_t>(0, -account.profit);
+            const std::int64_t cover = std::min<std::int64_t>(deficit, std::llround(100.0 * cat.contract_cap_yuan_month));
+            if (local) public_cost[f.district] += cover;
+            out.profit[id] = account.profit + cover;
+            f.loss_months = deficit > cover ? static_cast<std::uint8_t>(std::min(255, f.loss_months + 1)) : 0;
+            leaves = f.loss_months >= cat.contract_months;
+        } else {
+            f.loss_months = account.loss ? static_cast<std::uint8_t>(std::min(255, f.loss_months + 1)) : 0;
+            leaves = f.loss_months >= sc.economics.loss_months;
+        }
+        f.cash_fen += out.profit[id];
         const double age_years = static_cast<double>(day - std::max<std::int64_t>(f.opened_day, oldest)) / 365.25;
         const double p_exit = monthly_exit_probability(cat, sc.economics, f.opened_day == 0 ? 5.0 : age_years);
         const bool exits = CounterRng(sc.seed, streams::exit(id)).uniform(month_index) < p_exit;
-        if (f.loss_months >= sc.economics.loss_months || exits) {
+        if (leaves || exits) {
             close_facility(w, reach, id, day);
             if (local) ++out.closures[f.district];
+            if (f.operator_ == Operator::public_private) out.retender.push_back(id);
         }
     }
 }
 
 void EntrySites::prepare(const Scenario& sc) {
     m_sites.resize(sc.districts.size());
+    m_floor.resize(sc.districts.size());
     m_done.resize(sc.districts.size(), 0);
     for (const auto& cat : sc.categories) {
         const auto at = std::find(m_decays.begin(), m_decays.end(), cat.decay);
@@ -78,28 +127,37 @@ void EntrySites::prepare(const Scenario& sc) {
     }
 }
 
-const std::vector<EntrySites::Site>& EntrySites::of(const World& w, std::size_t d) {
+std::vector<EntrySites::Site>& EntrySites::of(const World& w, std::size_t d) {
     if (m_class.empty()) prepare(w.scenario);
     if (m_done[d]) return m_sites[d];
     const auto all = candidate_sites(w, d);
     const std::size_t n = std::min(static_cast<std::size_t>(std::max(1, w.scenario.economics.entry_sites)), all.size());
-    const double walk = w.scenario.max_walk_metres(static_cast<int>(AgeGroup::working));
-    const std::size_t classes = m_decays.size();
     auto& out = m_sites[d];
     out.resize(n);
-    tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
-        Site& site = out[i];
-        site.node = all[i * all.size() / n];  // an even sample, in node order
-        for (const auto& [u, dist] : bounded_dijkstra(w.network, site.node, walk)) {
-            if (!(w.node_weight[u] > 0.0f)) continue;
-            site.homes.push_back(u);
-            site.distance.push_back(static_cast<float>(dist));
-            for (std::size_t k = 0; k < classes; ++k)
-                site.decayed.push_back(static_cast<float>(std::pow(std::max(dist, 25.0), -m_decays[k])));
-        }
-    });
+    tbb::parallel_for(std::size_t{0}, n,
+                      [&](std::size_t i) { out[i] = site_at(w, all[i * all.size() / n]); });  // an even sample
     m_done[d] = 1;
     return out;
+}
+
+EntrySites::Site EntrySites::site_at(const World& w, std::uint32_t node) const {
+    const double walk = w.scenario.max_walk_metres(static_cast<int>(AgeGroup::working));
+    Site site;
+    site.node = node;
+    for (const auto& [u, dist] : bounded_dijkstra(w.network, node, walk)) {
+        if (!(w.node_weight[u] > 0.0f)) continue;
+        site.homes.push_back(u);
+        site.distance.push_back(static_cast<float>(dist));
+        for (const double b : m_decays) site.decayed.push_back(static_cast<float>(std::pow(std::max(dist, 25.0), -b)));
+    }
+    return site;
+}
+
+void EntrySites::add_floor(const World& w, std::size_t d, std::uint32_t node, float floor_m2) {
+    if (m_class.empty()) prepare(w.scenario);
+    Site site = site_at(w, node);
+    site.floor_left = floor_m2;
+    m_floor[d].push_back(std::move(site));
 }
 
 EntryDemand entry_demand(const World& w, std::span<const std::int64_t> needs) {
@@ -174,40 +232,48 @@ void enter_market(World& w, FacilityReach& reach, EntrySites& sites, const Choic
     if (sc.economics.entry_rate <= 0.0) return;
     const EntryDemand demand = entry_demand(w, needs);
     // every district's sites priced on the same month's market, in parallel ...
-    std::vector<std::pair<std::size_t, const EntrySites::Site*>> all;
-    for (std::size_t d = 0; d < nd; ++d)
-        for (const auto& site : sites.of(w, d)) all.emplace_back(d, &site);
+    std::vector<std::pair<std::size_t, EntrySites::Site*>> all;
+    for (std::size_t d = 0; d < nd; ++d) {
+        for (auto& site : sites.of(w, d)) all.emplace_back(d, &site);
+        for (auto& site : sites.floor(d))  // new housing's floor, while some is left
+            if (site.floor_left > 0) all.emplace_back(d, &site);
+    }
     std::vector<std::vector<double>> revenue(all.size());
     tbb::parallel_for(std::size_t{0}, all.size(), [&](std::size_t i) {
         revenue[i] = expected_revenues(w, cache, demand, sites, *all[i].second, spend_fen);
     });
     // ... then each (district, category) takes its best site and draws whether a shop opens
     std::vector<double> best(nd * nc, 0.0);
-    std::vector<std::int64_t> best_node(nd * nc, -1);
+    std::vector<std::int64_t> best_site(nd * nc, -1);
     for (std::size_t i = 0; i < all.size(); ++i) {
         const std::size_t d = all[i].first;
         for (std::size_t c = 0; c < nc; ++c) {
             const auto& cat = sc.categories[c];
-            if (!is_commercial(cat)) continue;
+            if (!is_commercial(cat) || cat.operator_ != Operator::private_) continue;  // public services are placed
             const std::size_t dc = district_category(d, c, nc);
-            const double costs =
-                static_cast<double>(fixed_costs_fen(cat)) * (1.0 - levers.rent_cut[dc]) - 100.0 * levers.grant_yuan[dc];
-            const double profit = revenue[i][c] * cat.gross_margin - costs;
+            const double floor_left = all[i].second->floor_left;
+            if (floor_left >= 0 && floor_left < cat.floor_area_m2) continue;  // the floor is let
+            const double profit = revenue[i][c] * cat.gross_margin - entrant_costs_fen(sc, levers, d, c);
             if (profit > best[dc]) {  // ties to the earlier site
                 best[dc] = profit;
-                best_node[dc] = all[i].second->node;
+                best_site[dc] = static_cast<std::int64_t>(i);
             }
         }
     }
     for (std::size_t dc = 0; dc < nd * nc; ++dc) {
-        if (best_node[dc] < 0) continue;
+        if (best_site[dc] < 0) continue;
         const std::size_t d = dc / nc, c = dc % nc;
         const double fixed = static_cast<double>(fixed_costs_fen(sc.categories[c]));
         const double p = 1.0 - std::exp(-sc.economics.entry_rate * best[dc] / fixed);
         if (!(CounterRng(sc.seed, streams::entry(d, c)).uniform(month_index) < p)) continue;
-        Facility f =
-            make_facility(sc, static_cast<std::uint32_t>(best_node[dc]), static_cast<int>(c), static_cast<int>(d));
+        EntrySites::Site& site = *all[static_cast<std::size_t>(best_site[dc])].second;
+        if (site.floor_left >= 0) {  // a housing floor: let if enough is left (categories in order)
+            if (site.floor_left < sc.categories[c].floor_area_m2) continue;
+            site.floor_left -= static_cast<float>(sc.categories[c].floor_area_m2);
+        }
+        Facility f = make_facility(sc, site.node, static_cast<int>(c), static_cast<int>(d));
         f.origin = FacilityOrigin::market_entry;
+        apply_standing_rules(levers, levers.at(d, c), f);
         open_facility(w, reach, f, day + 1);
         ++out.openings[d];
     }

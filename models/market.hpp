@@ -18,14 +18,30 @@ struct MonthAccount {
     std::int64_t gross = 0;    ///< revenue x gross margin
     std::int64_t costs = 0;    ///< rent (less subsidy) + staff + other - operating grant
     std::int64_t profit = 0;   ///< gross - costs
-    std::int64_t subsidy = 0;  ///< public money in it: the rent waived + the operating grant
+    std::int64_t subsidy = 0;  ///< public money in it: the rent waived, the grants, the night staff paid
     bool loss = false;         ///< gross below breakeven_share x costs
 };
 
-/// The month's account of a shop of category c with `revenue` fen, given the rent cut (0-1)
-/// and operating grant (yuan a month) that apply to it.
+/// Hours of the night (22:00-06:00) a facility with these hours is open, 0-8.
+double night_hours(double open_hour, double close_hour);
+
+/// What public money a shop of category c in a (district, category) slot gets a month: the
+/// rent cut (0-1), the operating grant (yuan a month: the district's for the category and the
+/// facility's own from a project list) and the share of its night staff cost a standing hours
+/// rule pays.
+struct Support {
+    double rent_cut = 0, grant_yuan = 0, night_share = 0;
+};
+
+/// The month's account of a shop of category c with `revenue` fen over a month of `days`
+/// days: rent, staff and other costs, and staff for each hour open at night
+/// (economics.night_staff_yuan_hour), less the support that applies to it.
 MonthAccount month_account(const Category& c, const EconomicsModel& m, const Facility& f, std::int64_t revenue,
-                           double rent_cut, double grant_yuan);
+                           const Support& support, int days);
+
+/// A new private shop's monthly costs in district d (fen): fixed costs and night staff at the
+/// hours a standing rule gives it, less the district's support for the category.
+double entrant_costs_fen(const Scenario& sc, const PlanLevers& levers, std::size_t d, std::size_t c);
 
 /// Whether a category's shops keep accounts at all (public services never close for losses).
 inline bool is_commercial(const Category& c) { return c.spend_yuan > 0 && c.gross_margin > 0; }
@@ -39,19 +55,34 @@ double monthly_exit_probability(const Category& c, const EconomicsModel& m, doub
 
 /// What the market did at a month's end.
 struct MarketMonth {
-    std::vector<std::int64_t> profit;    ///< per facility, fen (0: no account kept)
-    std::vector<std::int64_t> openings;  ///< per district
-    std::vector<std::int64_t> closures;  ///< per district
-    std::vector<std::int64_t> subsidy;   ///< per district: rent waived and grants paid, fen
+    std::vector<std::int64_t> profit;     ///< per facility, fen (0: no account kept)
+    std::vector<std::int64_t> openings;   ///< per district
+    std::vector<std::int64_t> closures;   ///< per district
+    std::vector<std::int64_t> subsidy;    ///< per district: rent waived, grants and night staff paid, fen
+    std::vector<std::int64_t> operating;  ///< per district: public and contract operators' costs the plan's
+                                          ///< facilities leave to public money (running cost less takings;
+                                          ///< deficits covered up to the contract cap), fen
+    std::vector<std::int64_t> public_baseline;  ///< per district: the same for facilities there before the plan
+    std::vector<std::uint32_t> retender;        ///< public_private facilities whose operator left this month
 };
 
-/// The month's accounts of every open commercial shop, from its revenue (fen, per facility);
-/// a shop closes after `loss_months` loss months in a row or on its background exit draw
-/// (stream streams::exit(id), draw `month_index`: months since the first simulated one).
-/// Writes the profit and the closures into `out`.
+/// The month's accounts of every open facility with spend, from its revenue (fen, per
+/// facility), by its operator (core/scenario.hpp Operator): a private shop closes after
+/// `loss_months` loss months in a row or on its background exit draw (stream
+/// streams::exit(id), draw `month_index`: months since the first simulated one); a public
+/// one never closes, its running cost less its takings is public cost; a public_private one
+/// has its deficit covered up to the contract cap, and its operator leaves after
+/// `contract_months` months above the cap in a row or on its exit draw (listed in `retender`).
+/// `days`: the month's days. Writes the profit, the public money and the closures into `out`.
 void settle_accounts(World& world, FacilityReach& reach, const PlanLevers& levers,
-                     std::span<const std::int64_t> revenue, std::int64_t day, std::uint64_t month_index,
+                     std::span<const std::int64_t> revenue, std::int64_t day, int days, std::uint64_t month_index,
                      MarketMonth& out);
+
+/// New housing's commercial floor among the entry sites, as a checkpoint keeps it.
+struct FloorSite {
+    std::uint32_t district = 0, node = 0;
+    float floor_left = 0;  ///< m2 not yet let
+};
 
 /// Where would-be entrants look: for each district, up to `economics.entry_sites` of its
 /// candidate sites (all of them, or an even sample in node order) with the residential nodes
@@ -65,14 +96,23 @@ class EntrySites {
         std::vector<std::uint32_t> homes;  ///< residential nodes within the walk
         std::vector<float> distance;       ///< their walking distances, metres
         std::vector<float> decayed;        ///< [home x decay class]: max(distance, 25)^-b
+        float floor_left = -1;             ///< a new housing's commercial floor not yet let, m2 (-1: no limit)
     };
-    const std::vector<Site>& of(const World& world, std::size_t d);
+    std::vector<Site>& of(const World& world, std::size_t d);
+    /// New housing's commercial floor in district d (models/policy new_housing): a site at
+    /// `node` with `floor_m2` to let, which entrants fill on expected profit like any other.
+    void add_floor(const World& world, std::size_t d, std::uint32_t node, float floor_m2);
+    /// District d's commercial floor sites (those with floor left and those let in full).
+    std::vector<Site>& floor(std::size_t d) { return m_floor.at(d); }
+    std::size_t districts() const { return m_floor.size(); }
     /// Category c's decay class (an index into each site's `decayed` rows).
     std::size_t decay_class(std::size_t c) const { return m_class[c]; }
 
   private:
     void prepare(const Scenario& sc);
+    Site site_at(const World& world, std::uint32_t node) const;
     std::vector<std::vector<Site>> m_sites;
+    std::vector<std::vector<Site>> m_floor;  ///< per district
     std::vector<std::uint8_t> m_done;
     std::vector<double> m_decays;      ///< distinct decays, in order of first use
     std::vector<std::size_t> m_class;  ///< per category
@@ -98,7 +138,7 @@ std::vector<double> expected_revenues(const World& world, const ChoiceCache& cac
                                       const EntrySites& sites, const EntrySites::Site& site,
                                       std::span<const std::int64_t> spend_fen);
 
-/// Market entry: in each district and commercial category, would-be entrants price the
+/// Market entry: in each district and commercial category run privately, would-be entrants price the
 /// district's entry sites by expected profit (expected revenue x margin - fixed costs after
 /// the district's subsidies) and one shop opens tomorrow at the best of them with probability
 /// 1 - exp(-entry_rate x profit / fixed costs) (stream streams::entry(d, c), draw

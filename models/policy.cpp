@@ -9,6 +9,7 @@
 #include "core/streams.hpp"
 #include "models/facility.hpp"
 #include "models/market.hpp"
+#include "models/levers.hpp"
 
 namespace lifecircle {
 
@@ -82,7 +83,9 @@ void plan_facilities(const PolicyEvent& e, std::int64_t day, PolicyTarget& t) {
             } else {
                 f = make_facility(sc, site, c, static_cast<int>(d));
                 f.origin = FacilityOrigin::planned;
+                if (e.operator_) f.operator_ = *e.operator_;
             }
+            apply_standing_rules(t.levers, t.levers.at(d, static_cast<std::size_t>(c)), f);
             t.levers.capital_fen[d] += std::llround(100.0 * sc.categories[static_cast<std::size_t>(c)].fitout_yuan_m2 *
                                                     static_cast<double>(f.floor_area_m2));
             open_facility(t.world, t.reach, f, day);
@@ -96,6 +99,7 @@ void circle_plan(const PolicyEvent& e, std::size_t index, const Date& date, Poli
     request.target = e.target;
     request.budget_yuan = e.budget_yuan;
     request.method = e.method;
+    request.categories = sc.list_categories(request.district);
     std::vector<Project> earlier;
     std::vector<std::int32_t> lists;
     for (const auto& p : t.projects)
@@ -108,6 +112,8 @@ void circle_plan(const PolicyEvent& e, std::size_t index, const Date& date, Poli
     for (auto& p : drawn) {
         p.list = static_cast<std::int32_t>(index);
         p.round = static_cast<std::int32_t>(lists.size() + 1);
+        p.operator_ = static_cast<std::uint8_t>(
+            e.operator_.value_or(sc.categories[static_cast<std::size_t>(p.category)].operator_));
         if (p.open_day <= sc.end.days()) t.projects.push_back(p);
     }
 }
@@ -119,42 +125,115 @@ bool open_projects_due(std::int64_t day, PolicyTarget& t) {
         if (p.facility >= 0 || p.open_day > day) continue;
         const auto& cat = sc.categories[static_cast<std::size_t>(p.category)];
         Facility f = make_facility(sc, p.site, p.category, p.district);
-        f.origin = FacilityOrigin::planned;
-        t.levers.capital_fen[static_cast<std::size_t>(p.district)] +=
-            std::llround(100.0 * cat.fitout_yuan_m2 * static_cast<double>(f.floor_area_m2));
+        f.origin = static_cast<FacilityOrigin>(p.origin);
+        f.operator_ = static_cast<Operator>(p.operator_);
+        f.grant_yuan = static_cast<float>(p.support_yuan_month);
+        apply_standing_rules(t.levers, t.levers.at(static_cast<std::size_t>(p.district), static_cast<std::size_t>(p.category)), f);
+        if (p.list >= 0)  // a re-tender reopens a fitted site
+            t.levers.capital_fen[static_cast<std::size_t>(p.district)] +=
+                std::llround(100.0 * cat.fitout_yuan_m2 * static_cast<double>(f.floor_area_m2));
         p.facility = static_cast<std::int32_t>(open_facility(t.world, t.reach, f, day));
         opened = true;
     }
     return opened;
 }
 
-void extend_hours(const PolicyEvent& e, PolicyTarget& t) {
-    const Scenario& sc = t.world.scenario;
-    const int c = sc.category_index(*e.category);
-    const int d = e.district ? sc.district_index(*e.district) : -1;
+namespace {
+
+/// The open shops (not mobile vendors) of category c in district d get hours [open, close).
+void set_hours(PolicyTarget& t, std::size_t d, std::size_t c, double open, double close) {
     for (auto& f : t.world.facilities)
-        if (f.category == c && f.state == FacilityState::open && !f.mobile && (d < 0 || f.district == d)) {
-            f.open_hour = static_cast<float>(e.open_hour);
-            f.close_hour = static_cast<float>(e.close_hour);
-            f.slot_mask = open_slots(f, sc.slots);
+        if (f.category == c && f.district == d && f.state == FacilityState::open && !f.mobile) {
+            f.open_hour = static_cast<float>(open);
+            f.close_hour = static_cast<float>(close);
+            f.slot_mask = open_slots(f, t.world.scenario.slots);
             t.reach.touch(f);
         }
 }
 
-void multi_function(const PolicyEvent& e, PolicyTarget& t) {
-    const Scenario& sc = t.world.scenario;
-    const int c = sc.category_index(*e.category);
-    const int d = e.district ? sc.district_index(*e.district) : -1;
+/// The open facilities of category c in district d also serve the categories of `mask`.
+void add_categories(PolicyTarget& t, std::size_t d, std::size_t c, std::uint64_t mask) {
     for (std::uint32_t id = 0; id < t.world.facilities.size(); ++id) {
         auto& f = t.world.facilities[id];
-        if (f.category != c || f.state != FacilityState::open || (d >= 0 && f.district != d)) continue;
-        for (const auto& add : e.adds) {
-            const auto a = static_cast<std::size_t>(sc.category_index(add));
-            if (serves(f, a)) continue;
-            f.extra_categories |= std::uint64_t{1} << a;
-            t.reach.add(t.world, id, a);
+        if (f.category != c || f.district != d || f.state != FacilityState::open) continue;
+        for (std::size_t a = 0; a < t.world.scenario.categories.size(); ++a)
+            if (((mask >> a) & 1U) && !serves(f, a)) {
+                f.extra_categories |= std::uint64_t{1} << a;
+                t.reach.add(t.world, id, a);
+            }
+    }
+}
+
+/// The open facilities of category c in district d stop serving the categories of `mask`
+/// (those their own category counts as stay).
+void drop_categories(PolicyTarget& t, std::size_t d, std::size_t c, std::uint64_t mask) {
+    const Scenario& sc = t.world.scenario;
+    std::uint64_t own = 0;
+    for (const auto& k : sc.categories[c].counts_as) own |= std::uint64_t{1} << sc.category_index(k);
+    for (std::uint32_t id = 0; id < t.world.facilities.size(); ++id) {
+        auto& f = t.world.facilities[id];
+        if (f.category != c || f.district != d || f.state != FacilityState::open) continue;
+        const std::uint64_t drop = f.extra_categories & mask & ~own;
+        if (!drop) continue;
+        t.reach.touch(f);
+        t.reach.remove(f, id);  // out of every table, then back into those it still serves
+        f.extra_categories &= ~drop;
+        for (std::size_t a = 0; a < sc.categories.size(); ++a)
+            if (serves(f, a)) t.reach.add(t.world, id, a);
+    }
+}
+
+std::int32_t last_day(const PolicyEvent& e) { return e.until ? static_cast<std::int32_t>(e.until->days()) : -1; }
+
+}  // namespace
+
+void extend_hours(const PolicyEvent& e, PolicyTarget& t) {
+    const Scenario& sc = t.world.scenario;
+    const auto c = static_cast<std::size_t>(sc.category_index(*e.category));
+    for (auto d : event_districts(sc, e)) {
+        const std::size_t dc = t.levers.at(d, c);
+        t.levers.hours_open[dc] = static_cast<float>(e.open_hour);
+        t.levers.hours_close[dc] = static_cast<float>(e.close_hour);
+        t.levers.night_grant_share[dc] = e.night_grant_share;
+        t.levers.hours_until[dc] = last_day(e);
+        set_hours(t, d, c, e.open_hour, e.close_hour);
+    }
+}
+
+void multi_function(const PolicyEvent& e, PolicyTarget& t) {
+    const Scenario& sc = t.world.scenario;
+    const auto c = static_cast<std::size_t>(sc.category_index(*e.category));
+    std::uint64_t mask = 0;
+    for (const auto& add : e.adds) mask |= std::uint64_t{1} << sc.category_index(add);
+    for (auto d : event_districts(sc, e)) {
+        const std::size_t dc = t.levers.at(d, c);
+        t.levers.adds[dc] |= mask;
+        t.levers.adds_until[dc] = last_day(e);
+        add_categories(t, d, c, mask);
+    }
+}
+
+bool end_rules_due(std::int64_t day, PolicyTarget& t) {
+    const Scenario& sc = t.world.scenario;
+    auto& l = t.levers;
+    bool ended = false;
+    for (std::size_t dc = 0; dc < l.hours_open.size(); ++dc) {
+        const std::size_t d = dc / l.categories, c = dc % l.categories;
+        if (l.has_hours(dc) && l.hours_until[dc] >= 0 && l.hours_until[dc] < day) {
+            l.hours_open[dc] = l.hours_close[dc] = std::numeric_limits<float>::quiet_NaN();
+            l.night_grant_share[dc] = 0.0;
+            l.hours_until[dc] = -1;
+            set_hours(t, d, c, sc.categories[c].open_hour, sc.categories[c].close_hour);
+            ended = true;
+        }
+        if (l.adds[dc] && l.adds_until[dc] >= 0 && l.adds_until[dc] < day) {
+            drop_categories(t, d, c, l.adds[dc]);
+            l.adds[dc] = 0;
+            l.adds_until[dc] = -1;
+            ended = true;
         }
     }
+    return ended;
 }
 
 void map_app(const PolicyEvent& e, std::size_t index, PolicyTarget& t) {
@@ -218,32 +297,20 @@ void new_housing(const PolicyEvent& e, std::size_t index, std::int64_t day, Poli
     bool has_nodes = false;
     for (std::uint32_t v = 0; v < w.network.num_nodes() && !has_nodes; ++v) has_nodes = w.node_district[v] == d;
     if (!has_nodes) return;
+    const std::size_t before = w.residents.size();
     detail::add_households(e, d, CounterRng(sc.seed, streams::housing(index)), day, t);
-    const auto& dist = sc.districts[d];
-    const double floor = static_cast<double>(e.residents) / dist.household_size * 100.0 * e.commercial_share;
-    int shops = static_cast<int>(floor / 80.0);
-    // commercial categories by the share of the district's residents inside their ring, worst first
-    const auto per_node = residents_per_node(w);
-    std::vector<std::pair<double, std::size_t>> order;
-    for (std::size_t c = 0; c < sc.categories.size(); ++c) {
-        if (!is_commercial(sc.categories[c])) continue;
-        const double ring = sc.ring_metres(c, static_cast<int>(AgeGroup::working));
-        std::int64_t inside = 0, total = 0;
-        for (std::uint32_t v = 0; v < w.network.num_nodes(); ++v)
-            if (w.node_district[v] == d) {
-                total += per_node[v];
-                if (t.reach.nearest(c, v) <= ring) inside += per_node[v];
-            }
-        order.emplace_back(total ? static_cast<double>(inside) / total : 1.0, c);
+    // the commercial floor (commercial_share of the homes' floor, 100 m2 a household [E]) is a
+    // site the market lets on expected profit: at the district's candidate site nearest the new
+    // homes' middle
+    std::array<double, 2> middle{0.0, 0.0};
+    for (std::size_t i = before; i < w.residents.size(); ++i) {
+        middle[0] += w.network.x()[w.residents.home_node[i]];
+        middle[1] += w.network.y()[w.residents.home_node[i]];
     }
-    std::stable_sort(order.begin(), order.end());
-    for (std::size_t k = 0; shops > 0 && !order.empty(); ++k, --shops) {
-        const auto c = order[k % order.size()].second;
-        Facility f =
-            make_facility(sc, t.sites.best_site(w, t.reach, d, c, per_node), static_cast<int>(c), static_cast<int>(d));
-        f.origin = FacilityOrigin::planned;
-        open_facility(w, t.reach, f, day);
-    }
+    const auto added = static_cast<double>(std::max<std::size_t>(1, w.residents.size() - before));
+    middle = {middle[0] / added, middle[1] / added};
+    const double floor = static_cast<double>(e.residents) / sc.districts[d].household_size * 100.0 * e.commercial_share;
+    t.entry_sites.add_floor(w, d, nearest_site(w, d, middle, false), static_cast<float>(floor));
 }
 
 }  // namespace lifecircle

@@ -7,6 +7,7 @@
 #include "core/world.hpp"
 #include "models/facility_reach.hpp"
 #include "models/levers.hpp"
+#include "models/market.hpp"
 #include "models/project_list.hpp"
 
 namespace lifecircle {
@@ -21,6 +22,7 @@ struct PolicyTarget {
     std::vector<std::vector<std::uint32_t>>& district_residents;  ///< residents of each district
     std::vector<std::int32_t>& added_day;                         ///< day each resident added by new housing moved in
     std::vector<Project>& projects;  ///< the project lists drawn so far; those not yet opened are queued
+    EntrySites& entry_sites;         ///< where entrants look (new housing adds its commercial floor)
 };
 
 /// Applies the scenario's event number `index` on day `day` (days since 1970-01-01): one
@@ -38,10 +40,16 @@ void apply_subsidy(const PolicyEvent& e, PolicyTarget& t);
 /// plan_facility, elder_canteen, mobile_vendor: `count` new facilities per district, each at
 /// the best site for its category (SiteChooser).
 void plan_facilities(const PolicyEvent& e, std::int64_t day, PolicyTarget& t);
-/// extend_hours: the category's open shops in the districts keep the new hours.
+/// extend_hours: a standing rule in the districts from the event's date to its `until`: the
+/// category's open shops keep the new hours, and so do those that open while it holds
+/// (apply_standing_rules); it pays `night_grant_share` of their night staff cost.
 void extend_hours(const PolicyEvent& e, PolicyTarget& t);
-/// multi_function: the category's open shops also serve the added categories.
+/// multi_function: a standing rule likewise: the category's shops, open now or later while it
+/// holds, also serve the added categories.
 void multi_function(const PolicyEvent& e, PolicyTarget& t);
+/// Ends the standing rules whose last day was before `day`: the shops go back to their
+/// category's hours and stop serving what the rule added. Returns whether any ended.
+bool end_rules_due(std::int64_t day, PolicyTarget& t);
 /// map_app: residents start using the map app until the district's share reaches `adoption`
 /// (stream streams::app_adoption(index)).
 void map_app(const PolicyEvent& e, std::size_t index, PolicyTarget& t);
@@ -52,9 +60,10 @@ void circle_plan(const PolicyEvent& e, std::size_t index, const Date& date, Poli
 /// Opens the queued projects due by `day` (in list order) as planned facilities at their
 /// sites, their fit-out booked as capital; returns whether any opened.
 bool open_projects_due(std::int64_t day, PolicyTarget& t);
-/// new_housing: households of the district's mean size on its nodes, and commercial floor
-/// (commercial_share of the homes' floor, 100 m2 a household [E]) as shops of 80 m2 of the
-/// categories worst covered in the district (stream streams::housing(index)).
+/// new_housing: households of the district's mean size on its nodes (stream
+/// streams::housing(index)), and their commercial floor (commercial_share of the homes'
+/// floor, 100 m2 a household [E]) as a site entrants fill on expected profit
+/// (EntrySites::add_floor), month by month: no shops open by decree.
 void new_housing(const PolicyEvent& e, std::size_t index, std::int64_t day, PolicyTarget& t);
 
 }  // namespace lifecircle

@@ -59,6 +59,7 @@ std::vector<Project> draw_project_list(const World& world, const FacilityReach& 
     std::vector<Gap> gaps;
     for (std::size_t c = 0; c < sc.categories.size(); ++c) {
         const Category& cat = sc.categories[c];
+        if (!((request.categories >> c) & 1U)) continue;  // not a category this circle's class covers
         std::int64_t users = 0, inside = 0;
         double widest = 0.0;
         for (int a = 0; a < kAgeGroups; ++a) widest = std::max(widest, sc.ring_metres(c, a));

@@ -15,7 +15,7 @@ namespace lifecircle {
 /// table (/projects) and the run's queue of openings to come (facility < 0).
 struct Project {
     std::int32_t district = 0, category = 0;
-    std::int32_t list = 0;       ///< the list's number in the run (0, 1, ...: one a circle_plan event)
+    std::int32_t list = 0;       ///< the list's number in the run (0, 1, ...: one a circle_plan event; -1: a re-tender)
     std::int32_t round = 1;      ///< 1: the district's first list, 2: its second...
     std::int32_t rank = 1;       ///< 1 = the category's site that adds the most
     std::uint32_t site = 0;      ///< network node
@@ -30,6 +30,10 @@ struct Project {
     std::int32_t drawn_day = 0;  ///< the list's date, days since 1970-01-01
     std::int32_t open_day = 0;   ///< when the project opens, days since 1970-01-01
     std::int32_t facility = -1;  ///< the facility it opened, -1 not yet
+    std::uint8_t operator_ = 0;  ///< Operator: who runs it
+    std::uint8_t origin = 1;     ///< FacilityOrigin of what it opens (planned; a re-tender keeps the site's)
+    double expected_profit_yuan = 0;  ///< a private project's expected monthly profit as drawn (the market's entry estimate)
+    double support_yuan_month = 0;    ///< the operating grant the list gives it to break even (public cost)
 };
 
 /// What a list is asked for (a circle_plan event's options).
@@ -38,6 +42,7 @@ struct ListRequest {
     double target = 0.9;                ///< ring coverage a category's users should reach
     std::optional<double> budget_yuan;  ///< the list's fit-out budget; none: no limit
     std::string method = "exact";       ///< "exact" (HiGHS) or "greedy" covering
+    std::uint64_t categories = ~std::uint64_t{0};  ///< the categories the list may cover (bit c), by circle class
 };
 
 /// Sites a category may get in one list (a bound on the search, not a target).

@@ -132,10 +132,10 @@ World build_world(const Scenario& scenario) {
 
 std::vector<DistrictSummary> summarise_world(const World& w) {
     const Scenario& sc = w.scenario;
-    const double fastest = *std::max_element(sc.walking_speed.begin(), sc.walking_speed.end());
     double widest = 0;
-    for (const auto& c : sc.categories) widest = std::max(widest, c.ring_minutes);
-    const auto tables = build_reach_tables(w.network, detail::facility_nodes(w), 1, widest * 60.0 * fastest);
+    for (std::size_t c = 0; c < sc.categories.size(); ++c)
+        for (int a = 0; a < kAgeGroups; ++a) widest = std::max(widest, sc.ring_metres(c, a));
+    const auto tables = build_reach_tables(w.network, detail::facility_nodes(w), 1, widest);
     std::vector<DistrictSummary> out(sc.districts.size());
     const std::size_t nc = sc.categories.size();
     for (std::size_t d = 0; d < out.size(); ++d) {
@@ -153,9 +153,8 @@ std::vector<DistrictSummary> summarise_world(const World& w) {
         auto& s = out[r.district[i]];
         ++s.residents;
         ++s.by_age[r.age[i]];
-        const double speed = sc.walking_speed[r.age[i]] * 60.0;  // metres a minute
         for (std::size_t c = 0; c < nc; ++c)
-            if (tables[c].distance(r.home_node[i], 0) <= sc.categories[c].ring_minutes * speed) s.in_ring[c] += 1;
+            if (tables[c].distance(r.home_node[i], 0) <= sc.ring_metres(c, r.age[i])) s.in_ring[c] += 1;
     }
     for (std::size_t h = 0; h + 1 < w.household_start.size(); ++h) ++out[r.district[w.household_start[h]]].households;
     for (auto& s : out)

@@ -38,6 +38,8 @@ void each_facility_field(F&& f) {
     f("loss_months", &Facility::loss_months);
     f("opened_day", &Facility::opened_day);
     f("closed_day", &Facility::closed_day);
+    f("operator", &Facility::operator_);
+    f("grant_yuan", &Facility::grant_yuan);
 }
 
 /// The stored type of a field: enums and bools as their bytes, 64-bit masks as int64, the
@@ -60,6 +62,10 @@ struct StoredAs<FacilityState> {
 };
 template <>
 struct StoredAs<FacilityOrigin> {
+    using type = std::uint8_t;
+};
+template <>
+struct StoredAs<Operator> {
     using type = std::uint8_t;
 };
 template <class T>
@@ -110,6 +116,10 @@ void check_fits(const std::string& path, const Scenario& sc, const CheckpointInf
         s.residents.flags.size() == nr && s.crowding.size() == nf && s.reach_order.size() == sc.categories.size() &&
         s.levers.rent_cut.size() == sc.districts.size() * sc.categories.size() &&
         s.levers.grant_yuan.size() == s.levers.rent_cut.size() && s.levers.in_programme.size() == sc.districts.size() &&
+        s.levers.hours_open.size() == s.levers.rent_cut.size() && s.levers.hours_close.size() == s.levers.rent_cut.size() &&
+        s.levers.night_grant_share.size() == s.levers.rent_cut.size() &&
+        s.levers.hours_until.size() == s.levers.rent_cut.size() && s.levers.adds.size() == s.levers.rent_cut.size() &&
+        s.levers.adds_until.size() == s.levers.rent_cut.size() &&
         s.added_day.size() <= nr && s.orders_per_day.size() == sc.districts.size() * Tally::kSlots;
     bool year_ok = true;
     for (const auto& c : Tally::kColumns) {
@@ -168,8 +178,25 @@ void write_checkpoint(const std::string& path, const Scenario& sc, const RunStat
         f.write<double>("state/rent_cut", s.levers.rent_cut);
         f.write<double>("state/grant_yuan", s.levers.grant_yuan);
         f.write<std::uint8_t>("state/in_programme", s.levers.in_programme);
+        f.write<float>("state/hours_open", s.levers.hours_open);
+        f.write<float>("state/hours_close", s.levers.hours_close);
+        f.write<double>("state/night_grant_share", s.levers.night_grant_share);
+        f.write<std::int32_t>("state/hours_until", s.levers.hours_until);
+        f.write<std::int64_t>("state/adds",
+                              std::vector<std::int64_t>(s.levers.adds.begin(), s.levers.adds.end()));  // bit masks
+        f.write<std::int32_t>("state/adds_until", s.levers.adds_until);
         f.write<float>("state/crowding", s.crowding);
         f.write<double>("state/orders_per_day", s.orders_per_day);
+        std::vector<std::uint32_t> floor_district, floor_node;
+        std::vector<float> floor_left;
+        for (const auto& site : s.floor_sites) {
+            floor_district.push_back(site.district);
+            floor_node.push_back(site.node);
+            floor_left.push_back(site.floor_left);
+        }
+        f.write<std::uint32_t>("state/floor_district", floor_district);
+        f.write<std::uint32_t>("state/floor_node", floor_node);
+        f.write<float>("state/floor_left", floor_left);
         f.create_group("year");
         for (const auto& c : Tally::kColumns) f.write<std::int64_t>(std::string("year/") + c.name, s.year.*c.column);
 
@@ -250,8 +277,23 @@ RunState read_checkpoint(const std::string& path, const Scenario& sc) {
     s.levers.rent_cut = f.read<double>("state/rent_cut");
     s.levers.grant_yuan = f.read<double>("state/grant_yuan");
     s.levers.in_programme = f.read<std::uint8_t>("state/in_programme");
+    s.levers.hours_open = f.read<float>("state/hours_open");
+    s.levers.hours_close = f.read<float>("state/hours_close");
+    s.levers.night_grant_share = f.read<double>("state/night_grant_share");
+    s.levers.hours_until = f.read<std::int32_t>("state/hours_until");
+    const auto adds = f.read<std::int64_t>("state/adds");
+    s.levers.adds.assign(adds.begin(), adds.end());
+    s.levers.adds_until = f.read<std::int32_t>("state/adds_until");
     s.crowding = f.read<float>("state/crowding");
     s.orders_per_day = f.read<double>("state/orders_per_day");
+    {
+        const auto district = f.read<std::uint32_t>("state/floor_district");
+        const auto node = f.read<std::uint32_t>("state/floor_node");
+        const auto left = f.read<float>("state/floor_left");
+        if (node.size() != district.size() || left.size() != district.size())
+            throw InputError(path + ": state/floor_* of different lengths; a damaged file?");
+        for (std::size_t i = 0; i < district.size(); ++i) s.floor_sites.push_back({district[i], node[i], left[i]});
+    }
     for (const auto& c : Tally::kColumns) s.year.*c.column = f.read<std::int64_t>(std::string("year/") + c.name);
     for (const auto& column : results_columns())
         if (column.read) column.read(f, "records/" + column.table + "/" + column.name, s.records);

@@ -7,6 +7,7 @@
 #include "core/scenario.hpp"
 #include "core/world.hpp"
 #include "models/levers.hpp"
+#include "models/market.hpp"
 #include "sim/results.hpp"
 #include "sim/tally.hpp"
 
@@ -28,6 +29,7 @@ struct RunState {
     PlanLevers levers;
     std::vector<float> crowding;         ///< per facility
     std::vector<double> orders_per_day;  ///< per district x Tally::kSlots: last month's delivery orders a day
+    std::vector<FloorSite> floor_sites;  ///< new housing's commercial floor among the entry sites
     Tally year;                          ///< the open year's tallies
     Results records;                     ///< district_month, category_year, facility_month and projects so far
 };

@@ -25,6 +25,8 @@ struct DistrictMonth {
     std::int64_t subsidy_fen = 0;   ///< public cost: rent waived and grants paid to shops
     std::int64_t capital_fen = 0;   ///< public cost: fit-out of facilities the plan opened
     std::int64_t support_fen = 0;   ///< public cost: operating support per visit
+    std::int64_t operating_fen = 0;  ///< public cost: running costs and contract cover of the plan's public facilities
+    std::int64_t public_baseline_fen = 0;  ///< public money of the city's own public facilities (not the plan's)
 };
 
 /// One (district, category)'s year.

@@ -99,6 +99,12 @@ std::vector<ResultsColumn> make_columns() {
         record(D, "capital_fen", dm, &DM::capital_fen, "fen",
                "public cost: fit-out and equipment of facilities the plan opened"),
         record(D, "support_fen", dm, &DM::support_fen, "fen", "public cost: operating support paid per visit"),
+        record(D, "operating_fen", dm, &DM::operating_fen, "fen",
+               "public cost: the plan's public facilities' running cost less takings, and contract operators' "
+               "deficits covered up to the cap"),
+        record(D, "public_baseline_fen", dm, &DM::public_baseline_fen, "fen",
+               "public money for facilities there before the plan (running cost, contract cover, support per "
+               "visit): the city's own, not the plan's cost"),
 
         record(C, "district", cy, &CY::district, "index", "row of /names/district"),
         record(C, "category", cy, &CY::category, "index", "row of /names/category"),
@@ -123,7 +129,8 @@ std::vector<ResultsColumn> make_columns() {
         record(P, "district", pr, &PR::district, "index", "row of /names/district"),
         record(P, "category", pr, &PR::category, "index", "row of /names/category"),
         record(P, "list", pr, &PR::list, "index",
-               "the circle_plan event that drew the list (row of the scenario's events)"),
+               "the circle_plan event that drew the list (row of the scenario's events); -1: a re-tender of a site "
+               "whose contract operator left"),
         record(P, "round", pr, &PR::round, "count", "1: the district's first list, 2: its second..."),
         record(P, "rank", pr, &PR::rank, "count", "1: the category's site that adds the most"),
         record(P, "site", pr, &PR::site, "index", "network node"),
@@ -139,6 +146,13 @@ std::vector<ResultsColumn> make_columns() {
         record(P, "drawn_day", pr, &PR::drawn_day, "days since 1970-01-01", "the list's date"),
         record(P, "open_day", pr, &PR::open_day, "days since 1970-01-01", "the project's opening date"),
         record(P, "facility", pr, &PR::facility, "index", "row of /facilities it opened, -1 not yet"),
+        record(P, "operator", pr, &PR::operator_, "code",
+               "who runs it: 0 private, 1 public, 2 public_private (government-built, company-run)"),
+        record(P, "origin", pr, &PR::origin, "code", "origin of the facility it opens (as /facilities/origin)"),
+        record(P, "expected_profit_yuan", pr, &PR::expected_profit_yuan, "yuan a month",
+               "a private project's expected profit as drawn (the market's entry estimate; 0 for others)"),
+        record(P, "support_yuan_month", pr, &PR::support_yuan_month, "yuan a month",
+               "the operating grant the list gives it to break even (public cost)"),
 
         computed<std::uint32_t>(F, "node", "index", "network node", facilities(&Facility::node)),
         computed<double>(F, "x", "metres", "east of the map origin: its own position (OSM: the mapped point)",
@@ -173,6 +187,12 @@ std::vector<ResultsColumn> make_columns() {
                                [](H5File& f, const std::string& p, const Results& r) {
                                    f.write_column<std::uint8_t>(p, r.world.facilities, [](const Facility& x) {
                                        return static_cast<std::uint8_t>(x.origin);
+                                   });
+                               }),
+        computed<std::uint8_t>(F, "operator", "code", "0 private, 1 public, 2 public_private (government-built, company-run)",
+                               [](H5File& f, const std::string& p, const Results& r) {
+                                   f.write_column<std::uint8_t>(p, r.world.facilities, [](const Facility& x) {
+                                       return static_cast<std::uint8_t>(x.operator_);
                                    });
                                }),
         computed<std::int64_t>(F, "extra_categories", "bit mask", "bit c: also serves category c (multi-function)",

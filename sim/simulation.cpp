@@ -53,6 +53,7 @@ class Simulation {
     void close_year(const Date& date, Results& res);
     void resize_residents();
     void update_delivery();
+    void retender(const std::vector<std::uint32_t>& left, std::int64_t day);
 
     World m_world;
     const Scenario& m_sc;
@@ -142,6 +143,11 @@ void Simulation::restore(RunState s) {
     m_levers = std::move(s.levers);
     m_crowding = std::move(s.crowding);
     m_orders_per_day = std::move(s.orders_per_day);
+    for (const auto& site : s.floor_sites) {
+        if (site.district >= m_nd || site.node >= m_world.network.num_nodes())
+            throw InputError("checkpoint: a commercial floor outside the scenario's world; a damaged file?");
+        m_entry_sites.add_floor(m_world, site.district, site.node, site.floor_left);
+    }
     m_year = std::move(s.year);
     m_next_event = s.next_event;
     m_trips = s.trips;
@@ -167,6 +173,9 @@ RunState Simulation::capture(std::int64_t day, const Results& res) const {
     s.levers = m_levers;
     s.crowding = m_crowding;
     s.orders_per_day = m_orders_per_day;
+    for (std::size_t d = 0; d < m_entry_sites.districts(); ++d)
+        for (const auto& site : const_cast<EntrySites&>(m_entry_sites).floor(d))
+            s.floor_sites.push_back({static_cast<std::uint32_t>(d), site.node, site.floor_left});
     s.year = m_year;
     s.records.district_month = res.district_month;
     s.records.category_year = res.category_year;
@@ -255,8 +264,9 @@ Results Simulation::run(const RunOptions& options) {
 /// The scenario's events dated up to today, in file order (models/policy.hpp), then the
 /// project lists' openings due.
 void Simulation::apply_events_due(const Date& date, std::int64_t day) {
-    bool changed = false;
-    PolicyTarget target{m_world, m_reach, m_sites, m_levers, m_district_residents, m_added_day, m_projects};
+    PolicyTarget target{m_world,     m_reach,    m_sites,       m_levers,
+                        m_district_residents, m_added_day, m_projects, m_entry_sites};
+    bool changed = end_rules_due(day, target);  // standing rules that ended yesterday
     while (m_next_event < m_sc.events.size() && m_sc.events[m_next_event].date <= date) {
         apply_event(m_sc.events[m_next_event], m_next_event, day, target);
         ++m_next_event;
@@ -323,7 +333,8 @@ void Simulation::close_month(const Date& date, std::int64_t day, Results& res) {
     const auto month_index = static_cast<std::uint64_t>(date.year * 12 + date.month - m_first_month);
 
     MarketMonth market;
-    settle_accounts(m_world, m_reach, m_levers, m_month.revenue, day, month_index, market);
+    settle_accounts(m_world, m_reach, m_levers, m_month.revenue, day, date.day, month_index, market);
+    retender(market.retender, day);
     update_crowding(m_world, m_month.visits, m_crowding);
     m_reach.mark_all_changed();  // crowding changes every weight
     rebuild_changed_choices();
@@ -359,13 +370,17 @@ void Simulation::record_month(const Date& date, std::int64_t day, std::uint64_t 
         res.facility_month.push_back(fm);
     }
     std::vector<std::int64_t> open_shops(m_nd, 0), support(m_nd, 0);
+    std::vector<std::int64_t> public_baseline = market.public_baseline;
     for (const auto& f : m_world.facilities)
         if (f.state == FacilityState::open && f.district < m_nd) ++open_shops[f.district];
+    // support a visit (an elder canteen's meal) is paid where a public or contracted operator
+    // serves it: the plan's cost at the facilities it placed, the city's at those before it
     for (std::size_t id = 0; id < m_world.facilities.size() && id < month.visits.size(); ++id) {
         const auto& f = m_world.facilities[id];
         const double per_visit = m_sc.categories[f.category].support_yuan_visit;
-        if (per_visit > 0 && f.district < m_nd)
-            support[f.district] += std::llround(100.0 * per_visit * static_cast<double>(month.visits[id]));
+        if (per_visit > 0 && f.district < m_nd && f.operator_ != Operator::private_)
+            (f.origin == FacilityOrigin::planned ? support : public_baseline)[f.district] +=
+                std::llround(100.0 * per_visit * static_cast<double>(month.visits[id]));
     }
     for (std::size_t d = 0; d < m_nd; ++d) {
         DistrictMonth dm;
@@ -400,6 +415,8 @@ void Simulation::record_month(const Date& date, std::int64_t day, std::uint64_t 
         dm.subsidy_fen = market.subsidy[d];
         dm.capital_fen = m_levers.capital_fen[d];
         dm.support_fen = support[d];
+        dm.operating_fen = market.operating[d];
+        dm.public_baseline_fen = public_baseline[d];
         res.district_month.push_back(dm);
     }
 }
@@ -431,9 +448,9 @@ void Simulation::close_year(const Date& date, Results& res) {
 }
 
 /// The share of delivery orders couriers carry in each district and slot: their capacity (couriers
-/// per 10,000 residents x the slot's hours x orders an hour, fewer at night) over last month's
-/// orders a day, at most 1. None where the district has no delivery, nor at night before the
-/// district joins the programme (night delivery is one of its measures).
+/// per 10,000 residents x the slot's hours x orders an hour, fewer at night: the platforms' own
+/// night share, raised by the plan's night measure once the district joins) over last month's
+/// orders a day, at most 1. None where the district has no delivery.
 void Simulation::update_delivery() {
     const DeliveryModel& m = m_sc.delivery;
     m_carried.assign(m_nd * Tally::kSlots, 0.0f);
@@ -442,15 +459,40 @@ void Simulation::update_delivery() {
         const double couriers = static_cast<double>(m_district_residents[d].size()) / 10000.0 * m.couriers_per_10k;
         for (std::size_t s = 0; s < m_sc.slots.size(); ++s) {
             const bool night = m_night_slot[s] != 0;
-            if (night && !m_levers.in_programme[d]) continue;
+            const double night_share = m_levers.in_programme[d] ? m.programme_night_couriers : m.night_couriers;
             const double hours = m_sc.slots[s].end_hour - m_sc.slots[s].start_hour;
-            const double capacity = couriers * hours * m.orders_per_courier_hour * (night ? m.night_couriers : 1.0);
+            const double capacity = couriers * hours * m.orders_per_courier_hour * (night ? night_share : 1.0);
             const double orders = m_orders_per_day[d * Tally::kSlots + s];
             // (the first month has no orders to go by: its couriers carry what capacity there is)
             m_carried[d * Tally::kSlots + s] = static_cast<float>(capacity <= 0.0     ? 0.0
                                                                   : orders > capacity ? capacity / orders
                                                                                       : 1.0);
         }
+    }
+}
+
+/// Public_private facilities whose operator left: their sites reopen by tender, as projects
+/// (list -1) of the same category, operator and origin, `retender_months` months later.
+void Simulation::retender(const std::vector<std::uint32_t>& left, std::int64_t day) {
+    for (const auto id : left) {
+        const Facility& f = m_world.facilities[id];
+        if (f.district >= m_nd) continue;
+        const Date closed = Date::from_days(day);
+        const int m = closed.month - 1 + 1 + m_sc.categories[f.category].retender_months;  // from next month's first
+        Project p;
+        p.district = f.district;
+        p.category = f.category;
+        p.list = -1;
+        p.round = 0;
+        p.site = f.node;
+        p.x = m_world.network.x()[f.node];
+        p.y = m_world.network.y()[f.node];
+        p.drawn_day = static_cast<std::int32_t>(day);
+        p.open_day = static_cast<std::int32_t>(Date{closed.year + m / 12, m % 12 + 1, 1}.days());
+        p.operator_ = static_cast<std::uint8_t>(f.operator_);
+        p.origin = static_cast<std::uint8_t>(f.origin);
+        p.support_yuan_month = f.grant_yuan;
+        if (p.open_day <= m_sc.end.days()) m_projects.push_back(p);
     }
 }
 

@@ -42,12 +42,12 @@ TEST_CASE("a month's account: gross margin less rent after the cut, staff, other
     f.floor_area_m2 = 80;
     // rent 80 m2 x 45 = 3,600 yuan, staff 7,000, other 1,500: 12,100 yuan = 1,210,000 fen
     CHECK(fixed_costs_fen(conv) == 1'210'000);
-    auto a = month_account(conv, sc.economics, f, 1'000'000, 0.0, 0.0);
+    auto a = month_account(conv, sc.economics, f, 1'000'000, {}, 30);
     CHECK(a.gross == 173'000);
     CHECK(a.costs == 1'210'000);
     CHECK(a.profit == 173'000 - 1'210'000);
     CHECK(a.loss);
-    a = month_account(conv, sc.economics, f, 1'000'000, 0.5, 2000.0);  // half the rent, 2,000 yuan grant
+    a = month_account(conv, sc.economics, f, 1'000'000, {.rent_cut = 0.5, .grant_yuan = 2000.0}, 30);  // half the rent, 2,000 yuan grant
     CHECK(a.costs == 180'000 + 850'000 - 200'000);
 }
 
@@ -60,7 +60,7 @@ TEST_CASE("a loss month is gross below 85% of costs: just below counts, 85-100% 
     const Category& conv = sc.categories[static_cast<std::size_t>(sc.category_index("convenience"))];
     Facility f;
     f.floor_area_m2 = 80;
-    auto at = [&](std::int64_t revenue) { return month_account(conv, sc.economics, f, revenue, 0.0, 0.0); };
+    auto at = [&](std::int64_t revenue) { return month_account(conv, sc.economics, f, revenue, {}, 30); };
     // 85% of 1,210,000 fen of costs is 1,028,500 fen of gross margin (17.3% of revenue)
     const auto below = at(5'945'081);  // gross 1,028,499: one fen short of 85%
     REQUIRE(below.gross == 1'028'499);
@@ -93,7 +93,7 @@ TEST_CASE("settle_accounts counts loss months below 85% of costs only, and close
     for (int month = 0; month < months; ++month) {
         INFO("month " << month);
         CHECK(w.facilities[below].state == FacilityState::open);
-        settle_accounts(w, reach, levers, revenue, 20000 + 30 * month, static_cast<std::uint64_t>(month), out);
+        settle_accounts(w, reach, levers, revenue, 20000 + 30 * month, 30, static_cast<std::uint64_t>(month), out);
         CHECK(out.profit[between] < 0);                 // loses money every month ...
         CHECK(w.facilities[between].loss_months == 0);  // ... but above 85%: no loss month counted
         if (month + 1 < months) CHECK(w.facilities[below].loss_months == month + 1);  // just below: counted
@@ -133,7 +133,7 @@ TEST_CASE("a shop closes after loss_months loss months in a row, and a rent subs
         for (std::uint64_t month = 0; month < 3; ++month) {
             INFO("rent cut " << rent_cut << ", month " << month);
             CHECK(run.facilities[id].state == FacilityState::open);
-            settle_accounts(run, r, levers, revenue, 20000 + 30 * static_cast<std::int64_t>(month), month, out);
+            settle_accounts(run, r, levers, revenue, 20000 + 30 * static_cast<std::int64_t>(month), 30, month, out);
         }
         const bool closed = run.facilities[id].state == FacilityState::closed;
         CHECK(closed == (rent_cut == 0.0));

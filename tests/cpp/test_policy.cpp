@@ -12,6 +12,7 @@
 #include "models/destination_choice.hpp"
 #include "models/facility_reach.hpp"
 #include "models/levers.hpp"
+#include "models/facility.hpp"
 #include "models/policy.hpp"
 #include "models/world_builder.hpp"
 
@@ -28,7 +29,8 @@ struct Town {
     std::vector<std::vector<std::uint32_t>> members;
     std::vector<std::int32_t> added_day;
     std::vector<Project> projects;
-    PolicyTarget target{world, reach, sites, levers, members, added_day, projects};
+    EntrySites entry_sites;
+    PolicyTarget target{world, reach, sites, levers, members, added_day, projects, entry_sites};
 
     Town() {
         members.resize(world.scenario.districts.size());
@@ -211,7 +213,7 @@ TEST_CASE("map_app raises a district's app users to the adoption share", "[polic
     CHECK(other == other_before);
 }
 
-TEST_CASE("new_housing adds adult-headed households and shops of the worst-covered categories", "[policy]") {
+TEST_CASE("new_housing adds adult-headed households and its commercial floor as a site to let", "[policy]") {
     Town t;
     const auto residents = t.world.residents.size(), shops = t.world.facilities.size();
     auto e = event(EventType::new_housing, "西区", nullptr);
@@ -228,6 +230,59 @@ TEST_CASE("new_housing adds adult-headed households and shops of the worst-cover
     for (std::size_t h = 0; h + 1 < t.world.household_start.size(); ++h)
         if (t.world.household_start[h] >= residents)
             CHECK(t.world.residents.age[t.world.household_start[h]] != static_cast<std::uint8_t>(AgeGroup::child));
-    // 960 residents / 3.2 a household x 100 m2 x 0.2 = 6,000 m2 of shops: 75 of 80 m2
-    CHECK(t.world.facilities.size() == shops + 75);
+    // no shop opens by decree (issue 22: 187 shops in a day, then 100 closures); 960 residents
+    // / 3.2 a household x 100 m2 x 0.2 = 6,000 m2 of floor that entrants let on expected profit
+    CHECK(t.world.facilities.size() == shops);
+    REQUIRE(t.entry_sites.floor(1).size() == 1);
+    CHECK(t.entry_sites.floor(0).empty());
+    const auto& site = t.entry_sites.floor(1).front();
+    CHECK(std::abs(site.floor_left - 6000.0f) < 0.01f);
+    CHECK(t.world.node_district[site.node] == 1);
+    const auto candidates = candidate_sites(t.world, 1);
+    CHECK(std::find(candidates.begin(), candidates.end(), site.node) != candidates.end());
+    CHECK_FALSE(site.homes.empty());  // priced like any entry site: the homes within a walk
+}
+
+TEST_CASE("extend_hours is a standing rule: entrants get its hours, and they end after its until", "[policy]") {
+    // issue 22: a one-off change of the shops open on the day faded as shops turned over
+    Town t;
+    const auto c = t.category("convenience");
+    auto e = event(EventType::extend_hours, "东区", "convenience");
+    e.open_hour = 0;
+    e.close_hour = 24;
+    e.until = Date{2025, 6, 30};
+    apply_event(e, 0, Date{2025, 1, 1}.days(), t.target);
+    const std::size_t dc = t.levers.at(0, c);
+    REQUIRE(t.levers.has_hours(dc));
+    Facility entrant = make_facility(t.world.scenario, t.world.facilities.front().node, static_cast<int>(c), 0);
+    apply_standing_rules(t.levers, dc, entrant);
+    CHECK(entrant.open_hour == 0.0f);
+    CHECK(entrant.close_hour == 24.0f);
+    Facility elsewhere = make_facility(t.world.scenario, t.world.facilities.front().node, static_cast<int>(c), 1);
+    apply_standing_rules(t.levers, t.levers.at(1, c), elsewhere);  // the rule is 东区's only
+    CHECK(elsewhere.close_hour == static_cast<float>(t.world.scenario.categories[c].close_hour));
+    const auto id = open_facility(t.world, t.reach, entrant, Date{2025, 3, 1}.days());
+    CHECK_FALSE(end_rules_due(Date{2025, 6, 30}.days(), t.target));  // in force through its last day
+    CHECK(end_rules_due(Date{2025, 7, 1}.days(), t.target));
+    CHECK_FALSE(t.levers.has_hours(dc));
+    CHECK(t.world.facilities[id].close_hour == static_cast<float>(t.world.scenario.categories[c].close_hour));
+}
+
+TEST_CASE("multi_function is a standing rule that ends: added categories leave the reach tables", "[policy]") {
+    Town t, untouched;
+    const auto conv = t.category("convenience"), breakfast = t.category("breakfast");
+    auto e = event(EventType::multi_function, "东区", "convenience");
+    e.adds = {"breakfast"};
+    e.until = Date{2025, 6, 30};
+    apply_event(e, 0, Date{2025, 1, 1}.days(), t.target);
+    CHECK(t.levers.adds[t.levers.at(0, conv)] == (std::uint64_t{1} << breakfast));
+    REQUIRE(end_rules_due(Date{2025, 7, 1}.days(), t.target));
+    for (std::uint32_t id = 0; id < t.world.facilities.size(); ++id) {
+        const auto& f = t.world.facilities[id];
+        if (f.category != conv || f.district != 0 || f.state != FacilityState::open) continue;
+        CHECK_FALSE(serves(f, breakfast));
+        // breakfast is as far as it was before the rule; the shop is still a convenience store
+        CHECK(t.reach.nearest(breakfast, f.node) == untouched.reach.nearest(breakfast, f.node));
+        CHECK(t.reach.nearest(conv, f.node) == 0.0);
+    }
 }
