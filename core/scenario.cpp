@@ -800,6 +800,7 @@ void read_events(TableReader& root, Scenario& sc, Problems& problems) {
                 if (auto v = r.integer("months", false, 1, 120, " months")) e.months = static_cast<int>(*v);
                 if (auto v = r.string("method", false, {"exact", "greedy"})) e.method = *v;
                 e.operator_ = operator_of(r, "operator");
+                if (auto v = r.string("unprofitable", false, {"support", "drop", "keep"})) e.unprofitable = *v;
                 break;
             case EventType::elder_canteen:
                 district(true);

@@ -172,6 +172,7 @@ struct PolicyEvent {
     std::optional<double> budget_yuan;  ///< circle_plan: the list's budget (fit-out), none: no limit
     int months = 6;                     ///< circle_plan: the list is phased over this many months
     std::string method = "exact";       ///< circle_plan: "exact" (HiGHS) or "greedy" sites
+    std::string unprofitable = "support";  ///< circle_plan: a private project below break-even: "support", "drop", "keep"
     std::optional<Operator> operator_;  ///< plan_facility, elder_canteen, circle_plan: who runs the facilities
     std::optional<Date> until;          ///< extend_hours, multi_function: the rule's last day (none: for good)
     double night_grant_share = 0;       ///< extend_hours: share of the night staff cost the rule pays (public)
@@ -193,7 +194,7 @@ struct EconomicsModel {
     double capacity_visits_per_m2 = 20;  ///< visits per m2 a month before crowding
     double entry_rate = 1.0;             ///< monthly entry intensity per unit of expected profit / fixed costs
     int entry_sites = 32;                ///< candidate sites would-be entrants price in each district
-    double night_staff_yuan_hour = 0;    ///< staff cost of each hour a shop is open between 22:00 and 06:00, yuan
+    double night_staff_yuan_hour = 0;    ///< staff cost of each hour a shop opens between 22:00 and 06:00 beyond its category's hours, yuan
 };
 
 /// Home delivery (docs/model.md, "Delivery"): who orders, how readily, and what couriers carry.

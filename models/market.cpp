@@ -24,13 +24,17 @@ double night_hours(double open_hour, double close_hour) {
     return std::min(8.0, overlap(0.0, 6.0) + overlap(22.0, 30.0));
 }
 
+double extra_night_hours(const Category& c, double open_hour, double close_hour) {
+    return std::max(0.0, night_hours(open_hour, close_hour) - night_hours(c.open_hour, c.close_hour));
+}
+
 MonthAccount month_account(const Category& c, const EconomicsModel& m, const Facility& f, std::int64_t revenue,
                            const Support& support, int days) {
     MonthAccount a;
     a.revenue = revenue;
     a.gross = std::llround(static_cast<double>(revenue) * c.gross_margin);
     const double rent = f.floor_area_m2 * c.rent_yuan_m2_month;
-    const double night = f.mobile ? 0.0 : night_hours(f.open_hour, f.close_hour) * days * m.night_staff_yuan_hour;
+    const double night = f.mobile ? 0.0 : extra_night_hours(c, f.open_hour, f.close_hour) * days * m.night_staff_yuan_hour;
     const double paid = rent * support.rent_cut + support.grant_yuan + night * support.night_share;
     a.costs = std::llround(100.0 * (rent + c.staff_cost_yuan_month + c.other_cost_yuan_month + night)) -
               std::llround(100.0 * paid);
@@ -44,8 +48,8 @@ double entrant_costs_fen(const Scenario& sc, const PlanLevers& levers, std::size
     const Category& cat = sc.categories[c];
     const std::size_t dc = levers.at(d, c);
     const bool rule = levers.has_hours(dc);
-    const double night = night_hours(rule ? levers.hours_open[dc] : cat.open_hour,
-                                     rule ? levers.hours_close[dc] : cat.close_hour) *
+    const double night = extra_night_hours(cat, rule ? levers.hours_open[dc] : cat.open_hour,
+                                           rule ? levers.hours_close[dc] : cat.close_hour) *
                          30.0 * sc.economics.night_staff_yuan_hour * (1.0 - (rule ? levers.night_grant_share[dc] : 0.0));
     return static_cast<double>(fixed_costs_fen(cat)) -
            100.0 * (cat.floor_area_m2 * cat.rent_yuan_m2_month * levers.rent_cut[dc] + levers.grant_yuan[dc] - night);
@@ -140,7 +144,8 @@ std::vector<EntrySites::Site>& EntrySites::of(const World& w, std::size_t d) {
     return out;
 }
 
-EntrySites::Site EntrySites::site_at(const World& w, std::uint32_t node) const {
+EntrySites::Site EntrySites::site_at(const World& w, std::uint32_t node) {
+    if (m_class.empty()) prepare(w.scenario);
     const double walk = w.scenario.max_walk_metres(static_cast<int>(AgeGroup::working));
     Site site;
     site.node = node;

@@ -24,6 +24,9 @@ struct MonthAccount {
 
 /// Hours of the night (22:00-06:00) a facility with these hours is open, 0-8.
 double night_hours(double open_hour, double close_hour);
+/// Night hours beyond its category's own hours (whose staff its staff_cost_yuan_month pays):
+/// those a standing hours rule adds, each costing economics.night_staff_yuan_hour a day.
+double extra_night_hours(const Category& c, double open_hour, double close_hour);
 
 /// What public money a shop of category c in a (district, category) slot gets a month: the
 /// rent cut (0-1), the operating grant (yuan a month: the district's for the category and the
@@ -35,7 +38,7 @@ struct Support {
 
 /// The month's account of a shop of category c with `revenue` fen over a month of `days`
 /// days: rent, staff and other costs, and staff for each hour open at night
-/// (economics.night_staff_yuan_hour), less the support that applies to it.
+/// beyond its category's hours (extra_night_hours), less the support that applies to it.
 MonthAccount month_account(const Category& c, const EconomicsModel& m, const Facility& f, std::int64_t revenue,
                            const Support& support, int days);
 
@@ -105,12 +108,13 @@ class EntrySites {
     /// District d's commercial floor sites (those with floor left and those let in full).
     std::vector<Site>& floor(std::size_t d) { return m_floor.at(d); }
     std::size_t districts() const { return m_floor.size(); }
+    /// A site at `node`: its homes within a working-age walk, their distances and decays.
+    Site site_at(const World& world, std::uint32_t node);
     /// Category c's decay class (an index into each site's `decayed` rows).
     std::size_t decay_class(std::size_t c) const { return m_class[c]; }
 
   private:
     void prepare(const Scenario& sc);
-    Site site_at(const World& world, std::uint32_t node) const;
     std::vector<std::vector<Site>> m_sites;
     std::vector<std::vector<Site>> m_floor;  ///< per district
     std::vector<std::uint8_t> m_done;

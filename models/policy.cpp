@@ -92,6 +92,38 @@ void plan_facilities(const PolicyEvent& e, std::int64_t day, PolicyTarget& t) {
         }
 }
 
+namespace {
+
+/// A list's private projects priced as an entrant prices a site: expected revenue from the
+/// choice model against the shops open now (expected_revenues) x margin, less the costs a new
+/// shop there would pay (entrant_costs_fen); those below break-even supported, dropped or kept
+/// as the event says.
+void price_projects(std::vector<Project>& drawn, const PolicyEvent& e, PolicyTarget& t) {
+    const Scenario& sc = t.world.scenario;
+    // no market to go by: a list drawn outside a run, or on its first day
+    if (!t.cache || std::all_of(t.needs.begin(), t.needs.end(), [](std::int64_t n) { return n == 0; })) return;
+    const EntryDemand demand = entry_demand(t.world, t.needs);
+    std::vector<Project> kept;
+    for (auto& p : drawn) {
+        const auto c = static_cast<std::size_t>(p.category);
+        const Category& cat = sc.categories[c];
+        const bool priced = is_commercial(cat) && p.operator_ == static_cast<std::uint8_t>(Operator::private_);
+        if (priced) {
+            const auto site = t.entry_sites.site_at(t.world, p.site);
+            const auto revenue = expected_revenues(t.world, *t.cache, demand, t.entry_sites, site, t.spend_fen);
+            const double profit =
+                revenue[c] * cat.gross_margin - entrant_costs_fen(sc, t.levers, static_cast<std::size_t>(p.district), c);
+            p.expected_profit_yuan = profit / 100.0;
+            if (profit < 0.0 && e.unprofitable == "drop") continue;
+            if (profit < 0.0 && e.unprofitable == "support") p.support_yuan_month = -profit / 100.0;
+        }
+        kept.push_back(p);
+    }
+    drawn = std::move(kept);
+}
+
+}  // namespace
+
 void circle_plan(const PolicyEvent& e, std::size_t index, const Date& date, PolicyTarget& t) {
     const Scenario& sc = t.world.scenario;
     ListRequest request;
@@ -108,12 +140,14 @@ void circle_plan(const PolicyEvent& e, std::size_t index, const Date& date, Poli
             if (std::find(lists.begin(), lists.end(), p.list) == lists.end()) lists.push_back(p.list);
         }
     auto drawn = draw_project_list(t.world, t.reach, t.district_residents[request.district], request, earlier);
+    for (auto& p : drawn)
+        p.operator_ = static_cast<std::uint8_t>(
+            e.operator_.value_or(sc.categories[static_cast<std::size_t>(p.category)].operator_));
+    price_projects(drawn, e, t);
     phase_projects(drawn, date, e.months);
     for (auto& p : drawn) {
         p.list = static_cast<std::int32_t>(index);
         p.round = static_cast<std::int32_t>(lists.size() + 1);
-        p.operator_ = static_cast<std::uint8_t>(
-            e.operator_.value_or(sc.categories[static_cast<std::size_t>(p.category)].operator_));
         if (p.open_day <= sc.end.days()) t.projects.push_back(p);
     }
 }

@@ -1,10 +1,12 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "core/scenario.hpp"
 #include "core/world.hpp"
+#include "models/destination_choice.hpp"
 #include "models/facility_reach.hpp"
 #include "models/levers.hpp"
 #include "models/market.hpp"
@@ -23,6 +25,11 @@ struct PolicyTarget {
     std::vector<std::int32_t>& added_day;                         ///< day each resident added by new housing moved in
     std::vector<Project>& projects;  ///< the project lists drawn so far; those not yet opened are queued
     EntrySites& entry_sites;         ///< where entrants look (new housing adds its commercial floor)
+    /// The market as entrants price it (project lists weigh their private projects so): the
+    /// choice cache, last month's needs per (district, category) and spend a visit (fen).
+    const ChoiceCache* cache = nullptr;
+    std::span<const std::int64_t> needs{};
+    std::span<const std::int64_t> spend_fen{};
 };
 
 /// Applies the scenario's event number `index` on day `day` (days since 1970-01-01): one
@@ -54,8 +61,12 @@ bool end_rules_due(std::int64_t day, PolicyTarget& t);
 /// (stream streams::app_adoption(index)).
 void map_app(const PolicyEvent& e, std::size_t index, PolicyTarget& t);
 /// circle_plan: the district's project list, drawn now from its gaps by the engine's own rules
-/// (draw_project_list; the event's target, budget and covering method), phased over the
-/// event's months and queued in `projects` (those dated after the scenario's end dropped).
+/// (draw_project_list; the event's target, budget and covering method, the categories its
+/// circle class covers), phased over the event's months and queued in `projects` (those dated
+/// after the scenario's end dropped). Each private project is priced as an entrant would price
+/// its site (expected_revenues); one that would not break even is given the operating grant
+/// that makes it break even (`unprofitable = "support"`, public cost), dropped ("drop"), or
+/// kept as it is ("keep").
 void circle_plan(const PolicyEvent& e, std::size_t index, const Date& date, PolicyTarget& t);
 /// Opens the queued projects due by `day` (in list order) as planned facilities at their
 /// sites, their fit-out booked as capital; returns whether any opened.

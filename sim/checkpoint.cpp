@@ -120,7 +120,8 @@ void check_fits(const std::string& path, const Scenario& sc, const CheckpointInf
         s.levers.night_grant_share.size() == s.levers.rent_cut.size() &&
         s.levers.hours_until.size() == s.levers.rent_cut.size() && s.levers.adds.size() == s.levers.rent_cut.size() &&
         s.levers.adds_until.size() == s.levers.rent_cut.size() &&
-        s.added_day.size() <= nr && s.orders_per_day.size() == sc.districts.size() * Tally::kSlots;
+        s.added_day.size() <= nr && s.orders_per_day.size() == sc.districts.size() * Tally::kSlots &&
+        s.month_needs.size() == sc.districts.size() * sc.categories.size();
     bool year_ok = true;
     for (const auto& c : Tally::kColumns) {
         const auto size = (s.year.*c.column).size();
@@ -187,6 +188,7 @@ void write_checkpoint(const std::string& path, const Scenario& sc, const RunStat
         f.write<std::int32_t>("state/adds_until", s.levers.adds_until);
         f.write<float>("state/crowding", s.crowding);
         f.write<double>("state/orders_per_day", s.orders_per_day);
+        f.write<std::int64_t>("state/month_needs", s.month_needs);
         std::vector<std::uint32_t> floor_district, floor_node;
         std::vector<float> floor_left;
         for (const auto& site : s.floor_sites) {
@@ -286,6 +288,7 @@ RunState read_checkpoint(const std::string& path, const Scenario& sc) {
     s.levers.adds_until = f.read<std::int32_t>("state/adds_until");
     s.crowding = f.read<float>("state/crowding");
     s.orders_per_day = f.read<double>("state/orders_per_day");
+    s.month_needs = f.read<std::int64_t>("state/month_needs");
     {
         const auto district = f.read<std::uint32_t>("state/floor_district");
         const auto node = f.read<std::uint32_t>("state/floor_node");

@@ -83,6 +83,7 @@ class Simulation {
     std::size_t m_next_event = 0;
     std::optional<std::int64_t> m_resumed_day;  // the checkpoint's last day, when resumed
     Results m_restored;                         // the checkpoint's records, when resumed
+    std::vector<std::int64_t> m_restored_needs;  // the checkpoint's last month's needs, when resumed
     int m_first_month = 0;                      // year * 12 + month of the first simulated month
     bool m_recording = true;                    // false during the spin-up before the start
     std::int64_t m_trips = 0;
@@ -143,6 +144,7 @@ void Simulation::restore(RunState s) {
     m_levers = std::move(s.levers);
     m_crowding = std::move(s.crowding);
     m_orders_per_day = std::move(s.orders_per_day);
+    m_restored_needs = std::move(s.month_needs);
     for (const auto& site : s.floor_sites) {
         if (site.district >= m_nd || site.node >= m_world.network.num_nodes())
             throw InputError("checkpoint: a commercial floor outside the scenario's world; a damaged file?");
@@ -173,6 +175,7 @@ RunState Simulation::capture(std::int64_t day, const Results& res) const {
     s.levers = m_levers;
     s.crowding = m_crowding;
     s.orders_per_day = m_orders_per_day;
+    s.month_needs = m_month.needs;
     for (std::size_t d = 0; d < m_entry_sites.districts(); ++d)
         for (const auto& site : const_cast<EntrySites&>(m_entry_sites).floor(d))
             s.floor_sites.push_back({static_cast<std::uint32_t>(d), site.node, site.floor_left});
@@ -209,6 +212,7 @@ Results Simulation::run(const RunOptions& options) {
     m_reach.mark_all_changed();
     rebuild_changed_choices();
     m_month.resize(m_world.facilities.size(), m_nd, m_nc);
+    if (!m_restored_needs.empty()) m_month.needs = std::move(m_restored_needs);  // what lists price by
     m_year.resize(m_world.facilities.size(), m_nd, m_nc);
     for (std::int64_t day = m_resumed_day ? *m_resumed_day + 1 : first; day <= final_day; ++day) {
         // a stop request: stop before the day, or (checkpoints on) at the month's end below
@@ -266,6 +270,9 @@ Results Simulation::run(const RunOptions& options) {
 void Simulation::apply_events_due(const Date& date, std::int64_t day) {
     PolicyTarget target{m_world,     m_reach,    m_sites,       m_levers,
                         m_district_residents, m_added_day, m_projects, m_entry_sites};
+    target.cache = &m_cache;
+    target.needs = m_month.needs;  // last month's (this month's are summed at its end)
+    target.spend_fen = m_spend_fen;
     bool changed = end_rules_due(day, target);  // standing rules that ended yesterday
     while (m_next_event < m_sc.events.size() && m_sc.events[m_next_event].date <= date) {
         apply_event(m_sc.events[m_next_event], m_next_event, day, target);

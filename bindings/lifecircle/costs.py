@@ -17,7 +17,7 @@ from lifecircle.access import inside_ring, node_distance
 if TYPE_CHECKING:  # pragma: no cover
     from lifecircle.results import Results
 
-COST_COLUMNS = ["subsidy_yuan", "capital_yuan", "support_yuan", "total_yuan"]
+COST_COLUMNS = ["subsidy_yuan", "capital_yuan", "support_yuan", "operating_yuan", "total_yuan"]
 
 
 def cost_summary(res: Results, year: int | None = None, *, baseline: Results | None = None) -> pd.DataFrame:
@@ -32,7 +32,7 @@ def cost_summary(res: Results, year: int | None = None, *, baseline: Results | N
     Without it, the gains are since the end of the first month, which also holds what the
     market did on its own. A gain of zero or less gives no ratio (NaN).
 
-    Columns: district, pinyin, subsidy_yuan, capital_yuan, support_yuan, total_yuan,
+    Columns: district, pinyin, subsidy_yuan, capital_yuan, support_yuan, operating_yuan, total_yuan,
     residents_newly_covered, satisfaction_points, yuan_per_resident_covered, yuan_per_point.
     """
     year = res.end.year if year is None else int(year)

@@ -85,8 +85,12 @@ def _derived(df: pd.DataFrame) -> pd.DataFrame:
     for c in fen:
         df[c.removesuffix("_fen") + "_yuan"] = df[c] / 100.0
     df["in_programme"] = df.in_programme.astype(bool)
-    df["public_cost_yuan"] = df.subsidy_yuan + df.capital_yuan + df.support_yuan
+    df["public_cost_yuan"] = df.subsidy_yuan + df.capital_yuan + df.support_yuan + df.operating_yuan
     return df.drop(columns=["walk_deciminutes", *fen])
+
+
+#: /projects and /facilities operator codes (core/scenario.hpp Operator)
+OPERATORS = ("private", "public", "public_private")
 
 
 class Results:
@@ -194,9 +198,13 @@ class Results:
         delivered), walk_minutes (mean one-way walk of served trips), served_15min and
         usage_15min (served trips of a 15-minute walk or less, and their share of served
         trips), spend_yuan, shops_open, openings, closures, in_programme (bool), and the public
-        cost of the plan in the month: subsidy_yuan (rent waived and operating grants),
-        capital_yuan (fit-out of facilities the plan opened), support_yuan (operating support
-        per visit), public_cost_yuan (their sum)."""
+        cost of the plan in the month: subsidy_yuan (rent waived, operating grants and night
+        staff paid), capital_yuan (fit-out of facilities the plan opened), support_yuan
+        (operating support per visit at the plan's public and contracted facilities),
+        operating_yuan (the plan's public facilities' running cost less takings, contract
+        operators' deficits covered up to the cap), public_cost_yuan (their sum); and
+        public_baseline_yuan (the same public money for facilities there before the plan: the
+        city's own, not in public_cost_yuan)."""
         df = self._names(pd.DataFrame(self._tables["district_month"]))
         df.insert(4, "date", pd.to_datetime(dict(year=df.year, month=df.month, day=1)))
         return _derived(df)
@@ -220,16 +228,22 @@ class Results:
 
     @cached_property
     def costs(self) -> pd.DataFrame:
-        """The public cost of the plan, district x month, in yuan: subsidy (rent waived and
-        operating grants paid to shops), capital (fit-out and equipment of facilities the plan
-        opened: category ``fitout_yuan_m2`` x floor area), support (category
-        ``support_yuan_visit`` x visits, e.g. elder canteens' meals), total."""
+        """The public cost of the plan, district x month, in yuan, by measure: subsidy (rent
+        waived, operating grants and the night staff a standing hours rule pays), capital
+        (fit-out and equipment of facilities the plan opened: category ``fitout_yuan_m2`` x
+        floor area), support (category ``support_yuan_visit`` x visits at the plan's public or
+        contracted facilities, e.g. elder canteens' meals), operating (the plan's public
+        facilities' running cost less takings; contract operators' deficits covered up to the
+        cap), total; and baseline (public money for facilities there before the plan, the
+        city's own: not in total)."""
         m = self.districts
         out = m[["district", "pinyin", "year", "month", "date", "in_programme"]].copy()
         out["subsidy_yuan"] = m.subsidy_yuan
         out["capital_yuan"] = m.capital_yuan
         out["support_yuan"] = m.support_yuan
+        out["operating_yuan"] = m.operating_yuan
         out["total_yuan"] = m.public_cost_yuan
+        out["baseline_yuan"] = m.public_baseline_yuan
         return out
 
     @cached_property
@@ -243,9 +257,13 @@ class Results:
         rank, site (node), x, y, idle (at an idle public site), gain (users it was to bring
         inside their ring), in_ring and in_ring_after (the category's coverage before the list
         and with its sites so far), cost_yuan (fit-out), method, drawn (the list's date), date
-        (opening), open (at the end), closed (date or NaT), and how it fared: months_open
-        (months recorded), visits_month and profit_yuan_month (means over them; profit after
-        the plan's subsidies)."""
+        (opening), operator (private, public, public_private), retender (a site reopened by
+        tender after its contract operator left: list -1), expected_profit_yuan (a private
+        project's expected monthly profit as drawn, the market's entry estimate),
+        support_yuan_month (the grant its list gives it), open (at the end), closed (date or
+        NaT), and how it fared: months_open (months from its opening to its closing, each
+        counted once), visits_month and profit_yuan_month (means over those months; profit
+        after the plan's subsidies and contract cover)."""
         t = self._tables["projects"]
         epoch = pd.Timestamp("1970-01-01")
         out = pd.DataFrame(
@@ -268,6 +286,10 @@ class Results:
                 "method": np.where(t["exact"] == 1, "exact", "greedy"),
                 "drawn": epoch + pd.to_timedelta(t["drawn_day"], unit="D"),
                 "date": epoch + pd.to_timedelta(t["open_day"], unit="D"),
+                "operator": [OPERATORS[o] for o in t["operator"]],
+                "retender": t["list"] < 0,
+                "expected_profit_yuan": t["expected_profit_yuan"],
+                "support_yuan_month": t["support_yuan_month"],
             }
         )
         out = pd.concat([out, self._fixed_projects()], ignore_index=True)
@@ -280,7 +302,12 @@ class Results:
         # how each fared: months it kept accounts, and its mean month (visits, profit after
         # the plan's subsidies; a loss month in a row of `loss_months` closes it)
         fm = self.facility_months
-        fm = fm[fm.facility.isin(out.facility)].groupby("facility")
+        fm = fm[fm.facility.isin(out.facility)]
+        # months from opening to closing: a closed facility's months after the one it closed
+        # in (recorded with no visits) are not months open
+        closed = self.facilities.closed.to_numpy()[fm.facility]
+        start = pd.to_datetime(dict(year=fm.year, month=fm.month, day=1)).to_numpy()
+        fm = fm[pd.isna(closed) | (start <= closed)].groupby("facility")
         fared = pd.DataFrame(
             {
                 "months_open": fm.size(),
@@ -375,7 +402,7 @@ class Results:
         """Every facility that existed, one row each (index = facility id). Columns: node,
         x, y (metres: its own position, for OSM the mapped point; ``node`` is where it
         stands on the network), category, district, pinyin, origin (baseline, planned,
-        market, mobile), opened, closed (dates; NaT = before the run / still open), open (at
+        market, mobile), operator (private, public, public_private), opened, closed (dates; NaT = before the run / still open), open (at
         the end), open_hour, close_hour, floor_area_m2, cash_yuan (at the end or on
         closing), osm_id (node id, or minus the way id; 0 synthetic), also_serves
         (multi-function: other category keys, comma-separated)."""
@@ -387,6 +414,7 @@ class Results:
         df.insert(2, "y", t["y"])
         df = self._names(df)
         df["origin"] = np.array(ORIGINS, dtype=object)[t["origin"]]
+        df["operator"] = np.array(OPERATORS, dtype=object)[t["operator"]]
         df["opened"] = pd.to_datetime([None if d == 0 else _day(d) for d in t["opened_day"]])
         df["closed"] = pd.to_datetime([None if d < 0 else _day(d) for d in t["closed_day"]])
         df["open"] = t["closed_day"] < 0
