@@ -45,6 +45,8 @@ py::dict category_dict(const Scenario& sc, std::size_t c) {
     }
     d["ring_metres"] = by_age(ring);
     d["users"] = users;
+    d["operator"] = kOperatorNames[static_cast<std::size_t>(cat.operator_)];
+    d["counts_as"] = cat.counts_as;
     d["open_hour"] = cat.open_hour;
     d["close_hour"] = cat.close_hour;
     d["household"] = cat.household;

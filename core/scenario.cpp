@@ -607,6 +607,7 @@ void read_categories(TableReader& root, Scenario& sc, Problems& problems) {
         if (auto v = r.integer("contract_months", false, 1, 120, " months")) c.contract_months = static_cast<int>(*v);
         if (auto v = r.integer("retender_months", false, 0, 120, " months")) c.retender_months = static_cast<int>(*v);
         c.counts_as = r.strings("counts_as", false);
+        if (auto v = r.integer("list_sites", false, 0, 8, " sites a list (at most 8)")) c.list_sites = static_cast<int>(*v);
         c.osm_tags = r.strings("osm_tags", false);
         r.finish();
         sc.categories.push_back(std::move(c));

@@ -96,6 +96,7 @@ struct Category {
     int contract_months = 3;                  ///< public_private: months above the cap before the operator leaves
     int retender_months = 6;                  ///< public_private: months until the site reopens by tender
     std::vector<std::string> counts_as;       ///< categories its facilities also serve (a centre counts as a station)
+    int list_sites = 8;                       ///< most sites of it one project list places (one centre a circle)
     std::vector<std::string> osm_tags;  ///< "key=value" tags for real-city scenarios
 };
 

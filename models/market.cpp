@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <unordered_map>
 
 #include <tbb/parallel_for.h>
 
@@ -92,7 +94,8 @@ void settle_accounts(World& w, FacilityReach& reach, const PlanLevers& levers, s
         auto& public_cost = f.origin == FacilityOrigin::planned ? out.operating : out.public_baseline;
         out.profit[id] = account.profit;
         if (f.operator_ == Operator::public_) {  // no accounts of its own: never closes for money
-            if (local) public_cost[f.district] += account.costs + account.subsidy - account.gross;
+            // its running cost less its takings; a surplus stays with the service
+            if (local) public_cost[f.district] += std::max<std::int64_t>(0, account.costs + account.subsidy - account.gross);
             continue;
         }
         if (local) out.subsidy[f.district] += account.subsidy;
@@ -226,6 +229,61 @@ std::vector<double> expected_revenues(const World& w, const ChoiceCache& cache, 
     }
     for (std::size_t c = 0; c < nc; ++c) needs_taken[c] *= static_cast<double>(spend_fen[c]);
     return needs_taken;
+}
+
+double expected_revenue_among(const World& w, const ChoiceCache& cache, const EntryDemand& demand,
+                              const EntrySites& sites, const EntrySites::Site& site,
+                              const std::vector<const EntrySites::Site*>& rivals, std::size_t c,
+                              std::int64_t spend_fen) {
+    const Scenario& sc = w.scenario;
+    const std::size_t nd = sc.districts.size(), nc = sc.categories.size();
+    const std::size_t k = sites.decay_class(c);
+    const double area = std::max(1.0, sc.categories[c].floor_area_m2);
+    // the rivals at each home node: their summed weight, and the nearest one's distance and weight
+    struct Rival {
+        double sum = 0;
+        float nearest = std::numeric_limits<float>::infinity();
+        double nearest_weight = 0;
+    };
+    std::unordered_map<std::uint32_t, Rival> at;
+    for (const auto* r : rivals) {
+        const std::size_t classes = r->homes.empty() ? 0 : r->decayed.size() / r->homes.size();
+        for (std::size_t h = 0; h < r->homes.size(); ++h) {
+            auto& x = at[r->homes[h]];
+            const double wr = area * static_cast<double>(r->decayed[h * classes + k]);
+            x.sum += wr;
+            if (r->distance[h] < x.nearest) {
+                x.nearest = r->distance[h];
+                x.nearest_weight = wr;
+            }
+        }
+    }
+    const std::size_t classes = site.homes.empty() ? 0 : site.decayed.size() / site.homes.size();
+    double taken = 0.0;
+    for (std::size_t h = 0; h < site.homes.size(); ++h) {
+        const std::uint32_t v = site.homes[h];
+        const std::size_t d = w.node_district[v];
+        if (d >= nd || demand.residents[v] == 0.0) continue;
+        const double needs = demand.residents[v] * demand.needs_rate[district_category(d, c, nc)];
+        if (needs == 0.0) continue;
+        const float dist = site.distance[h];
+        const ChoiceCache::Block& b = cache.block(v, c);
+        int rank = 0;
+        while (rank < b.n && b.distance[rank] < dist) ++rank;
+        const auto it = at.find(v);
+        const Rival rival = it == at.end() ? Rival{} : it->second;
+        if (rival.nearest < dist) ++rank;
+        if (rank >= ChoiceCache::kMaxK) continue;
+        const double own = area * static_cast<double>(site.decayed[h * classes + k]);
+        const double all = (b.n > 0 ? static_cast<double>(b.cum[b.n - 1]) : 0.0) + rival.sum;
+        double nearest = b.n > 0 ? static_cast<double>(ChoiceCache::weight(b.cum, 0)) : 0.0;
+        if (rival.nearest < (b.n > 0 ? b.distance[0] : std::numeric_limits<float>::infinity()))
+            nearest = rival.nearest_weight;
+        const double app = demand.app_share[v];
+        const double plain = rank < ChoiceCache::kNearest ? own / (own + nearest) : 0.0;
+        taken += needs * (app * own / (own + all) + (1.0 - app) * plain);
+    }
+    return taken * static_cast<double>(spend_fen);
 }
 
 void enter_market(World& w, FacilityReach& reach, EntrySites& sites, const ChoiceCache& cache, const PlanLevers& levers,

@@ -73,7 +73,8 @@ struct MarketMonth {
 /// facility), by its operator (core/scenario.hpp Operator): a private shop closes after
 /// `loss_months` loss months in a row or on its background exit draw (stream
 /// streams::exit(id), draw `month_index`: months since the first simulated one); a public
-/// one never closes, its running cost less its takings is public cost; a public_private one
+/// one never closes, its running cost less its takings is public cost (a surplus stays with
+/// the service: never below 0); a public_private one
 /// has its deficit covered up to the contract cap, and its operator leaves after
 /// `contract_months` months above the cap in a row or on its exit draw (listed in `retender`).
 /// `days`: the month's days. Writes the profit, the public money and the closures into `out`.
@@ -141,6 +142,16 @@ EntryDemand entry_demand(const World& world, std::span<const std::int64_t> needs
 std::vector<double> expected_revenues(const World& world, const ChoiceCache& cache, const EntryDemand& demand,
                                       const EntrySites& sites, const EntrySites::Site& site,
                                       std::span<const std::int64_t> spend_fen);
+
+/// The month's revenue (fen) a new shop of category c would expect at `site` if the new shops
+/// of c at `rivals` opened with it (a project list's other sites of the category): as
+/// expected_revenues, with the rivals' weights added to the incumbents' at each home node (for
+/// map-app users), and the nearest rival taking the place of a farther incumbent among the
+/// nearest two (for the others).
+double expected_revenue_among(const World& world, const ChoiceCache& cache, const EntryDemand& demand,
+                              const EntrySites& sites, const EntrySites::Site& site,
+                              const std::vector<const EntrySites::Site*>& rivals, std::size_t c,
+                              std::int64_t spend_fen);
 
 /// Market entry: in each district and commercial category run privately, would-be entrants price the
 /// district's entry sites by expected profit (expected revenue x margin - fixed costs after

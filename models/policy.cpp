@@ -103,16 +103,26 @@ void price_projects(std::vector<Project>& drawn, const PolicyEvent& e, PolicyTar
     // no market to go by: a list drawn outside a run, or on its first day
     if (!t.cache || std::all_of(t.needs.begin(), t.needs.end(), [](std::int64_t n) { return n == 0; })) return;
     const EntryDemand demand = entry_demand(t.world, t.needs);
+    auto priced = [&](const Project& p) {
+        return is_commercial(sc.categories[static_cast<std::size_t>(p.category)]) &&
+               p.operator_ == static_cast<std::uint8_t>(Operator::private_);
+    };
+    std::vector<EntrySites::Site> sites(drawn.size());
+    for (std::size_t i = 0; i < drawn.size(); ++i)
+        if (priced(drawn[i])) sites[i] = t.entry_sites.site_at(t.world, drawn[i].site);
     std::vector<Project> kept;
-    for (auto& p : drawn) {
-        const auto c = static_cast<std::size_t>(p.category);
-        const Category& cat = sc.categories[c];
-        const bool priced = is_commercial(cat) && p.operator_ == static_cast<std::uint8_t>(Operator::private_);
-        if (priced) {
-            const auto site = t.entry_sites.site_at(t.world, p.site);
-            const auto revenue = expected_revenues(t.world, *t.cache, demand, t.entry_sites, site, t.spend_fen);
-            const double profit =
-                revenue[c] * cat.gross_margin - entrant_costs_fen(sc, t.levers, static_cast<std::size_t>(p.district), c);
+    for (std::size_t i = 0; i < drawn.size(); ++i) {
+        Project p = drawn[i];
+        if (priced(p)) {
+            // against the shops open now and the list's other sites of the category, all open
+            std::vector<const EntrySites::Site*> rivals;
+            for (std::size_t j = 0; j < drawn.size(); ++j)
+                if (j != i && drawn[j].category == p.category) rivals.push_back(&sites[j]);
+            const auto c = static_cast<std::size_t>(p.category);
+            const double revenue = expected_revenue_among(t.world, *t.cache, demand, t.entry_sites, sites[i], rivals,
+                                                          c, t.spend_fen[c]);
+            const double profit = revenue * sc.categories[c].gross_margin -
+                                  entrant_costs_fen(sc, t.levers, static_cast<std::size_t>(p.district), c);
             p.expected_profit_yuan = profit / 100.0;
             if (profit < 0.0 && e.unprofitable == "drop") continue;
             if (profit < 0.0 && e.unprofitable == "support") p.support_yuan_month = -profit / 100.0;

@@ -102,6 +102,75 @@ TEST_CASE("settle_accounts counts loss months below 85% of costs only, and close
     CHECK(w.facilities[between].state == FacilityState::open);  // never a loss month: open
 }
 
+TEST_CASE("operators: a public facility never closes for money, a contract's deficit is covered up to its cap",
+          "[market][behaviour]") {
+    // issue 22 / plan item 17: the plan's public services do not go bankrupt like shops. The
+    // same convenience store losing money every month under each operator.
+    World w = quiet_world();
+    const std::size_t conv = static_cast<std::size_t>(w.scenario.category_index("convenience"));
+    const auto id = first_of(w, "convenience", 0);
+    std::vector<std::int64_t> revenue(w.facilities.size(), 0);
+    revenue[id] = 2'000'000;  // gross 346,000 fen against 1,210,000 of costs: 864,000 short a month
+    const std::int64_t deficit = 1'210'000 - 346'000;
+    const int months = 8;
+    struct Case {
+        Operator op;
+        double cap_yuan;
+        bool open_after;              // still open after `months` months
+        std::int64_t public_a_month;  // public money a month while open, fen
+    };
+    for (const Case k : {Case{Operator::private_, 0, false, 0}, Case{Operator::public_, 0, true, deficit},
+                         Case{Operator::public_private, 9000, true, deficit},   // the cap covers it all
+                         Case{Operator::public_private, 5000, false, 500'000}}) {  // 3,640 yuan short
+        INFO("operator " << kOperatorNames[static_cast<std::size_t>(k.op)] << ", cap " << k.cap_yuan);
+        World run = w;
+        run.scenario.categories[conv].contract_cap_yuan_month = k.cap_yuan;
+        run.scenario.categories[conv].contract_months = 4;
+        run.facilities[id].operator_ = k.op;
+        run.facilities[id].origin = FacilityOrigin::planned;  // the plan's: operating cost is the plan's
+        FacilityReach reach(run, ChoiceCache::kMaxK, 1500.0);
+        PlanLevers levers(run.scenario.districts.size(), run.scenario.categories.size());
+        MarketMonth out;
+        int closed_in = -1;
+        for (int month = 0; month < months && closed_in < 0; ++month) {
+            settle_accounts(run, reach, levers, revenue, 20000 + 30 * month, 30, static_cast<std::uint64_t>(month), out);
+            CHECK(out.public_baseline[0] == 0);
+            if (run.facilities[id].state == FacilityState::closed) closed_in = month;
+            CHECK(out.operating[0] >= k.public_a_month);  // others in the district may add theirs
+        }
+        CHECK((run.facilities[id].state == FacilityState::open) == k.open_after);
+        if (k.op == Operator::private_) CHECK(closed_in == w.scenario.economics.loss_months - 1);
+        if (k.op == Operator::public_private && !k.open_after) {
+            CHECK(closed_in == 3);  // above the cap contract_months (4) months in a row: it leaves
+            CHECK(out.retender == std::vector<std::uint32_t>{id});
+        }
+    }
+}
+
+TEST_CASE("night staff: a rule's extra night hours cost staff, and the rule may pay a share", "[market]") {
+    const Scenario sc = test::tiny_scenario();
+    Category c = sc.categories[static_cast<std::size_t>(sc.category_index("convenience"))];
+    c.open_hour = 7;
+    c.close_hour = 22;
+    EconomicsModel m = sc.economics;
+    m.night_staff_yuan_hour = 20;
+    Facility f;
+    f.floor_area_m2 = 80;
+    f.open_hour = 7;
+    f.close_hour = 22;
+    CHECK(night_hours(0, 24) == 8.0);
+    CHECK(night_hours(17, 26) == 4.0);
+    CHECK(extra_night_hours(c, 7, 22) == 0.0);  // its own hours: in its staff cost already
+    const auto own = month_account(c, m, f, 1'000'000, {}, 30);
+    f.open_hour = 0;
+    f.close_hour = 24;
+    const auto all_night = month_account(c, m, f, 1'000'000, {}, 30);
+    CHECK(all_night.costs - own.costs == 8 * 30 * 20 * 100);  // 8 hours x 30 nights x 20 yuan
+    const auto half_paid = month_account(c, m, f, 1'000'000, {.night_share = 0.5}, 30);
+    CHECK(half_paid.costs - own.costs == 4 * 30 * 20 * 100);
+    CHECK(half_paid.subsidy == 4 * 30 * 20 * 100);  // the rule's share is public money
+}
+
 TEST_CASE("background exit: the yearly rate spread over months, higher in the first three years", "[market]") {
     const Scenario sc = test::tiny_scenario();
     Category c;
@@ -192,6 +261,12 @@ TEST_CASE(
     const std::vector<std::int64_t> spend(nc, 2500);
     const double alone = expected_revenues(w, cache_of(w, reach), demand, sites, site, spend)[conv];
     CHECK(alone == lc_test::Approx(expected * 2500).epsilon(1e-9));
+    // a project list's pricing: with no rivals the same; a rival of the list at the same site
+    // (same area and distances) halves it, as an incumbent there would (issue 22, lists that last)
+    const ChoiceCache empty = cache_of(w, reach);
+    CHECK(expected_revenue_among(w, empty, demand, sites, site, {}, conv, 2500) == lc_test::Approx(alone).epsilon(1e-9));
+    CHECK(expected_revenue_among(w, empty, demand, sites, site, {&site}, conv, 2500) ==
+          lc_test::Approx(alone / 2).epsilon(1e-5));
     // an incumbent at the same site takes half of what the entrant would see at every home
     // node (same floor area, same distance) from map-app users and residents alike
     Facility incumbent = w.facilities[first_of(w, "convenience", 0)];

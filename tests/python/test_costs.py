@@ -1,10 +1,11 @@
-"""The public cost of the plan (district_month subsidy_fen, capital_fen, support_fen;
-Results.costs and cost_summary): each measure equals its definition, recomputed from the
-scenario and the facilities the results list."""
+"""The public cost of the plan (district_month subsidy_fen, capital_fen, support_fen,
+operating_fen, public_baseline_fen; Results.costs and cost_summary): each measure equals its
+definition, recomputed from the scenario and the facilities the results list."""
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 
 import numpy as np
 import pytest
@@ -15,10 +16,17 @@ from conftest import TINY
 
 @pytest.fixture(scope="module")
 def costed(tmp_path_factory):
-    """The tiny town with a public support of 1.5 yuan for each pharmacy visit."""
+    """The tiny town with a public support of 1.5 yuan for each pharmacy visit, pharmacies run
+    under contract (public_private, no deficit covered), two more planned in 东区, and the same
+    support for breakfast shops, which stay private."""
     sc = lc.Scenario.load(TINY)
     data = copy.deepcopy(sc.data)
     data["categories"]["pharmacy"]["support_yuan_visit"] = 1.5
+    data["categories"]["pharmacy"]["operator"] = "public_private"
+    data["categories"]["breakfast"]["support_yuan_visit"] = 1.5
+    data["events"].append(
+        {"date": dt.date(2024, 2, 1), "type": "plan_facility", "district": "东区", "category": "pharmacy", "count": 2}
+    )
     sc = sc._edited(data, "pharmacy support 1.5 yuan a visit")
     return lc.run(sc, until="2024-12-31", progress=False, output=tmp_path_factory.mktemp("c") / "c.h5")
 
@@ -27,7 +35,9 @@ def test_capital_is_fitout_times_floor_area_of_what_the_plan_opened(costed):
     res = costed
     cats = res.scenario.data["categories"]
     f = res.facilities
-    planned = f[f.origin.isin(["planned", "mobile"])]
+    # (a site reopened by tender after its contract operator left is fitted already: no capital)
+    retendered = res.projects[res.projects.retender].facility
+    planned = f[f.origin.isin(["planned", "mobile"]) & ~f.index.isin(retendered)]
     assert len(planned) >= 1  # the tiny town plans a breakfast shop in 西区 on 2024-04-01
     expected = (
         planned.assign(
@@ -74,16 +84,28 @@ def test_subsidy_is_rent_waived_on_each_shop_with_an_account(costed):
     assert (res.costs[(res.costs.year == 2024) & (res.costs.month < 3)].subsidy_yuan == 0).all()
 
 
-def test_support_is_paid_per_visit_and_the_summary_adds_up(costed):
+def test_support_is_paid_per_visit_where_the_public_runs_it_and_the_summary_adds_up(costed):
+    # issue 22: support a visit is public money only where a public or contracted operator
+    # serves the visit: the plan's cost at the facilities it placed, the city's own at those
+    # there before it; a private shop's customers get none
     res = costed
     fm = res.facility_months
-    visits = fm[fm.category == "pharmacy"].groupby(["district", "year", "month"]).visits.sum()
-    got = res.costs.set_index(["district", "year", "month"]).support_yuan
-    assert visits.sum() > 0
-    for key, v in visits.items():
-        assert got[key] == pytest.approx(1.5 * v)
+    origin = res.facilities.origin.to_numpy()[fm.facility]
+    keys = ["district", "year", "month"]
+    pharmacy = fm[fm.category == "pharmacy"]
+    planned = pharmacy[origin[fm.category == "pharmacy"] == "planned"].groupby(keys).visits.sum()
+    everyone = pharmacy.groupby(keys).visits.sum()
+    costs = res.costs.set_index(keys)
+    assert planned.sum() > 0 and everyone.sum() > planned.sum()
+    for key, v in planned.items():
+        assert costs.support_yuan[key] == pytest.approx(1.5 * v)
+    assert costs.support_yuan.sum() == pytest.approx(1.5 * planned.sum())  # breakfast: nothing
+    # the city's own pharmacies: their meals' support is public money, not the plan's cost
+    # (public_private with no cap: no deficit covered)
+    assert costs.baseline_yuan.sum() == pytest.approx(1.5 * (everyone.sum() - planned.sum()))
+    assert (costs.operating_yuan == 0).all()
     c = res.costs
-    assert np.allclose(c.total_yuan, c.subsidy_yuan + c.capital_yuan + c.support_yuan)
+    assert np.allclose(c.total_yuan, c.subsidy_yuan + c.capital_yuan + c.support_yuan + c.operating_yuan)
     s = res.cost_summary(2024)
     assert s.total_yuan.sum() == pytest.approx(c.total_yuan.sum())
     # against a baseline of itself: no extra cost, nothing bought

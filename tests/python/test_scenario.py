@@ -3,6 +3,7 @@ tests/cpp/test_scenario.cpp)."""
 
 import subprocess
 
+import numpy as np
 import pytest
 
 import lifecircle as lc
@@ -37,6 +38,9 @@ def test_the_shipped_scenarios_validate():
         ("start = 22\nend = 24", "start = 22\nend = 25", "time_slots[4].end", "0 to 24"),
         ("hours = [7, 22]", "hours = [7, 25]", "categories.convenience.hours", "opening < closing <= 24"),
         ("ring_minutes = 15", "ring_minutes = 12", "categories.pharmacy.ring_minutes", "or 15"),
+        ("ring_minutes = 15", "ring_metres = 3000", "categories.pharmacy.ring_metres", "50 to 2000"),
+        ("ring_minutes = 15", "ring_minutes = 15\nring_metres = 300", "categories.pharmacy.ring_metres", "one of them"),
+        ("ring_minutes = 15", "ring_minutes = 15\noperator = \"state\"", "categories.pharmacy.operator", '"public"'),
         (
             "age_shares = { child = 0.2,",
             "age_shares = { child = 0.3,",
@@ -60,6 +64,24 @@ def test_broken_scenarios_give_precise_errors_never_a_crash(old, new, key, expec
         lc.Scenario(tiny_with(old, new), "tiny.toml")
     assert key in str(err.value) and expected in str(err.value)
     assert isinstance(err.value, ValueError)
+
+
+def test_a_5_minute_ring_and_one_in_metres_validate_and_run(tmp_path):
+    # issue 22: the national standard's 5-minute tier and its radii in metres can be written;
+    # the engine's rings (Scenario.ring_metres, from the spec) follow them
+    sc = lc.Scenario(
+        tiny_with("ring_minutes = 15", "ring_minutes = 5").replace("ring_minutes = 10", "ring_metres = 300", 1),
+        "t.toml",
+    )
+    rings = {k: sc.ring_metres(k) for k in sc.category_keys}
+    five = [k for k, r in rings.items() if sc.category(k)["ring_minutes"] == 5]
+    metres = [k for k, r in rings.items() if sc.category(k)["ring_minutes"] == 0]
+    assert five and metres
+    assert all((rings[k] == 300).all() for k in metres)  # the same radius for every age
+    for k in five:  # 5 minutes at each age group's pace (tiny.toml: 1.0, 1.2, 0.9 m/s)
+        assert rings[k] == pytest.approx(np.array([300.0, 360.0, 270.0]))
+    res = lc.run(sc, until="2024-03-31", progress=False, output=tmp_path / "r.h5")
+    assert res.end.isoformat() == "2024-03-31"
 
 
 def test_every_problem_of_a_file_is_reported_in_one_pass():
