@@ -34,7 +34,7 @@ py::dict category_dict(const Scenario& sc, std::size_t c) {
     d["zh"] = cat.zh;
     d["en"] = cat.en;
     d["class"] = kCategoryClassNames[static_cast<std::size_t>(cat.cls)];
-    d["ring_minutes"] = cat.ring_minutes;
+    d["ring_minutes"] = cat.ring_minutes;  // 0: the ring is in metres (ring_metres, every age alike)
     std::array<double, kAgeGroups> ring{};
     py::list users;
     for (int a = 0; a < kAgeGroups; ++a) {
@@ -47,6 +47,8 @@ py::dict category_dict(const Scenario& sc, std::size_t c) {
     d["users"] = users;
     d["operator"] = kOperatorNames[static_cast<std::size_t>(cat.operator_)];
     d["counts_as"] = cat.counts_as;
+    d["contract_cap_yuan_month"] = cat.contract_cap_yuan_month;
+    d["list_sites"] = cat.list_sites;
     d["open_hour"] = cat.open_hour;
     d["close_hour"] = cat.close_hour;
     d["household"] = cat.household;

@@ -775,7 +775,12 @@ void read_events(TableReader& root, Scenario& sc, Problems& problems) {
             case EventType::mobile_vendor:
                 district(true);
                 category(true);
-                if (e.type == EventType::plan_facility) e.operator_ = operator_of(r, "operator");
+                if (e.type == EventType::plan_facility) {
+                    e.operator_ = operator_of(r, "operator");
+                    // a frozen list's support: the operating grant each of its facilities gets
+                    if (auto v = r.number("grant_yuan_month", false, 0, 1e7, " yuan a month per facility"))
+                        e.grant_yuan_month = *v;
+                }
                 if (auto v = r.integer("count", false, 1, 1000)) e.count = static_cast<int>(*v);
                 if (e.type == EventType::plan_facility) {
                     // a project list's sites (network nodes of the district), chosen beforehand

@@ -154,7 +154,7 @@ struct PolicyEvent {
     std::optional<std::string> district;  ///< none: every district
     std::optional<std::string> category;
     double rent_cut = 0;                    ///< subsidy: share of rent waived, 0-1
-    double grant_yuan_month = 0;            ///< subsidy: operating grant per shop, yuan a month
+    double grant_yuan_month = 0;            ///< subsidy: operating grant per shop; plan_facility: per facility, yuan a month
     int count = 1;                          ///< plan_facility, elder_canteen, mobile_vendor: how many
     double open_hour = 0, close_hour = 24;  ///< extend_hours
     std::vector<std::string> adds;          ///< multi_function: categories added to shops of `category`

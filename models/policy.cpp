@@ -84,6 +84,7 @@ void plan_facilities(const PolicyEvent& e, std::int64_t day, PolicyTarget& t) {
                 f = make_facility(sc, site, c, static_cast<int>(d));
                 f.origin = FacilityOrigin::planned;
                 if (e.operator_) f.operator_ = *e.operator_;
+                f.grant_yuan = static_cast<float>(e.grant_yuan_month);
             }
             apply_standing_rules(t.levers, t.levers.at(d, static_cast<std::size_t>(c)), f);
             t.levers.capital_fen[d] += std::llround(100.0 * sc.categories[static_cast<std::size_t>(c)].fitout_yuan_m2 *

@@ -35,7 +35,8 @@ from lifecircle.scenario import BUILTIN_NAME, Scenario
 
 #: A drawn list's columns (``Results.projects`` less how each project fared).
 LIST_COLUMNS = ["district", "pinyin", "category", "list", "round", "rank", "site", "x", "y", "idle", "gain",
-                "in_ring", "in_ring_after", "cost_yuan", "method", "drawn", "date"]  # fmt: skip
+                "in_ring", "in_ring_after", "cost_yuan", "method", "drawn", "date", "operator",
+                "expected_profit_yuan", "support_yuan_month"]  # fmt: skip
 
 
 def join_dates(sc: Scenario) -> dict[str, dt.date]:
@@ -72,6 +73,12 @@ def plan_event(project: Any, district: str, date: dt.date) -> dict[str, Any]:
         "sites_xy": [[float(project.x), float(project.y)]],
         "gain": float(project.gain),
         **({"idle": True} if bool(getattr(project, "idle", False)) else {}),
+        **({"operator": project.operator} if isinstance(getattr(project, "operator", None), str) else {}),
+        **(
+            {"grant_yuan_month": float(project.support_yuan_month)}
+            if float(getattr(project, "support_yuan_month", 0) or 0) > 0
+            else {}
+        ),
     }
 
 
@@ -140,13 +147,15 @@ def draw(scenario: Scenario, *, threads: int | None = None, progress: bool = Fal
         return pd.DataFrame()
     res = run(scenario, until=max(dates), threads=threads, progress=progress)
     p = res.projects
-    return p.loc[p.method != "fixed", LIST_COLUMNS].reset_index(drop=True)
+    return p.loc[(p.method != "fixed") & ~p.retender, LIST_COLUMNS].reset_index(drop=True)
 
 
 def frozen(scenario: Scenario, projects: pd.DataFrame) -> Scenario:
     """The scenario with drawn lists (rows of ``Results.projects``) as plan_facility events at
     their sites' places, on their dates, in place of its circle_plan events: the same lists
     on any seed's town (each site the district's candidate nearest to the place)."""
+    if "retender" in projects:  # sites reopened by tender arise in the run itself
+        projects = projects[~projects.retender.astype(bool)]
     events = [plan_event(p, p.district, p.date.date()) for p in projects.itertuples()]
     base = scenario.without_events("circle_plan")
     return base.with_events(events, edit="project lists frozen") if events else base

@@ -416,10 +416,13 @@ class Scenario:
 
     @property
     def categories(self) -> pd.DataFrame:
-        """One row a category: key, zh, en, class, ring_minutes, open/close hours, spend,
-        margin, rent, staff cost, decay, subsidy eligibility."""
+        """One row a category, as the engine read it (:attr:`spec`): key, zh, en, class,
+        ring_minutes (0: the ring is in metres), ring_metres (working age), operator,
+        open/close hours, household, spend, margin, rent, staff cost, decay, subsidy
+        eligibility."""
         rows = []
-        for key, c in self.data["categories"].items():
+        for key in self.category_keys:
+            c = self.category(key)
             rows.append(
                 {
                     "key": key,
@@ -427,9 +430,11 @@ class Scenario:
                     "en": c["en"],
                     "class": c["class"],
                     "ring_minutes": c["ring_minutes"],
-                    "open_hour": c["hours"][0],
-                    "close_hour": c["hours"][1],
-                    "household": c.get("household", False),
+                    "ring_metres": c["ring_metres"]["working"],
+                    "operator": c["operator"],
+                    "open_hour": c["open_hour"],
+                    "close_hour": c["close_hour"],
+                    "household": c["household"],
                     "spend_yuan": c["spend_yuan"],
                     "gross_margin": c["gross_margin"],
                     "rent_yuan_m2_month": c["rent_yuan_m2_month"],
