@@ -43,7 +43,13 @@ def emit(**row) -> None:
 def findings(res: lc.Results, run: str) -> None:
     years = res.years
     for _, r in years[years.year.isin([2025, 2030])].iterrows():
-        emit(table="satisfaction", run=run, district=r.pinyin, year=int(r.year), satisfied=round(r.satisfaction, 4))
+        emit(
+            table="satisfaction",
+            run=run,
+            district=r.pinyin,
+            year=int(r.year),
+            satisfied=round(r.satisfaction, 4),
+        )
     f = res.facilities
     planned = f[(f.origin == "planned") & f.category.isin(PUBLIC_PLANNED)]
     cost = res.costs

@@ -408,8 +408,7 @@ void read_models(TableReader& root, Scenario& sc, Problems& problems) {
             m.entry_rate = *v;
         if (auto v = r.integer("entry_sites", false, 1, 10000, " sites a district"))
             m.entry_sites = static_cast<int>(*v);
-        if (auto v = r.number("night_staff_yuan_hour", false, 0, 1e4, " yuan an hour"))
-            m.night_staff_yuan_hour = *v;
+        if (auto v = r.number("night_staff_yuan_hour", false, 0, 1e4, " yuan an hour")) m.night_staff_yuan_hour = *v;
         r.finish();
     }
     if (const auto* t = root.subtable("delivery", false)) {
@@ -422,8 +421,7 @@ void read_models(TableReader& root, Scenario& sc, Problems& problems) {
         if (auto v = r.number("orders_per_courier_hour", false, 0, 100, " orders an hour"))
             m.orders_per_courier_hour = *v;
         if (auto v = r.number("night_couriers", false, 0, 1, " (a share)")) m.night_couriers = *v;
-        if (auto v = r.number("programme_night_couriers", false, 0, 1, " (a share)"))
-            m.programme_night_couriers = *v;
+        if (auto v = r.number("programme_night_couriers", false, 0, 1, " (a share)")) m.programme_night_couriers = *v;
         r.finish();
     }
 }
@@ -607,7 +605,8 @@ void read_categories(TableReader& root, Scenario& sc, Problems& problems) {
         if (auto v = r.integer("contract_months", false, 1, 120, " months")) c.contract_months = static_cast<int>(*v);
         if (auto v = r.integer("retender_months", false, 0, 120, " months")) c.retender_months = static_cast<int>(*v);
         c.counts_as = r.strings("counts_as", false);
-        if (auto v = r.integer("list_sites", false, 0, 8, " sites a list (at most 8)")) c.list_sites = static_cast<int>(*v);
+        if (auto v = r.integer("list_sites", false, 0, 8, " sites a list (at most 8)"))
+            c.list_sites = static_cast<int>(*v);
         c.osm_tags = r.strings("osm_tags", false);
         r.finish();
         sc.categories.push_back(std::move(c));

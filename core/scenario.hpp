@@ -70,34 +70,34 @@ struct Category {
     std::string key;     ///< identifier used in the scenario, e.g. "convenience"
     std::string zh, en;  ///< display names
     CategoryClass cls = CategoryClass::basic;
-    double ring_minutes = 15;               ///< the walking ring it should lie in (5, 10 or 15), minutes
-    double ring_metres = 0;  ///< or a distance as the national standard writes it, metres (0: the minutes rule)
+    double ring_minutes = 15;  ///< the walking ring it should lie in (5, 10 or 15), minutes
+    double ring_metres = 0;    ///< or a distance as the national standard writes it, metres (0: the minutes rule)
     double open_hour = 0, close_hour = 24;  ///< opening hours; close may exceed 24 (past midnight)
     bool household = false;                 ///< a household need: one member goes for all
     /// Trips per person per day, [day type][age group].
     std::array<std::array<double, kAgeGroups>, kDayTypes> trips_per_day{};
-    std::vector<double> slot_profile;   ///< share of trips in each time slot (sums to 1)
-    double spend_yuan = 0;              ///< spend per visit, yuan
-    double gross_margin = 0;            ///< share of revenue, 0-1
-    double floor_area_m2 = 0;           ///< typical shop floor area, m2
-    double rent_yuan_m2_month = 0;      ///< rent, yuan per m2 per month
-    double staff_cost_yuan_month = 0;   ///< staff cost, yuan per month
-    double other_cost_yuan_month = 0;   ///< utilities and other fixed costs, yuan per month
-    double decay = 2.0;                 ///< Huff distance-decay exponent b
-    bool subsidy_eligible = false;      ///< thin-margin, public-welfare business (plan item 20)
-    bool deliverable = false;           ///< can be delivered to the door when no shop is in reach
-    bool mobile_vendor = false;         ///< can be sold from a vegetable truck or food cart (plan item 11)
-    bool round_the_clock = false;       ///< its shops may open 24 hours (plan item 10)
-    double exit_per_year = 0.08;        ///< background yearly closure probability (non-economic)
-    double fitout_yuan_m2 = 1500;       ///< public capital: fit-out and equipment of a planned facility, yuan/m2
-    double support_yuan_visit = 0;      ///< public operating support a visit (e.g. an elder canteen's meal)
+    std::vector<double> slot_profile;         ///< share of trips in each time slot (sums to 1)
+    double spend_yuan = 0;                    ///< spend per visit, yuan
+    double gross_margin = 0;                  ///< share of revenue, 0-1
+    double floor_area_m2 = 0;                 ///< typical shop floor area, m2
+    double rent_yuan_m2_month = 0;            ///< rent, yuan per m2 per month
+    double staff_cost_yuan_month = 0;         ///< staff cost, yuan per month
+    double other_cost_yuan_month = 0;         ///< utilities and other fixed costs, yuan per month
+    double decay = 2.0;                       ///< Huff distance-decay exponent b
+    bool subsidy_eligible = false;            ///< thin-margin, public-welfare business (plan item 20)
+    bool deliverable = false;                 ///< can be delivered to the door when no shop is in reach
+    bool mobile_vendor = false;               ///< can be sold from a vegetable truck or food cart (plan item 11)
+    bool round_the_clock = false;             ///< its shops may open 24 hours (plan item 10)
+    double exit_per_year = 0.08;              ///< background yearly closure probability (non-economic)
+    double fitout_yuan_m2 = 1500;             ///< public capital: fit-out and equipment of a planned facility, yuan/m2
+    double support_yuan_visit = 0;            ///< public operating support a visit (e.g. an elder canteen's meal)
     Operator operator_ = Operator::private_;  ///< who runs its facilities (planned ones may override)
     double contract_cap_yuan_month = 0;       ///< public_private: most deficit covered a month, yuan
     int contract_months = 3;                  ///< public_private: months above the cap before the operator leaves
     int retender_months = 6;                  ///< public_private: months until the site reopens by tender
     std::vector<std::string> counts_as;       ///< categories its facilities also serve (a centre counts as a station)
     int list_sites = 8;                       ///< most sites of it one project list places (one centre a circle)
-    std::vector<std::string> osm_tags;  ///< "key=value" tags for real-city scenarios
+    std::vector<std::string> osm_tags;        ///< "key=value" tags for real-city scenarios
 };
 
 /// Circle classes of the plan (section 1): fill gaps, enrich, upgrade brands.
@@ -153,9 +153,9 @@ struct PolicyEvent {
     EventType type = EventType::join_programme;
     std::optional<std::string> district;  ///< none: every district
     std::optional<std::string> category;
-    double rent_cut = 0;                    ///< subsidy: share of rent waived, 0-1
-    double grant_yuan_month = 0;            ///< subsidy: operating grant per shop; plan_facility: per facility, yuan a month
-    int count = 1;                          ///< plan_facility, elder_canteen, mobile_vendor: how many
+    double rent_cut = 0;          ///< subsidy: share of rent waived, 0-1
+    double grant_yuan_month = 0;  ///< subsidy: operating grant per shop; plan_facility: per facility, yuan a month
+    int count = 1;                ///< plan_facility, elder_canteen, mobile_vendor: how many
     double open_hour = 0, close_hour = 24;  ///< extend_hours
     std::vector<std::string> adds;          ///< multi_function: categories added to shops of `category`
     double adoption = 0;                    ///< map_app: share of residents using the app afterwards
@@ -173,7 +173,8 @@ struct PolicyEvent {
     std::optional<double> budget_yuan;  ///< circle_plan: the list's budget (fit-out), none: no limit
     int months = 6;                     ///< circle_plan: the list is phased over this many months
     std::string method = "exact";       ///< circle_plan: "exact" (HiGHS) or "greedy" sites
-    std::string unprofitable = "support";  ///< circle_plan: a private project below break-even: "support", "drop", "keep"
+    std::string unprofitable =
+        "support";                      ///< circle_plan: a private project below break-even: "support", "drop", "keep"
     std::optional<Operator> operator_;  ///< plan_facility, elder_canteen, circle_plan: who runs the facilities
     std::optional<Date> until;          ///< extend_hours, multi_function: the rule's last day (none: for good)
     double night_grant_share = 0;       ///< extend_hours: share of the night staff cost the rule pays (public)
@@ -195,15 +196,16 @@ struct EconomicsModel {
     double capacity_visits_per_m2 = 20;  ///< visits per m2 a month before crowding
     double entry_rate = 1.0;             ///< monthly entry intensity per unit of expected profit / fixed costs
     int entry_sites = 32;                ///< candidate sites would-be entrants price in each district
-    double night_staff_yuan_hour = 0;    ///< staff cost of each hour a shop opens between 22:00 and 06:00 beyond its category's hours, yuan
+    double night_staff_yuan_hour =
+        0;  ///< staff cost of each hour a shop opens between 22:00 and 06:00 beyond its category's hours, yuan
 };
 
 /// Home delivery (docs/model.md, "Delivery"): who orders, how readily, and what couriers carry.
 struct DeliveryModel {
     std::array<double, kAgeGroups> app_users{0.0, 0.7, 0.2};  ///< share ordering through a delivery app
-    double order_share = 0.6;              ///< of a user's needs with no shop open in reach, the share ordered
-    double couriers_per_10k = 3.0;         ///< couriers serving a district, per 10,000 residents
-    double orders_per_courier_hour = 2.5;  ///< orders a courier delivers an hour
+    double order_share = 0.6;               ///< of a user's needs with no shop open in reach, the share ordered
+    double couriers_per_10k = 3.0;          ///< couriers serving a district, per 10,000 residents
+    double orders_per_courier_hour = 2.5;   ///< orders a courier delivers an hour
     double night_couriers = 0.15;           ///< share of couriers at work in the night slots (the platforms' own)
     double programme_night_couriers = 0.3;  ///< the same once the district has joined (the plan's night measure)
 };

@@ -38,9 +38,9 @@ struct Facility {
     std::uint32_t slot_mask = 0xFFFFFFFF;  ///< bit s: open during time slot s (see open_slots)
     bool mobile = false;                   ///< a vegetable truck or food cart: fixed windows only
     FacilityOrigin origin = FacilityOrigin::baseline;
-    std::uint8_t loss_months = 0;  ///< consecutive months below break-even
-    std::int32_t opened_day = 0;   ///< days since 1970-01-01 (0: before the run)
-    std::int32_t closed_day = -1;  ///< days since 1970-01-01, or -1 while open
+    std::uint8_t loss_months = 0;             ///< consecutive months below break-even
+    std::int32_t opened_day = 0;              ///< days since 1970-01-01 (0: before the run)
+    std::int32_t closed_day = -1;             ///< days since 1970-01-01, or -1 while open
     Operator operator_ = Operator::private_;  ///< who runs it (its category's, or the plan's for a planned one)
     float grant_yuan = 0;                     ///< a project list's operating support for this facility, yuan a month
 };

@@ -36,7 +36,8 @@ MonthAccount month_account(const Category& c, const EconomicsModel& m, const Fac
     a.revenue = revenue;
     a.gross = std::llround(static_cast<double>(revenue) * c.gross_margin);
     const double rent = f.floor_area_m2 * c.rent_yuan_m2_month;
-    const double night = f.mobile ? 0.0 : extra_night_hours(c, f.open_hour, f.close_hour) * days * m.night_staff_yuan_hour;
+    const double night =
+        f.mobile ? 0.0 : extra_night_hours(c, f.open_hour, f.close_hour) * days * m.night_staff_yuan_hour;
     const double paid = rent * support.rent_cut + support.grant_yuan + night * support.night_share;
     a.costs = std::llround(100.0 * (rent + c.staff_cost_yuan_month + c.other_cost_yuan_month + night)) -
               std::llround(100.0 * paid);
@@ -52,7 +53,8 @@ double entrant_costs_fen(const Scenario& sc, const PlanLevers& levers, std::size
     const bool rule = levers.has_hours(dc);
     const double night = extra_night_hours(cat, rule ? levers.hours_open[dc] : cat.open_hour,
                                            rule ? levers.hours_close[dc] : cat.close_hour) *
-                         30.0 * sc.economics.night_staff_yuan_hour * (1.0 - (rule ? levers.night_grant_share[dc] : 0.0));
+                         30.0 * sc.economics.night_staff_yuan_hour *
+                         (1.0 - (rule ? levers.night_grant_share[dc] : 0.0));
     return static_cast<double>(fixed_costs_fen(cat)) -
            100.0 * (cat.floor_area_m2 * cat.rent_yuan_m2_month * levers.rent_cut[dc] + levers.grant_yuan[dc] - night);
 }
@@ -95,14 +97,16 @@ void settle_accounts(World& w, FacilityReach& reach, const PlanLevers& levers, s
         out.profit[id] = account.profit;
         if (f.operator_ == Operator::public_) {  // no accounts of its own: never closes for money
             // its running cost less its takings; a surplus stays with the service
-            if (local) public_cost[f.district] += std::max<std::int64_t>(0, account.costs + account.subsidy - account.gross);
+            if (local)
+                public_cost[f.district] += std::max<std::int64_t>(0, account.costs + account.subsidy - account.gross);
             continue;
         }
         if (local) out.subsidy[f.district] += account.subsidy;
         bool leaves = false;
         if (f.operator_ == Operator::public_private) {
             const std::int64_t deficit = std::max<std::int64_t>(0, -account.profit);
-            const std::int64_t cover = std::min<std::int64_t>(deficit, std::llround(100.0 * cat.contract_cap_yuan_month));
+            const std::int64_t cover =
+                std::min<std::int64_t>(deficit, std::llround(100.0 * cat.contract_cap_yuan_month));
             if (local) public_cost[f.district] += cover;
             out.profit[id] = account.profit + cover;
             f.loss_months = deficit > cover ? static_cast<std::uint8_t>(std::min(255, f.loss_months + 1)) : 0;

@@ -58,13 +58,13 @@ double monthly_exit_probability(const Category& c, const EconomicsModel& m, doub
 
 /// What the market did at a month's end.
 struct MarketMonth {
-    std::vector<std::int64_t> profit;     ///< per facility, fen (0: no account kept)
-    std::vector<std::int64_t> openings;   ///< per district
-    std::vector<std::int64_t> closures;   ///< per district
-    std::vector<std::int64_t> subsidy;    ///< per district: rent waived, grants and night staff paid, fen
-    std::vector<std::int64_t> operating;  ///< per district: public and contract operators' costs the plan's
-                                          ///< facilities leave to public money (running cost less takings;
-                                          ///< deficits covered up to the contract cap), fen
+    std::vector<std::int64_t> profit;           ///< per facility, fen (0: no account kept)
+    std::vector<std::int64_t> openings;         ///< per district
+    std::vector<std::int64_t> closures;         ///< per district
+    std::vector<std::int64_t> subsidy;          ///< per district: rent waived, grants and night staff paid, fen
+    std::vector<std::int64_t> operating;        ///< per district: public and contract operators' costs the plan's
+                                                ///< facilities leave to public money (running cost less takings;
+                                                ///< deficits covered up to the contract cap), fen
     std::vector<std::int64_t> public_baseline;  ///< per district: the same for facilities there before the plan
     std::vector<std::uint32_t> retender;        ///< public_private facilities whose operator left this month
 };

@@ -8,8 +8,8 @@
 #include "core/rng.hpp"
 #include "core/streams.hpp"
 #include "models/facility.hpp"
-#include "models/market.hpp"
 #include "models/levers.hpp"
+#include "models/market.hpp"
 
 namespace lifecircle {
 
@@ -120,8 +120,8 @@ void price_projects(std::vector<Project>& drawn, const PolicyEvent& e, PolicyTar
             for (std::size_t j = 0; j < drawn.size(); ++j)
                 if (j != i && drawn[j].category == p.category) rivals.push_back(&sites[j]);
             const auto c = static_cast<std::size_t>(p.category);
-            const double revenue = expected_revenue_among(t.world, *t.cache, demand, t.entry_sites, sites[i], rivals,
-                                                          c, t.spend_fen[c]);
+            const double revenue =
+                expected_revenue_among(t.world, *t.cache, demand, t.entry_sites, sites[i], rivals, c, t.spend_fen[c]);
             const double profit = revenue * sc.categories[c].gross_margin -
                                   entrant_costs_fen(sc, t.levers, static_cast<std::size_t>(p.district), c);
             p.expected_profit_yuan = profit / 100.0;
@@ -173,7 +173,8 @@ bool open_projects_due(std::int64_t day, PolicyTarget& t) {
         f.origin = static_cast<FacilityOrigin>(p.origin);
         f.operator_ = static_cast<Operator>(p.operator_);
         f.grant_yuan = static_cast<float>(p.support_yuan_month);
-        apply_standing_rules(t.levers, t.levers.at(static_cast<std::size_t>(p.district), static_cast<std::size_t>(p.category)), f);
+        apply_standing_rules(
+            t.levers, t.levers.at(static_cast<std::size_t>(p.district), static_cast<std::size_t>(p.category)), f);
         if (p.list >= 0)  // a re-tender reopens a fitted site
             t.levers.capital_fen[static_cast<std::size_t>(p.district)] +=
                 std::llround(100.0 * cat.fitout_yuan_m2 * static_cast<double>(f.floor_area_m2));

@@ -97,8 +97,9 @@ std::vector<Project> draw_project_list(const World& world, const FacilityReach& 
         for (auto i : members)
             if (uses(cat, age[i])) users.push_back(i);
         const auto n = static_cast<double>(users.size());
-        const int affordable = std::min(
-            cat.list_sites, cost <= 0.0 || std::isinf(left) ? kMaxListSites : static_cast<int>(std::floor(left / cost)));
+        const int affordable =
+            std::min(cat.list_sites,
+                     cost <= 0.0 || std::isinf(left) ? kMaxListSites : static_cast<int>(std::floor(left / cost)));
         struct Chosen {
             std::uint32_t site;
             double gain;

@@ -32,16 +32,17 @@ struct Project {
     std::int32_t facility = -1;  ///< the facility it opened, -1 not yet
     std::uint8_t operator_ = 0;  ///< Operator: who runs it
     std::uint8_t origin = 1;     ///< FacilityOrigin of what it opens (planned; a re-tender keeps the site's)
-    double expected_profit_yuan = 0;  ///< a private project's expected monthly profit as drawn (the market's entry estimate)
-    double support_yuan_month = 0;    ///< the operating grant the list gives it to break even (public cost)
+    double expected_profit_yuan =
+        0;  ///< a private project's expected monthly profit as drawn (the market's entry estimate)
+    double support_yuan_month = 0;  ///< the operating grant the list gives it to break even (public cost)
 };
 
 /// What a list is asked for (a circle_plan event's options).
 struct ListRequest {
     std::size_t district = 0;
-    double target = 0.9;                ///< ring coverage a category's users should reach
-    std::optional<double> budget_yuan;  ///< the list's fit-out budget; none: no limit
-    std::string method = "exact";       ///< "exact" (HiGHS) or "greedy" covering
+    double target = 0.9;                           ///< ring coverage a category's users should reach
+    std::optional<double> budget_yuan;             ///< the list's fit-out budget; none: no limit
+    std::string method = "exact";                  ///< "exact" (HiGHS) or "greedy" covering
     std::uint64_t categories = ~std::uint64_t{0};  ///< the categories the list may cover (bit c), by circle class
 };
 

@@ -116,11 +116,12 @@ void check_fits(const std::string& path, const Scenario& sc, const CheckpointInf
         s.residents.flags.size() == nr && s.crowding.size() == nf && s.reach_order.size() == sc.categories.size() &&
         s.levers.rent_cut.size() == sc.districts.size() * sc.categories.size() &&
         s.levers.grant_yuan.size() == s.levers.rent_cut.size() && s.levers.in_programme.size() == sc.districts.size() &&
-        s.levers.hours_open.size() == s.levers.rent_cut.size() && s.levers.hours_close.size() == s.levers.rent_cut.size() &&
+        s.levers.hours_open.size() == s.levers.rent_cut.size() &&
+        s.levers.hours_close.size() == s.levers.rent_cut.size() &&
         s.levers.night_grant_share.size() == s.levers.rent_cut.size() &&
         s.levers.hours_until.size() == s.levers.rent_cut.size() && s.levers.adds.size() == s.levers.rent_cut.size() &&
-        s.levers.adds_until.size() == s.levers.rent_cut.size() &&
-        s.added_day.size() <= nr && s.orders_per_day.size() == sc.districts.size() * Tally::kSlots &&
+        s.levers.adds_until.size() == s.levers.rent_cut.size() && s.added_day.size() <= nr &&
+        s.orders_per_day.size() == sc.districts.size() * Tally::kSlots &&
         s.month_needs.size() == sc.districts.size() * sc.categories.size();
     bool year_ok = true;
     for (const auto& c : Tally::kColumns) {

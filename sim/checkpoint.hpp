@@ -27,12 +27,12 @@ struct RunState {
     std::vector<std::int32_t> added_day;                  ///< residents new housing added
     std::vector<std::vector<std::uint32_t>> reach_order;  ///< per category: facility ids in table order
     PlanLevers levers;
-    std::vector<float> crowding;         ///< per facility
-    std::vector<double> orders_per_day;  ///< per district x Tally::kSlots: last month's delivery orders a day
-    std::vector<FloorSite> floor_sites;  ///< new housing's commercial floor among the entry sites
+    std::vector<float> crowding;            ///< per facility
+    std::vector<double> orders_per_day;     ///< per district x Tally::kSlots: last month's delivery orders a day
+    std::vector<FloorSite> floor_sites;     ///< new housing's commercial floor among the entry sites
     std::vector<std::int64_t> month_needs;  ///< the last month's needs per district x category (lists price by them)
-    Tally year;                          ///< the open year's tallies
-    Results records;                     ///< district_month, category_year, facility_month and projects so far
+    Tally year;                             ///< the open year's tallies
+    Results records;                        ///< district_month, category_year, facility_month and projects so far
 };
 
 /// What a checkpoint file says of itself.

@@ -21,10 +21,10 @@ struct DistrictMonth {
     std::int64_t survey_n = 0, survey_satisfied = 0;
     double survey_low = 0, survey_high = 0;  ///< Wilson 95% interval of the survey share
     std::int64_t shops_open = 0, openings = 0, closures = 0;
-    std::int64_t in_programme = 0;  ///< 1 once the district has joined
-    std::int64_t subsidy_fen = 0;   ///< public cost: rent waived and grants paid to shops
-    std::int64_t capital_fen = 0;   ///< public cost: fit-out of facilities the plan opened
-    std::int64_t support_fen = 0;   ///< public cost: operating support per visit
+    std::int64_t in_programme = 0;   ///< 1 once the district has joined
+    std::int64_t subsidy_fen = 0;    ///< public cost: rent waived and grants paid to shops
+    std::int64_t capital_fen = 0;    ///< public cost: fit-out of facilities the plan opened
+    std::int64_t support_fen = 0;    ///< public cost: operating support per visit
     std::int64_t operating_fen = 0;  ///< public cost: running costs and contract cover of the plan's public facilities
     std::int64_t public_baseline_fen = 0;  ///< public money of the city's own public facilities (not the plan's)
 };

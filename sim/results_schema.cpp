@@ -189,12 +189,12 @@ std::vector<ResultsColumn> make_columns() {
                                        return static_cast<std::uint8_t>(x.origin);
                                    });
                                }),
-        computed<std::uint8_t>(F, "operator", "code", "0 private, 1 public, 2 public_private (government-built, company-run)",
-                               [](H5File& f, const std::string& p, const Results& r) {
-                                   f.write_column<std::uint8_t>(p, r.world.facilities, [](const Facility& x) {
-                                       return static_cast<std::uint8_t>(x.operator_);
-                                   });
-                               }),
+        computed<std::uint8_t>(
+            F, "operator", "code", "0 private, 1 public, 2 public_private (government-built, company-run)",
+            [](H5File& f, const std::string& p, const Results& r) {
+                f.write_column<std::uint8_t>(p, r.world.facilities,
+                                             [](const Facility& x) { return static_cast<std::uint8_t>(x.operator_); });
+            }),
         computed<std::int64_t>(F, "extra_categories", "bit mask", "bit c: also serves category c (multi-function)",
                                [](H5File& f, const std::string& p, const Results& r) {
                                    f.write_column<std::int64_t>(p, r.world.facilities, &Facility::extra_categories);

@@ -81,11 +81,11 @@ class Simulation {
     tbb::enumerable_thread_specific<Tally> m_tallies;
     Tally m_month, m_year;
     std::size_t m_next_event = 0;
-    std::optional<std::int64_t> m_resumed_day;  // the checkpoint's last day, when resumed
-    Results m_restored;                         // the checkpoint's records, when resumed
+    std::optional<std::int64_t> m_resumed_day;   // the checkpoint's last day, when resumed
+    Results m_restored;                          // the checkpoint's records, when resumed
     std::vector<std::int64_t> m_restored_needs;  // the checkpoint's last month's needs, when resumed
-    int m_first_month = 0;                      // year * 12 + month of the first simulated month
-    bool m_recording = true;                    // false during the spin-up before the start
+    int m_first_month = 0;                       // year * 12 + month of the first simulated month
+    bool m_recording = true;                     // false during the spin-up before the start
     std::int64_t m_trips = 0;
 };
 
@@ -268,8 +268,8 @@ Results Simulation::run(const RunOptions& options) {
 /// The scenario's events dated up to today, in file order (models/policy.hpp), then the
 /// project lists' openings due.
 void Simulation::apply_events_due(const Date& date, std::int64_t day) {
-    PolicyTarget target{m_world,     m_reach,    m_sites,       m_levers,
-                        m_district_residents, m_added_day, m_projects, m_entry_sites};
+    PolicyTarget target{m_world,     m_reach,    m_sites,      m_levers, m_district_residents,
+                        m_added_day, m_projects, m_entry_sites};
     target.cache = &m_cache;
     target.needs = m_month.needs;  // last month's (this month's are summed at its end)
     target.spend_fen = m_spend_fen;

@@ -217,7 +217,10 @@ def _costs_section(res: Results, out: Path, year: int) -> str:
         "ring (summed over the basic categories) and satisfaction points since the first month, "
         "which also hold what the market did on its own (costs.csv; Results.cost_summary with a "
         "baseline run isolates the plan).</p>"
-        + _table(costs.drop(columns=["subsidy_yuan", "capital_yuan", "support_yuan", "operating_yuan"]), digits=digits)
+        + _table(
+            costs.drop(columns=["subsidy_yuan", "capital_yuan", "support_yuan", "operating_yuan"]),
+            digits=digits,
+        )
     )
 
 

@@ -402,10 +402,11 @@ class Results:
         """Every facility that existed, one row each (index = facility id). Columns: node,
         x, y (metres: its own position, for OSM the mapped point; ``node`` is where it
         stands on the network), category, district, pinyin, origin (baseline, planned,
-        market, mobile), operator (private, public, public_private), opened, closed (dates; NaT = before the run / still open), open (at
-        the end), open_hour, close_hour, floor_area_m2, cash_yuan (at the end or on
-        closing), osm_id (node id, or minus the way id; 0 synthetic), also_serves
-        (multi-function: other category keys, comma-separated)."""
+        market, mobile), operator (private, public, public_private), opened, closed (dates;
+        NaT = before the run / still open), open (at the end), open_hour, close_hour,
+        floor_area_m2, cash_yuan (at the end or on closing), osm_id (node id, or minus the
+        way id; 0 synthetic), also_serves (multi-function: other category keys,
+        comma-separated)."""
         t = self._tables["facilities"]
         df = pd.DataFrame(
             {k: t[k] for k in ("node", "category", "district", "open_hour", "close_hour", "floor_area_m2")}

@@ -47,7 +47,8 @@ TEST_CASE("a month's account: gross margin less rent after the cut, staff, other
     CHECK(a.costs == 1'210'000);
     CHECK(a.profit == 173'000 - 1'210'000);
     CHECK(a.loss);
-    a = month_account(conv, sc.economics, f, 1'000'000, {.rent_cut = 0.5, .grant_yuan = 2000.0}, 30);  // half the rent, 2,000 yuan grant
+    a = month_account(conv, sc.economics, f, 1'000'000, {.rent_cut = 0.5, .grant_yuan = 2000.0},
+                      30);  // half the rent, 2,000 yuan grant
     CHECK(a.costs == 180'000 + 850'000 - 200'000);
 }
 
@@ -120,7 +121,7 @@ TEST_CASE("operators: a public facility never closes for money, a contract's def
         std::int64_t public_a_month;  // public money a month while open, fen
     };
     for (const Case k : {Case{Operator::private_, 0, false, 0}, Case{Operator::public_, 0, true, deficit},
-                         Case{Operator::public_private, 9000, true, deficit},   // the cap covers it all
+                         Case{Operator::public_private, 9000, true, deficit},      // the cap covers it all
                          Case{Operator::public_private, 5000, false, 500'000}}) {  // 3,640 yuan short
         INFO("operator " << kOperatorNames[static_cast<std::size_t>(k.op)] << ", cap " << k.cap_yuan);
         World run = w;
@@ -133,7 +134,8 @@ TEST_CASE("operators: a public facility never closes for money, a contract's def
         MarketMonth out;
         int closed_in = -1;
         for (int month = 0; month < months && closed_in < 0; ++month) {
-            settle_accounts(run, reach, levers, revenue, 20000 + 30 * month, 30, static_cast<std::uint64_t>(month), out);
+            settle_accounts(run, reach, levers, revenue, 20000 + 30 * month, 30, static_cast<std::uint64_t>(month),
+                            out);
             CHECK(out.public_baseline[0] == 0);
             if (run.facilities[id].state == FacilityState::closed) closed_in = month;
             CHECK(out.operating[0] >= k.public_a_month);  // others in the district may add theirs
@@ -264,7 +266,8 @@ TEST_CASE(
     // a project list's pricing: with no rivals the same; a rival of the list at the same site
     // (same area and distances) halves it, as an incumbent there would (issue 22, lists that last)
     const ChoiceCache empty = cache_of(w, reach);
-    CHECK(expected_revenue_among(w, empty, demand, sites, site, {}, conv, 2500) == lc_test::Approx(alone).epsilon(1e-9));
+    CHECK(expected_revenue_among(w, empty, demand, sites, site, {}, conv, 2500) ==
+          lc_test::Approx(alone).epsilon(1e-9));
     CHECK(expected_revenue_among(w, empty, demand, sites, site, {&site}, conv, 2500) ==
           lc_test::Approx(alone / 2).epsilon(1e-5));
     // an incumbent at the same site takes half of what the entrant would see at every home

@@ -10,9 +10,9 @@
 #include "core/world.hpp"
 #include "fixtures.hpp"
 #include "models/destination_choice.hpp"
+#include "models/facility.hpp"
 #include "models/facility_reach.hpp"
 #include "models/levers.hpp"
-#include "models/facility.hpp"
 #include "models/policy.hpp"
 #include "models/world_builder.hpp"
 

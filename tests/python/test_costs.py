@@ -25,7 +25,13 @@ def costed(tmp_path_factory):
     data["categories"]["pharmacy"]["operator"] = "public_private"
     data["categories"]["breakfast"]["support_yuan_visit"] = 1.5
     data["events"].append(
-        {"date": dt.date(2024, 2, 1), "type": "plan_facility", "district": "东区", "category": "pharmacy", "count": 2}
+        {
+            "date": dt.date(2024, 2, 1),
+            "type": "plan_facility",
+            "district": "东区",
+            "category": "pharmacy",
+            "count": 2,
+        }
     )
     sc = sc._edited(data, "pharmacy support 1.5 yuan a visit")
     return lc.run(sc, until="2024-12-31", progress=False, output=tmp_path_factory.mktemp("c") / "c.h5")

@@ -39,8 +39,18 @@ def test_the_shipped_scenarios_validate():
         ("hours = [7, 22]", "hours = [7, 25]", "categories.convenience.hours", "opening < closing <= 24"),
         ("ring_minutes = 15", "ring_minutes = 12", "categories.pharmacy.ring_minutes", "or 15"),
         ("ring_minutes = 15", "ring_metres = 3000", "categories.pharmacy.ring_metres", "50 to 2000"),
-        ("ring_minutes = 15", "ring_minutes = 15\nring_metres = 300", "categories.pharmacy.ring_metres", "one of them"),
-        ("ring_minutes = 15", "ring_minutes = 15\noperator = \"state\"", "categories.pharmacy.operator", '"public"'),
+        (
+            "ring_minutes = 15",
+            "ring_minutes = 15\nring_metres = 300",
+            "categories.pharmacy.ring_metres",
+            "one of them",
+        ),
+        (
+            "ring_minutes = 15",
+            'ring_minutes = 15\noperator = "state"',
+            "categories.pharmacy.operator",
+            '"public"',
+        ),
         (
             "age_shares = { child = 0.2,",
             "age_shares = { child = 0.3,",
@@ -70,7 +80,9 @@ def test_a_5_minute_ring_and_one_in_metres_validate_and_run(tmp_path):
     # issue 22: the national standard's 5-minute tier and its radii in metres can be written;
     # the engine's rings (Scenario.ring_metres, from the spec) follow them
     sc = lc.Scenario(
-        tiny_with("ring_minutes = 15", "ring_minutes = 5").replace("ring_minutes = 10", "ring_metres = 300", 1),
+        tiny_with("ring_minutes = 15", "ring_minutes = 5").replace(
+            "ring_minutes = 10", "ring_metres = 300", 1
+        ),
         "t.toml",
     )
     rings = {k: sc.ring_metres(k) for k in sc.category_keys}
