@@ -289,6 +289,9 @@ void register_world(py::module_& m) {
         py::arg("text"), py::arg("path"),
         "Validates scenario TOML with the C++ schema; raises ConfigError listing every problem.");
     m.def(
+        "builtin_amap_categories_text", [] { return std::string(kBuiltinAmapCategories); },
+        "configs/amap_categories.toml as built in: Amap POI type codes to facility categories.");
+    m.def(
         "builtin_yunfu_text", [] { return std::string(kBuiltinYunfu); },
         "The text of the built-in default scenario (configs/yunfu.toml).");
     // constants Python reads instead of copying them

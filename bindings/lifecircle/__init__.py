@@ -11,6 +11,7 @@ objects and pandas DataFrames:
 
 from lifecircle import _methods, access, costs, gaps, gis, plot, projects, webmap
 from lifecircle._core import ArgumentError, ConfigError, InputError, __version__, haversine, set_max_threads
+from lifecircle.city import City
 from lifecircle.network import WalkNetwork
 from lifecircle.optimize import optimize
 from lifecircle.results import Results, results_columns
@@ -37,6 +38,7 @@ _methods.connect(
 
 __all__ = [
     "WalkNetwork",
+    "City",
     "Scenario",
     "World",
     "Results",
