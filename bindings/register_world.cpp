@@ -90,6 +90,7 @@ py::dict district_dict(const District& dist) {
     d["delivery"] = dist.delivery;
     d["delivery_app_users"] = dist.delivery_app_users ? py::object(by_age(*dist.delivery_app_users)) : py::none();
     d["baseline"] = dist.baseline;
+    d["known_absent"] = dist.known_absent;
     d["idle_sites_xy"] = dist.idle_sites;
     return d;
 }

@@ -140,6 +140,10 @@ int run_cli(int argc, char** argv) {
                         "a city file from a planner's GIS data: road lines in any coordinate system, Amap/Baidu "
                         "points of interest (GCJ-02/BD-09), district polygons, population (needs lifecircle[gis])"),
          "city"},
+        {python_command(app, "isochrones",
+                        "walking-time areas of a results file's town (from points or a category's facilities, at the "
+                        "residents' speeds) as a GeoPackage, optionally drawn on the map page (needs lifecircle[gis])"),
+         "isochrones"},
         {python_command(app, "export",
                         "GIS layers of a results file in WGS84: a GeoPackage (.gpkg) or GeoJSON files (.geojson), "
                         "for QGIS or geopandas (needs lifecircle[gis])"),

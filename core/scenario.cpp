@@ -654,6 +654,13 @@ void read_districts(TableReader& root, Scenario& sc, Problems& problems) {
                     d.baseline[cat] = static_cast<int>(*v);
             }
         }
+        for (const auto& cat : r.strings("known_absent", false)) {
+            if (sc.category_index(cat) < 0)
+                problems.add(t->get("known_absent")->source(), path + ".known_absent",
+                             "\"" + cat + "\": unknown category; expected one defined under [categories]");
+            else
+                d.known_absent.push_back(cat);
+        }
         r.finish();
         sc.districts.push_back(std::move(d));
     }

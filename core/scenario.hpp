@@ -104,6 +104,9 @@ struct District {
     bool delivery = true;                                              ///< home delivery offered
     std::optional<std::array<double, kAgeGroups>> delivery_app_users;  ///< overrides the city's shares
     std::map<std::string, int> baseline;                               ///< facilities by category key at the start
+    /// categories known to have no facility in the district: where the facilities come from
+    /// data (OpenStreetMap), one without a point is "no data" unless listed here
+    std::vector<std::string> known_absent;
     /// idle public buildings and plots (plan item 13), metres in the town's frame: a project
     /// list places facilities there first (models/project_list)
     std::vector<std::array<double, 2>> idle_sites;
