@@ -72,6 +72,7 @@ py::dict city_dict(OsmCity city) {
     homes["residents"] = column(city.homes, &CityHome::residents);
     homes["district"] = column(city.homes, &CityHome::district);
     d["homes"] = homes;
+    d["node_district"] = to_numpy(city.node_district);
     d["categories"] = city.categories;
     d["origin_lon"] = city.origin_lon;
     d["origin_lat"] = city.origin_lat;
@@ -333,7 +334,7 @@ void register_network(py::module_& m) {
            const std::vector<std::string>& categories, const py::dict& facilities, const std::string& source,
            const std::string& attribution, const std::vector<std::string>& districts,
            const std::vector<std::string>& district_wkt, const py::dict& homes,
-           const std::vector<std::string>& known_absent) {
+           const std::vector<std::string>& known_absent, const Array<std::int32_t>& node_district) {
             OsmCity city;
             city.network = network;
             city.origin_lon = origin_lon;
@@ -343,6 +344,9 @@ void register_network(py::module_& m) {
             city.districts = districts;
             city.district_wkt = district_wkt;
             city.known_absent = known_absent;
+            city.node_district = to_vector(node_district);
+            if (!city.node_district.empty() && city.node_district.size() != network.num_nodes())
+                throw ArgumentError("write_city: node_district is not one value a node");
             if (district_wkt.size() != districts.size())
                 throw ArgumentError("write_city: districts and district_wkt differ in length");
             const auto category = to_vector(facilities["category"].cast<Array<std::uint32_t>>());
@@ -386,7 +390,7 @@ void register_network(py::module_& m) {
         },
         py::arg("path"), py::arg("network"), py::arg("origin_lon"), py::arg("origin_lat"), py::arg("categories"),
         py::arg("facilities"), py::arg("source"), py::arg("attribution"), py::arg("districts"), py::arg("district_wkt"),
-        py::arg("homes"), py::arg("known_absent"),
+        py::arg("homes"), py::arg("known_absent"), py::arg("node_district") = Array<std::int32_t>(0),
         "Writes a city file (core/city_file.hpp: sealed, through a temporary name) from a network and "
         "facilities given as columns (category index, id, lon, lat in WGS84, name, district index or -1, "
         "source_type), projected around (origin_lon, origin_lat) by the engine's projection; homes as "

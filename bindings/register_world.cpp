@@ -169,7 +169,7 @@ py::dict scenario_dict(const Scenario& sc) {
     d["districts"] = districts;
     d["events"] = events;
     const auto& n = sc.network;
-    d["network"] = py::dict(py::arg("kind") = n.kind, py::arg("osm") = n.osm_path,
+    d["network"] = py::dict(py::arg("kind") = n.kind, py::arg("osm") = n.osm_path, py::arg("city") = n.city_path,
                             py::arg("population_grid") = n.population_grid, py::arg("categories") = n.categories_path,
                             py::arg("block_min_m") = n.block_min_m, py::arg("block_max_m") = n.block_max_m);
     return d;

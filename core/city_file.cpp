@@ -50,6 +50,7 @@ void write_city(const std::string& path, const OsmCity& city, const std::string&
             file.write_strings("districts/name", city.districts);
             file.write_strings("districts/wkt", city.district_wkt);
             file.write_strings("districts/known_absent", city.known_absent);
+            if (!city.node_district.empty()) file.write<std::int32_t>("network/district", city.node_district);
         }
         if (!city.homes.empty()) {
             file.create_group("homes");
@@ -112,6 +113,11 @@ OsmCity read_city(const std::string& path) {
         city.known_absent = file.read_strings("districts/known_absent");
         if (city.district_wkt.size() != city.districts.size())
             throw InputError(path + ": districts/wkt and districts/name differ in length");
+        if (file.exists("network/district")) {
+            city.node_district = file.read<std::int32_t>("network/district");
+            if (city.node_district.size() != city.network.num_nodes())
+                throw InputError(path + ": network/district is not one value a node");
+        }
         const auto district = file.read<std::int32_t>("facilities/district");
         const auto type = file.read_strings("facilities/source_type");
         if (district.size() != city.facilities.size() || type.size() != city.facilities.size())

@@ -50,6 +50,9 @@ struct OsmCity {
     std::vector<std::string> districts, district_wkt;
     /// Residents on network nodes (GIS import; empty for OpenStreetMap).
     std::vector<CityHome> homes;
+    /// Each network node's district (index into districts, -1 none; GIS import with
+    /// boundaries; empty otherwise).
+    std::vector<std::int32_t> node_district;
     /// "district\tcategory" pairs the scenario or the importer marks as known to have no
     /// facility (so an empty one is "none", not "no data").
     std::vector<std::string> known_absent;

@@ -188,9 +188,10 @@ struct DeliveryModel {
 
 /// Where the walking network comes from.
 struct NetworkSource {
-    std::string kind = "synthetic";              ///< "synthetic" or "osm"
+    std::string kind = "synthetic";              ///< "synthetic", "osm" or "city"
     std::string osm_path;                        ///< osm: OpenStreetMap file (relative to the scenario)
-    std::string population_grid;                 ///< osm: CSV of lon,lat,population cells
+    std::string city_path;                       ///< city: a city file (import-osm, import-gis, import-csv)
+    std::string population_grid;                 ///< osm (city without homes): CSV of lon,lat,population cells
     std::string categories_path;                 ///< osm: OSM tag mapping (default: from categories)
     double block_min_m = 80, block_max_m = 200;  ///< synthetic: block sides, metres
 };

@@ -193,7 +193,7 @@ def validate_scenario(text: str, path: str) -> dict:
     """
     Validates scenario TOML with the C++ schema; raises ConfigError listing every problem.
     """
-def write_city(path: str, network: WalkNetwork, origin_lon: typing.SupportsFloat | typing.SupportsIndex, origin_lat: typing.SupportsFloat | typing.SupportsIndex, categories: collections.abc.Sequence[str], facilities: dict, source: str, attribution: str, districts: collections.abc.Sequence[str], district_wkt: collections.abc.Sequence[str], homes: dict, known_absent: collections.abc.Sequence[str]) -> None:
+def write_city(path: str, network: WalkNetwork, origin_lon: typing.SupportsFloat | typing.SupportsIndex, origin_lat: typing.SupportsFloat | typing.SupportsIndex, categories: collections.abc.Sequence[str], facilities: dict, source: str, attribution: str, districts: collections.abc.Sequence[str], district_wkt: collections.abc.Sequence[str], homes: dict, known_absent: collections.abc.Sequence[str], node_district: typing.Annotated[numpy.typing.ArrayLike, numpy.int32] = ...) -> None:
     """
     Writes a city file (core/city_file.hpp: sealed, through a temporary name) from a network and facilities given as columns (category index, id, lon, lat in WGS84, name, district index or -1, source_type), projected around (origin_lon, origin_lat) by the engine's projection; homes as columns node, residents, district.
     """

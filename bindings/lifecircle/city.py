@@ -316,6 +316,8 @@ class City:
     attribution: str = ""
     known_absent: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    #: each network node's district index (-1 outside every boundary), or None without boundaries
+    node_district: np.ndarray | None = None
 
     # --- building ----------------------------------------------------------------------------
     @classmethod
@@ -464,6 +466,7 @@ class City:
             source=" + ".join(str(p) for p in (roads, pois, boundaries, population) if p is not None),
             attribution=attribution,
             known_absent=known,
+            node_district=node_district if len(districts) else None,
         )
         nodata = city.no_data()
         if len(nodata):
@@ -538,6 +541,7 @@ class City:
                 "district": self.homes["district"].to_numpy(np.int32),
             },
             known_absent=[f"{d}\t{c}" for d, c in self.known_absent],
+            node_district=self.node_district,
         )
 
     def summary(self) -> str:

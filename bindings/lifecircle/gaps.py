@@ -6,9 +6,9 @@ district's candidate sites (``Results.candidate_sites``), greedy as the engine s
 facilities, or exact (lifecircle.covering). ``res.gaps(...)`` calls :func:`gaps`.
 
 No data is not no facility (:func:`data_status`): where the facilities come from data
-(OpenStreetMap) and the data hold no point of a category in a district, the gap is "no
-data", with no recommended sites, unless the scenario lists the category in the district's
-``known_absent`` (then "none": known to have none).
+(OpenStreetMap, a city file of import-gis) and the data hold no point of a category in a
+district, the gap is "no data", with no recommended sites, unless the scenario lists the
+category in the district's ``known_absent`` (then "none": known to have none).
 """
 
 from __future__ import annotations
@@ -44,8 +44,8 @@ def data_status(res: Results) -> pd.DataFrame:
     """What the input says of each district and category at the start of the run: ``data``
     (facilities were there), ``none`` (none, and known: a synthetic town's counts are the
     scenario's own, or the district lists the category in ``known_absent``) or ``no data``
-    (the facilities come from OpenStreetMap and it holds no point of the category in the
-    district: whether there is one is not known).
+    (the facilities come from data, OpenStreetMap or a city file, and it holds no point of the
+    category in the district: whether there is one is not known).
 
     Returns:
         One row per district and category: district, category, baseline (facilities at the

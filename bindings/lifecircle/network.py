@@ -150,11 +150,13 @@ class WalkNetwork:
         district_wkt: list[str] = (),
         homes: Mapping[str, Any] | None = None,
         known_absent: list[str] = (),
+        node_district: Any = None,
     ) -> None:
         """Writes this network and ``facilities`` (columns category index, id, lon, lat in
         WGS84, name, district index or -1, source_type) as a city file (core/city_file.hpp:
         sealed, through a temporary name), projected around :attr:`origin`; ``homes``:
-        columns node (index), residents, district."""
+        columns node (index), residents, district; ``node_district``: each node's district
+        index (-1 none), which a scenario with ``[network] source = "city"`` runs on."""
         if self.origin is None:
             raise ValueError("the network has no origin (build it with from_lines or from_osm)")
         if homes is None:
@@ -176,6 +178,7 @@ class WalkNetwork:
             list(district_wkt),
             dict(homes),
             list(known_absent),
+            np.asarray([] if node_district is None else node_district, dtype=np.int32),
         )
 
     @classmethod

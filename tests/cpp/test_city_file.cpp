@@ -41,6 +41,7 @@ TEST_CASE("a GIS import's districts, homes and type codes round-trip", "[city_fi
     city.district_wkt = {"POLYGON ((0 0, 1 0, 1 1, 0 0))", "POLYGON ((1 1, 2 1, 2 2, 1 1))"};
     city.homes = {{0, 12.5, 0}, {2, 3.0, 1}};
     city.known_absent = {"Yuhua\tfood"};
+    city.node_district = {0, -1, 1};
     city.attribution = "bureau";
     const auto path = dir.file("city.h5");
     lifecircle::write_city(path, city, "test");
@@ -48,6 +49,7 @@ TEST_CASE("a GIS import's districts, homes and type codes round-trip", "[city_fi
     CHECK(back.districts == city.districts);
     CHECK(back.district_wkt == city.district_wkt);
     CHECK(back.known_absent == city.known_absent);
+    CHECK(back.node_district == city.node_district);  // what a scenario on the city reads
     CHECK(back.attribution == "bureau");
     REQUIRE(back.facilities.size() == 2);
     CHECK(back.facilities[0].district == 1);

@@ -392,3 +392,78 @@ def test_helsinki_as_exported_differs_only_where_a_gis_layer_must(helsinki_compa
     assert c["gis_nodes"] == c["osm_nodes"] and c["gis_edges"] == c["osm_edges"] + 1, c
     assert c["node_max_m"] < 0.01 and abs(c["total_length_gis_km"] - c["total_length_osm_km"]) < 1e-3, c
     assert c["facility_counts_equal"] and c["facility_max_m"] < 0.1, c
+
+
+def scenario_on_city(folder: Path, city: Path, districts: list[tuple[str, int]]) -> Path:
+    """configs/helsinki.toml's categories and behaviour (grocery, food, health, transit: keys
+    of configs/amap_categories.toml), with these districts and `[network] source = "city"`."""
+    text = (ROOT / "configs" / "helsinki.toml").read_text(encoding="utf-8")
+    head = text[: text.index("[[districts]]")]
+    blocks = "".join(
+        f'[[districts]]\nname = "{name}"\npinyin = "d{i}"\nstreets = ["s{i}"]\nprogramme_start = 2024\n'
+        f'circle_class = "basic"\npopulation = {people}\nage_shares = {{ child = 0.15, working = 0.65, '
+        f"elderly = 0.2 }}\nhousehold_size = 2.8\narea_km2 = 0.1\nbaseline = {{}}\n\n"
+        for i, (name, people) in enumerate(districts)
+    )
+    path = folder / "on_city.toml"
+    path.write_text(head + blocks + f'[network]\nsource = "city"\ncity = "{city}"\n', encoding="utf-8")
+    return path
+
+
+def test_a_scenario_runs_on_an_imported_city(cli, tmp_path):
+    # the engine reads the city file import-gis wrote: its network, facilities (the
+    # scenario's categories by key), districts (by name) and homes
+    files = write_small_city(tmp_path / "in")
+    out = tmp_path / "city.h5"
+    assert _import(cli, files, out).returncode == 0
+    sc = scenario_on_city(tmp_path, out, [("西区", 1200), ("东区", 3000)])
+    res = lc.run(sc, until="2024-01-31", progress=False, output=tmp_path / "run.h5")
+    city = lc._core.read_city(str(out))
+    # every facility of the city file whose category the scenario has, in its polygon's
+    # district (the cafe outside both takes its node's)
+    f = res.facilities
+    base = f[f.origin == "baseline"]
+    assert sorted(base.category) == sorted(
+        c for c in np.array(city["categories"])[city["facilities"]["category"]]
+    )
+    by_name = dict(zip(city["facilities"]["name"], city["facilities"]["district"]))
+    t = res.table("facilities")
+    cats = np.array(city["categories"])[city["facilities"]["category"]]
+    kept = [i for i, c in enumerate(cats) if c in res.categories]  # the city's rows the world holds, in order
+    names = [city["facilities"]["name"][i] for i in kept]
+    for row, name in enumerate(names):
+        if by_name[name] >= 0:  # inside a polygon: that district
+            assert res.districts_zh[int(t["district"][row])] == city["districts"][by_name[name]], name
+    # residents as the scenario's populations, living on the nodes the file puts in their district
+    people = res.residents_on(res.end)
+    assert people.groupby("district").size().to_dict() == {"东区": 3000, "西区": 1200}
+    node_district = np.asarray(city["node_district"])
+    names = city["districts"]
+    homes = people.home_node.to_numpy()
+    assert (np.array(names)[node_district[homes]] == people.district.to_numpy()).all()
+    # a scenario whose districts are not the file's is refused, naming the district
+    bad = scenario_on_city(tmp_path, out, [("西区", 1200), ("北区", 10)])
+    # (东区 of the file has no district of the scenario's)
+    with pytest.raises(
+        lc.ConfigError, match=r"network\.city: .*city\.h5: district \"东区\" is not one of the"
+    ):
+        lc.run(bad, until="2024-01-31", progress=False, output=tmp_path / "bad.h5")
+
+
+def test_baidu_bd09_and_xlsx_exports_give_the_same_facilities(tmp_path):
+    # the same points as a Baidu export would hold them (BD-09) in an XLSX sheet: the same
+    # facilities, within the conversions' error, as the Amap CSV (GCJ-02)
+    pytest.importorskip("openpyxl")
+    files = write_small_city(tmp_path / "in")
+    amap = pd.read_csv(files["pois"], dtype=str)
+    lon, lat = (amap["location"].str.split(",", expand=True)[k].astype(float) for k in (0, 1))
+    wlon, wlat = to_wgs84(lon, lat, "gcj02")
+    blon, blat = from_wgs84(wlon, wlat, "bd09")
+    baidu = amap.drop(columns="location").assign(lng=blon, lat=blat)
+    xlsx = tmp_path / "baidu.xlsx"
+    baidu.to_excel(xlsx, sheet_name="POI", index=False)
+    kw = dict(walk_field="fclass", walk_exclude=["motorway"])
+    a = lc.City.from_gis(files["roads"], pois=files["pois"], poi_crs="gcj02", **kw).facilities
+    b = lc.City.from_gis(files["roads"], pois=xlsx, poi_sheet="POI", poi_crs="bd09", **kw).facilities
+    assert list(a["category"]) == list(b["category"]) and list(a["name"]) == list(b["name"])
+    assert np.hypot(a["x"] - b["x"], a["y"] - b["y"]).max() < 0.5
