@@ -467,3 +467,22 @@ def test_baidu_bd09_and_xlsx_exports_give_the_same_facilities(tmp_path):
     b = lc.City.from_gis(files["roads"], pois=xlsx, poi_sheet="POI", poi_crs="bd09", **kw).facilities
     assert list(a["category"]) == list(b["category"]) and list(a["name"]) == list(b["name"])
     assert np.hypot(a["x"] - b["x"], a["y"] - b["y"]).max() < 0.5
+
+
+def test_shapefile_and_geojson_roads_give_the_geopackage_network(tmp_path):
+    # the same lines as a Shapefile (Gauss-Kruger, with its .prj) and as GeoJSON (WGS84):
+    # the same network to the millimetre
+    files = write_small_city(tmp_path / "in")
+    roads = gpd.read_file(files["roads"])
+    roads.to_file(tmp_path / "roads.shp")
+    roads.to_crs(4326).to_file(tmp_path / "roads.geojson", driver="GeoJSON")
+    kw = dict(walk_field="fclass", walk_exclude=["motorway"])
+    nets = [
+        lc.City.from_gis(p, **kw).network
+        for p in (files["roads"], tmp_path / "roads.shp", tmp_path / "roads.geojson")
+    ]
+    for net in nets[1:]:
+        assert (net.num_nodes, net.num_edges) == (nets[0].num_nodes, nets[0].num_edges)
+        assert abs(net.total_length - nets[0].total_length) < 1e-3
+        a, b = nets[0].nodes.sort_values(["x", "y"]), net.nodes.sort_values(["x", "y"])
+        assert np.abs(a[["x", "y"]].to_numpy() - b[["x", "y"]].to_numpy()).max() < 1e-3
