@@ -120,7 +120,11 @@ def from_wgs84(lon: Any, lat: Any, system: str) -> tuple[np.ndarray, np.ndarray]
 @dataclass
 class TypeTable:
     """Type codes to categories (configs/amap_categories.toml): rules are code prefixes, the
-    longest matching one decides; ``ignore`` lists codes that are no facility of ours."""
+    longest matching one decides; ``ignore`` lists codes that are no facility of ours.
+
+    ``[source] taxonomy = "amap"`` (the default): six-digit codes, rules of 2, 4 or 6 digits.
+    ``taxonomy = "tags"``: hierarchical tags such as Baidu's ``美食;中餐厅``, rules a tag or
+    its leading levels (``美食``), the longest decides."""
 
     categories: list[str]
     labels: list[str]
@@ -128,6 +132,7 @@ class TypeTable:
     rules: dict[str, int]
     source: str
     title: str = ""
+    taxonomy: str = "amap"
 
     @classmethod
     def parse(cls, text: str, source: str) -> TypeTable:
@@ -137,10 +142,19 @@ class TypeTable:
             raise _input_error(f"{source}: not valid TOML ({e})") from None
         about = data.pop("source", {})
         ignore = data.pop("ignore", {})
+        taxonomy = str(about.get("taxonomy", "amap"))
+        if taxonomy not in ("amap", "tags"):
+            raise _input_error(f"{source}: [source] taxonomy {taxonomy!r}: expected 'amap' or 'tags'")
         categories, labels, rules = [], [], {}
 
         def add(prefix: Any, index: int, table: str) -> None:
-            if not isinstance(prefix, str) or not prefix.isdigit() or len(prefix) not in (2, 4, 6):
+            if taxonomy == "tags":
+                if not isinstance(prefix, str) or not prefix.strip() or prefix != prefix.strip(" ;"):
+                    raise _input_error(
+                        f"{source}: [{table}] codes: {prefix!r} is not a tag "
+                        "(expected e.g. '美食' or '美食;中餐厅')"
+                    )
+            elif not isinstance(prefix, str) or not prefix.isdigit() or len(prefix) not in (2, 4, 6):
                 raise _input_error(
                     f"{source}: [{table}] codes: {prefix!r} is not a type code prefix "
                     "(expected a string of 2, 4 or 6 digits)"
@@ -161,7 +175,7 @@ class TypeTable:
             add(prefix, -1, "ignore")
         if not categories:
             raise _input_error(f"{source}: no category table (expected [name] tables with 'codes')")
-        return cls(categories, labels, rules, source, str(about.get("title", "")))
+        return cls(categories, labels, rules, source, str(about.get("title", "")), taxonomy)
 
     @classmethod
     def load(cls, path: str | PathLike | None = None) -> TypeTable:
@@ -177,6 +191,13 @@ class TypeTable:
     def match(self, code: str) -> int | None:
         """Category index of one code, -1 if ignored, None if the table lacks it."""
         code = code.strip()
+        if self.taxonomy == "tags":
+            levels = [level.strip() for level in code.split(";")]
+            for n in range(len(levels), 0, -1):
+                key = ";".join(levels[:n])
+                if key in self.rules:
+                    return self.rules[key]
+            return None
         for n in (6, 4, 2):
             if len(code) >= n and code[:n] in self.rules:
                 return self.rules[code[:n]]

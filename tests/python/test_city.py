@@ -99,6 +99,21 @@ def test_type_table_longest_prefix_decides_and_unknown_codes_are_none():
         TypeTable.parse('[a]\ncodes = ["0604"]\n[b]\ncodes = ["0604"]\n', "t.toml")
 
 
+def test_a_tag_table_maps_baidu_style_tags_by_their_leading_levels():
+    # Baidu exports carry tags ("美食;中餐厅"), not codes: a table of taxonomy "tags"
+    t = TypeTable.parse(
+        '[source]\ntaxonomy = "tags"\n[grocery]\ncodes = ["购物;超市", "购物;便利店"]\n'
+        '[food]\ncodes = ["美食"]\n[ignore]\ncodes = ["购物", "酒店"]\n',
+        "baidu.toml",
+    )
+    assert t.categories[t.match("美食;中餐厅")] == "food"  # the first level decides
+    assert t.categories[t.match("购物;超市")] == "grocery"  # the longer rule beats "购物" (ignored)
+    assert t.match("购物;家电数码") == -1 and t.match("酒店;星级酒店") == -1
+    assert t.match("医疗;药店") is None  # not in the table: import-gis refuses it, naming the row
+    with pytest.raises(lc.InputError, match="taxonomy 'baidu'"):
+        TypeTable.parse('[source]\ntaxonomy = "baidu"\n[a]\ncodes = ["x"]\n', "t.toml")
+
+
 def test_type_table_categories_are_the_osm_tables():
     # a city from Amap exports and one from OpenStreetMap have the same categories
     import tomllib
