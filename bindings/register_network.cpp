@@ -49,7 +49,7 @@ py::dict city_dict(OsmCity city) {
     fac["osm_id"] = column(fs, &OsmFacility::osm_id);
     std::vector<std::string> osm_type, name;
     for (const auto& f : fs) {
-        osm_type.emplace_back(1, f.osm_type == 'w' ? 'w' : 'n');
+        osm_type.emplace_back(1, f.osm_type == 'w' || f.osm_type == 'g' ? f.osm_type : 'n');
         name.push_back(f.name);
     }
     fac["osm_type"] = osm_type;
@@ -58,7 +58,21 @@ py::dict city_dict(OsmCity city) {
     fac["x"] = column(fs, &OsmFacility::x);
     fac["y"] = column(fs, &OsmFacility::y);
     fac["name"] = name;
+    fac["district"] = column(fs, &OsmFacility::district);
+    std::vector<std::string> source_type;
+    for (const auto& f : fs) source_type.push_back(f.source_type);
+    fac["source_type"] = source_type;
     d["facilities"] = fac;
+    d["attribution"] = city.attribution;
+    d["districts"] = city.districts;
+    d["district_wkt"] = city.district_wkt;
+    d["known_absent"] = city.known_absent;
+    py::dict homes;
+    homes["node"] = column(city.homes, &CityHome::node);
+    homes["residents"] = column(city.homes, &CityHome::residents);
+    homes["district"] = column(city.homes, &CityHome::district);
+    d["homes"] = homes;
+    d["node_district"] = to_numpy(city.node_district);
     d["categories"] = city.categories;
     d["origin_lon"] = city.origin_lon;
     d["origin_lat"] = city.origin_lat;
@@ -249,6 +263,138 @@ void register_network(py::module_& m) {
     m.def(
         "read_city", [](const std::string& path) { return city_dict(read_city(path)); }, py::arg("path"),
         "Network and facilities from a city file written by import-osm.");
+    m.def(
+        "read_osm_lines",
+        [](const std::string& path) {
+            std::vector<LineRun> runs;
+            {
+                py::gil_scoped_release release;
+                runs = read_walkable_lines(path);
+            }
+            std::vector<std::int64_t> ids, start;
+            std::vector<double> lon, lat;
+            for (const auto& run : runs) {
+                start.push_back(static_cast<std::int64_t>(ids.size()));
+                ids.insert(ids.end(), run.ids.begin(), run.ids.end());
+                lon.insert(lon.end(), run.lon.begin(), run.lon.end());
+                lat.insert(lat.end(), run.lat.begin(), run.lat.end());
+            }
+            py::dict d;
+            d["point_ids"] = to_numpy(ids);
+            d["lon"] = to_numpy(lon);
+            d["lat"] = to_numpy(lat);
+            d["line_start"] = to_numpy(start);
+            return d;
+        },
+        py::arg("path"),
+        "The walkable ways of an OpenStreetMap file as lines before simplification (the import's own "
+        "filter): {point_ids (OSM node ids), lon, lat, line_start}.");
+    m.def(
+        "network_from_lines",
+        [](const Array<std::int64_t>& point_ids, const Array<double>& lon, const Array<double>& lat,
+           const Array<std::int64_t>& line_start, bool keep_largest, const std::string& source) {
+            const auto ids = to_vector(point_ids);
+            const auto lons = to_vector(lon), lats = to_vector(lat);
+            const auto starts = to_vector(line_start);
+            if (lons.size() != ids.size() || lats.size() != ids.size())
+                throw ArgumentError("network_from_lines: point_ids, lon and lat differ in length");
+            std::vector<LineRun> runs;
+            for (std::size_t l = 0; l < starts.size(); ++l) {
+                const auto a = starts[l];
+                const auto b = l + 1 < starts.size() ? starts[l + 1] : static_cast<std::int64_t>(ids.size());
+                if (a < 0 || b < a || b > static_cast<std::int64_t>(ids.size()))
+                    throw ArgumentError("network_from_lines: line_start must rise from 0 to the number of points");
+                if (b - a < 2) continue;
+                LineRun run;
+                run.ids.assign(ids.begin() + a, ids.begin() + b);
+                run.lon.assign(lons.begin() + a, lons.begin() + b);
+                run.lat.assign(lats.begin() + a, lats.begin() + b);
+                runs.push_back(std::move(run));
+            }
+            if (runs.empty()) throw InputError(source + ": no line with two points or more");
+            std::optional<LineNetwork> lines;
+            {
+                py::gil_scoped_release release;
+                lines.emplace(network_from_lines(runs, keep_largest, source));
+            }
+            py::dict d;
+            d["origin_lon"] = lines->origin_lon;
+            d["origin_lat"] = lines->origin_lat;
+            d["network"] = std::make_shared<WalkNetwork>(std::move(lines->network));
+            return d;
+        },
+        py::arg("point_ids"), py::arg("lon"), py::arg("lat"), py::arg("line_start"),
+        py::arg("keep_largest_component") = true, py::arg("source") = "lines",
+        "The walking network of lines (points in WGS84 lon/lat, one id a shared point; line l is points "
+        "line_start[l] up to the next start), simplified and measured as the OpenStreetMap import does "
+        "(core/line_network.hpp): {network, origin_lon, origin_lat}.");
+    m.def(
+        "write_city",
+        [](const std::string& path, const WalkNetwork& network, double origin_lon, double origin_lat,
+           const std::vector<std::string>& categories, const py::dict& facilities, const std::string& source,
+           const std::string& attribution, const std::vector<std::string>& districts,
+           const std::vector<std::string>& district_wkt, const py::dict& homes,
+           const std::vector<std::string>& known_absent, const Array<std::int32_t>& node_district) {
+            OsmCity city;
+            city.network = network;
+            city.origin_lon = origin_lon;
+            city.origin_lat = origin_lat;
+            city.categories = categories;
+            city.attribution = attribution;
+            city.districts = districts;
+            city.district_wkt = district_wkt;
+            city.known_absent = known_absent;
+            city.node_district = to_vector(node_district);
+            if (!city.node_district.empty() && city.node_district.size() != network.num_nodes())
+                throw ArgumentError("write_city: node_district is not one value a node");
+            if (district_wkt.size() != districts.size())
+                throw ArgumentError("write_city: districts and district_wkt differ in length");
+            const auto category = to_vector(facilities["category"].cast<Array<std::uint32_t>>());
+            const auto id = to_vector(facilities["id"].cast<Array<std::int64_t>>());
+            const auto lon = to_vector(facilities["lon"].cast<Array<double>>());
+            const auto lat = to_vector(facilities["lat"].cast<Array<double>>());
+            const auto district = to_vector(facilities["district"].cast<Array<std::int32_t>>());
+            const auto name = facilities["name"].cast<std::vector<std::string>>();
+            const auto type = facilities["source_type"].cast<std::vector<std::string>>();
+            const auto n = category.size();
+            if (id.size() != n || lon.size() != n || lat.size() != n || district.size() != n || name.size() != n ||
+                type.size() != n)
+                throw ArgumentError("write_city: the facilities' columns differ in length");
+            for (std::size_t i = 0; i < n; ++i) {
+                if (category[i] >= categories.size())
+                    throw ArgumentError("write_city: facility " + std::to_string(i) + " has no such category");
+                OsmFacility f;
+                f.osm_id = id[i];
+                f.osm_type = 'g';
+                f.category = category[i];
+                f.lon = lon[i];
+                f.lat = lat[i];
+                project(origin_lon, origin_lat, lon[i], lat[i], f.x, f.y);
+                f.name = name[i];
+                f.district = district[i];
+                f.source_type = type[i];
+                city.facilities.push_back(std::move(f));
+            }
+            const auto node = to_vector(homes["node"].cast<Array<std::uint32_t>>());
+            const auto residents = to_vector(homes["residents"].cast<Array<double>>());
+            const auto home_district = to_vector(homes["district"].cast<Array<std::int32_t>>());
+            if (residents.size() != node.size() || home_district.size() != node.size())
+                throw ArgumentError("write_city: homes' node, residents and district differ in length");
+            for (std::size_t i = 0; i < node.size(); ++i) {
+                if (node[i] >= network.num_nodes())
+                    throw ArgumentError("write_city: home " + std::to_string(i) + " is not on a network node");
+                city.homes.push_back({node[i], residents[i], home_district[i]});
+            }
+            py::gil_scoped_release release;
+            write_city(path, city, source);
+        },
+        py::arg("path"), py::arg("network"), py::arg("origin_lon"), py::arg("origin_lat"), py::arg("categories"),
+        py::arg("facilities"), py::arg("source"), py::arg("attribution"), py::arg("districts"), py::arg("district_wkt"),
+        py::arg("homes"), py::arg("known_absent"), py::arg("node_district") = Array<std::int32_t>(0),
+        "Writes a city file (core/city_file.hpp: sealed, through a temporary name) from a network and "
+        "facilities given as columns (category index, id, lon, lat in WGS84, name, district index or -1, "
+        "source_type), projected around (origin_lon, origin_lat) by the engine's projection; homes as "
+        "columns node, residents, district.");
     m.def("exact_cover_available", &exact_cover_available,
           "Whether this build has HiGHS for exact maximal covering (scripts/highs.sh).");
     m.def("haversine", &haversine, py::arg("lon1"), py::arg("lat1"), py::arg("lon2"), py::arg("lat2"),

@@ -94,6 +94,7 @@ py::dict district_dict(const District& dist) {
     d["delivery"] = dist.delivery;
     d["delivery_app_users"] = dist.delivery_app_users ? py::object(by_age(*dist.delivery_app_users)) : py::none();
     d["baseline"] = dist.baseline;
+    d["known_absent"] = dist.known_absent;
     d["idle_sites_xy"] = dist.idle_sites;
     return d;
 }
@@ -172,7 +173,7 @@ py::dict scenario_dict(const Scenario& sc) {
     d["districts"] = districts;
     d["events"] = events;
     const auto& n = sc.network;
-    d["network"] = py::dict(py::arg("kind") = n.kind, py::arg("osm") = n.osm_path,
+    d["network"] = py::dict(py::arg("kind") = n.kind, py::arg("osm") = n.osm_path, py::arg("city") = n.city_path,
                             py::arg("population_grid") = n.population_grid, py::arg("categories") = n.categories_path,
                             py::arg("block_min_m") = n.block_min_m, py::arg("block_max_m") = n.block_max_m);
     return d;
@@ -292,6 +293,9 @@ void register_world(py::module_& m) {
         },
         py::arg("text"), py::arg("path"),
         "Validates scenario TOML with the C++ schema; raises ConfigError listing every problem.");
+    m.def(
+        "builtin_amap_categories_text", [] { return std::string(kBuiltinAmapCategories); },
+        "configs/amap_categories.toml as built in: Amap POI type codes to facility categories.");
     m.def(
         "builtin_yunfu_text", [] { return std::string(kBuiltinYunfu); },
         "The text of the built-in default scenario (configs/yunfu.toml).");

@@ -136,6 +136,14 @@ int run_cli(int argc, char** argv) {
                         "an interactive living-circle map of a results file: one self-contained HTML page that "
                         "opens with no network"),
          "webmap"},
+        {python_command(app, "import-gis",
+                        "a city file from a planner's GIS data: road lines in any coordinate system, Amap/Baidu "
+                        "points of interest (GCJ-02/BD-09), district polygons, population (needs lifecircle[gis])"),
+         "city"},
+        {python_command(app, "isochrones",
+                        "walking-time areas of a results file's town (from points or a category's facilities, at the "
+                        "residents' speeds) as a GeoPackage, optionally drawn on the map page (needs lifecircle[gis])"),
+         "isochrones"},
         {python_command(app, "export",
                         "GIS layers of a results file in WGS84: a GeoPackage (.gpkg) or GeoJSON files (.geojson), "
                         "for QGIS or geopandas (needs lifecircle[gis])"),

@@ -18,7 +18,7 @@ void write_city(const std::string& path, const OsmCity& city, const std::string&
         file.set_attr("source", source);
         file.set_attr("origin_lon", city.origin_lon);
         file.set_attr("origin_lat", city.origin_lat);
-        file.set_attr("attribution", std::string("Map data (c) OpenStreetMap contributors (ODbL)"));
+        file.set_attr("attribution", city.attribution);
         const auto& net = city.network;
         file.create_group("network");
         file.write("network/node_id", net.node_ids());
@@ -41,6 +41,23 @@ void write_city(const std::string& path, const OsmCity& city, const std::string&
         std::vector<std::string> name;
         for (const auto& f : fs) name.push_back(f.name);
         file.write_strings("facilities/name", name);
+        if (!city.districts.empty()) {  // a GIS import's districts, homes and type codes
+            file.write_column("facilities/district", fs, &OsmFacility::district);
+            std::vector<std::string> type;
+            for (const auto& f : fs) type.push_back(f.source_type);
+            file.write_strings("facilities/source_type", type);
+            file.create_group("districts");
+            file.write_strings("districts/name", city.districts);
+            file.write_strings("districts/wkt", city.district_wkt);
+            file.write_strings("districts/known_absent", city.known_absent);
+            if (!city.node_district.empty()) file.write<std::int32_t>("network/district", city.node_district);
+        }
+        if (!city.homes.empty()) {
+            file.create_group("homes");
+            file.write_column("homes/node", city.homes, &CityHome::node);
+            file.write_column("homes/residents", city.homes, &CityHome::residents);
+            file.write_column("homes/district", city.homes, &CityHome::district);
+        }
         file.close();
     });
 }
@@ -79,9 +96,52 @@ OsmCity read_city(const std::string& path) {
     for (std::size_t i = 0; i < category.size(); ++i) {
         if (category[i] >= city.categories.size())
             throw InputError(path + ": facilities/category[" + std::to_string(i) + "] is not a category index");
-        city.facilities.push_back({osm_id.at(i), static_cast<char>(osm_type.at(i)), category[i], lon.at(i), lat.at(i),
-                                   x.at(i), y.at(i), name.at(i)});
+        city.facilities.push_back({osm_id.at(i),
+                                   static_cast<char>(osm_type.at(i)),
+                                   category[i],
+                                   lon.at(i),
+                                   lat.at(i),
+                                   x.at(i),
+                                   y.at(i),
+                                   name.at(i),
+                                   -1,
+                                   {}});
     }
+    if (file.exists("districts")) {
+        city.districts = file.read_strings("districts/name");
+        city.district_wkt = file.read_strings("districts/wkt");
+        city.known_absent = file.read_strings("districts/known_absent");
+        if (city.district_wkt.size() != city.districts.size())
+            throw InputError(path + ": districts/wkt and districts/name differ in length");
+        if (file.exists("network/district")) {
+            city.node_district = file.read<std::int32_t>("network/district");
+            if (city.node_district.size() != city.network.num_nodes())
+                throw InputError(path + ": network/district is not one value a node");
+        }
+        const auto district = file.read<std::int32_t>("facilities/district");
+        const auto type = file.read_strings("facilities/source_type");
+        if (district.size() != city.facilities.size() || type.size() != city.facilities.size())
+            throw InputError(path + ": facilities/district or source_type is not one value a facility");
+        for (std::size_t i = 0; i < district.size(); ++i) {
+            if (district[i] < -1 || district[i] >= static_cast<std::int32_t>(city.districts.size()))
+                throw InputError(path + ": facilities/district[" + std::to_string(i) + "] is not a district index");
+            city.facilities[i].district = district[i];
+            city.facilities[i].source_type = type[i];
+        }
+    }
+    if (file.exists("homes")) {
+        const auto node = file.read<std::uint32_t>("homes/node");
+        const auto residents = file.read<double>("homes/residents");
+        const auto district = file.read<std::int32_t>("homes/district");
+        if (residents.size() != node.size() || district.size() != node.size())
+            throw InputError(path + ": homes/node, residents and district differ in length");
+        for (std::size_t i = 0; i < node.size(); ++i) {
+            if (node[i] >= city.network.num_nodes())
+                throw InputError(path + ": homes/node[" + std::to_string(i) + "] is not a node index");
+            city.homes.push_back({node[i], residents[i], district[i]});
+        }
+    }
+    city.attribution = file.attr_string("attribution");
     return city;
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/category_map.hpp"
+#include "core/line_network.hpp"
 #include "core/spatial_index.hpp"
 #include "core/walk_network.hpp"
 
@@ -18,6 +19,15 @@ struct OsmFacility {
     double lon = 0, lat = 0;
     double x = 0, y = 0;  ///< projected, metres
     std::string name;
+    std::int32_t district = -1;  ///< index into OsmCity::districts (GIS import), -1 none
+    std::string source_type;     ///< the input's own type code (GIS import: Amap's), empty for OSM
+};
+
+/// Residents placed on a network node (GIS import).
+struct CityHome {
+    std::uint32_t node = 0;      ///< network node index
+    double residents = 0;        ///< people
+    std::int32_t district = -1;  ///< index into OsmCity::districts, -1 none
 };
 
 /// What the import read, kept and dropped.
@@ -34,6 +44,18 @@ struct OsmCity {
     std::vector<OsmFacility> facilities;
     double origin_lon = 0, origin_lat = 0;  ///< projection centre, degrees
     OsmImportReport report;
+    std::string attribution = "Map data (c) OpenStreetMap contributors (ODbL)";
+    /// Districts or communities (GIS import; empty for OpenStreetMap): names, and boundaries
+    /// as WKT polygons in WGS84 lon/lat.
+    std::vector<std::string> districts, district_wkt;
+    /// Residents on network nodes (GIS import; empty for OpenStreetMap).
+    std::vector<CityHome> homes;
+    /// Each network node's district (index into districts, -1 none; GIS import with
+    /// boundaries; empty otherwise).
+    std::vector<std::int32_t> node_district;
+    /// "district\tcategory" pairs the scenario or the importer marks as known to have no
+    /// facility (so an empty one is "none", not "no data").
+    std::vector<std::string> known_absent;
 };
 
 /// Whether a pedestrian may use a way with these tags; `tag(key)` returns the value or
@@ -59,19 +81,14 @@ bool is_walkable(TagLookup&& tag) {
     return true;
 }
 
-/// Planar metres from lon/lat around (lon0, lat0): equirectangular, exact enough for a
-/// city (error below 0.1% within 20 km); used for snapping only, never for lengths.
-void project(double lon0, double lat0, double lon, double lat, double& x, double& y);
-/// The exact inverse of project: lon/lat of planar metres around (lon0, lat0).
-void unproject(double lon0, double lat0, double x, double y, double& lon, double& lat);
-
-/// Great-circle distance in metres (haversine, earth radius 6,371,009 m as osmnx).
-double haversine(double lon1, double lat1, double lon2, double lat2);
-
 /// Reads a PBF or XML file through libosmium: walkable ways simplified to intersections and
 /// dead ends (edge length = the way's exact length along its geometry), the largest
 /// connected component kept, and categorised facilities. Throws InputError naming the file.
 OsmCity import_osm(const std::string& path, const CategoryMap& categories, bool keep_largest_component = true);
+
+/// The walkable ways of a PBF or XML file as lines, before simplification: each way's run of
+/// located nodes (ids are OpenStreetMap node ids), split where a node lies outside the extract.
+std::vector<LineRun> read_walkable_lines(const std::string& path);
 
 /// Each facility of `city` snapped to its nearest network node.
 std::vector<Snap> snap_facilities(const OsmCity& city);

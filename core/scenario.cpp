@@ -694,6 +694,13 @@ void read_districts(TableReader& root, Scenario& sc, Problems& problems) {
                     d.baseline[cat] = static_cast<int>(*v);
             }
         }
+        for (const auto& cat : r.strings("known_absent", false)) {
+            if (sc.category_index(cat) < 0)
+                problems.add(t->get("known_absent")->source(), path + ".known_absent",
+                             "\"" + cat + "\": unknown category; expected one defined under [categories]");
+            else
+                d.known_absent.push_back(cat);
+        }
         r.finish();
         sc.districts.push_back(std::move(d));
     }
@@ -855,13 +862,15 @@ void read_network(TableReader& root, Scenario& sc, Problems& problems, bool chec
     const auto* t = root.subtable("network", false);
     if (!t) return;
     TableReader r(*t, "network", problems);
-    if (auto v = r.string("source", true, {"synthetic", "osm"})) sc.network.kind = *v;
+    if (auto v = r.string("source", true, {"synthetic", "osm", "city"})) sc.network.kind = *v;
     if (sc.network.kind == "osm" && sc.districts.size() != 1)
         problems.add(t->get("source")->source(), "network.source",
                      "\"osm\": " + std::to_string(sc.districts.size()) +
                          " districts; expected one (a real city is one district)");
     auto file = [&](const std::string& key, std::string& out) {
-        if (auto v = r.string(key, sc.network.kind == "osm" && key != "categories")) {
+        const bool required = (sc.network.kind == "osm" && (key == "osm" || key == "population_grid")) ||
+                              (sc.network.kind == "city" && key == "city");
+        if (auto v = r.string(key, required)) {
             out = resolve(sc.path, *v);
             if (check_files && !std::filesystem::exists(out))
                 problems.add(t->get(key)->source(), "network." + key,
@@ -869,6 +878,7 @@ void read_network(TableReader& root, Scenario& sc, Problems& problems, bool chec
         }
     };
     file("osm", sc.network.osm_path);
+    file("city", sc.network.city_path);
     file("population_grid", sc.network.population_grid);
     file("categories", sc.network.categories_path);
     if (auto v = r.number("block_min_m", false, 20, 1000, " metres")) sc.network.block_min_m = *v;

@@ -123,6 +123,9 @@ struct District {
     std::optional<std::array<double, kAgeGroups>> delivery_app_users;  ///< overrides the city's shares
     std::map<std::string, int> baseline;                               ///< facilities by category key at the start
     std::vector<std::string> distinctive;  ///< a distinctive circle's own categories (its project list covers them)
+    /// categories known to have no facility in the district: where the facilities come from
+    /// data (OpenStreetMap), one without a point is "no data" unless listed here
+    std::vector<std::string> known_absent;
     /// idle public buildings and plots (plan item 13), metres in the town's frame: a project
     /// list places facilities there first (models/project_list)
     std::vector<std::array<double, 2>> idle_sites;
@@ -212,9 +215,10 @@ struct DeliveryModel {
 
 /// Where the walking network comes from.
 struct NetworkSource {
-    std::string kind = "synthetic";              ///< "synthetic" or "osm"
+    std::string kind = "synthetic";              ///< "synthetic", "osm" or "city"
     std::string osm_path;                        ///< osm: OpenStreetMap file (relative to the scenario)
-    std::string population_grid;                 ///< osm: CSV of lon,lat,population cells
+    std::string city_path;                       ///< city: a city file (import-osm, import-gis, import-csv)
+    std::string population_grid;                 ///< osm (city without homes): CSV of lon,lat,population cells
     std::string categories_path;                 ///< osm: OSM tag mapping (default: from categories)
     double block_min_m = 80, block_max_m = 200;  ///< synthetic: block sides, metres
 };

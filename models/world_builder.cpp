@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/city_file.hpp"
 #include "core/coverage.hpp"
 #include "core/csv_reader.hpp"
 #include "core/error.hpp"
@@ -28,6 +29,36 @@ void build_synthetic(World& w) {
     w.origin_lon = 112.0447;  // PARAMETERS.md: Yuncheng district boundary centroid [S]
     w.origin_lat = 22.9308;
     synthesise_population(w, layout.district_nodes);
+}
+
+/// Residents' weights on the nodes from the scenario's population grid (CSV lon,lat,population
+/// of 250 m cells): each cell inside the network's extent spreads its population over the
+/// nodes inside its square (or its nearest node when it has none).
+void weights_from_grid(World& w) {
+    const Scenario& sc = w.scenario;
+    const auto& net = w.network;
+    const std::size_t n = net.num_nodes();
+    const auto [xlo, xhi] = std::minmax_element(net.x().begin(), net.x().end());
+    const auto [ylo, yhi] = std::minmax_element(net.y().begin(), net.y().end());
+    if (sc.network.population_grid.empty())
+        throw ConfigError(sc.path + ": network.population_grid: missing; expected a CSV of lon,lat,population");
+    const auto grid = CsvTable::read(sc.network.population_grid, {"lon", "lat", "population"});
+    const auto lon = grid.double_column("lon"), lat = grid.double_column("lat");
+    const auto pop = grid.double_column("population");
+    const SpatialIndex index(net.x(), net.y());
+    double inside = 0;
+    for (std::size_t i = 0; i < lon.size(); ++i) {
+        double cx, cy;
+        project(w.origin_lon, w.origin_lat, lon[i], lat[i], cx, cy);
+        if (cx < *xlo || cx > *xhi || cy < *ylo || cy > *yhi || !(pop[i] > 0)) continue;
+        inside += pop[i];
+        std::vector<std::uint32_t> in_cell;
+        for (std::uint32_t v = 0; v < n; ++v)
+            if (std::abs(net.x()[v] - cx) <= 125.0 && std::abs(net.y()[v] - cy) <= 125.0) in_cell.push_back(v);
+        if (in_cell.empty()) in_cell.push_back(index.nearest(cx, cy).node);
+        for (auto v : in_cell) w.node_weight[v] += static_cast<float>(pop[i] / static_cast<double>(in_cell.size()));
+    }
+    if (inside <= 0) throw InputError(sc.network.population_grid + ": no populated cell inside the network's extent");
 }
 
 /// A real city: OSM network and facilities (by the categories' osm_tags), one district,
@@ -58,29 +89,7 @@ void build_osm(World& w) {
         w.facilities.push_back(f);
         w.node_commercial[snaps[i].node] = 1;
     }
-    // residents: each grid cell inside the network's extent spreads its population over the
-    // nodes inside its 250 m square (or its nearest node when it has none)
-    const auto [xlo, xhi] = std::minmax_element(net.x().begin(), net.x().end());
-    const auto [ylo, yhi] = std::minmax_element(net.y().begin(), net.y().end());
-    if (sc.network.population_grid.empty())
-        throw ConfigError(sc.path + ": network.population_grid: missing; expected a CSV of lon,lat,population");
-    const auto grid = CsvTable::read(sc.network.population_grid, {"lon", "lat", "population"});
-    const auto lon = grid.double_column("lon"), lat = grid.double_column("lat");
-    const auto pop = grid.double_column("population");
-    const SpatialIndex index(net.x(), net.y());
-    double inside = 0;
-    for (std::size_t i = 0; i < lon.size(); ++i) {
-        double cx, cy;
-        project(w.origin_lon, w.origin_lat, lon[i], lat[i], cx, cy);
-        if (cx < *xlo || cx > *xhi || cy < *ylo || cy > *yhi || !(pop[i] > 0)) continue;
-        inside += pop[i];
-        std::vector<std::uint32_t> in_cell;
-        for (std::uint32_t v = 0; v < n; ++v)
-            if (std::abs(net.x()[v] - cx) <= 125.0 && std::abs(net.y()[v] - cy) <= 125.0) in_cell.push_back(v);
-        if (in_cell.empty()) in_cell.push_back(index.nearest(cx, cy).node);
-        for (auto v : in_cell) w.node_weight[v] += static_cast<float>(pop[i] / static_cast<double>(in_cell.size()));
-    }
-    if (inside <= 0) throw InputError(sc.network.population_grid + ": no populated cell inside the network's extent");
+    weights_from_grid(w);
     std::vector<std::vector<std::uint32_t>> nodes(1);
     for (std::uint32_t v = 0; v < n; ++v)
         if (w.node_weight[v] > 0) nodes[0].push_back(v);
@@ -100,6 +109,81 @@ std::vector<std::vector<std::uint32_t>> facility_nodes(const World& w) {
     return out;
 }
 
+/// A city file (import-osm, import-gis, import-csv): its network and facilities (the file's
+/// category names matched to the scenario's keys; others left out), its districts matched
+/// to the scenario's by name (a file without districts is one district, as OSM), residents
+/// placed on its homes (or by the population grid where it has none).
+void build_city(World& w) {
+    const Scenario& sc = w.scenario;
+    const std::string& path = sc.network.city_path;
+    OsmCity city = read_city(path);
+    const auto snaps = snap_facilities(city);
+    w.network = std::move(city.network);
+    w.origin_lon = city.origin_lon;
+    w.origin_lat = city.origin_lat;
+    const std::size_t n = w.network.num_nodes();
+    const std::string where = sc.path + ": network.city: " + path;
+    // the file's districts (by name) as the scenario's
+    std::vector<int> scenario_district(city.districts.size(), -1);
+    if (city.node_district.empty()) {
+        if (sc.districts.size() != 1)
+            throw ConfigError(where + " has no districts; the scenario has " + std::to_string(sc.districts.size()) +
+                              ": expected one (or a city file written with boundaries)");
+        w.node_district.assign(n, 0);
+    } else {
+        for (std::size_t i = 0; i < city.districts.size(); ++i) {
+            scenario_district[i] = sc.district_index(city.districts[i]);
+            if (scenario_district[i] < 0)
+                throw ConfigError(where + ": district \"" + city.districts[i] +
+                                  "\" is not one of the scenario's [[districts]] (by name or pinyin)");
+        }
+        for (const auto& d : sc.districts)
+            if (std::find(city.districts.begin(), city.districts.end(), d.name) == city.districts.end() &&
+                std::find(city.districts.begin(), city.districts.end(), d.pinyin) == city.districts.end())
+                throw ConfigError(where + " has no district \"" + d.name +
+                                  "\" (its districts are its boundaries' names)");
+        w.node_district.assign(n, kNoDistrict);
+        for (std::size_t v = 0; v < n; ++v)
+            if (city.node_district[v] >= 0)
+                w.node_district[v] =
+                    static_cast<std::uint16_t>(scenario_district[static_cast<std::size_t>(city.node_district[v])]);
+    }
+    w.node_commercial.assign(n, 0);
+    w.node_weight.assign(n, 0.0f);
+    for (std::size_t i = 0; i < city.facilities.size(); ++i) {
+        const auto& cf = city.facilities[i];
+        const int c = sc.category_index(city.categories[cf.category]);
+        if (c < 0) continue;
+        const auto node = snaps[i].node;
+        // a facility's district: the polygon it lies in, else its node's, else the first (a
+        // facility outside every district still serves the residents who reach it)
+        const int own = cf.district >= 0 ? scenario_district[static_cast<std::size_t>(cf.district)] : -1;
+        const int d = own >= 0 ? own : w.node_district[node] != kNoDistrict ? w.node_district[node] : 0;
+        Facility f = make_facility(sc, node, c, d);
+        f.osm_id = cf.osm_type == 'w' ? -cf.osm_id : cf.osm_id;
+        f.dx = static_cast<float>(cf.x - w.network.x()[node]);
+        f.dy = static_cast<float>(cf.y - w.network.y()[node]);
+        w.facilities.push_back(f);
+        w.node_commercial[node] = 1;
+    }
+    if (!city.homes.empty()) {
+        for (const auto& h : city.homes) w.node_weight[h.node] += static_cast<float>(h.residents);
+    } else {
+        weights_from_grid(w);
+    }
+    std::vector<std::vector<std::uint32_t>> nodes(sc.districts.size());
+    for (std::uint32_t v = 0; v < n; ++v)
+        if (w.node_weight[v] > 0 && w.node_district[v] != kNoDistrict) nodes[w.node_district[v]].push_back(v);
+    w.district_centre.clear();
+    for (std::size_t d = 0; d < nodes.size(); ++d) {
+        if (nodes[d].empty())
+            throw ConfigError(where + ": district " + sc.districts[d].name +
+                              " has no residents' node (no home of the file, or no populated cell, inside it)");
+        w.district_centre.push_back(nodes[d][0]);
+    }
+    synthesise_population(w, nodes);
+}
+
 }  // namespace detail
 
 World build_world(const Scenario& scenario) {
@@ -109,6 +193,8 @@ World build_world(const Scenario& scenario) {
     w.scenario = scenario;
     if (scenario.network.kind == "osm")
         detail::build_osm(w);
+    else if (scenario.network.kind == "city")
+        detail::build_city(w);
     else
         detail::build_synthetic(w);
     // a project list's sites must be nodes of its district, which only the world knows

@@ -9,8 +9,9 @@ objects and pandas DataFrames:
     >>> res.gaps(2025); res.plot.satisfaction()
 """
 
-from lifecircle import _methods, access, costs, gaps, gis, plot, projects, webmap
+from lifecircle import _methods, access, costs, gaps, gis, isochrones, plot, projects, webmap
 from lifecircle._core import ArgumentError, ConfigError, InputError, __version__, haversine, set_max_threads
+from lifecircle.city import City
 from lifecircle.network import WalkNetwork
 from lifecircle.optimize import optimize
 from lifecircle.results import Results, results_columns
@@ -31,12 +32,14 @@ _methods.connect(
         "Results.cost_summary": costs.cost_summary,
         "Results.map": webmap.map_page,
         "Results.export": gis.export,
+        "Results.isochrones": isochrones.isochrones,
         "Results.plot": plot.Plotter,
     }
 )
 
 __all__ = [
     "WalkNetwork",
+    "City",
     "Scenario",
     "World",
     "Results",

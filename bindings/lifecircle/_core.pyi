@@ -20,6 +20,7 @@ __all__: list[str] = [
     "MAX_DISTRICTS",
     "WalkNetwork",
     "World",
+    "builtin_amap_categories_text",
     "builtin_yunfu_text",
     "candidate_sites",
     "check_seal",
@@ -28,9 +29,11 @@ __all__: list[str] = [
     "haversine",
     "idle_sites",
     "import_osm",
+    "network_from_lines",
     "phase_dates",
     "project",
     "read_city",
+    "read_osm_lines",
     "results_columns",
     "run",
     "scenario_spec",
@@ -40,6 +43,7 @@ __all__: list[str] = [
     "unproject",
     "unseal_file",
     "validate_scenario",
+    "write_city",
 ]
 
 class InputError(ValueError):
@@ -156,6 +160,11 @@ class World:
     @property
     def residents(self) -> dict: ...
 
+def builtin_amap_categories_text() -> str:
+    """
+    configs/amap_categories.toml as built in: Amap POI type codes to facility categories.
+    """
+
 def builtin_yunfu_text() -> str:
     """
     The text of the built-in default scenario (configs/yunfu.toml).
@@ -220,6 +229,18 @@ def import_osm(path: str, categories: str | None = None, keep_largest_component:
     Network and categorised facilities from an OpenStreetMap PBF/XML file.
     """
 
+def network_from_lines(
+    point_ids: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],
+    lon: typing.Annotated[numpy.typing.ArrayLike, numpy.float64],
+    lat: typing.Annotated[numpy.typing.ArrayLike, numpy.float64],
+    line_start: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],
+    keep_largest_component: bool = True,
+    source: str = "lines",
+) -> dict:
+    """
+    The walking network of lines (points in WGS84 lon/lat, one id a shared point; line l is points line_start[l] up to the next start), simplified and measured as the OpenStreetMap import does (core/line_network.hpp): {network, origin_lon, origin_lat}.
+    """
+
 def phase_dates(
     date: str, n: typing.SupportsInt | typing.SupportsIndex, months: typing.SupportsInt | typing.SupportsIndex
 ) -> list[str]:
@@ -240,6 +261,11 @@ def project(
 def read_city(path: str) -> dict:
     """
     Network and facilities from a city file written by import-osm.
+    """
+
+def read_osm_lines(path: str) -> dict:
+    """
+    The walkable ways of an OpenStreetMap file as lines before simplification (the import's own filter): {point_ids (OSM node ids), lon, lat, line_start}.
     """
 
 def results_columns() -> list:
@@ -309,6 +335,25 @@ def unseal_file(path: str) -> None:
 def validate_scenario(text: str, path: str) -> dict:
     """
     Validates scenario TOML with the C++ schema; raises ConfigError listing every problem.
+    """
+
+def write_city(
+    path: str,
+    network: WalkNetwork,
+    origin_lon: typing.SupportsFloat | typing.SupportsIndex,
+    origin_lat: typing.SupportsFloat | typing.SupportsIndex,
+    categories: collections.abc.Sequence[str],
+    facilities: dict,
+    source: str,
+    attribution: str,
+    districts: collections.abc.Sequence[str],
+    district_wkt: collections.abc.Sequence[str],
+    homes: dict,
+    known_absent: collections.abc.Sequence[str],
+    node_district: typing.Annotated[numpy.typing.ArrayLike, numpy.int32] = ...,
+) -> None:
+    """
+    Writes a city file (core/city_file.hpp: sealed, through a temporary name) from a network and facilities given as columns (category index, id, lon, lat in WGS84, name, district index or -1, source_type), projected around (origin_lon, origin_lat) by the engine's projection; homes as columns node, residents, district.
     """
 
 AGE_GROUPS: tuple = ("child", "working", "elderly")

@@ -4,6 +4,11 @@ For each district and category whose ring coverage at the end of a year is below
 the residents outside the ring, and recommended sites chosen by maximal coverage among the
 district's candidate sites (``Results.candidate_sites``), greedy as the engine sites planned
 facilities, or exact (lifecircle.covering). ``res.gaps(...)`` calls :func:`gaps`.
+
+No data is not no facility (:func:`data_status`): where the facilities come from data
+(OpenStreetMap, a city file of import-gis) and the data hold no point of a category in a
+district, the gap is "no data", with no recommended sites, unless the scenario lists the
+category in the district's ``known_absent`` (then "none": known to have none).
 """
 
 from __future__ import annotations
@@ -27,8 +32,36 @@ GAP_TARGET: float = _core.LIST_TARGET
 #: The columns of a gap list, in order.
 COLUMNS = [
     "district", "pinyin", "category", "category_zh", "class", "in_ring", "target", "residents",
-    "residents_outside", "shops_open", "sites", "site_x", "site_y", "site_gain", "in_ring_after",
+    "residents_outside", "shops_open", "sites", "site_x", "site_y", "site_gain", "in_ring_after", "data",
 ]  # fmt: skip
+#: The values of :func:`data_status`'s ``status`` (and of a gap list's ``data`` column).
+DATA = "data"
+NO_DATA = "no data"
+NONE_KNOWN = "none"
+
+
+def data_status(res: Results) -> pd.DataFrame:
+    """What the input says of each district and category at the start of the run: ``data``
+    (facilities were there), ``none`` (none, and known: a synthetic town's counts are the
+    scenario's own, or the district lists the category in ``known_absent``) or ``no data``
+    (the facilities come from data, OpenStreetMap or a city file, and it holds no point of the
+    category in the district: whether there is one is not known).
+
+    Returns:
+        One row per district and category: district, category, baseline (facilities at the
+        start), status.
+    """
+    t = res.table("facilities")
+    base = t["origin"] == list(_core.FACILITY_ORIGINS).index("baseline")
+    rows = []
+    synthetic = res.scenario.is_synthetic
+    for d, spec in enumerate(res.scenario.spec["districts"]):
+        known = set(spec.get("known_absent", []))
+        for key in res.categories:
+            n = int((base & (t["district"] == d) & res.serves(key)).sum())
+            status = DATA if n else (NONE_KNOWN if synthetic or key in known else NO_DATA)
+            rows.append({"district": res.districts_zh[d], "category": key, "baseline": n, "status": status})
+    return pd.DataFrame(rows, columns=["district", "category", "baseline", "status"])
 
 
 def gaps(
@@ -66,7 +99,7 @@ def gaps(
         category_zh, class, in_ring, target, residents, residents_outside, shops_open,
         sites (list of node indices), site_x, site_y (lists, metres), site_gain (list:
         residents each site brings inside the ring), in_ring_after (coverage with the
-        sites).
+        sites), data (:func:`data_status` of the pair: "no data" rows carry no sites).
     """
     if method not in ("greedy", "exact"):
         raise _core.ArgumentError(f"method {method!r}: expected 'greedy' or 'exact'")
@@ -76,6 +109,7 @@ def gaps(
         rows_of = [res.district_index(n) for n in districts]
     people = res.residents_on(res.year_end(year))
     per_node = np.bincount(people.home_node.to_numpy(), minlength=len(res.node_district)).astype(float)
+    status = data_status(res).set_index(["district", "category"])["status"]
     rows = []
     for c in _checked(res, categories):
         dist = node_distance(res, c, year)
@@ -83,7 +117,10 @@ def gaps(
         for d in rows_of:
             row = _gap_row(res, c, year, d, people, inside, target)
             if row is not None:
-                nodes, gains = _recommended_sites(res, c, d, dist, per_node, sites, method)
+                row["data"] = status[(res.districts_zh[d], c)]
+                # no data: whether the district lacks it is not known, so no site is recommended
+                n_sites = 0 if row["data"] == NO_DATA else sites
+                nodes, gains = _recommended_sites(res, c, d, dist, per_node, n_sites, method)
                 row.update(_sites_columns(res, nodes, gains, row["in_ring"], row["residents"]))
                 rows.append(row)
     out = pd.DataFrame(rows, columns=COLUMNS)

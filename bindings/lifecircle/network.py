@@ -112,6 +112,76 @@ class WalkNetwork:
         return cls._from_city(city)
 
     @classmethod
+    def from_lines(
+        cls,
+        point_ids: Any,
+        lon: Any,
+        lat: Any,
+        line_start: Any,
+        *,
+        keep_largest_component: bool = True,
+        source: str = "lines",
+    ) -> WalkNetwork:
+        """The walking network of lines, simplified and measured as :meth:`from_osm` does
+        (core/line_network.hpp): points in WGS84 degrees, one id per shared point (a
+        junction), line ``l`` the points from ``line_start[l]`` to the next start. Node ids
+        are the point ids; :attr:`origin` is the projection's centre."""
+        built = _core.network_from_lines(
+            np.asarray(point_ids, np.int64),
+            np.asarray(lon, np.float64),
+            np.asarray(lat, np.float64),
+            np.asarray(line_start, np.int64),
+            keep_largest_component,
+            source,
+        )
+        net = cls(None, None, None, None, None, _core_network=built["network"])
+        net.origin = (float(built["origin_lon"]), float(built["origin_lat"]))
+        return net
+
+    def write_city(
+        self,
+        path: str | PathLike,
+        categories: list[str],
+        facilities: Mapping[str, Any],
+        *,
+        source: str,
+        attribution: str,
+        districts: list[str] = (),
+        district_wkt: list[str] = (),
+        homes: Mapping[str, Any] | None = None,
+        known_absent: list[str] = (),
+        node_district: Any = None,
+    ) -> None:
+        """Writes this network and ``facilities`` (columns category index, id, lon, lat in
+        WGS84, name, district index or -1, source_type) as a city file (core/city_file.hpp:
+        sealed, through a temporary name), projected around :attr:`origin`; ``homes``:
+        columns node (index), residents, district; ``node_district``: each node's district
+        index (-1 none), which a scenario with ``[network] source = "city"`` runs on."""
+        if self.origin is None:
+            raise ValueError("the network has no origin (build it with from_lines or from_osm)")
+        if homes is None:
+            homes = {
+                "node": np.zeros(0, np.uint32),
+                "residents": np.zeros(0),
+                "district": np.zeros(0, np.int32),
+            }
+        _core.write_city(
+            str(path),
+            self._net,
+            float(self.origin[0]),
+            float(self.origin[1]),
+            list(categories),
+            dict(facilities),
+            source,
+            attribution,
+            list(districts),
+            list(district_wkt),
+            dict(homes),
+            list(known_absent),
+            np.asarray([] if node_district is None else node_district, dtype=np.int32),
+        )
+
+    @classmethod
     def from_city_file(cls, path: str | PathLike) -> WalkNetwork:
         """Network and facilities from an HDF5 city file written by ``lifecircle import-osm``."""
         return cls._from_city(_core.read_city(str(path)))
@@ -151,6 +221,11 @@ class WalkNetwork:
         return pd.DataFrame(
             {"from": ids[self._net.edge_from], "to": ids[self._net.edge_to], "length": self._net.edge_length}
         )
+
+    @property
+    def total_length(self) -> float:
+        """Length of all edges, metres."""
+        return float(self._net.total_length)
 
     @property
     def report(self) -> dict[str, Any]:

@@ -177,7 +177,9 @@ def _portable_text(sc: Scenario) -> str:
     (network.osm, population_grid, categories) made absolute, so the written file finds them."""
     net = sc.data.get("network", {})
     keys = [
-        k for k in ("osm", "population_grid", "categories") if k in net and not Path(net[k]).is_absolute()
+        k
+        for k in ("osm", "city", "population_grid", "categories")
+        if k in net and not Path(net[k]).is_absolute()
     ]
     if not keys or sc.path == BUILTIN_NAME:
         return sc.text

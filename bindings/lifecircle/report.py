@@ -18,7 +18,7 @@ import matplotlib
 
 from lifecircle import access
 from lifecircle.costs import cost_summary
-from lifecircle.gaps import GAP_TARGET, gaps
+from lifecircle.gaps import GAP_TARGET, NO_DATA, gaps
 from lifecircle.results import Results
 
 STYLE = """body{font-family:"Noto Sans CJK SC","Noto Sans",sans-serif;margin:2em auto;max-width:1100px;
@@ -271,13 +271,17 @@ def _gaps_section(res: Results, out: Path, year: int) -> list[str]:
     found = gaps(res, year)
     found.to_csv(out / "gaps.csv", index=False)
     columns = ["district", "pinyin", "category", "category_zh", "in_ring", "residents_outside"]
-    view = found[[*columns, "site_gain", "in_ring_after"]].copy()
+    view = found[[*columns, "site_gain", "in_ring_after", "data"]].copy()
     view["site_gain"] = view.site_gain.map(lambda g: ", ".join(map(str, g)))
     target = found.target.iloc[0] if len(found) else GAP_TARGET
+    nodata = int((found["data"] == NO_DATA).sum()) if len(found) else 0
     return [
         f"<h2>Gap lists (一图一清单), end of {year}</h2><p>Categories below "
         f"{target:.0%} ring coverage, residents outside the ring, and "
-        "the residents each recommended site (greedy maximal coverage) would bring inside it.</p>",
+        "the residents each recommended site (greedy maximal coverage) would bring inside it. "
+        '<i>data</i>: "no data" where the input (OpenStreetMap) holds no point of the category in '
+        'the district, so whether it lacks one is not known (no sites are recommended); "none" where '
+        f"it is known to have none. {nodata} of the gaps are no data (无数据).</p>",
         _table(view, pct=("in_ring", "in_ring_after")) if len(found) else "<p>No gaps.</p>",
     ]
 

@@ -601,15 +601,41 @@ class Results:
         ``baseline`` run or since the first month (:func:`lifecircle.costs.cost_summary`)."""
         return method("Results.cost_summary")(self, year, baseline=baseline)
 
-    def map(self, path: str | PathLike | None = None, *, lang: str = "zh", progress: bool = False) -> MapPage:
+    def map(
+        self,
+        path: str | PathLike | None = None,
+        *,
+        lang: str = "zh",
+        progress: bool = False,
+        compare: Results | None = None,
+        isochrones: Any = None,
+    ) -> MapPage:
         """The interactive living-circle map (:func:`lifecircle.webmap.map_page`): shown inline
-        in Jupyter; with ``path``, also written there as one self-contained HTML file.
+        in Jupyter; with ``path``, also written there as one self-contained HTML file. With
+        ``compare`` (another run of the same town and period), both on one map: coverage
+        difference, facilities in one run only, both runs' numbers side by side; with
+        ``isochrones`` (:meth:`isochrones`), the walking-time areas drawn.
 
         Example:
             >>> res.map()                      # in a notebook
             >>> res.map("out/map.html")        # a file that opens with no network
+            >>> plan.map("cmp.html", compare=base)
         """
-        return method("Results.map")(self, path, lang=lang, progress=progress)
+        return method("Results.map")(
+            self, path, lang=lang, progress=progress, compare=compare, isochrones=isochrones
+        )
+
+    def isochrones(self, points: Any = None, **options: Any) -> Any:
+        """Walking-time areas (:func:`lifecircle.isochrones.isochrones`): polygons reachable
+        on foot within each time from ``points`` or from a category's open facilities
+        (``facilities="convenience"``), at the residents' walking speeds; options minutes,
+        ages, year, buffer_m. A GeoDataFrame in WGS84 (the ``gis`` extra).
+
+        Example:
+            >>> iso = res.isochrones(facilities="convenience", minutes=(5, 10, 15))
+            >>> iso.to_file("areas.gpkg"); res.map("map.html", isochrones=iso)
+        """
+        return method("Results.isochrones")(self, points, **options)
 
     def export(self, path: str | PathLike, *, year: int | None = None) -> list[Path]:
         """GIS layers in WGS84 (:func:`lifecircle.gis.export`): a GeoPackage (``.gpkg``) or

@@ -22,7 +22,12 @@ open_hour, close_hour, mobile, slots, osm_id, years: bit y = open at the end of 
 name), ``homes`` (node, district, residents [year][home], cover: base64 bytes, percent of
 residents inside the ring [year][category + 1][slot + 1][home], category -1 = the mean over
 the basic categories, slot -1 = all day), ``sites`` (per year), ``stats``, ``access``, ``fairness``
-(keyed "district/category", per year).
+(keyed "district/category", per year), ``data_status`` ("district/category": "no data" or
+"none", lifecircle.gaps.data_status; pairs with data are left out); with a second run,
+``compare``: its label, seed, residents and cover over the same homes (the union of both runs'
+home nodes), stats, and per year ``changes`` (``only_a``: this run's facilities open at the
+year's end that the other lacks, by place and category; ``only_b``: the other's, lon, lat,
+category); with walking-time areas, ``isochrones``: source, minutes, age and rings ([lat, lon]).
 """
 
 from __future__ import annotations
@@ -42,7 +47,8 @@ from typing import Any
 import numpy as np
 
 from lifecircle import _core, access
-from lifecircle.gaps import gaps
+from lifecircle._extras import MissingExtraError, require
+from lifecircle.gaps import data_status, gaps
 from lifecircle.geo import district_outline, is_synthetic, lonlat
 from lifecircle.results import Results
 
@@ -81,15 +87,120 @@ def _osm_names(res: Results) -> dict[int, str]:
     }
 
 
-def page_data(res: Results, *, lang: str = "zh", progress: bool = False) -> dict[str, Any]:
-    """The page's data (see the module's docstring)."""
+def page_data(
+    res: Results,
+    *,
+    lang: str = "zh",
+    progress: bool = False,
+    compare: Results | None = None,
+    isochrones: Any = None,
+) -> dict[str, Any]:
+    """The page's data (see the module's docstring); with ``compare``, another run of the
+    same town (the same network and years) set beside it (``compare`` in the data)."""
     net = res.table("network")
     lon, lat = lonlat(res, net["x"], net["y"])
     data = _header(res, lang, lon, lat)
     data["districts"] = _districts(res, lon, lat)
     data["facilities"] = _facilities(res)
-    data.update(_yearly(res, progress))
+    homes = None
+    if compare is not None:
+        _check_comparable(res, compare)
+        homes = np.union1d(np.unique(res.residents.home_node), np.unique(compare.residents.home_node))
+        other = _yearly(compare, progress, homes)
+        data["compare"] = {
+            "label": compare.scenario.label,
+            "seed": compare.seed,
+            "residents": other["homes"]["residents"],
+            "cover": other["homes"]["cover"],
+            "stats": other["stats"],
+            "changes": _changes(res, compare),
+        }
+    status = data_status(res)
+    data["data_status"] = {
+        f"{res.districts_zh.index(r.district)}/{res.categories.index(r.category)}": r.status
+        for r in status.itertuples()
+        if r.status != "data"
+    }
+    data.update(_yearly(res, progress, homes))
+    if isochrones is not None:
+        data["isochrones"] = _isochrones(isochrones)
     return data
+
+
+def _isochrones(frame: Any) -> list[dict[str, Any]]:
+    """Walking-time areas (lifecircle.isochrones, a GeoDataFrame in WGS84) for the page:
+    source, minutes, age and the polygons' rings as [lat, lon] pairs."""
+    out = []
+    for row in frame.itertuples():
+        geo = row.geometry.__geo_interface__
+        polys = geo["coordinates"] if geo["type"] == "MultiPolygon" else [geo["coordinates"]]
+        out.append(
+            {
+                "source": str(row.source),
+                "minutes": float(row.minutes),
+                "age": str(row.age),
+                "rings": [[[[round(y, 6), round(x, 6)] for x, y in ring] for ring in poly] for poly in polys],
+            }
+        )
+    return out
+
+
+def _check_comparable(res: Results, other: Results) -> None:
+    """Two runs can share a page when they are of one town: the same network, districts and
+    simulated years."""
+    a, b = res.table("network"), other.table("network")
+    same_net = len(a["x"]) == len(b["x"]) and np.allclose(a["x"], b["x"]) and np.allclose(a["y"], b["y"])
+    if not same_net or res.districts_zh != other.districts_zh:
+        raise _core.ArgumentError(
+            f"{other.scenario.label}: not the same town as {res.scenario.label} (network and districts "
+            "must be the same to compare two runs on one map)"
+        )
+    if res.years_simulated != other.years_simulated or res.categories != other.categories:
+        raise _core.ArgumentError(
+            f"{other.scenario.label}: other years ({other.years_simulated}) or categories than "
+            f"{res.scenario.label} ({res.years_simulated}); compare runs of the same period and categories"
+        )
+
+
+def _facility_keys(res: Results, year: int) -> dict[tuple, list[int]]:
+    """Facilities existing at the end of ``year``, by (x, y to 0.1 m, category): their rows."""
+    t = res.table("facilities")
+    exists = res.open_on(res.year_end(year)).to_numpy()
+    out: dict[tuple, list[int]] = {}
+    for i in np.flatnonzero(exists):
+        out.setdefault(
+            (round(float(t["x"][i]), 1), round(float(t["y"][i]), 1), int(t["category"][i])), []
+        ).append(i)
+    return out
+
+
+def _only(a: dict[tuple, list[int]], b: dict[tuple, list[int]]) -> list[int]:
+    """Rows of ``a`` beyond what ``b`` has at the same place and category (two shops of a
+    category at one node in ``a`` and one in ``b``: one is in ``a`` only)."""
+    return sorted(int(i) for k, rows in a.items() for i in rows[len(b.get(k, ())) :])
+
+
+def _changes(res: Results, other: Results) -> list[dict[str, Any]]:
+    """Per year: the facilities open at its end in this run and not in ``other`` (``only_a``:
+    indexes into this page's facilities) and those in ``other`` only (``only_b``: lon, lat,
+    category), matched by place and category."""
+    t = other.table("facilities")
+    blon, blat = lonlat(other, t["x"], t["y"])
+    out = []
+    for y in res.years_simulated:
+        a, b = _facility_keys(res, y), _facility_keys(other, y)
+        only_b = _only(b, a)
+        out.append(
+            {
+                "only_a": _only(a, b),
+                "only_b": {
+                    "lon": np.round(blon[only_b], 6).tolist(),
+                    "lat": np.round(blat[only_b], 6).tolist(),
+                    "category": t["category"][only_b].astype(int).tolist(),
+                },
+            }
+        )
+    return out
 
 
 def _header(res: Results, lang: str, lon: np.ndarray, lat: np.ndarray) -> dict[str, Any]:
@@ -187,11 +298,13 @@ def _basic(res: Results) -> list[int]:
     return [i for i, c in enumerate(res.categories) if c in basic]
 
 
-def _yearly(res: Results, progress: bool) -> dict[str, Any]:
+def _yearly(res: Results, progress: bool, homes: np.ndarray | None = None) -> dict[str, Any]:
     """Per simulated year: the homes' residents and coverage, the access shares, the
-    satisfaction and usage, the gap list's sites; and the fairness of each basic category."""
+    satisfaction and usage, the gap list's sites; and the fairness of each basic category.
+    ``homes``: the home nodes to describe (default: this run's)."""
     years = res.years_simulated
-    homes = np.unique(res.residents.home_node.to_numpy())
+    if homes is None:
+        homes = np.unique(res.residents.home_node.to_numpy())
     C, S = len(res.categories), len(res.scenario.time_slots)
     residents = np.zeros((len(years), len(homes)), dtype=np.int64)
     cover = np.zeros((len(years), C + 1, S + 1, len(homes)), dtype=np.uint8)
@@ -326,8 +439,16 @@ def _progress(total: int, show: bool):
     return _Quiet()
 
 
-def page_html(res: Results, *, lang: str = "zh", progress: bool = False) -> str:
-    """The whole page as one HTML string (no external resources)."""
+def page_html(
+    res: Results,
+    *,
+    lang: str = "zh",
+    progress: bool = False,
+    compare: Results | None = None,
+    isochrones: Any = None,
+) -> str:
+    """The whole page as one HTML string (no external resources); with ``compare``, the two
+    runs on one map (difference layers, both runs' numbers side by side)."""
     if lang not in ("zh", "en"):
         raise _core.ArgumentError(f"lang {lang!r}: expected 'zh' or 'en'")
     css = _asset("leaflet.css")
@@ -337,7 +458,11 @@ def page_html(res: Results, *, lang: str = "zh", progress: bool = False) -> str:
 
     css = re.sub(r"url\((?:\.\./)?images/[^)]*\)", "none", css)
     js, page_js, page_css = _asset("leaflet.js"), _asset("map.js"), _asset("map.css")
-    data = json.dumps(page_data(res, lang=lang, progress=progress), ensure_ascii=False, separators=(",", ":"))
+    data = json.dumps(
+        page_data(res, lang=lang, progress=progress, compare=compare, isochrones=isochrones),
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
     data = data.replace("</", "<\\/")
     title = html.escape(f"{res.scenario.label} · 便民生活圈地图 living-circle map")
     return f"""<!doctype html>
@@ -351,6 +476,7 @@ def page_html(res: Results, *, lang: str = "zh", progress: bool = False) -> str:
 <aside id="panel">
 <div class="row"><h1 data-t="title"></h1><button id="lang" type="button"></button></div>
 <div class="muted">{html.escape(res.scenario.label)} · seed {res.seed} · {res.start} – {res.end}</div>
+{_compare_title(compare)}
 <div id="note" class="note"></div>
 <label><span data-t="district"></span><select id="district"></select></label>
 <label><span data-t="category"></span><select id="category"></select></label>
@@ -367,6 +493,8 @@ def page_html(res: Results, *, lang: str = "zh", progress: bool = False) -> str:
 <label><input id="show-closed" type="checkbox"> <span data-t="closed"></span></label>
 <label><input id="show-projects" type="checkbox"> <span data-t="projects"></span></label>
 <label><input id="show-sites" type="checkbox"> <span data-t="sites"></span></label>
+{_compare_controls(compare)}
+{_isochrone_controls(isochrones)}
 <div id="info"></div>
 <h2 data-t="legend"></h2><div id="legend" class="legend"></div>
 </aside></div>
@@ -378,12 +506,51 @@ def page_html(res: Results, *, lang: str = "zh", progress: bool = False) -> str:
 """
 
 
+def _compare_title(compare: Results | None) -> str:
+    if compare is None:
+        return ""
+    return (
+        '<div class="muted" id="compare-label">'
+        f"B: {html.escape(compare.scenario.label)} · seed {compare.seed}</div>"
+    )
+
+
+def _compare_controls(compare: Results | None) -> str:
+    if compare is None:
+        return ""
+    return (
+        '<h2 data-t="compare"></h2>'
+        '<label><input id="show-diff" type="checkbox"> <span data-t="diff"></span></label>'
+        '<label><input id="show-changes" type="checkbox"> <span data-t="changes"></span></label>'
+    )
+
+
+def _isochrone_controls(isochrones: Any) -> str:
+    if isochrones is None:
+        return ""
+    return (
+        '<label><input id="show-isochrones" type="checkbox"> <span data-t="isochrones"></span></label>'
+        '<label><span data-t="iso_age"></span><select id="iso-age"></select></label>'
+    )
+
+
 def map_page(
-    res: Results, path: str | PathLike | None = None, *, lang: str = "zh", progress: bool = False
+    res: Results,
+    path: str | PathLike | None = None,
+    *,
+    lang: str = "zh",
+    progress: bool = False,
+    compare: Results | None = None,
+    isochrones: Any = None,
 ) -> MapPage:
     """The living-circle map of a run (``res.map()``): shown inline in Jupyter; with
-    ``path``, also written there as one self-contained HTML file."""
-    page = MapPage(page_html(res, lang=lang, progress=progress))
+    ``path``, also written there as one self-contained HTML file. With ``compare`` (another
+    run of the same town and period, e.g. another rollout plan), both on one map: the
+    coverage difference (this run minus the other) at the homes, the facilities open in one
+    and not the other, and both runs' satisfaction and 15-minute usage side by side. With
+    ``isochrones`` (a GeoDataFrame of ``res.isochrones(...)``), the walking-time areas as a
+    layer, one age group at a time."""
+    page = MapPage(page_html(res, lang=lang, progress=progress, compare=compare, isochrones=isochrones))
     if path is not None:
         page.save(path)
     return page
@@ -429,12 +596,32 @@ def main(argv: list[str] | None = None) -> int:
         "--lang", choices=("zh", "en"), default="zh", help="the page's first language (default: zh)"
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--compare",
+        metavar="OTHER.h5",
+        help="another run of the same town and period: both on one map (coverage difference, facilities "
+        "open in one only, both runs' numbers side by side)",
+    )
+    p.add_argument(
+        "--isochrones",
+        metavar="AREAS.gpkg",
+        help="walking-time areas to draw (from `lifecircle isochrones`; needs lifecircle[gis])",
+    )
     a = p.parse_args(argv)
     try:
         t0 = time.perf_counter()
         res = Results.load(a.results)
-        path = MapPage(page_html(res, lang=a.lang, progress=not a.quiet)).save(a.output)
-    except (ValueError, OSError) as e:  # InputError, ArgumentError, ConfigError are ValueErrors
+        other = Results.load(a.compare) if a.compare else None
+        iso = None
+        if a.isochrones:
+            iso = require("geopandas", "gis", "lifecircle map --isochrones").read_file(a.isochrones)
+        page = page_html(res, lang=a.lang, progress=not a.quiet, compare=other, isochrones=iso)
+        path = MapPage(page).save(a.output)
+    except (
+        ValueError,
+        OSError,
+        MissingExtraError,
+    ) as e:  # InputError, ArgumentError, ConfigError: ValueErrors
         print(f"lifecircle map: error: {e}", file=sys.stderr)
         return 1
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t0:.1f} s")

@@ -22,7 +22,7 @@ from lifecircle._extras import MissingExtraError, require
 
 #: Every top-level module of the extras in pyproject.toml, and what pulls in the rest.
 OPTIONAL = {"optuna", "highspy", "geopandas", "pyogrio", "pyproj", "shapely", "dask", "distributed", "scipy"}
-OPTIONAL |= {"selenium", "sqlalchemy", "alembic"}
+OPTIONAL |= {"selenium", "sqlalchemy", "alembic", "geocoordinates_ffi", "rasterio", "openpyxl"}
 
 
 def test_import_lifecircle_imports_no_optional_package():

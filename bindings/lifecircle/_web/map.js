@@ -15,7 +15,11 @@
       slot_access: "分时段可达（圈内有营业设施的居民占比）", slot: "时段", share: "占比", open: "营业",
       fairness: "步行距离公平性", gini: "基尼系数", palma: "帕尔马比", mean: "平均距离",
       project_list: "项目清单（规划设施）", site_list: "推荐选址（一图一清单）", gain: "新增圈内居民",
-      none: "无", legend: "图例", coverage: "圈内覆盖", residents: "居民", hours: "营业时间", origin: "来源",
+      compare: "两方案对比（A 本方案，B 对比方案）", diff: "覆盖差异（A−B，百分点）", changes: "仅一方有的设施",
+      only_a: "仅 A 有", only_b: "仅 B 有", delta: "A−B", isochrones: "步行时间范围（等时圈）", iso_age: "步速人群",
+      ages: { child: "儿童", working: "劳动年龄", elderly: "老年人" }, minutes: "分钟",
+      none: "无", data: "数据", no_data: "无数据（输入中无此业态的点，是否缺少未知）", known_none: "确认无此业态",
+      legend: "图例", coverage: "圈内覆盖", residents: "居民", hours: "营业时间", origin: "来源",
       opened: "开业", closed_on: "关闭", still_open: "仍在营业", before_run: "模拟开始前",
       origins: { baseline: "现有", planned: "规划", market: "市场进入", mobile: "流动摊点" },
       synthetic: "合成城镇：按情景地图原点放置，位置并非真实地点。", lang: "English",
@@ -31,7 +35,12 @@
       slot: "Slot", share: "Share", open: "Open", fairness: "Fairness of walking distance", gini: "Gini",
       palma: "Palma", mean: "Mean distance", project_list: "Project list (planned facilities)",
       site_list: "Recommended sites (one map, one list)", gain: "residents newly inside", none: "none",
-      legend: "Legend", coverage: "In the ring", residents: "residents", hours: "Hours", origin: "Origin",
+      compare: "Two runs compared (A this run, B the other)", diff: "Coverage difference (A − B, points)",
+      changes: "Facilities in one run only", only_a: "only in A", only_b: "only in B", delta: "A − B",
+      isochrones: "Walking-time areas (isochrones)", iso_age: "Walking speed of", minutes: "min",
+      ages: { child: "children", working: "working age", elderly: "elderly" },
+      data: "Data", no_data: "no data (the input holds no point of it: whether one is missing is not known)",
+      known_none: "known to have none", legend: "Legend", coverage: "In the ring", residents: "residents", hours: "Hours", origin: "Origin",
       opened: "Opened", closed_on: "Closed", still_open: "still open", before_run: "before the run",
       origins: { baseline: "baseline", planned: "planned", market: "market entrant", mobile: "mobile vendor" },
       synthetic: "Synthetic town placed at the scenario's map origin: positions are not real places.", lang: "中文",
@@ -42,6 +51,14 @@
     lang: D.lang === "en" ? "en" : "zh", district: -1, category: -1, year: NY - 1, hour: null,
     show: { network: true, homes: true, facilities: true, closed: false, projects: true, sites: false }
   };
+  var C = D.compare || null;  // a second run on the same map (lifecircle map --compare)
+  if (C) { state.show.diff = false; state.show.changes = true; }
+  var ISO = D.isochrones || null;  // walking-time areas (lifecircle.isochrones)
+  if (ISO) {
+    state.show.isochrones = true;
+    state.isoAge = ISO.some(function (r) { return r.age === "working"; }) ? "working" : (ISO[0] || {}).age;
+  }
+  var isoDrawn = 0;
   function t(key) { return TEXT[state.lang][key]; }
   function catName(c) { return state.lang === "zh" ? D.categories[c].zh : D.categories[c].en; }
   function distName(d) { return state.lang === "zh" ? D.districts[d].zh : D.districts[d].pinyin; }
@@ -58,6 +75,8 @@
   }
   var cover = decode(H.cover);  // percent in ring: [year][category + 1][slot + 1][home]
   function coverAt(y, c, s, h) { return cover[((y * (NC + 1) + (c + 1)) * (NS + 1) + (s + 1)) * H.node.length + h]; }
+  var coverB = C ? decode(C.cover) : null;  // the other run's, over the same homes
+  function coverBAt(y, c, s, h) { return coverB[((y * (NC + 1) + (c + 1)) * (NS + 1) + (s + 1)) * H.node.length + h]; }
   function slotOf(hour) {
     for (var s = 0; s < NS; ++s) if (hour >= D.slots[s].start && hour < D.slots[s].end) return s;
     return NS - 1;
@@ -80,7 +99,8 @@
   }
   var network = L.polyline(segments, { color: "#a7adb5", weight: 1, opacity: 0.9, interactive: false, renderer: renderer });
   var districtLayer = L.layerGroup(), homesLayer = L.layerGroup(), facLayer = L.layerGroup();
-  var projectLayer = L.layerGroup(), siteLayer = L.layerGroup();
+  var projectLayer = L.layerGroup(), siteLayer = L.layerGroup(), changeLayer = L.layerGroup();
+  var diffDrawn = 0, changesDrawn = { a: 0, b: 0 };
   D.districts.forEach(function (d, i) {
     L.polygon(d.hull, { color: "#555", weight: 1, dashArray: "4 3", fill: false, interactive: false, renderer: renderer })
       .addTo(districtLayer);
@@ -89,6 +109,10 @@
   var cityBounds = L.latLngBounds(D.bounds);
   map.fitBounds(cityBounds);
 
+  function diverging(d) {  // A − B in points: blue (B better) through white to red (A better)
+    var x = Math.max(-1, Math.min(1, d / 50)), w = 255 - Math.round(200 * Math.abs(x));
+    return x >= 0 ? "rgb(255," + w + "," + w + ")" : "rgb(" + w + "," + w + ",255)";
+  }
   function ramp(p) {  // red (0%) to green (100%)
     var stops = [[215, 48, 31], [253, 174, 97], [255, 255, 191], [166, 217, 106], [26, 150, 65]];
     var x = Math.max(0, Math.min(1, p / 100)) * (stops.length - 1), i = Math.min(stops.length - 2, Math.floor(x)), f = x - i;
@@ -142,10 +166,23 @@
 
   var drawnIds = [];
   function draw() {
-    [facLayer, homesLayer, projectLayer, siteLayer].forEach(function (l) { l.clearLayers(); });
+    [facLayer, homesLayer, projectLayer, siteLayer, changeLayer].forEach(function (l) { l.clearLayers(); });
+    diffDrawn = 0;
     if (state.show.network) network.addTo(map); else network.remove();
     var slot = state.hour === null ? -1 : slotOf(state.hour);
-    if (state.show.homes) {
+    if (C && state.show.diff) {  // the coverage difference where either run has residents
+      for (var h = 0; h < H.node.length; ++h) {
+        if (state.district >= 0 && H.district[h] !== state.district) continue;
+        var na = H.residents[state.year * H.node.length + h], nb = C.residents[state.year * H.node.length + h];
+        if (!na && !nb) continue;
+        var dd = coverAt(state.year, state.category, slot, h) - coverBAt(state.year, state.category, slot, h);
+        diffDrawn += 1;
+        L.circleMarker([lat[H.node[h]], lon[H.node[h]]], {
+          radius: Math.max(2, Math.min(7, Math.sqrt(Math.max(na, nb)) / 4)), stroke: false, fillColor: diverging(dd),
+          fillOpacity: 0.8, renderer: renderer
+        }).bindTooltip(t("delta") + " " + (dd > 0 ? "+" : "") + dd + "%").addTo(homesLayer);
+      }
+    } else if (state.show.homes) {
       for (var h = 0; h < H.node.length; ++h) {
         if (state.district >= 0 && H.district[h] !== state.district) continue;
         var p = coverAt(state.year, state.category, slot, h), n = H.residents[state.year * H.node.length + h];
@@ -172,6 +209,35 @@
         }).bindPopup(function () { return popup(i); }).addTo(facLayer);
       });
     }
+    isoDrawn = 0;
+    if (ISO && state.show.isochrones) {  // largest first, so that the shorter times lie on top
+      var mins = ISO.map(function (r) { return r.minutes; }), top = Math.max.apply(null, mins);
+      ISO.filter(function (r) { return r.age === state.isoAge; }).sort(function (p, q) { return q.minutes - p.minutes; })
+        .forEach(function (r) {
+          isoDrawn += 1;
+          var shade = 0.12 + 0.25 * (1 - r.minutes / top);
+          L.polygon(r.rings, { color: "#5e3c99", weight: 1, fillColor: "#5e3c99", fillOpacity: shade, renderer: renderer })
+            .bindTooltip(r.source + " · " + r.minutes + " " + t("minutes")).addTo(changeLayer);
+        });
+    }
+    changesDrawn = { a: 0, b: 0 };
+    if (C && state.show.changes) {  // facilities open at the year's end in one run and not the other
+      var ch = C.changes[state.year];
+      ch.only_a.forEach(function (i) {
+        if (!inFilters(i)) return;
+        changesDrawn.a += 1;
+        L.circleMarker([F.lat[i], F.lon[i]], { radius: 7, color: "#d62728", weight: 2, fill: false, renderer: renderer })
+          .bindTooltip(catName(F.category[i]) + " · " + t("only_a")).addTo(changeLayer);
+      });
+      ch.only_b.category.forEach(function (c, k) {
+        if (state.category >= 0 && c !== state.category) return;
+        changesDrawn.b += 1;
+        L.circleMarker([ch.only_b.lat[k], ch.only_b.lon[k]], {
+          radius: 7, color: "#1f5fd6", weight: 2, dashArray: "3 2", fillColor: D.categories[c].color, fillOpacity: 0.5,
+          renderer: renderer
+        }).bindTooltip(catName(c) + " · " + t("only_b")).addTo(changeLayer);
+      });
+    }
     var sites = D.sites[state.year] || [];
     if (state.show.sites) {
       sites.forEach(function (s) {
@@ -182,7 +248,7 @@
           .addTo(siteLayer);
       });
     }
-    [homesLayer, facLayer, siteLayer].forEach(function (l) { l.addTo(map); });
+    [homesLayer, facLayer, siteLayer, changeLayer].forEach(function (l) { l.addTo(map); });
     panel(sites);
   }
 
@@ -195,10 +261,30 @@
     var el = document.getElementById("info");
     var s = statsRow(state.district), html = [];
     html.push("<div class='row'><span>" + t("shown") + "</span><b id='shown'>" + drawnIds.length + "</b></div>");
-    html.push("<div class='row'><span>" + t("satisfaction") + "</span><b>" + pct(s.satisfaction) + "</b></div>");
-    html.push("<div class='row'><span>" + t("usage") + "</span><b>" + pct(s.usage15) + "</b></div>");
+    if (C) {  // both runs' numbers side by side
+      var key = state.district < 0 ? "city" : String(state.district), b = (C.stats[key] || [])[state.year] || {};
+      var diff = function (x, y) {
+        return x === null || y === null || x === undefined || y === undefined ? "–" : ((x - y) >= 0 ? "+" : "") + (100 * (x - y)).toFixed(1);
+      };
+      html.push("<table id='compare-table'><tr><th></th><th>A</th><th>B</th><th>" + t("delta") + "</th></tr>" +
+        "<tr><td>" + t("satisfaction") + "</td><td id='cmp-sat-a'>" + pct(s.satisfaction) + "</td><td id='cmp-sat-b'>" + pct(b.satisfaction) +
+        "</td><td>" + diff(s.satisfaction, b.satisfaction) + "</td></tr>" +
+        "<tr><td>" + t("usage") + "</td><td id='cmp-use-a'>" + pct(s.usage15) + "</td><td id='cmp-use-b'>" + pct(b.usage15) +
+        "</td><td>" + diff(s.usage15, b.usage15) + "</td></tr></table>");
+    } else {
+      html.push("<div class='row'><span>" + t("satisfaction") + "</span><b>" + pct(s.satisfaction) + "</b></div>");
+      html.push("<div class='row'><span>" + t("usage") + "</span><b>" + pct(s.usage15) + "</b></div>");
+    }
     if (state.district >= 0)
       html.push("<div class='row'><span>" + t("in_programme") + "</span><b>" + (s.in_programme ? t("yes") : t("no")) + "</b></div>");
+    if (state.category >= 0) {  // no data is not no facility (lifecircle.gaps.data_status)
+      var ds = [];
+      D.districts.forEach(function (dd, d) {
+        var st = (D.data_status || {})[d + "/" + state.category];
+        if (st && (state.district < 0 || state.district === d)) ds.push((state.district < 0 ? distName(d) + ": " : "") + t(st === "none" ? "known_none" : "no_data"));
+      });
+      if (ds.length) html.push("<div class='row nodata'><span>" + t("data") + "</span><b id='data-status'>" + esc(ds.join("; ")) + "</b></div>");
+    }
     var key = (state.district < 0 ? "city" : String(state.district)) + "/" + (state.category < 0 ? "basic" : state.category);
     var acc = (D.access[key] || [])[state.year];
     if (acc) {
@@ -254,6 +340,14 @@
     }).join(" ") + "<br><span class='ramp'></span> 0–100% " + esc(t("coverage")) +
       "<br><i style='background:#fff;border:2px solid #000;box-sizing:border-box'></i>" + esc(t("projects")) +
       " &nbsp; <i style='background:#fff;border:2px dashed #c2185b;box-sizing:border-box'></i>" + esc(t("sites"));
+    var ia = document.getElementById("iso-age");
+    if (ia && ISO) {
+      var ages = ISO.map(function (r) { return r.age; }).filter(function (a, i, all) { return all.indexOf(a) === i; });
+      ia.innerHTML = ages.map(function (a) {
+        return "<option value='" + esc(a) + "'>" + esc((TEXT[state.lang].ages || {})[a] || a) + "</option>";
+      }).join("");
+      ia.value = state.isoAge;
+    }
     document.getElementById("note").style.display = D.synthetic ? "block" : "none";
     document.getElementById("note").textContent = t("synthetic");
     document.getElementById("lang").textContent = t("lang");
@@ -274,6 +368,8 @@
     draw();
   });
   document.getElementById("category").addEventListener("change", function (ev) { state.category = parseInt(ev.target.value, 10); draw(); });
+  if (document.getElementById("iso-age"))
+    document.getElementById("iso-age").addEventListener("change", function (ev) { state.isoAge = ev.target.value; draw(); });
   var yearInput = document.getElementById("year");
   yearInput.max = String(NY - 1);
   yearInput.value = String(state.year);
@@ -302,6 +398,9 @@
   // for tests and scripts: what is drawn, and the state
   window.lifecircleMap = {
     drawn: function () { return drawnIds.slice(); },
+    diffMarkers: function () { return diffDrawn; },
+    isochrones: function () { return isoDrawn; },
+    changeMarkers: function () { return { a: changesDrawn.a, b: changesDrawn.b }; },
     facilityMarkers: function () { return facLayer.getLayers().length; },
     state: function () { return JSON.parse(JSON.stringify(state)); },
     ready: true
