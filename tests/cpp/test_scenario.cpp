@@ -89,7 +89,9 @@ const Broken kBroken[] = {
      "age_shares = { child = 0.3, working = 0.62, elderly = 0.18 }", "districts[0].age_shares", "sum to 1.1"},
     {"negative population", "population = 1200", "population = -1200", "districts[0].population", "an integer from 1"},
     {"fractional population", "population = 1200", "population = 1200.5", "districts[0].population", "an integer"},
-    {"unknown circle class", "circle_class = \"basic\"\nform = \"distributed\"",
+    {"unknown circle class",
+     "circle_class = \"quality\"              # lists cover the basic and quality categories (docs/model.md)\nform = "
+     "\"distributed\"",
      "circle_class = \"premium\"\nform = \"distributed\"", "districts[1].circle_class", "\"distinctive\""},
     {"household size of zero", "household_size = 3.0", "household_size = 0", "districts[0].household_size", "1 to 10"},
     {"baseline names an unknown category", "baseline = { convenience = 1, breakfast = 0",
