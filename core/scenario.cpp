@@ -317,13 +317,18 @@ std::vector<std::array<double, 2>> points(TableReader& r, const std::string& key
     if (!arr) return out;
     for (std::size_t i = 0; i < arr->size(); ++i) {
         const auto* p = arr->get(i)->as_array();
-        const auto x = p && p->size() == 2 ? p->get(0)->value<double>() : std::nullopt;
-        const auto y = p && p->size() == 2 ? p->get(1)->value<double>() : std::nullopt;
-        if (!x || !y || !std::isfinite(*x) || !std::isfinite(*y))
+        std::array<double, 2> xy{};
+        bool ok = p && p->size() == 2;
+        for (std::size_t k = 0; ok && k < 2; ++k) {
+            const auto v = p->get(k)->value<double>();
+            ok = v.has_value() && std::isfinite(v.value_or(0.0));
+            xy[k] = v.value_or(0.0);
+        }
+        if (!ok)
             problems.add(arr->get(i)->source(), r.key_path(key) + "[" + std::to_string(i) + "]",
                          show(*arr->get(i)) + ": expected [x, y] in metres");
         else
-            out.push_back({*x, *y});
+            out.push_back(xy);
     }
     return out;
 }
@@ -605,6 +610,7 @@ void read_categories(TableReader& root, Scenario& sc, Problems& problems) {
         if (auto v = r.integer("contract_months", false, 1, 120, " months")) c.contract_months = static_cast<int>(*v);
         if (auto v = r.integer("retender_months", false, 0, 120, " months")) c.retender_months = static_cast<int>(*v);
         c.counts_as = r.strings("counts_as", false);
+        if (auto v = r.boolean("scored", false)) c.scored = *v;
         if (auto v = r.integer("list_sites", false, 0, 8, " sites a list (at most 8)"))
             c.list_sites = static_cast<int>(*v);
         c.osm_tags = r.strings("osm_tags", false);

@@ -97,7 +97,8 @@ struct Category {
     int retender_months = 6;                  ///< public_private: months until the site reopens by tender
     std::vector<std::string> counts_as;       ///< categories its facilities also serve (a centre counts as a station)
     int list_sites = 8;                       ///< most sites of it one project list places (one centre a circle)
-    std::vector<std::string> osm_tags;        ///< "key=value" tags for real-city scenarios
+    bool scored = true;  ///< in residents' satisfaction score (a centre that counts as a station is judged as one)
+    std::vector<std::string> osm_tags;  ///< "key=value" tags for real-city scenarios
 };
 
 /// Circle classes of the plan (section 1): fill gaps, enrich, upgrade brands.

@@ -24,13 +24,14 @@ void score_residents(const World& w, const FacilityReach& reach, const ResidentM
     constexpr int kClasses = 3;  // basic, quality, government
     std::vector<float> parts(nn * kAgeGroups * kClasses, 0.0f);
     std::array<int, kClasses> per_class{};
-    for (const auto& c : sc.categories) ++per_class[static_cast<int>(c.cls)];
+    for (const auto& c : sc.categories) per_class[static_cast<int>(c.cls)] += c.scored ? 1 : 0;
     tbb::parallel_for(std::size_t{0}, nn, [&](std::size_t v) {
         for (int a = 0; a < kAgeGroups; ++a) {
             std::array<double, kClasses> sum{};
             for (std::size_t c = 0; c < nc; ++c)
-                sum[static_cast<int>(sc.categories[c].cls)] +=
-                    ring_score(reach.nearest(c, static_cast<std::uint32_t>(v)), sc.ring_metres(c, a));
+                if (sc.categories[c].scored)
+                    sum[static_cast<int>(sc.categories[c].cls)] +=
+                        ring_score(reach.nearest(c, static_cast<std::uint32_t>(v)), sc.ring_metres(c, a));
             for (int k = 0; k < kClasses; ++k)
                 parts[(v * kAgeGroups + a) * kClasses + k] =
                     static_cast<float>(per_class[k] ? sum[k] / per_class[k] : 1.0);
