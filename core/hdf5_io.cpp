@@ -251,6 +251,20 @@ void H5File::replace(const std::string& name, std::span<const T> values) {
         throw InputError(m_path + ": cannot write the digest of dataset " + name);
 }
 
+std::uint64_t H5File::stored_bytes() const {
+    std::uint64_t total = 0;
+    const auto visit = [](hid_t root, const char* name, const H5O_info_t* info, void* data) -> herr_t {
+        if (info->type != H5O_TYPE_DATASET) return 0;
+        detail::Handle set{H5Dopen2(root, name, H5P_DEFAULT), H5Dclose};
+        if (set.id < 0) return -1;
+        *static_cast<std::uint64_t*>(data) += H5Dget_storage_size(set.id);
+        return 0;
+    };
+    if (H5Ovisit2(m_id, H5_INDEX_NAME, H5_ITER_INC, visit, &total, H5O_INFO_BASIC) < 0)
+        throw InputError(m_path + ": cannot list its datasets");
+    return total;
+}
+
 void H5File::remove(const std::string& name) {
     if (H5Ldelete(m_id, name.c_str(), H5P_DEFAULT) < 0) throw InputError(m_path + ": cannot remove " + name);
 }

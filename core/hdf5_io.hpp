@@ -70,6 +70,8 @@ class H5File {
     void replace(const std::string& name, std::span<const T> values);
     /// Removes a dataset or group (its space is reused by what is written next).
     void remove(const std::string& name);
+    /// Bytes the file's datasets take in it (compressed chunks), without HDF5's own metadata.
+    std::uint64_t stored_bytes() const;
     static constexpr std::uint64_t kExtendibleChunk = 8192;
     std::vector<std::string> read_strings(const std::string& name) const;
 

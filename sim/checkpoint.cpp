@@ -163,6 +163,9 @@ CheckpointInfo info_of(const H5File& f) {
     return info;
 }
 
+/// Bytes an updated checkpoint may hold beyond twice its datasets' before it is written whole.
+inline constexpr std::uint64_t kSlackBytes = std::uint64_t{1} << 20;
+
 /// The record tables that grow month by month (projects are rewritten whole: a project's
 /// facility is set when it opens).
 bool appended(const ResultsColumn& column) { return column.read && column.table != "projects"; }
@@ -185,12 +188,17 @@ bool copy_earlier(const std::string& path, const Scenario& sc, const RunState& s
         {
             const auto f = H5File::open(path);
             const CheckpointInfo info = info_of(f);
-            if (info.scenario_text != sc.text || info.seed != sc.seed || !(info.day.days() < s.day)) return false;
+            if (info.scenario_text != sc.text || info.scenario_path != sc.path || info.seed != sc.seed ||
+                !(info.day.days() < s.day))
+                return false;
             for (const auto& column : results_columns()) {
                 if (!appended(column)) continue;
                 const std::string name = "records/" + column.table + "/" + column.name;
                 if (!f.exists(name) || f.length(name) > record_rows(s.records, column.table)) return false;
             }
+            // space left behind by the updates (replaced chunks, attributes) outgrowing the data:
+            // written whole again, so that the file stays within about twice its data
+            if (std::filesystem::file_size(path) > 2 * f.stored_bytes() + kSlackBytes) return false;
         }
         std::filesystem::copy_file(path, tmp, std::filesystem::copy_options::overwrite_existing);
         unseal_file(tmp);
@@ -205,12 +213,15 @@ bool copy_earlier(const std::string& path, const Scenario& sc, const RunState& s
 /// Writes the state `s` into `f`: a new file, or (`update`) a copy of this run's earlier
 /// checkpoint, whose records then get the rows since and whose changed state is replaced.
 void write_state(H5File& f, const Scenario& sc, const RunState& s, bool update) {
-    f.set_attr("format", std::string(kFormat));
-    f.set_attr("format_version", kFormatVersion);
-    f.set_attr("version", std::string(kVersion));
-    f.set_attr("scenario_text", sc.text);
-    f.set_attr("scenario_path", sc.path);
-    f.set_attr("seed", std::to_string(sc.seed));  // as text: all 64 bits
+    if (!update) {  // (an update's are these already: copy_earlier checked them; not written again, since
+                    // a string attribute replaced leaves its old bytes behind in the file)
+        f.set_attr("format", std::string(kFormat));
+        f.set_attr("format_version", kFormatVersion);
+        f.set_attr("version", std::string(kVersion));
+        f.set_attr("scenario_text", sc.text);
+        f.set_attr("scenario_path", sc.path);
+        f.set_attr("seed", std::to_string(sc.seed));  // as text: all 64 bits
+    }
     f.set_attr("day", Date::from_days(s.day).str());
     f.set_attr("until", Date::from_days(s.until).str());
     f.set_attr("next_event", static_cast<double>(s.next_event));
