@@ -307,6 +307,7 @@ def fairness(
                     continue
                 ok = np.isfinite(x)
                 x = x[ok]
+                xs = np.sort(x)  # (order statistics and the Lorenz curve: the same from sorted values)
                 rows.append(
                     {
                         "district": zh,
@@ -316,10 +317,10 @@ def fairness(
                         "residents": int(len(ok)),
                         "unreachable": int(np.count_nonzero(~ok)),
                         "mean_m": float(x.mean()) if len(x) else float("nan"),
-                        "median_m": float(np.median(x)) if len(x) else float("nan"),
-                        "p90_m": float(np.quantile(x, 0.9)) if len(x) else float("nan"),
-                        "gini": gini(x),
-                        "palma": palma(x),
+                        "median_m": float(np.median(xs)) if len(x) else float("nan"),
+                        "p90_m": float(np.quantile(xs, 0.9)) if len(x) else float("nan"),
+                        "gini": gini(xs),
+                        "palma": palma(xs),
                     }
                 )
     return pd.DataFrame(rows)
