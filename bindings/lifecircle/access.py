@@ -47,7 +47,11 @@ def gini(values: np.ndarray | list[float]) -> float:
         >>> gini([1, 2, 3, 4])
         0.25
     """
-    x = np.sort(np.asarray(values, dtype=float))
+    return _gini_sorted(np.sort(np.asarray(values, dtype=float)))
+
+
+def _gini_sorted(x: np.ndarray) -> float:
+    """:func:`gini` of values sorted already (floats)."""
     n = len(x)
     if n == 0 or x[-1] <= 0:
         return 0.0
@@ -68,7 +72,11 @@ def palma(values: np.ndarray | list[float]) -> float:
         >>> palma(range(1, 11))   # top 10% = {10}, bottom 40% = {1, 2, 3, 4}: 10 / 10
         1.0
     """
-    x = np.sort(np.asarray(values, dtype=float))
+    return _palma_sorted(np.sort(np.asarray(values, dtype=float)))
+
+
+def _palma_sorted(x: np.ndarray) -> float:
+    """:func:`palma` of values sorted already (floats)."""
     n = len(x)
     if n == 0:
         return float("nan")
@@ -88,7 +96,7 @@ def district_codes(res: Results, people: pd.DataFrame) -> np.ndarray:
     """Per resident of ``people`` (rows of ``Results.residents``): their district's index in
     ``res.districts_zh``. One pass over the names, where comparing every resident's name with
     each district's would take one pass a district."""
-    return pd.Categorical(people.district, categories=res.districts_zh).codes
+    return pd.Index(res.districts_zh).get_indexer(people.district)
 
 
 class ResidentGroups(NamedTuple):
@@ -296,13 +304,16 @@ def fairness(
         people = res.residents_on(end)
         home = people.home_node.to_numpy()
         district = district_codes(res, people)
+        # residents by district, each district's in their order (a stable sort): slices
+        order = np.argsort(district, kind="stable")
+        bounds = np.searchsorted(district[order], np.arange(len(res.districts_zh) + 1))
         exists = res.open_on(end).to_numpy()
         sets = [t["node"][exists & res.serves(c)].astype(np.int64).tolist() for c in cats]
         reach = res.network.reach_many(sets, 1, unlimited)
         for c, (dist, _) in zip(cats, reach):
-            at_home = dist[:, 0][home]
+            at_home = dist[:, 0][home][order]
             for d, zh in enumerate(res.districts_zh):
-                x = at_home[district == d]
+                x = at_home[bounds[d] : bounds[d + 1]]
                 if len(x) == 0:
                     continue
                 ok = np.isfinite(x)
@@ -319,8 +330,8 @@ def fairness(
                         "mean_m": float(x.mean()) if len(x) else float("nan"),
                         "median_m": float(np.median(xs)) if len(x) else float("nan"),
                         "p90_m": float(np.quantile(xs, 0.9)) if len(x) else float("nan"),
-                        "gini": gini(xs),
-                        "palma": palma(xs),
+                        "gini": _gini_sorted(xs),
+                        "palma": _palma_sorted(xs),
                     }
                 )
     return pd.DataFrame(rows)
