@@ -115,9 +115,12 @@ void register_run(py::module_& m) {
             d["seed"] = info.seed;
             d["version"] = info.version;
             d["day"] = info.day.str();
+            d["until"] = info.until.str();
             return d;
         },
-        py::arg("path"), "What a checkpoint holds: its scenario (text, path), seed, build version and day.");
+        py::arg("path"),
+        "What a checkpoint holds: its scenario (text, path), seed, build version, day, and the run's\n"
+        "last day (`until`), where a resumed run ends unless given another.");
     m.def("check_seal", &check_seal, py::arg("path"),
           "Raises InputError naming the file (and the damaged dataset, where the damage is inside one)\n"
           "unless the file carries lifecircle's seal over unchanged bytes: city, results and checkpoint\n"

@@ -99,7 +99,9 @@ int run_cli(int argc, char** argv) {
                     "scenario TOML file (default: the built-in Yunfu scenario, configs/yunfu.toml)");
     run->add_option("-o,--output", run_cmd.output, "results file (HDF5)")->capture_default_str();
     auto* seed_opt = run->add_option("--seed", run_seed, "random seed (default: the scenario's)");
-    run->add_option("--until", run_cmd.until, "last simulated day, YYYY-MM-DD (default: the scenario's end)");
+    run->add_option("--until", run_cmd.until,
+                    "last simulated day, YYYY-MM-DD (default: the scenario's end; with --resume, the end of the "
+                    "run the checkpoint holds)");
     run->add_flag("-q,--quiet", quiet, "no progress bar");
     run->add_option("--checkpoint-every", run_cmd.checkpoint_every,
                     "write a checkpoint every N months (at month ends; SIGINT/SIGTERM then stop at the month's "

@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string_view>
 #include <vector>
 
@@ -54,20 +53,57 @@ std::uint32_t crc_of(std::string_view bytes) {
     return static_cast<std::uint32_t>(crc);
 }
 
-std::uint32_t crc_of_ranges(std::string_view bytes, const std::vector<Range>& ranges) {
-    uLong crc = crc32(0L, Z_NULL, 0);
-    for (const auto& r : ranges)
-        crc = crc32_combine(crc, crc_of(bytes.substr(r.offset, r.size)), static_cast<z_off_t>(r.size));
-    return static_cast<std::uint32_t>(crc);
-}
+/// A file read in blocks of kBlockBytes: memory stays the same for a file of any size.
+class BlockReader {
+  public:
+    static constexpr std::size_t kBlockBytes = std::size_t{1} << 20;
+    explicit BlockReader(const std::string& path) : m_path(path), m_in(path, std::ios::binary), m_block(kBlockBytes) {
+        if (!m_in) throw InputError(path + ": cannot open file");
+        m_in.seekg(0, std::ios::end);
+        m_size = static_cast<std::uint64_t>(m_in.tellg());
+    }
+    std::uint64_t size() const { return m_size; }
+    /// CRC-32 of `size` bytes from `offset`, continuing `crc`.
+    std::uint32_t crc(std::uint64_t offset, std::uint64_t size, std::uint32_t crc = 0) {
+        uLong c = crc;
+        each_block(offset, size, [&](std::string_view b) {
+            c = crc32(c, reinterpret_cast<const Bytef*>(b.data()), static_cast<uInt>(b.size()));
+        });
+        return static_cast<std::uint32_t>(c);
+    }
+    /// `size` bytes from `offset` into memory (for the seal's own, short, parts).
+    std::string read(std::uint64_t offset, std::uint64_t size) {
+        std::string out;
+        out.reserve(size);
+        each_block(offset, size, [&](std::string_view b) { out += b; });
+        return out;
+    }
 
-std::string read_all(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path + ": cannot open file");
-    std::ostringstream out;
-    out << in.rdbuf();
-    if (in.bad()) throw InputError(path + ": cannot read file");
-    return std::move(out).str();
+  private:
+    template <class F>
+    void each_block(std::uint64_t offset, std::uint64_t size, F&& f) {
+        if (offset > m_size || size > m_size - offset) throw InputError(m_path + ": a read beyond its end");
+        m_in.clear();
+        m_in.seekg(static_cast<std::streamoff>(offset));
+        while (size > 0) {
+            const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(size, kBlockBytes));
+            if (!m_in.read(m_block.data(), static_cast<std::streamsize>(n)))
+                throw InputError(m_path + ": cannot read file");
+            f(std::string_view(m_block.data(), n));
+            size -= n;
+        }
+    }
+    std::string m_path;
+    std::ifstream m_in;
+    std::uint64_t m_size = 0;
+    std::vector<char> m_block;
+};
+
+/// CRC-32 of the ranges' bytes, one after another.
+std::uint32_t crc_of_ranges(BlockReader& in, const std::vector<Range>& ranges) {
+    std::uint32_t crc = 0;
+    for (const auto& r : ranges) crc = in.crc(r.offset, r.size, crc);
+    return crc;
 }
 
 /// Each dataset's stored bytes, found through HDF5 on a file we have just written.
@@ -136,13 +172,14 @@ std::uint64_t checked_data_bytes(const std::string& path);
 
 void seal_file(const std::string& path) {
     auto sets = dataset_ranges(path);
-    const std::string bytes = read_all(path);
-    std::string text = "lifecircle-seal 1\nfile " + std::to_string(bytes.size()) + " " + hex8(crc_of(bytes)) + "\n";
+    BlockReader in(path);
+    const std::uint64_t bytes = in.size();
+    std::string text = "lifecircle-seal 1\nfile " + std::to_string(bytes) + " " + hex8(in.crc(0, bytes)) + "\n";
     for (auto& s : sets) {
         for (const auto& r : s.ranges)
-            if (r.offset > bytes.size() || r.size > bytes.size() - r.offset)
+            if (r.offset > bytes || r.size > bytes - r.offset)
                 throw InputError(path + ": dataset " + s.name + " lies outside the file; cannot seal it");
-        text += "dataset " + s.name + "\t" + hex8(crc_of_ranges(bytes, s.ranges)) + "\t";
+        text += "dataset " + s.name + "\t" + hex8(crc_of_ranges(in, s.ranges)) + "\t";
         for (std::size_t i = 0; i < s.ranges.size(); ++i) {
             if (i > 0) text += ' ';
             text += std::to_string(s.ranges[i].offset);
@@ -171,22 +208,25 @@ void unseal_file(const std::string& path) {
 namespace {
 
 std::uint64_t checked_data_bytes(const std::string& path) {
-    const std::string bytes = read_all(path);
-    const std::string_view all(bytes);
-    if (all.size() < kFooterBytes || all.substr(all.size() - kFooterBytes, kMagic.size()) != kMagic) {
-        if (!all.starts_with(std::string_view("\x89HDF\r\n\x1a\n", 8)))
+    BlockReader in(path);
+    const std::uint64_t size = in.size();
+    const std::string footer = size < kFooterBytes ? std::string() : in.read(size - kFooterBytes, kFooterBytes);
+    if (!std::string_view(footer).starts_with(kMagic)) {
+        if (in.read(0, std::min<std::uint64_t>(size, 8)) != std::string_view("\x89HDF\r\n\x1a\n", 8))
             throw InputError(path + ": not a readable HDF5 file (and no lifecircle seal at its end)");
         throw InputError(path +
                          ": has no lifecircle seal at its end: an HDF5 file cut short, written by another program, "
                          "or by lifecircle before 0.2 (write it again with this version)");
     }
-    const auto footer = all.substr(all.size() - kFooterBytes);
-    const auto text_bytes = parse_u64(footer.substr(9, 16), path);
-    const auto text_crc = static_cast<std::uint32_t>(parse_u64(footer.substr(26, 8), path, 16));
-    if (text_bytes > all.size() - kFooterBytes) throw InputError(path + ": its seal is damaged (length)");
-    const auto data_bytes = all.size() - kFooterBytes - text_bytes;
-    const auto text = all.substr(data_bytes, text_bytes);
-    if (crc_of(text) != text_crc) throw InputError(path + ": its seal is damaged (the seal's own checksum fails)");
+    const auto text_bytes = parse_u64(std::string_view(footer).substr(9, 16), path);
+    const auto text_crc = static_cast<std::uint32_t>(parse_u64(std::string_view(footer).substr(26, 8), path, 16));
+    if (text_bytes > size - kFooterBytes) throw InputError(path + ": its seal is damaged (length)");
+    const auto data_bytes = size - kFooterBytes - text_bytes;
+    // the seal's checksum before its text is held in memory: a damaged length allocates nothing
+    if (in.crc(data_bytes, text_bytes) != text_crc)
+        throw InputError(path + ": its seal is damaged (the seal's own checksum fails)");
+    const std::string text_held = in.read(data_bytes, text_bytes);
+    const std::string_view text(text_held);
     auto lines = split(text, '\n');
     if (lines.size() < 2 || lines[0] != "lifecircle-seal 1")
         throw InputError(path + ": its seal has an unknown format (written by a newer lifecircle?)");
@@ -194,8 +234,7 @@ std::uint64_t checked_data_bytes(const std::string& path) {
     if (file_line.size() != 3 || file_line[0] != "file") throw InputError(path + ": its seal is damaged (file line)");
     if (parse_u64(file_line[1], path) != data_bytes)
         throw InputError(path + ": its length differs from the sealed one: cut short or extended after writing");
-    const auto data = all.substr(0, data_bytes);
-    if (crc_of(data) == static_cast<std::uint32_t>(parse_u64(file_line[2], path, 16))) return data_bytes;
+    if (in.crc(0, data_bytes) == static_cast<std::uint32_t>(parse_u64(file_line[2], path, 16))) return data_bytes;
     // Damaged: name the datasets whose stored bytes changed.
     std::string damaged;
     for (std::size_t i = 2; i < lines.size(); ++i) {
@@ -213,7 +252,7 @@ std::uint64_t checked_data_bytes(const std::string& path) {
                     throw InputError(path + ": its seal is damaged (range outside the file)");
                 ranges.push_back(range);
             }
-        if (crc_of_ranges(data, ranges) != static_cast<std::uint32_t>(parse_u64(fields[1], path, 16))) {
+        if (crc_of_ranges(in, ranges) != static_cast<std::uint32_t>(parse_u64(fields[1], path, 16))) {
             if (!damaged.empty()) damaged += ", ";
             damaged += fields[0].substr(8);
         }

@@ -1,8 +1,10 @@
 #include "core/hdf5_io.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include <hdf5.h>
+#include <zlib.h>
 
 #include "core/error.hpp"
 
@@ -108,10 +110,21 @@ hid_t utf8_string_type() {
 
 }  // namespace detail
 
-H5File H5File::create(const std::string& path) {
+H5File H5File::create(const std::string& path, bool reuse_space) {
     detail::quiet_hdf5();
-    const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    detail::Handle fcpl{H5Pcreate(H5P_FILE_CREATE), H5Pclose};
+    // persistent free-space tracking: space freed in one session is found again in the next
+    if (reuse_space && H5Pset_file_space_strategy(fcpl.id, H5F_FSPACE_STRATEGY_FSM_AGGR, 1, 1) < 0)
+        throw InputError(path + ": cannot ask HDF5 to reuse freed space");
+    const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.id, H5P_DEFAULT);
     if (id < 0) throw InputError(path + ": cannot create HDF5 file");
+    return H5File(path, id);
+}
+
+H5File H5File::open_for_update(const std::string& path) {
+    detail::quiet_hdf5();
+    const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    if (id < 0) throw InputError(path + ": cannot open HDF5 file to update it");
     return H5File(path, id);
 }
 
@@ -156,6 +169,104 @@ void H5File::write(const std::string& name, std::span<const T> values) {
     if (set.id < 0 ||
         (n > 0 && H5Dwrite(set.id, detail::native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0))
         throw InputError(m_path + ": cannot write dataset " + name);
+}
+
+template <class T>
+void H5File::write_extendible(const std::string& name, std::span<const T> values) {
+    const hsize_t n = values.size(), unlimited = H5S_UNLIMITED, chunk = kExtendibleChunk;
+    detail::Handle space{H5Screate_simple(1, &n, &unlimited), H5Sclose};
+    detail::Handle plist{H5Pcreate(H5P_DATASET_CREATE), H5Pclose};
+    H5Pset_obj_track_times(plist.id, 0);
+    H5Pset_chunk(plist.id, 1, &chunk);
+    H5Pset_deflate(plist.id, 4);
+    H5Pset_fletcher32(plist.id);
+    detail::Handle set{
+        H5Dcreate2(m_id, name.c_str(), detail::native_type<T>(), space.id, H5P_DEFAULT, plist.id, H5P_DEFAULT),
+        H5Dclose};
+    if (set.id < 0 ||
+        (n > 0 && H5Dwrite(set.id, detail::native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0))
+        throw InputError(m_path + ": cannot write dataset " + name);
+}
+
+template <class T>
+void H5File::append(const std::string& name, std::span<const T> values) {
+    if (values.empty()) return;
+    const hsize_t at = length(name), count = values.size(), size = at + count;
+    detail::Handle set{H5Dopen2(m_id, name.c_str(), H5P_DEFAULT), H5Dclose};
+    if (set.id < 0 || H5Dset_extent(set.id, &size) < 0)
+        throw InputError(m_path + ": cannot extend dataset " + name + " (not written by write_extendible?)");
+    detail::Handle file_space{H5Dget_space(set.id), H5Sclose};
+    detail::Handle memory_space{H5Screate_simple(1, &count, nullptr), H5Sclose};
+    if (H5Sselect_hyperslab(file_space.id, H5S_SELECT_SET, &at, nullptr, &count, nullptr) < 0 ||
+        H5Dwrite(set.id, detail::native_type<T>(), memory_space.id, file_space.id, H5P_DEFAULT, values.data()) < 0)
+        throw InputError(m_path + ": cannot append to dataset " + name);
+}
+
+std::uint64_t H5File::length(const std::string& name) const {
+    if (!exists(name)) throw InputError(m_path + ": missing dataset " + name);
+    detail::Handle set{H5Dopen2(m_id, name.c_str(), H5P_DEFAULT), H5Dclose};
+    detail::Handle space{H5Dget_space(set.id), H5Sclose};
+    if (set.id < 0 || space.id < 0 || H5Sget_simple_extent_ndims(space.id) != 1)
+        throw InputError(m_path + ": dataset " + name + " is not a one-dimensional array");
+    hsize_t n = 0;
+    H5Sget_simple_extent_dims(space.id, &n, nullptr);
+    return n;
+}
+
+namespace detail {
+/// CRC-32 and Adler-32 of the bytes, as one 64-bit word.
+std::uint64_t digest(const void* data, std::size_t bytes) {
+    uLong crc = crc32(0L, Z_NULL, 0), adler = adler32(0L, Z_NULL, 0);
+    const auto* p = static_cast<const Bytef*>(data);
+    for (std::size_t at = 0; at < bytes; at += std::size_t{1} << 30) {
+        const auto n = static_cast<uInt>(std::min(bytes - at, std::size_t{1} << 30));
+        crc = crc32(crc, p + at, n);
+        adler = adler32(adler, p + at, n);
+    }
+    return (static_cast<std::uint64_t>(crc) << 32) | static_cast<std::uint32_t>(adler);
+}
+}  // namespace detail
+
+std::optional<std::uint64_t> H5File::stored_digest(const std::string& name) const {
+    detail::Handle set{H5Dopen2(m_id, name.c_str(), H5P_DEFAULT), H5Dclose};
+    if (set.id < 0 || H5Aexists(set.id, "digest") <= 0) return std::nullopt;
+    detail::Handle attr{H5Aopen(set.id, "digest", H5P_DEFAULT), H5Aclose};
+    std::uint64_t stored = 0;
+    if (H5Aread(attr.id, H5T_NATIVE_UINT64, &stored) < 0) return std::nullopt;
+    return stored;
+}
+
+template <class T>
+void H5File::replace(const std::string& name, std::span<const T> values) {
+    const std::uint64_t digest = detail::digest(values.data(), values.size_bytes());
+    if (exists(name)) {
+        if (length(name) == values.size() && stored_digest(name) == digest) return;
+        remove(name);
+    }
+    write<T>(name, values);
+    detail::Handle set{H5Dopen2(m_id, name.c_str(), H5P_DEFAULT), H5Dclose};
+    detail::Handle space{H5Screate(H5S_SCALAR), H5Sclose};
+    detail::Handle attr{H5Acreate2(set.id, "digest", H5T_NATIVE_UINT64, space.id, H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
+    if (attr.id < 0 || H5Awrite(attr.id, H5T_NATIVE_UINT64, &digest) < 0)
+        throw InputError(m_path + ": cannot write the digest of dataset " + name);
+}
+
+std::uint64_t H5File::stored_bytes() const {
+    std::uint64_t total = 0;
+    const auto visit = [](hid_t root, const char* name, const H5O_info_t* info, void* data) -> herr_t {
+        if (info->type != H5O_TYPE_DATASET) return 0;
+        detail::Handle set{H5Dopen2(root, name, H5P_DEFAULT), H5Dclose};
+        if (set.id < 0) return -1;
+        *static_cast<std::uint64_t*>(data) += H5Dget_storage_size(set.id);
+        return 0;
+    };
+    if (H5Ovisit2(m_id, H5_INDEX_NAME, H5_ITER_INC, visit, &total, H5O_INFO_BASIC) < 0)
+        throw InputError(m_path + ": cannot list its datasets");
+    return total;
+}
+
+void H5File::remove(const std::string& name) {
+    if (H5Ldelete(m_id, name.c_str(), H5P_DEFAULT) < 0) throw InputError(m_path + ": cannot remove " + name);
 }
 
 void H5File::write_strings(const std::string& name, const std::vector<std::string>& values) {
@@ -220,6 +331,7 @@ std::vector<std::string> H5File::read_strings(const std::string& name) const {
 }
 
 void H5File::set_attr(const std::string& name, double value) {
+    if (H5Aexists(m_id, name.c_str()) > 0) H5Adelete(m_id, name.c_str());
     detail::Handle space{H5Screate(H5S_SCALAR), H5Sclose};
     detail::Handle attr{H5Acreate2(m_id, name.c_str(), H5T_NATIVE_DOUBLE, space.id, H5P_DEFAULT, H5P_DEFAULT),
                         H5Aclose};
@@ -228,6 +340,7 @@ void H5File::set_attr(const std::string& name, double value) {
 }
 
 void H5File::set_attr(const std::string& name, const std::string& value) {
+    if (H5Aexists(m_id, name.c_str()) > 0) H5Adelete(m_id, name.c_str());
     detail::Handle type{detail::utf8_string_type(), H5Tclose};
     detail::Handle space{H5Screate(H5S_SCALAR), H5Sclose};
     detail::Handle attr{H5Acreate2(m_id, name.c_str(), type.id, space.id, H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
@@ -256,8 +369,11 @@ std::string H5File::attr_string(const std::string& name) const {
     return out;
 }
 
-#define LIFECIRCLE_H5_INSTANTIATE(T)                                        \
-    template void H5File::write<T>(const std::string&, std::span<const T>); \
+#define LIFECIRCLE_H5_INSTANTIATE(T)                                                   \
+    template void H5File::write<T>(const std::string&, std::span<const T>);            \
+    template void H5File::write_extendible<T>(const std::string&, std::span<const T>); \
+    template void H5File::append<T>(const std::string&, std::span<const T>);           \
+    template void H5File::replace<T>(const std::string&, std::span<const T>);          \
     template std::vector<T> H5File::read<T>(const std::string&) const;
 LIFECIRCLE_H5_INSTANTIATE(double)
 LIFECIRCLE_H5_INSTANTIATE(float)

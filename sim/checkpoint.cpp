@@ -1,6 +1,7 @@
 #include "sim/checkpoint.hpp"
 
 #include <charconv>
+#include <filesystem>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -15,7 +16,9 @@ namespace lifecircle {
 namespace detail {
 
 inline constexpr const char* kFormat = "lifecircle-checkpoint";
-inline constexpr double kFormatVersion = 1;
+// 2: records in datasets that grow (appended at each checkpoint), state datasets with their
+// digest, the run's last day
+inline constexpr double kFormatVersion = 2;
 
 /// The facility fields a checkpoint stores, each as one dataset of facilities/.
 template <class F>
@@ -90,8 +93,8 @@ void write_lists(H5File& f, const std::string& name, const std::vector<std::vect
         values.insert(values.end(), l.begin(), l.end());
         offsets.push_back(static_cast<std::uint32_t>(values.size()));
     }
-    f.write<std::uint32_t>(name + "_offsets", offsets);
-    f.write<std::uint32_t>(name, values);
+    f.replace<std::uint32_t>(name + "_offsets", offsets);
+    f.replace<std::uint32_t>(name, values);
 }
 
 std::vector<std::vector<std::uint32_t>> read_lists(const H5File& f, const std::string& name) {
@@ -134,7 +137,7 @@ void check_fits(const std::string& path, const Scenario& sc, const CheckpointInf
     if (!ok || !year_ok) throw InputError(path + ": its tables do not fit together or the scenario; a damaged file?");
     // a month's end within the run (the spin-up's months included)
     const Date spin = sc.first_simulated_day();
-    if (info.day < spin || sc.end < info.day || Date::from_days(s.day + 1).month == info.day.month)
+    if (info.day < spin || sc.end < info.until || Date::from_days(s.day + 1).month == info.day.month)
         throw InputError(path + ": attribute 'day' is " + info.day.str() + "; expected a month's end from " +
                          spin.str() + " to " + sc.end.str() + " (a damaged file?)");
     for (const auto& order : s.reach_order)
@@ -144,78 +147,9 @@ void check_fits(const std::string& path, const Scenario& sc, const CheckpointInf
                                  std::to_string(nf) + "; a damaged file?");
 }
 
-}  // namespace detail
-
-void write_checkpoint(const std::string& path, const Scenario& sc, const RunState& s) {
-    write_atomically(path, [&](const std::string& tmp) {
-        auto f = H5File::create(tmp);
-        f.set_attr("format", std::string(detail::kFormat));
-        f.set_attr("format_version", detail::kFormatVersion);
-        f.set_attr("version", std::string(kVersion));
-        f.set_attr("scenario_text", sc.text);
-        f.set_attr("scenario_path", sc.path);
-        f.set_attr("seed", std::to_string(sc.seed));  // as text: all 64 bits
-        f.set_attr("day", Date::from_days(s.day).str());
-        f.set_attr("next_event", static_cast<double>(s.next_event));
-        f.set_attr("trips", std::to_string(s.trips));
-
-        f.create_group("facilities");
-        detail::each_facility_field([&](const char* name, auto field) {
-            using T = std::remove_cvref_t<decltype(std::declval<Facility>().*field)>;
-            f.write_column<detail::Stored<T>>(
-                std::string("facilities/") + name, s.facilities,
-                [field](const Facility& x) { return static_cast<detail::Stored<T>>(x.*field); });
-        });
-        f.create_group("residents");
-        f.write<std::uint32_t>("residents/home_node", s.residents.home_node);
-        f.write<std::uint32_t>("residents/household", s.residents.household);
-        f.write<std::uint16_t>("residents/district", s.residents.district);
-        f.write<std::uint8_t>("residents/age", s.residents.age);
-        f.write<std::uint8_t>("residents/flags", s.residents.flags);
-        f.write<std::uint32_t>("residents/household_start", s.household_start);
-        f.write<std::int32_t>("residents/added_day", s.added_day);
-
-        f.create_group("state");
-        detail::write_lists(f, "state/reach_order", s.reach_order);
-        f.write<double>("state/rent_cut", s.levers.rent_cut);
-        f.write<double>("state/grant_yuan", s.levers.grant_yuan);
-        f.write<std::uint8_t>("state/in_programme", s.levers.in_programme);
-        f.write<float>("state/hours_open", s.levers.hours_open);
-        f.write<float>("state/hours_close", s.levers.hours_close);
-        f.write<double>("state/night_grant_share", s.levers.night_grant_share);
-        f.write<std::int32_t>("state/hours_until", s.levers.hours_until);
-        f.write<std::int64_t>("state/adds",
-                              std::vector<std::int64_t>(s.levers.adds.begin(), s.levers.adds.end()));  // bit masks
-        f.write<std::int32_t>("state/adds_until", s.levers.adds_until);
-        f.write<float>("state/crowding", s.crowding);
-        f.write<double>("state/orders_per_day", s.orders_per_day);
-        f.write<std::int64_t>("state/month_needs", s.month_needs);
-        std::vector<std::uint32_t> floor_district, floor_node;
-        std::vector<float> floor_left;
-        for (const auto& site : s.floor_sites) {
-            floor_district.push_back(site.district);
-            floor_node.push_back(site.node);
-            floor_left.push_back(site.floor_left);
-        }
-        f.write<std::uint32_t>("state/floor_district", floor_district);
-        f.write<std::uint32_t>("state/floor_node", floor_node);
-        f.write<float>("state/floor_left", floor_left);
-        f.create_group("year");
-        for (const auto& c : Tally::kColumns) f.write<std::int64_t>(std::string("year/") + c.name, s.year.*c.column);
-
-        f.create_group("records");
-        std::string group;
-        for (const auto& column : results_columns()) {
-            if (!column.read) continue;  // the records only: the city is the state above
-            if (column.table != group) f.create_group("records/" + (group = column.table));
-            column.write(f, "records/" + column.table + "/" + column.name, s.records);
-        }
-        f.close();
-    });
-}
-
-CheckpointInfo read_checkpoint_info(const std::string& path) {
-    const auto f = H5File::open(path);
+/// What the open checkpoint `f` says of itself (read_checkpoint_info).
+CheckpointInfo info_of(const H5File& f) {
+    const std::string& path = f.path();
     std::string format;
     try {
         format = f.attr_string("format");
@@ -234,20 +168,158 @@ CheckpointInfo read_checkpoint_info(const std::string& path) {
     const auto day = Date::parse(f.attr_string("day"));
     if (!day) throw InputError(path + ": attribute 'day' is not a date; a damaged file?");
     info.day = *day;
+    const auto until = Date::parse(f.attr_string("until"));
+    if (!until || *until < info.day)
+        throw InputError(path + ": attribute 'until' is not a date from 'day' on; a damaged file?");
+    info.until = *until;
     return info;
 }
 
+/// Bytes an updated checkpoint may hold beyond twice its datasets' before it is written whole.
+inline constexpr std::uint64_t kSlackBytes = std::uint64_t{1} << 20;
+
+/// The record tables that grow month by month (projects are rewritten whole: a project's
+/// facility is set when it opens).
+bool appended(const ResultsColumn& column) { return column.read && column.table != "projects"; }
+
+std::size_t record_rows(const Results& r, const std::string& table) {
+    return table == "district_month"   ? r.district_month.size()
+           : table == "category_year"  ? r.category_year.size()
+           : table == "facility_month" ? r.facility_month.size()
+                                       : 0;
+}
+
+/// Copies `path` to `tmp` and unseals the copy, to be brought up to `s`, when `path` holds
+/// this run's earlier checkpoint: its records are then the first rows of `s.records` (a run's
+/// records up to a day depend only on its scenario text, seed and build: docs/model.md,
+/// "Determinism"). False, nothing copied, for anything else: the checkpoint is written whole.
+bool copy_earlier(const std::string& path, const Scenario& sc, const RunState& s, const std::string& tmp) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) return false;
+    try {
+        {
+            const auto f = H5File::open(path);
+            const CheckpointInfo info = info_of(f);
+            if (info.scenario_text != sc.text || info.scenario_path != sc.path || info.seed != sc.seed ||
+                !(info.day.days() < s.day))
+                return false;
+            for (const auto& column : results_columns()) {
+                if (!appended(column)) continue;
+                const std::string name = "records/" + column.table + "/" + column.name;
+                if (!f.exists(name) || f.length(name) > record_rows(s.records, column.table)) return false;
+            }
+            // space left behind by the updates (replaced chunks, attributes) outgrowing the data:
+            // written whole again, so that the file stays within about twice its data
+            if (std::filesystem::file_size(path) > 2 * f.stored_bytes() + kSlackBytes) return false;
+        }
+        std::filesystem::copy_file(path, tmp, std::filesystem::copy_options::overwrite_existing);
+        unseal_file(tmp);
+        return true;
+    } catch (const InputError&) {
+        return false;
+    } catch (const std::filesystem::filesystem_error&) {
+        return false;
+    }
+}
+
+/// Writes the state `s` into `f`: a new file, or (`update`) a copy of this run's earlier
+/// checkpoint, whose records then get the rows since and whose changed state is replaced.
+void write_state(H5File& f, const Scenario& sc, const RunState& s, bool update) {
+    if (!update) {  // (an update's are these already: copy_earlier checked them; not written again, since
+                    // a string attribute replaced leaves its old bytes behind in the file)
+        f.set_attr("format", std::string(kFormat));
+        f.set_attr("format_version", kFormatVersion);
+        f.set_attr("version", std::string(kVersion));
+        f.set_attr("scenario_text", sc.text);
+        f.set_attr("scenario_path", sc.path);
+        f.set_attr("seed", std::to_string(sc.seed));  // as text: all 64 bits
+    }
+    f.set_attr("day", Date::from_days(s.day).str());
+    f.set_attr("until", Date::from_days(s.until).str());
+    f.set_attr("next_event", static_cast<double>(s.next_event));
+    f.set_attr("trips", std::to_string(s.trips));
+    if (!update)
+        for (const char* group : {"facilities", "residents", "state", "year", "records"}) f.create_group(group);
+
+    each_facility_field([&](const char* name, auto field) {
+        using T = std::remove_cvref_t<decltype(std::declval<Facility>().*field)>;
+        std::vector<Stored<T>> values;
+        values.reserve(s.facilities.size());
+        for (const auto& x : s.facilities) values.push_back(static_cast<Stored<T>>(x.*field));
+        f.replace<Stored<T>>(std::string("facilities/") + name, values);
+    });
+    f.replace<std::uint32_t>("residents/home_node", s.residents.home_node);
+    f.replace<std::uint32_t>("residents/household", s.residents.household);
+    f.replace<std::uint16_t>("residents/district", s.residents.district);
+    f.replace<std::uint8_t>("residents/age", s.residents.age);
+    f.replace<std::uint8_t>("residents/flags", s.residents.flags);
+    f.replace<std::uint32_t>("residents/household_start", s.household_start);
+    f.replace<std::int32_t>("residents/added_day", s.added_day);
+
+    write_lists(f, "state/reach_order", s.reach_order);
+    f.replace<double>("state/rent_cut", s.levers.rent_cut);
+    f.replace<double>("state/grant_yuan", s.levers.grant_yuan);
+    f.replace<std::uint8_t>("state/in_programme", s.levers.in_programme);
+    f.replace<float>("state/crowding", s.crowding);
+    f.replace<double>("state/orders_per_day", s.orders_per_day);
+    f.replace<float>("state/hours_open", s.levers.hours_open);
+    f.replace<float>("state/hours_close", s.levers.hours_close);
+    f.replace<double>("state/night_grant_share", s.levers.night_grant_share);
+    f.replace<std::int32_t>("state/hours_until", s.levers.hours_until);
+    f.replace<std::int64_t>("state/adds",
+                            std::vector<std::int64_t>(s.levers.adds.begin(), s.levers.adds.end()));  // bit masks
+    f.replace<std::int32_t>("state/adds_until", s.levers.adds_until);
+    f.replace<std::int64_t>("state/month_needs", s.month_needs);
+    std::vector<std::uint32_t> floor_district, floor_node;
+    std::vector<float> floor_left;
+    for (const auto& site : s.floor_sites) {
+        floor_district.push_back(site.district);
+        floor_node.push_back(site.node);
+        floor_left.push_back(site.floor_left);
+    }
+    f.replace<std::uint32_t>("state/floor_district", floor_district);
+    f.replace<std::uint32_t>("state/floor_node", floor_node);
+    f.replace<float>("state/floor_left", floor_left);
+    for (const auto& c : Tally::kColumns) f.replace<std::int64_t>(std::string("year/") + c.name, s.year.*c.column);
+
+    for (const auto& column : results_columns()) {
+        if (!column.read) continue;  // the records only: the city is the state above
+        const std::string group = "records/" + column.table, name = group + "/" + column.name;
+        if (!f.exists(group)) f.create_group(group);
+        if (appended(column)) {
+            column.append(f, name, s.records, update ? f.length(name) : 0);
+        } else {
+            if (f.exists(name)) f.remove(name);
+            column.write(f, name, s.records);
+        }
+    }
+}
+
+}  // namespace detail
+
+void write_checkpoint(const std::string& path, const Scenario& sc, const RunState& s) {
+    write_atomically(path, [&](const std::string& tmp) {
+        const bool update = detail::copy_earlier(path, sc, s, tmp);
+        auto f = update ? H5File::open_for_update(tmp) : H5File::create(tmp, true);
+        detail::write_state(f, sc, s, update);
+        f.close();
+    });
+}
+
+CheckpointInfo read_checkpoint_info(const std::string& path) { return detail::info_of(H5File::open(path)); }
+
 RunState read_checkpoint(const std::string& path, const Scenario& sc) {
-    const CheckpointInfo info = read_checkpoint_info(path);
+    const auto f = H5File::open(path);
+    const CheckpointInfo info = detail::info_of(f);
     if (info.scenario_text != sc.text)
         throw ConfigError(path + ": a checkpoint of another scenario (" + info.scenario_path + " as it was then than " +
                           sc.path + "); resume it with its own scenario (the default)");
     if (info.seed != sc.seed)
         throw ConfigError(path + ": a checkpoint of seed " + std::to_string(info.seed) + ", not " +
                           std::to_string(sc.seed));
-    const auto f = H5File::open(path);
     RunState s;
     s.day = info.day.days();
+    s.until = info.until.days();
     const double next_event = f.attr_double("next_event");
     if (!(next_event >= 0 && next_event <= static_cast<double>(sc.events.size())))
         throw InputError(path + ": attribute 'next_event' is " + std::to_string(next_event) + "; expected 0 to " +

@@ -19,6 +19,7 @@ namespace lifecircle {
 /// choice caches from the facilities, their reach and crowding.
 struct RunState {
     std::int64_t day = 0;          ///< last simulated day, a month's end (days since 1970-01-01)
+    std::int64_t until = 0;        ///< the run's last day (its --until or the scenario's end), days since 1970-01-01
     std::uint64_t next_event = 0;  ///< the scenario's events applied so far
     std::int64_t trips = 0;        ///< needs simulated so far
     std::vector<Facility> facilities;
@@ -41,10 +42,14 @@ struct CheckpointInfo {
     std::uint64_t seed = 0;
     std::string version;  ///< the build that wrote it
     Date day;             ///< the month's end it holds
+    Date until;           ///< the run's last day: a resumed run ends there unless told otherwise
 };
 
 /// Writes a checkpoint atomically: to a temporary name, renamed over `path` only when
 /// complete, so that the previous checkpoint stays usable until then (even on SIGKILL).
+/// When `path` holds this run's earlier checkpoint (same scenario text, seed and build, an
+/// earlier day), the new one is a copy of it with the months since appended to its records
+/// and the state datasets that changed replaced: the records are not written again.
 void write_checkpoint(const std::string& path, const Scenario& scenario, const RunState& state);
 
 /// Reads what a checkpoint says of itself; InputError if it is not a checkpoint, or one

@@ -1,5 +1,6 @@
 #include "sim/results_schema.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <set>
@@ -25,7 +26,7 @@ constexpr const char* type_name() {
 template <class Row, class T>
 ResultsColumn record(const char* table, const char* name, std::vector<Row> Results::*rows, T Row::*field,
                      const char* unit, const char* meaning) {
-    ResultsColumn c{table, name, type_name<T>(), unit, meaning, {}, {}, {}};
+    ResultsColumn c{table, name, type_name<T>(), unit, meaning, {}, {}, {}, {}};
     c.write = [rows, field](H5File& f, const std::string& path, const Results& r) {
         f.write_column(path, r.*rows, field);
     };
@@ -35,13 +36,23 @@ ResultsColumn record(const char* table, const char* name, std::vector<Row> Resul
         table.resize(values.size());
         for (std::size_t i = 0; i < values.size(); ++i) table[i].*field = values[i];
     };
+    c.append = [rows, field](H5File& f, const std::string& path, const Results& r, std::size_t from) {
+        const auto& table = r.*rows;
+        std::vector<T> values;
+        values.reserve(table.size() - std::min(from, table.size()));
+        for (std::size_t i = from; i < table.size(); ++i) values.push_back(table[i].*field);
+        if (f.exists(path))
+            f.append<T>(path, values);
+        else
+            f.write_extendible<T>(path, values);
+    };
     return c;
 }
 
 /// A column computed from the run's results, stored as T.
 template <class T, class F>
 ResultsColumn computed(const char* table, const char* name, const char* unit, const char* meaning, F values) {
-    ResultsColumn c{table, name, type_name<T>(), unit, meaning, {}, {}, {}};
+    ResultsColumn c{table, name, type_name<T>(), unit, meaning, {}, {}, {}, {}};
     c.write = [values](H5File& f, const std::string& path, const Results& r) { values(f, path, r); };
     return c;
 }

@@ -28,6 +28,11 @@ struct ResultsColumn {
     /// Reads the column back into the records (record tables only; empty for the others).
     /// Checkpoints store the records so far with `write` and restore them with this.
     std::function<void(const H5File&, const std::string& path, Results&)> read;
+    /// Writes the rows from `from` on of the column's record table at the end of the dataset
+    /// at `path`, which holds the rows before them; where there is none yet (`from` 0), as a
+    /// new dataset that can grow (H5File::write_extendible). Record tables only. Checkpoints
+    /// add each month's records with it.
+    std::function<void(H5File&, const std::string& path, const Results&, std::size_t from)> append;
 };
 
 /// Every column of the results file, table by table, in the order they are written.

@@ -43,7 +43,7 @@ class Simulation {
     Results run(const RunOptions& options);
 
   private:
-    RunState capture(std::int64_t day, const Results& res) const;
+    RunState capture(std::int64_t day, std::int64_t until, const Results& res) const;
     void apply_events_due(const Date& date, std::int64_t day);
     void rebuild_changed_choices();
     void simulate_day(std::int64_t day, const Date& date);
@@ -162,9 +162,10 @@ void Simulation::restore(RunState s) {
     update_delivery();
 }
 
-RunState Simulation::capture(std::int64_t day, const Results& res) const {
+RunState Simulation::capture(std::int64_t day, std::int64_t until, const Results& res) const {
     RunState s;
     s.day = day;
+    s.until = until;
     s.next_event = m_next_event;
     s.trips = m_trips;
     s.facilities = m_world.facilities;
@@ -235,7 +236,7 @@ Results Simulation::run(const RunOptions& options) {
             const int months_done = date.year * 12 + date.month - m_first_month + 1;
             if (checkpoints && m_ranks.rank() == 0 && tomorrow.month != date.month &&
                 (months_done % options.checkpoint_every == 0 || stopping))
-                write_checkpoint(options.checkpoint_path, m_sc, capture(day, res));
+                write_checkpoint(options.checkpoint_path, m_sc, capture(day, final_day, res));
             const bool run_ends = day == final_day || stopping;
             if (m_recording && !year_end && run_ends) close_year(date, res);  // the year so far
             if (stopping) {
@@ -252,6 +253,11 @@ Results Simulation::run(const RunOptions& options) {
             p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             options.progress(p);
         }
+    }
+    // resumed at its last day: nothing to simulate, but the year so far to close as the run did
+    if (m_resumed_day && *m_resumed_day == final_day) {
+        const Date date = Date::from_days(final_day);
+        if (!(date < m_sc.start) && Date::from_days(final_day + 1).year == date.year) close_year(date, res);
     }
     res.trips = m_trips;
     res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -521,9 +527,11 @@ Results run_simulation(World world, const RunOptions& options) {
 }
 
 Results resume_simulation(World world, RunState state, const RunOptions& options) {
+    RunOptions resumed = options;  // without an --until of its own, to the checkpoint's run's end
+    if (!resumed.until) resumed.until = Date::from_days(state.until);
     detail::Simulation sim(std::move(world), options.simd, options.ranks);
     sim.restore(std::move(state));
-    return sim.run(options);
+    return sim.run(resumed);
 }
 
 }  // namespace lifecircle

@@ -47,7 +47,8 @@ Results run_simulation(World world, const RunOptions& options);
 
 struct RunState;
 /// Continues a run from a checkpoint's state (sim/checkpoint.hpp): `world` is built from the
-/// checkpoint's own scenario. The results equal those of the run never stopped.
+/// checkpoint's own scenario. The results equal those of the run never stopped. Without
+/// `options.until`, the run ends where the checkpoint's run was to end.
 Results resume_simulation(World world, RunState state, const RunOptions& options);
 
 }  // namespace lifecircle

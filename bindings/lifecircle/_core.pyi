@@ -115,7 +115,8 @@ def check_seal(path: str) -> None:
     """
 def checkpoint_info(path: str) -> dict:
     """
-    What a checkpoint holds: its scenario (text, path), seed, build version and day.
+    What a checkpoint holds: its scenario (text, path), seed, build version, day, and the run's
+    last day (`until`), where a resumed run ends unless given another.
     """
 def exact_cover_available() -> bool:
     """

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -47,7 +47,11 @@ def gini(values: np.ndarray | list[float]) -> float:
         >>> gini([1, 2, 3, 4])
         0.25
     """
-    x = np.sort(np.asarray(values, dtype=float))
+    return _gini_sorted(np.sort(np.asarray(values, dtype=float)))
+
+
+def _gini_sorted(x: np.ndarray) -> float:
+    """:func:`gini` of values sorted already (floats)."""
     n = len(x)
     if n == 0 or x[-1] <= 0:
         return 0.0
@@ -68,7 +72,11 @@ def palma(values: np.ndarray | list[float]) -> float:
         >>> palma(range(1, 11))   # top 10% = {10}, bottom 40% = {1, 2, 3, 4}: 10 / 10
         1.0
     """
-    x = np.sort(np.asarray(values, dtype=float))
+    return _palma_sorted(np.sort(np.asarray(values, dtype=float)))
+
+
+def _palma_sorted(x: np.ndarray) -> float:
+    """:func:`palma` of values sorted already (floats)."""
     n = len(x)
     if n == 0:
         return float("nan")
@@ -82,6 +90,35 @@ def palma(values: np.ndarray | list[float]) -> float:
     bottom40 = float(np.interp(0.4, p, lorenz))
     top10 = 1.0 - float(np.interp(0.9, p, lorenz))
     return float("inf") if bottom40 <= 0 else top10 / bottom40
+
+
+def district_codes(res: Results, people: pd.DataFrame) -> np.ndarray:
+    """Per resident of ``people`` (rows of ``Results.residents``): their district's index in
+    ``res.districts_zh``. One pass over the names, where comparing every resident's name with
+    each district's would take one pass a district."""
+    return pd.Index(res.districts_zh).get_indexer(people.district)
+
+
+class ResidentGroups(NamedTuple):
+    """Residents alike in what a ring asks of them: one group per (home node, age group,
+    district). A count of residents inside a ring is then a sum over the groups of whole
+    numbers, the same as over the residents one by one."""
+
+    node: np.ndarray  #: each group's home node
+    age: np.ndarray  #: its age group (code)
+    district: np.ndarray  #: its district (index)
+    size: np.ndarray  #: its residents
+    of: np.ndarray  #: per resident: the group
+
+
+def resident_groups(res: Results, people: pd.DataFrame) -> ResidentGroups:
+    """The groups of ``people`` (rows of ``Results.residents``): see :class:`ResidentGroups`."""
+    home = people.home_node.to_numpy().astype(np.int64)
+    age = people.age_group.cat.codes.to_numpy().astype(np.int64)
+    district = district_codes(res, people).astype(np.int64)
+    A, D = len(people.age_group.cat.categories), len(res.districts_zh)
+    keys, of, size = np.unique((home * A + age) * D + district, return_inverse=True, return_counts=True)
+    return ResidentGroups(keys // (A * D), keys // D % A, keys % D, size, of.ravel())
 
 
 def node_distance(
@@ -148,32 +185,45 @@ def _years(res: Results, years: int | list[int] | None) -> list[int]:
     return years
 
 
-def slot_coverage(res: Results, year: int, category: str) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-    """Who has the category inside the ring, slot by slot, at the end of ``year``.
-
-    Returns (people, inside, open_in_slot): the residents living there then
-    (``Results.residents_on``); a boolean array [slots + 1, residents] whose row 0 counts
-    every existing facility as open (the engine's ring coverage) and row s + 1 only those
-    open during slot s (opening hours overlapping it, or a mobile vendor's windows: the
-    engine's rule); and a boolean array [slots, facilities] of the facilities counted in
-    each slot.
+def slot_distances(res: Results, year: int, category: str) -> tuple[np.ndarray, np.ndarray]:
+    """Walking distance (m) from each node to the nearest facility of the category at the end
+    of ``year``, slot by slot: an array [slots + 1, nodes] whose row 0 counts every existing
+    facility as open and row s + 1 only those open during slot s (opening hours overlapping
+    it, or a mobile vendor's windows: the engine's rule); inf beyond the category's widest
+    ring. And a boolean array [slots, facilities] of the facilities counted in each slot.
+    Slots open to the same facilities share one search.
     """
     end = res.year_end(year)
-    people = res.residents_on(end)
-    home = people.home_node.to_numpy()
-    age = people.age_group.cat.codes.to_numpy()
     t = res.table("facilities")
     serving = res.open_on(end).to_numpy() & res.serves(category)
     mask = t["open_slots"].astype(np.uint64)
     n_slots = len(res.scenario.time_slots)
     in_slot = np.array([serving & (((mask >> np.uint64(s)) & np.uint64(1)) == 1) for s in range(n_slots)])
-    sets = [serving, *in_slot]
+    sets = [tuple(t["node"][m].astype(np.int64).tolist()) for m in (serving, *in_slot)]
+    unique = list(dict.fromkeys(sets))
     ring = res.scenario.ring_metres(category)
-    reach = res.network.reach_many(
-        [t["node"][m].astype(np.int64).tolist() for m in sets], 1, float(ring.max())
-    )
-    limit = ring[age]
-    inside = np.array([dist[:, 0][home] <= limit for dist, _ in reach])
+    reach = res.network.reach_many([list(nodes) for nodes in unique], 1, float(ring.max()))
+    nearest = {nodes: dist[:, 0] for nodes, (dist, _) in zip(unique, reach)}
+    return np.array([nearest[nodes] for nodes in sets]), in_slot
+
+
+def slot_coverage(
+    res: Results, year: int, category: str, *, people: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Who has the category inside the ring, slot by slot, at the end of ``year``.
+
+    Returns (people, inside, open_in_slot): the residents living there then
+    (``Results.residents_on``); a boolean array [slots + 1, residents] whose row 0 counts
+    every existing facility as open (the engine's ring coverage) and row s + 1 only those
+    open during slot s (:func:`slot_distances`); and a boolean array [slots, facilities] of
+    the facilities counted in each slot. ``people``: ``res.residents_on`` the year's end, when
+    the caller has it already (many categories of one year).
+    """
+    people = res.residents_on(res.year_end(year)) if people is None else people
+    home = people.home_node.to_numpy()
+    age = people.age_group.cat.codes.to_numpy()
+    dist, in_slot = slot_distances(res, year, category)
+    inside = dist[:, home] <= res.scenario.ring_metres(category)[age]
     return people, inside, in_slot
 
 
@@ -198,15 +248,18 @@ def access_by_slot(
     fac_district = res.table("facilities")["district"]
     table = res.scenario.categories.set_index("key")
     rows = []
+    g = resident_groups(res, res.residents_on(res.year_end(year)))
+    D = len(res.districts_zh)
+    residents = np.bincount(g.district, weights=g.size, minlength=D).astype(np.int64)
     for c in cats:
-        people, inside, in_slot = slot_coverage(res, year, c)
-        district = people.district.to_numpy()
+        dist, in_slot = slot_distances(res, year, c)
+        inside = (dist[:, g.node] <= res.scenario.ring_metres(c)[g.age]) * g.size
+        counted = np.array([np.bincount(g.district, weights=row, minlength=D) for row in inside])
         for d, zh in enumerate(res.districts_zh):
-            members = district == zh
-            n = int(np.count_nonzero(members))
+            n = int(residents[d])
             if n == 0:
                 continue
-            share = inside[:, members].mean(axis=1)
+            share = counted[:, d] / n  # (whole numbers: the mean of the district's residents' flags)
             for s, name, start, stop in slots.itertuples(index=False):
                 rows.append(
                     {
@@ -250,18 +303,22 @@ def fairness(
         end = res.year_end(year)
         people = res.residents_on(end)
         home = people.home_node.to_numpy()
-        district = people.district.to_numpy()
+        district = district_codes(res, people)
+        # residents by district, each district's in their order (a stable sort): slices
+        order = np.argsort(district, kind="stable")
+        bounds = np.searchsorted(district[order], np.arange(len(res.districts_zh) + 1))
         exists = res.open_on(end).to_numpy()
         sets = [t["node"][exists & res.serves(c)].astype(np.int64).tolist() for c in cats]
         reach = res.network.reach_many(sets, 1, unlimited)
         for c, (dist, _) in zip(cats, reach):
-            at_home = dist[:, 0][home]
+            at_home = dist[:, 0][home][order]
             for d, zh in enumerate(res.districts_zh):
-                x = at_home[district == zh]
+                x = at_home[bounds[d] : bounds[d + 1]]
                 if len(x) == 0:
                     continue
                 ok = np.isfinite(x)
                 x = x[ok]
+                xs = np.sort(x)  # (order statistics and the Lorenz curve: the same from sorted values)
                 rows.append(
                     {
                         "district": zh,
@@ -271,10 +328,10 @@ def fairness(
                         "residents": int(len(ok)),
                         "unreachable": int(np.count_nonzero(~ok)),
                         "mean_m": float(x.mean()) if len(x) else float("nan"),
-                        "median_m": float(np.median(x)) if len(x) else float("nan"),
-                        "p90_m": float(np.quantile(x, 0.9)) if len(x) else float("nan"),
-                        "gini": gini(x),
-                        "palma": palma(x),
+                        "median_m": float(np.median(xs)) if len(x) else float("nan"),
+                        "p90_m": float(np.quantile(xs, 0.9)) if len(x) else float("nan"),
+                        "gini": _gini_sorted(xs),
+                        "palma": _palma_sorted(xs),
                     }
                 )
     return pd.DataFrame(rows)

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from lifecircle import _core
-from lifecircle.access import inside_ring, node_distance
+from lifecircle.access import node_distance, resident_groups
 from lifecircle.covering import max_cover
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -73,6 +73,7 @@ def gaps(
     districts: list[str] | None = None,
     categories: list[str] | None = None,
     method: str = "greedy",
+    distances: dict[str, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """One map and one list per circle: what each district still lacks.
 
@@ -93,6 +94,8 @@ def gaps(
             sites planned facilities) or ``"exact"`` (the maximal covering programme
             solved by HiGHS: the most residents any ``sites`` sites can bring inside;
             lifecircle.covering).
+        distances: per category, the node distances at the end of ``year``
+            (:func:`lifecircle.access.node_distance`), when the caller has them already.
 
     Returns:
         One row per gap, worst first within each district: district, pinyin, category,
@@ -110,12 +113,20 @@ def gaps(
     people = res.residents_on(res.year_end(year))
     per_node = np.bincount(people.home_node.to_numpy(), minlength=len(res.node_district)).astype(float)
     status = data_status(res).set_index(["district", "category"])["status"]
+    D = len(res.districts_zh)
+    g = resident_groups(res, people)
+    residents = np.bincount(g.district, weights=g.size, minlength=D).astype(np.int64)
+    cov = res.coverage
+    shops = cov[cov.year == year].groupby(["district", "category"]).shops_open.sum()
+    cats = res.scenario.categories.set_index("key")
     rows = []
     for c in _checked(res, categories):
-        dist = node_distance(res, c, year)
-        inside = pd.Series(inside_ring(res, c, people, dist), index=people.index)
+        dist = distances[c] if distances is not None else node_distance(res, c, year)
+        # residents inside the ring per district: whole numbers summed over alike residents
+        inside = dist[g.node] <= res.scenario.ring_metres(c)[g.age]
+        counted = np.bincount(g.district, weights=inside * g.size, minlength=D).astype(np.int64)
         for d in rows_of:
-            row = _gap_row(res, c, year, d, people, inside, target)
+            row = _gap_row(res, cats, c, d, residents[d], counted[d], shops, target)
             if row is not None:
                 row["data"] = status[(res.districts_zh[d], c)]
                 # no data: whether the district lacks it is not known, so no site is recommended
@@ -137,21 +148,24 @@ def _checked(res: Results, categories: list[str] | None) -> list[str]:
 
 
 def _gap_row(
-    res: Results, category: str, year: int, d: int, people: pd.DataFrame, inside: pd.Series, target: float
+    res: Results,
+    cats: pd.DataFrame,
+    category: str,
+    d: int,
+    n: int,
+    inside: int,
+    shops: pd.Series,
+    target: float,
 ) -> dict | None:
-    """District d's gap in ``category`` before its sites, or None when its residents'
-    coverage (``inside``: per resident) reaches ``target``."""
-    zh = res.districts_zh[d]
-    members = people.index[people.district == zh]
-    n = len(members)
+    """District d's gap in ``category`` before its sites, or None when the share of its
+    ``n`` residents ``inside`` the ring reaches ``target``. ``shops``: the year's open shops
+    per (district, category); ``cats``: the scenario's categories by key."""
     if n == 0:
         return None
-    share = float(inside.loc[members].mean())
+    share = int(inside) / int(n)
     if share >= target:
         return None
-    cats = res.scenario.categories.set_index("key")
-    cov = res.coverage
-    shops = cov[(cov.year == year) & (cov.district == zh) & (cov.category == category)].shops_open
+    zh = res.districts_zh[d]
     return {
         "district": zh,
         "pinyin": res.districts_pinyin[d],
@@ -160,9 +174,9 @@ def _gap_row(
         "class": cats["class"][category],
         "in_ring": share,
         "target": target,
-        "residents": n,
-        "residents_outside": int(n - inside.loc[members].sum()),
-        "shops_open": int(shops.sum()),
+        "residents": int(n),
+        "residents_outside": int(n - inside),
+        "shops_open": int(shops.get((zh, category), 0)),
     }
 
 

@@ -98,7 +98,8 @@ def run(
             inside this run (``Results.projects``).
         threads: worker threads (default: all cores). Results do not depend on it.
         seed: overrides the scenario's seed.
-        until: last day to simulate ("YYYY-MM-DD"; default: the scenario's end).
+        until: last day to simulate ("YYYY-MM-DD"; default: the scenario's end, or with
+            ``resume`` the end of the run the checkpoint holds).
         progress: show a tqdm bar (simulated days, trips per second).
         output: also keep the results file here (written atomically); by default a
             temporary file is read and removed.
@@ -106,8 +107,9 @@ def run(
         checkpoint_every: write a checkpoint every this many months (0: none), at month ends.
         checkpoint: the checkpoint file (default: the results file's path + ".ckpt"); replaced
             atomically each time, so the previous one stays usable until the new one is whole.
-        resume: continue the run this checkpoint holds; the results equal the run's never
-            stopped. ``scenario`` may be None (the checkpoint's own) or must be the same.
+        resume: continue the run this checkpoint holds, to that run's ``until`` unless given
+            another; the results equal the run's never stopped. ``scenario`` may be None (the
+            checkpoint's own) or must be the same.
 
     Example:
         >>> lc.run("configs/tiny.toml", checkpoint_every=6, output="tiny.h5")   # killed ...
@@ -127,10 +129,13 @@ def run(
             "checkpoint_every needs output= or checkpoint=: "
             "a checkpoint beside a temporary results file would be lost"
         )
-    if resume is not None and scenario is None:
+    if resume is not None:
         info = _core.checkpoint_info(str(resume))
-        scenario = Scenario(info["scenario_text"], info["scenario_path"])
-        seed = info["seed"] if seed is None else seed
+        if scenario is None:
+            scenario = Scenario(info["scenario_text"], info["scenario_path"])
+            seed = info["seed"] if seed is None else seed
+        if until is None:  # the run the checkpoint holds ends there (the engine's default too)
+            until = info["until"]
     sc = _scenario(scenario)
     until_text = None if until is None else str(until)
     bar, report = (None, None)

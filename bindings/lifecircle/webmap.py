@@ -313,9 +313,11 @@ def _yearly(res: Results, progress: bool, homes: np.ndarray | None = None) -> di
     sites: list[list[dict]] = []
     bar = _progress(len(years), progress)
     for k, y in enumerate(years):
-        residents[k], cover[k] = _coverage(res, y, homes, acc)
+        # each category's distances slot by slot, once for the coverage and the gap list
+        dist = {key: access.slot_distances(res, y, key)[0] for key in res.categories}
+        residents[k], cover[k] = _coverage(res, y, homes, dist, acc)
         _stats(res, y, stats)
-        sites.append(_sites(res, y))
+        sites.append(_sites(res, y, {key: d[0] for key, d in dist.items()}))
         bar.update(1)
     bar.close()
     home_data = {
@@ -328,29 +330,44 @@ def _yearly(res: Results, progress: bool, homes: np.ndarray | None = None) -> di
 
 
 def _coverage(
-    res: Results, year: int, homes: np.ndarray, acc: dict[str, list]
+    res: Results, year: int, homes: np.ndarray, dist: dict[str, np.ndarray], acc: dict[str, list]
 ) -> tuple[np.ndarray, np.ndarray]:
     """At the end of ``year``: each home's residents, and the percent of them inside the
     ring [category + 1][slot + 1] (category -1: the basic categories' mean; slot -1: all
-    day); the city's and each district's shares appended to ``acc``."""
+    day); the city's and each district's shares appended to ``acc``. ``dist``: per category,
+    its node distances slot by slot (lifecircle.access.slot_distances)."""
     people = res.residents_on(res.year_end(year))
     inv = np.searchsorted(homes, people.home_node.to_numpy())
     count = np.bincount(inv, minlength=len(homes))
-    district = people.district.to_numpy()
+    # residents alike in home, age group and district are counted once: the counts are sums
+    # of whole numbers, the same as over the residents one by one
+    g = access.resident_groups(res, people)
+    g_home = np.searchsorted(homes, g.node)
+    D = len(res.districts_zh)
+    district = g.district[g.of]
     groups = {"city": np.ones(len(people), dtype=bool)}
-    for d, zh in enumerate(res.districts_zh):
-        groups[str(d)] = district == zh
+    for d in range(D):
+        groups[str(d)] = district == d
+    residents = np.bincount(district, minlength=D)
     basic = _basic(res)
     S = len(res.scenario.time_slots)
     cover = np.zeros((len(res.categories) + 1, S + 1, len(homes)), dtype=np.uint8)
-    basic_sum = np.zeros((S + 1, len(people)))
+    basic_count = np.zeros((S + 1, len(g.size)))
+    safe = np.maximum(count, 1)
     for c, key in enumerate(res.categories):
-        _, inside, _ = access.slot_coverage(res, year, key)
+        inside = dist[key][:, g.node] <= res.scenario.ring_metres(key)[g.age]
         if c in basic:
-            basic_sum += inside
-        cover[c + 1] = _percent(inside, inv, count, len(homes))
-        for group, members in groups.items():
-            acc.setdefault(f"{group}/{c}", []).append(inside[:, members].mean(axis=1).round(4).tolist())
+            basic_count += inside
+        counted = inside * g.size  # residents inside, per group
+        at_home = np.array([np.bincount(g_home, weights=row, minlength=len(homes)) for row in counted])
+        cover[c + 1] = np.rint(100.0 * at_home / safe).astype(np.uint8)
+        acc.setdefault(f"city/{c}", []).append((counted.sum(axis=1) / len(people)).round(4).tolist())
+        by_district = np.array([np.bincount(g.district, weights=row, minlength=D) for row in counted])
+        for d, n in enumerate(residents):
+            # (an empty district's mean is nan, as numpy's mean of nothing)
+            share = by_district[:, d] / n if n else np.full(S + 1, np.nan)
+            acc.setdefault(f"{d}/{c}", []).append(share.round(4).tolist())
+    basic_sum = basic_count[:, g.of]  # per resident: how many basic categories are inside
     basic_mean = basic_sum / max(1, len(basic))
     cover[0] = _percent(basic_mean, inv, count, len(homes))
     for group, members in groups.items():
@@ -380,8 +397,9 @@ def _stats(res: Results, year: int, stats: dict[str, list]) -> None:
         )
 
 
-def _sites(res: Results, year: int) -> list[dict]:
-    """The recommended sites of the gap list at the end of ``year`` (lifecircle.gaps)."""
+def _sites(res: Results, year: int, distances: dict[str, np.ndarray]) -> list[dict]:
+    """The recommended sites of the gap list at the end of ``year`` (lifecircle.gaps), from
+    the categories' node distances then."""
     return [
         {
             "district": res.districts_zh.index(g.district),
@@ -390,7 +408,7 @@ def _sites(res: Results, year: int) -> list[dict]:
             "rank": r + 1,
             "gain": int(gain),
         }
-        for g in gaps(res, year).itertuples()
+        for g in gaps(res, year, distances=distances).itertuples()
         for r, (n, gain) in enumerate(zip(g.sites, g.site_gain))
     ]
 
@@ -415,12 +433,13 @@ def _fairness(res: Results) -> dict[str, list]:
 
 
 def _percent(inside: np.ndarray, inv: np.ndarray, count: np.ndarray, homes: int) -> np.ndarray:
-    """Per row of ``inside`` (residents' flags or shares 0-1): percent of each home's residents."""
-    out = np.zeros((inside.shape[0], homes), dtype=np.uint8)
-    safe = np.maximum(count, 1)
-    for s in range(inside.shape[0]):
-        out[s] = np.rint(100.0 * np.bincount(inv, weights=inside[s], minlength=homes) / safe).astype(np.uint8)
-    return out
+    """Per row of ``inside`` (residents' flags or shares 0-1): percent of each home's residents.
+    One bincount over all rows (row s's homes at s x homes + home): each sum is added up in
+    the residents' order, as a bincount a row would."""
+    rows = inside.shape[0]
+    index = (np.arange(rows, dtype=np.int64)[:, None] * homes + inv[None, :]).ravel()
+    sums = np.bincount(index, weights=inside.ravel(), minlength=rows * homes).reshape(rows, homes)
+    return np.rint(100.0 * sums / np.maximum(count, 1)).astype(np.uint8)
 
 
 def _progress(total: int, show: bool):

@@ -5,6 +5,7 @@ Screenshots go to build/test-artifacts/ (or $LIFECIRCLE_ARTIFACTS)."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -97,6 +98,37 @@ def _open_at(res, year: int, hour: float) -> set[int]:
     mobile = (f.origin == "mobile").to_numpy()
     by_slot = ((t["open_slots"] >> slot) & 1) == 1
     return set(np.flatnonzero(exists & np.where(mobile, by_slot, by_hours)).tolist())
+
+
+def test_the_page_layers_equal_the_analyses_resident_by_resident(tiny_results):
+    # the page counts residents alike in home, age group and district once (webmap._coverage);
+    # each layer must still equal the plain computation over the residents one by one
+    from lifecircle import access, webmap
+
+    res = tiny_results
+    data = webmap.page_data(res)
+    homes = np.unique(res.residents.home_node.to_numpy())
+    C, S, Y = len(res.categories), len(res.scenario.time_slots), len(res.years_simulated)
+    cover = np.frombuffer(base64.b64decode(data["homes"]["cover"]), dtype=np.uint8)
+    cover = cover.reshape(Y, C + 1, S + 1, len(homes))
+    checked = 0
+    for k, year in enumerate(res.years_simulated):
+        for c, key in enumerate(res.categories):
+            people, inside, _ = access.slot_coverage(res, year, key)
+            assert data["access"][f"city/{c}"][k] == inside.mean(axis=1).round(4).tolist()
+            for d, zh in enumerate(res.districts_zh):
+                members = (people.district == zh).to_numpy()
+                if members.any():
+                    expected = inside[:, members].mean(axis=1).round(4).tolist()
+                    assert data["access"][f"{d}/{c}"][k] == expected, (year, key, zh)
+            home = np.searchsorted(homes, people.home_node.to_numpy())
+            n = np.maximum(np.bincount(home, minlength=len(homes)), 1)
+            for s in range(S + 1):
+                pct = np.rint(100.0 * np.bincount(home, weights=inside[s], minlength=len(homes)) / n)
+                assert (cover[k, c + 1, s] == pct).all(), (year, key, s)
+            checked += int(inside.any())
+        assert len(data["sites"][k]) == sum(len(g.sites) for g in res.gaps(year).itertuples())
+    assert checked > 0  # some category inside some ring: the comparison has something to compare
 
 
 def test_map_page_in_a_browser_offline_draws_the_results_facilities(tiny_results, browser, tmp_path):

@@ -221,8 +221,19 @@ def test_a_python_run_resumes_from_its_checkpoint_to_the_same_results(tiny_resul
     assert part.end.isoformat() == "2024-10-31"
     info = lc._core.checkpoint_info(str(out) + ".ckpt")
     assert info["day"] == "2024-10-31" and info["seed"] == 7  # month 10 is the 2nd checkpoint of 5 months
-    resumed = lc.run(resume=str(out) + ".ckpt", threads=1, progress=False, output=tmp_path / "resumed.h5")
+    resumed = lc.run(
+        resume=str(out) + ".ckpt",
+        until="2025-12-31",
+        threads=1,
+        progress=False,
+        output=tmp_path / "resumed.h5",
+    )
     assert same_datasets(tiny_results.path, resumed.path)
+    # without until, a resumed run ends where the checkpoint's run was to end: here it has
+    # nothing left to simulate, and gives that run's results
+    again = lc.run(resume=str(out) + ".ckpt", progress=False, output=tmp_path / "again.h5")
+    assert again.end.isoformat() == "2024-10-31"
+    assert same_datasets(part.path, again.path)
     with pytest.raises(lc.ConfigError, match="another scenario"):
         lc.run(lc.Scenario.load(TINY).with_subsidy("breakfast", rent_cut=0.2), resume=str(out) + ".ckpt")
     with pytest.raises(lc.ArgumentError, match="checkpoint_every needs output"):
