@@ -929,7 +929,7 @@ std::uint64_t Scenario::list_categories(std::size_t d) const {
         const Category& cat = categories[c];
         const bool in = cat.cls == CategoryClass::basic || cat.cls == CategoryClass::government ||
                         cat.operator_ != Operator::private_ ||
-                        (cat.cls == CategoryClass::quality && circle != CircleClass::basic);
+                        (cat.cls == CategoryClass::quality && circle == CircleClass::quality);
         if (in) mask |= std::uint64_t{1} << c;
     }
     if (circle == CircleClass::distinctive)

@@ -262,7 +262,7 @@ struct Scenario {
     /// The categories a district's project lists must cover, by its circle class (plan item 1):
     /// basic circles the basic and government ones and the public services (operator not
     /// private: the basic public service system, plan items 5 and 6); quality circles also the
-    /// quality ones; distinctive circles also their own listed categories. Bit c: category c.
+    /// quality ones; distinctive circles, instead, their own listed categories. Bit c: category c.
     std::uint64_t list_categories(std::size_t d) const;
     /// The longest walk a resident of age group `age` makes for a need, metres.
     double max_walk_metres(int age) const {

@@ -212,3 +212,30 @@ TEST_CASE("dates: days, weekdays and round trips", "[scenario]") {
     for (std::int64_t d = 19000; d < 21000; d += 37) CHECK(Date::from_days(d).days() == d);
     CHECK(Date{2024, 12, 31}.days() - Date{2024, 1, 1}.days() == 365);  // leap year
 }
+
+TEST_CASE("a district's circle class decides what its project lists cover", "[scenario]") {
+    // issue 22 item 7 (plan item 1): basic circles the basic and government categories and the
+    // public services; quality circles also the quality ones; distinctive circles also their own
+    auto sc = lifecircle::load_scenario(std::string(LIFECIRCLE_SOURCE_DIR) + "/configs/yunfu.toml");
+    const auto bit = [&](const char* key) { return std::uint64_t{1} << sc.category_index(key); };
+    const std::size_t d = 0;
+    sc.districts[d].circle_class = lifecircle::CircleClass::basic;
+    const auto basic = sc.list_categories(d);
+    CHECK((basic & bit("convenience")));      // basic
+    CHECK((basic & bit("gov_service")));      // government
+    CHECK((basic & bit("elder_canteen")));    // quality, but a public service (public_private)
+    CHECK((basic & bit("clinic")));           // quality, public
+    CHECK_FALSE((basic & bit("bookstore")));  // quality, private
+    CHECK_FALSE((basic & bit("cafe")));
+    sc.districts[d].circle_class = lifecircle::CircleClass::quality;
+    const auto quality = sc.list_categories(d);
+    CHECK((quality & bit("bookstore")));
+    CHECK((quality & basic) == basic);  // a quality circle covers what a basic one does
+    // distinctive circles: the basic set and their own categories, not every quality one
+    sc.districts[d].circle_class = lifecircle::CircleClass::distinctive;
+    CHECK(sc.list_categories(d) == basic);  // none of its own listed
+    sc.districts[d].distinctive = {"bookstore"};
+    CHECK(sc.list_categories(d) == (basic | bit("bookstore")));
+    sc.districts[d].circle_class = lifecircle::CircleClass::basic;
+    CHECK(sc.list_categories(d) == basic);  // listed, but the circle is basic
+}
