@@ -640,6 +640,18 @@ class Results:
         df["survey"] = df.survey_satisfied / df.survey_n.where(df.survey_n > 0)
         return df
 
+    def chance(
+        self,
+        target: float | None = None,
+        *,
+        by: str | dt.date | None = None,
+        draws: pd.DataFrame | None = None,
+        measure: str = "share",
+    ) -> pd.DataFrame:
+        """Per district, the probability of reaching ``target`` by ``by`` over satisfaction
+        parameter draws (:func:`lifecircle.chance`, which takes several runs too)."""
+        return method("Results.chance")(self, target, by=by, draws=draws, measure=measure)
+
     def table(self, name: str) -> dict[str, np.ndarray]:
         """A table of the results file as stored (docs/results.md): its columns by name, e.g.
         ``table("network")["x"]`` or ``table("facilities")["open_slots"]``."""
