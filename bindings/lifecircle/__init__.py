@@ -16,7 +16,7 @@ from lifecircle.city import City
 from lifecircle.network import WalkNetwork
 from lifecircle.optimize import optimize
 from lifecircle.results import Results, results_columns
-from lifecircle.runner import compare, difference, run, run_many, summarize, sweep
+from lifecircle.runner import Ensemble, compare, difference, ensemble, run, run_many, summarize, sweep
 from lifecircle.scenario import LIST_PACKAGE, Scenario, World
 
 # The methods of Scenario and Results whose work modules above theirs do (lifecircle._methods):
@@ -50,6 +50,8 @@ __all__ = [
     "run_many",
     "compare",
     "sweep",
+    "ensemble",
+    "Ensemble",
     "summarize",
     "difference",
     "optimize",
