@@ -14,6 +14,7 @@ from lifecircle._core import ArgumentError, ConfigError, InputError, __version__
 from lifecircle.city import City
 from lifecircle.network import WalkNetwork
 from lifecircle.optimize import optimize
+from lifecircle.prior import PRIOR, SatisfactionPrior
 from lifecircle.results import Results, results_columns
 from lifecircle.runner import compare, difference, run, run_many, summarize, sweep
 from lifecircle.scenario import LIST_PACKAGE, Scenario, World
@@ -51,6 +52,8 @@ __all__ = [
     "summarize",
     "difference",
     "optimize",
+    "PRIOR",
+    "SatisfactionPrior",
     "LIST_PACKAGE",
     "InputError",
     "ConfigError",
