@@ -18,6 +18,7 @@ from lifecircle.prior import PRIOR, SatisfactionPrior
 from lifecircle.results import Results, results_columns
 from lifecircle.runner import compare, difference, run, run_many, summarize, sweep
 from lifecircle.scenario import LIST_PACKAGE, Scenario, World
+from lifecircle.survey import Survey
 
 # The methods of Scenario and Results whose work modules above theirs do (lifecircle._methods):
 # scenario.py and results.py import nothing above them, so the package connects them here.
@@ -52,6 +53,7 @@ __all__ = [
     "summarize",
     "difference",
     "optimize",
+    "Survey",
     "PRIOR",
     "SatisfactionPrior",
     "LIST_PACKAGE",
