@@ -12,6 +12,7 @@
 #include "core/scenario.hpp"
 #include "core/world.hpp"
 #include "models/project_list.hpp"
+#include "models/satisfaction.hpp"
 #include "models/world_builder.hpp"
 
 namespace py = pybind11;
@@ -140,11 +141,16 @@ py::dict scenario_dict(const Scenario& sc) {
     d["satisfaction_target"] = sc.satisfaction_target;
     d["max_walk_minutes"] = sc.max_walk_minutes;
     const auto& s = sc.satisfaction;
-    d["satisfaction"] =
-        py::dict(py::arg("weight_basic") = s.weight_basic, py::arg("weight_quality") = s.weight_quality,
-                 py::arg("weight_government") = s.weight_government, py::arg("weight_unmet") = s.weight_unmet,
-                 py::arg("weight_night") = s.weight_night, py::arg("threshold_mean") = s.threshold_mean,
-                 py::arg("threshold_sd") = s.threshold_sd);
+    d["satisfaction"] = py::dict(
+        py::arg("weight_basic") = s.weight_basic, py::arg("weight_quality") = s.weight_quality,
+        py::arg("weight_government") = s.weight_government, py::arg("weight_unmet") = s.weight_unmet,
+        py::arg("weight_night") = s.weight_night, py::arg("threshold_mean") = s.threshold_mean,
+        py::arg("threshold_sd") = s.threshold_sd, py::arg("record") = kScoreRecordNames[static_cast<int>(s.record)],
+        py::arg("record_dates") = [&] {
+            std::vector<std::string> out;
+            for (const auto& d : s.record_dates) out.push_back(d.str());
+            return out;
+        }());
     const auto& e = sc.economics;
     d["economics"] = py::dict(py::arg("breakeven_share") = e.breakeven_share, py::arg("loss_months") = e.loss_months,
                               py::arg("young_hazard_factor") = e.young_hazard_factor,
@@ -280,6 +286,59 @@ void register_world(py::module_& m) {
         py::arg("date"), py::arg("n"), py::arg("months"),
         "The opening dates of a list's n projects drawn on `date` and phased over `months` months, as the "
         "engine phases a circle_plan's list (models/project_list.hpp).");
+    m.def(
+        "threshold_normals",
+        [](std::uint64_t seed, std::size_t n) {
+            std::vector<double> out(n);
+            for (std::size_t i = 0; i < n; ++i) out[i] = threshold_normal(seed, i);
+            return to_numpy(out);
+        },
+        py::arg("seed"), py::arg("n"),
+        "The standard normal draws behind residents 0..n-1's satisfaction thresholds under `seed` "
+        "(models/satisfaction.hpp threshold_normal): threshold = clip(mean + sd z, 0.05, 0.99).");
+    m.def(
+        "rescore_month",
+        [](const py::dict& model, std::uint64_t seed, std::uint64_t month_index, int survey_sample,
+           std::size_t districts, const Array<std::uint32_t>& home_node, const Array<std::uint8_t>& age,
+           const Array<std::uint16_t>& district, const Array<double>& normal, const Array<float>& places,
+           const Array<std::uint16_t>& needs, const Array<std::uint16_t>& unmet,
+           const Array<std::uint8_t>& night_unmet) {
+            SatisfactionModel m;
+            for (auto [key, field] : {std::pair{"weight_basic", &m.weight_basic},
+                                      {"weight_quality", &m.weight_quality},
+                                      {"weight_government", &m.weight_government},
+                                      {"weight_unmet", &m.weight_unmet},
+                                      {"weight_night", &m.weight_night},
+                                      {"threshold_mean", &m.threshold_mean},
+                                      {"threshold_sd", &m.threshold_sd}}) {
+                if (!model.contains(key)) throw ArgumentError(std::string("rescore_month: model lacks '") + key + "'");
+                *field = model[key].cast<double>();
+            }
+            const auto n = static_cast<std::size_t>(needs.size());
+            if (static_cast<std::size_t>(unmet.size()) != n || static_cast<std::size_t>(night_unmet.size()) != n)
+                throw ArgumentError("rescore_month: needs, unmet and night_unmet differ in length");
+            if (places.ndim() != 2 || places.shape(1) != 3)
+                throw ArgumentError("rescore_month: places must be an array of shape (nodes x age groups, 3)");
+            std::vector<ScorePlace> rows(static_cast<std::size_t>(places.shape(0)));
+            for (std::size_t r = 0; r < rows.size(); ++r) rows[r] = {places.at(r, 0), places.at(r, 1), places.at(r, 2)};
+            std::vector<ScoreResident> res(n);
+            for (std::size_t i = 0; i < n; ++i) res[i] = {needs.data()[i], unmet.data()[i], night_unmet.data()[i]};
+            auto span = [](const auto& a) { return std::span(a.data(), static_cast<std::size_t>(a.size())); };
+            Rescored out;
+            try {
+                out = rescore_month(m, seed, month_index, survey_sample, districts, span(home_node), span(age),
+                                    span(district), span(normal), rows, res);
+            } catch (const std::invalid_argument& e) {
+                throw ArgumentError(e.what());
+            }
+            return py::make_tuple(to_numpy(out.satisfied), to_numpy(out.survey_n), to_numpy(out.survey_satisfied));
+        },
+        py::arg("model"), py::arg("seed"), py::arg("month_index"), py::arg("survey_sample"), py::arg("districts"),
+        py::arg("home_node"), py::arg("age"), py::arg("district"), py::arg("normal"), py::arg("places"),
+        py::arg("needs"), py::arg("unmet"), py::arg("night_unmet"),
+        "A recorded month re-scored under `model` (the [satisfaction] weights and threshold): per district "
+        "the satisfied residents, the emulated survey's respondents and its satisfied, exactly as a run "
+        "with that model records them (models/satisfaction.hpp rescore_month). Used by Results.rescore.");
     m.def(
         "validate_scenario",
         [](const std::string& text, const std::string& path) {

@@ -258,6 +258,25 @@ class TableReader {
         return out;
     }
 
+    /// An array of dates (TOML dates or "YYYY-MM-DD" strings).
+    std::vector<Date> dates(const std::string& key, bool required) {
+        std::vector<Date> out;
+        const auto* arr = array(key, required, "an array of dates");
+        if (!arr) return out;
+        for (std::size_t i = 0; i < arr->size(); ++i) {
+            const auto* node = arr->get(i);
+            std::optional<Date> date;
+            if (const auto d = node->value<toml::date>()) date = Date{d->year, d->month, d->day};
+            if (const auto s = node->value<std::string>()) date = Date::parse(*s);
+            if (date)
+                out.push_back(*date);
+            else
+                m_problems.add(node->source(), key_path(key) + "[" + std::to_string(i) + "]",
+                               show(*node) + ": expected a date such as 2025-06-30");
+        }
+        return out;
+    }
+
     /// An array of integers in [lo, hi] (e.g. network node indices).
     std::vector<std::int64_t> integers(const std::string& key, bool required, std::int64_t lo, std::int64_t hi) {
         std::vector<std::int64_t> out;
@@ -396,6 +415,15 @@ void read_models(TableReader& root, Scenario& sc, Problems& problems) {
             if (auto v = r.number(key, false, 0, 1, " (a weight)")) *field = *v;
         if (auto v = r.number("threshold_mean", false, 0, 1, " (a score)")) m.threshold_mean = *v;
         if (auto v = r.number("threshold_sd", false, 0, 1, " (a score)")) m.threshold_sd = *v;
+        if (auto v = r.string("record", false, {kScoreRecordNames.begin(), kScoreRecordNames.end()}))
+            m.record = static_cast<ScoreRecord>(std::find(kScoreRecordNames.begin(), kScoreRecordNames.end(), *v) -
+                                                kScoreRecordNames.begin());
+        m.record_dates = r.dates("record_dates", false);
+        for (std::size_t i = 0; i < m.record_dates.size(); ++i)
+            if (m.record_dates[i].days() < sc.start.days() || m.record_dates[i].days() > sc.end.days())
+                problems.add(t->source(), "satisfaction.record_dates[" + std::to_string(i) + "]",
+                             m.record_dates[i].str() + ": expected a date of the run, " + sc.start.str() + " to " +
+                                 sc.end.str());
         const double sum = m.weight_basic + m.weight_quality + m.weight_government + m.weight_unmet + m.weight_night;
         if (!close_to_one(sum))
             problems.add(t->source(), "satisfaction", "weights sum to " + fmt(sum) + ": expected 1");

@@ -186,10 +186,25 @@ struct PolicyEvent {
 };
 
 /// How residents' monthly satisfaction is scored (docs/model.md).
+/// Which months' score inputs a run records, so that `Results.rescore` can re-score them
+/// under other weights and thresholds without a new run (docs/model.md, "Re-scoring").
+enum class ScoreRecord : std::uint8_t { none, year_end, every_month };
+inline constexpr std::array<const char*, 3> kScoreRecordNames{"none", "year_end", "every_month"};
+
 struct SatisfactionModel {
     double weight_basic = 0.65, weight_quality = 0.15, weight_government = 0.05;
     double weight_unmet = 0.10, weight_night = 0.05;
     double threshold_mean = 0.70, threshold_sd = 0.10;  ///< residents' personal thresholds
+    ScoreRecord record = ScoreRecord::year_end;         ///< months whose score inputs are recorded
+    std::vector<Date> record_dates;                     ///< and the months holding these dates
+    /// Whether the month ending `last_day` (its last day) is recorded for re-scoring.
+    bool records(const Date& last_day) const {
+        if (record == ScoreRecord::every_month || (record == ScoreRecord::year_end && last_day.month == 12))
+            return true;
+        for (const auto& d : record_dates)
+            if (d.year == last_day.year && d.month == last_day.month) return true;
+        return false;
+    }
 };
 
 /// Shop economics parameters (docs/model.md).

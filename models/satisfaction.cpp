@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <stdexcept>
+#include <string>
 
 #include <tbb/parallel_for.h>
 
@@ -10,19 +12,17 @@
 
 namespace lifecircle {
 
-double satisfaction_threshold(const SatisfactionModel& m, std::uint64_t seed, std::uint64_t resident) {
+double threshold_normal(std::uint64_t seed, std::uint64_t resident) {
     const CounterRng rng(seed, streams::kThreshold);
     const double u1 = std::max(rng.uniform(2 * resident), 1e-12), u2 = rng.uniform(2 * resident + 1);
-    const double z = std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * 3.141592653589793 * u2);
-    return std::clamp(m.threshold_mean + m.threshold_sd * z, 0.05, 0.99);
+    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * 3.141592653589793 * u2);
 }
 
-void score_residents(const World& w, const FacilityReach& reach, const ResidentMonth& month,
-                     std::vector<std::uint8_t>& satisfied) {
+std::vector<ScorePlace> score_places(const World& w, const FacilityReach& reach) {
     const Scenario& sc = w.scenario;
     const std::size_t nn = w.network.num_nodes(), nc = sc.categories.size();
     constexpr int kClasses = 3;  // basic, quality, government
-    std::vector<float> parts(nn * kAgeGroups * kClasses, 0.0f);
+    std::vector<ScorePlace> places(nn * kAgeGroups);
     std::array<int, kClasses> per_class{};
     for (const auto& c : sc.categories) per_class[static_cast<int>(c.cls)] += c.scored ? 1 : 0;
     tbb::parallel_for(std::size_t{0}, nn, [&](std::size_t v) {
@@ -32,23 +32,59 @@ void score_residents(const World& w, const FacilityReach& reach, const ResidentM
                 if (sc.categories[c].scored)
                     sum[static_cast<int>(sc.categories[c].cls)] +=
                         ring_score(reach.nearest(c, static_cast<std::uint32_t>(v)), sc.ring_metres(c, a));
-            for (int k = 0; k < kClasses; ++k)
-                parts[(v * kAgeGroups + a) * kClasses + k] =
-                    static_cast<float>(per_class[k] ? sum[k] / per_class[k] : 1.0);
+            std::array<float, kClasses> part{};
+            for (int k = 0; k < kClasses; ++k) part[k] = static_cast<float>(per_class[k] ? sum[k] / per_class[k] : 1.0);
+            places[v * kAgeGroups + a] = {part[0], part[1], part[2]};
         }
     });
+    return places;
+}
+
+void score_residents(const World& w, std::span<const ScorePlace> places, const ResidentMonth& month,
+                     std::vector<std::uint8_t>& satisfied) {
     const auto& res = w.residents;
+    const SatisfactionModel& m = w.scenario.satisfaction;
     satisfied.resize(res.size(), 0);
     tbb::parallel_for(std::size_t{0}, res.size(), [&](std::size_t i) {
-        const float* p = &parts[(res.home_node[i] * kAgeGroups + res.age[i]) * kClasses];
-        ScoreParts sp;
-        sp.basic = p[0];
-        sp.quality = p[1];
-        sp.government = p[2];
-        sp.served = month.needs[i] ? 1.0 - static_cast<double>(month.unmet[i]) / month.needs[i] : 1.0;
-        sp.night = month.night_unmet[i] ? 0.0 : 1.0;
-        satisfied[i] = satisfaction_score(sc.satisfaction, sp) >= month.threshold[i] ? 1 : 0;
+        satisfied[i] = verdict(m, places[res.home_node[i] * kAgeGroups + res.age[i]], month.needs[i], month.unmet[i],
+                               month.night_unmet[i] != 0, month.threshold[i]);
     });
+}
+
+Rescored rescore_month(const SatisfactionModel& m, std::uint64_t seed, std::uint64_t month_index, int survey_sample,
+                       std::size_t districts, std::span<const std::uint32_t> home_node,
+                       std::span<const std::uint8_t> age, std::span<const std::uint16_t> district,
+                       std::span<const double> normal, std::span<const ScorePlace> places,
+                       std::span<const ScoreResident> residents) {
+    const std::size_t n = residents.size();
+    if (home_node.size() < n || age.size() < n || district.size() < n || normal.size() < n)
+        throw std::invalid_argument("rescore_month: fewer residents' homes, ages, districts or draws than rows");
+    for (std::size_t i = 0; i < n; ++i)
+        if (std::size_t{home_node[i]} * kAgeGroups + age[i] >= places.size())
+            throw std::invalid_argument("rescore_month: resident " + std::to_string(i) +
+                                        "'s home lies outside the recorded ring parts");
+    std::vector<std::uint8_t> satisfied(n, 0);
+    tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
+        const std::size_t row = std::size_t{home_node[i]} * kAgeGroups + age[i];
+        const ScoreResident& r = residents[i];
+        satisfied[i] =
+            verdict(m, places[row], r.needs, r.unmet, r.night_unmet != 0, threshold_from_normal(m, normal[i]));
+    });
+    // the run's district member lists: residents in order of their index
+    std::vector<std::vector<std::uint32_t>> members(districts);
+    for (std::size_t i = 0; i < n; ++i)
+        if (district[i] < districts) members[district[i]].push_back(static_cast<std::uint32_t>(i));
+    Rescored out;
+    out.satisfied.assign(districts, 0);
+    out.survey_satisfied.assign(districts, 0);
+    out.survey_n.assign(districts, 0);
+    for (std::size_t d = 0; d < districts; ++d) {
+        for (auto i : members[d]) out.satisfied[d] += satisfied[i];
+        const Survey s = emulate_survey(seed, d, month_index, survey_sample, members[d], satisfied);
+        out.survey_satisfied[d] = s.satisfied;
+        out.survey_n[d] = s.n;
+    }
+    return out;
 }
 
 Survey emulate_survey(std::uint64_t seed, std::size_t d, std::uint64_t month_index, int sample,

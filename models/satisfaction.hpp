@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <span>
@@ -32,9 +33,36 @@ inline double satisfaction_score(const SatisfactionModel& m, const ScoreParts& p
            m.weight_unmet * p.served + m.weight_night * p.night;
 }
 
-/// A resident's personal threshold: normal(mean, sd) by Box-Muller on two Philox draws keyed
-/// by the resident (stream streams::kThreshold), clipped to [0.05, 0.99]; the same every month.
-double satisfaction_threshold(const SatisfactionModel& m, std::uint64_t seed, std::uint64_t resident);
+/// The standard normal draw behind a resident's threshold: Box-Muller on two Philox draws
+/// keyed by the resident (stream streams::kThreshold); the same every month.
+double threshold_normal(std::uint64_t seed, std::uint64_t resident);
+
+/// A resident's personal threshold from its normal draw z: mean + sd z, clipped to
+/// [0.05, 0.99], held as a float (as the run holds it).
+inline float threshold_from_normal(const SatisfactionModel& m, double z) {
+    return static_cast<float>(std::clamp(m.threshold_mean + m.threshold_sd * z, 0.05, 0.99));
+}
+
+/// A resident's personal threshold: threshold_from_normal(m, threshold_normal(seed, resident)).
+inline float satisfaction_threshold(const SatisfactionModel& m, std::uint64_t seed, std::uint64_t resident) {
+    return threshold_from_normal(m, threshold_normal(seed, resident));
+}
+
+/// The ring parts of the score of a resident at one node and age group: mean ring scores of
+/// the scored categories by class (1 for a class with none).
+struct ScorePlace {
+    float basic = 0, quality = 0, government = 0;
+};
+
+/// A resident's month as the score reads it besides the ring parts (recorded for re-scoring).
+struct ScoreResident {
+    std::uint16_t needs = 0, unmet = 0;  ///< the month's needs and unmet needs
+    std::uint8_t night_unmet = 0;        ///< 1 if a night need went unmet
+};
+
+/// Ring parts per (node, age group), row node x kAgeGroups + age: they depend only on the
+/// home node and the age group, so the score reads them from here.
+std::vector<ScorePlace> score_places(const World& world, const FacilityReach& reach);
 
 /// A resident's month, as the satisfaction score reads it.
 struct ResidentMonth {
@@ -42,11 +70,35 @@ struct ResidentMonth {
     std::span<const float> threshold;                          ///< per resident
 };
 
-/// Each resident's monthly verdict (1: score at or above its threshold) into `satisfied`.
-/// Ring scores depend only on the home node and the age group, so they are computed per
-/// (node, age group) first.
-void score_residents(const World& world, const FacilityReach& reach, const ResidentMonth& month,
+/// Each resident's monthly verdict (1: score at or above its threshold) into `satisfied`,
+/// from the ring parts of `places` (score_places).
+void score_residents(const World& world, std::span<const ScorePlace> places, const ResidentMonth& month,
                      std::vector<std::uint8_t>& satisfied);
+
+/// The verdict of one resident: the run's rule, shared by score_residents and rescoring.
+inline std::uint8_t verdict(const SatisfactionModel& m, const ScorePlace& place, std::uint16_t needs,
+                            std::uint16_t unmet, bool night_unmet, float threshold) {
+    ScoreParts sp;
+    sp.basic = place.basic;
+    sp.quality = place.quality;
+    sp.government = place.government;
+    sp.served = needs ? 1.0 - static_cast<double>(unmet) / needs : 1.0;
+    sp.night = night_unmet ? 0.0 : 1.0;
+    return satisfaction_score(m, sp) >= threshold ? 1 : 0;
+}
+
+/// Re-scores a recorded month under `m` (weights and threshold): each district's satisfied
+/// residents and its emulated survey, exactly as a run with `m` would have recorded them
+/// (satisfaction does not feed back into behaviour). `home_node`, `age`, `district` and
+/// `normal` (threshold_normal) are per resident, the month's first residents.size() of them.
+struct Rescored {
+    std::vector<std::int64_t> satisfied, survey_satisfied, survey_n;  ///< per district
+};
+Rescored rescore_month(const SatisfactionModel& m, std::uint64_t seed, std::uint64_t month_index, int survey_sample,
+                       std::size_t districts, std::span<const std::uint32_t> home_node,
+                       std::span<const std::uint8_t> age, std::span<const std::uint16_t> district,
+                       std::span<const double> normal, std::span<const ScorePlace> places,
+                       std::span<const ScoreResident> residents);
 
 /// The emulated survey of one district and month: `sample` of its residents drawn with
 /// replacement (stream streams::survey(d), draws month_index x 100000 + k).

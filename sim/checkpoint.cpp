@@ -17,8 +17,8 @@ namespace detail {
 
 inline constexpr const char* kFormat = "lifecircle-checkpoint";
 // 2: records in datasets that grow (appended at each checkpoint), state datasets with their
-// digest, the run's last day
-inline constexpr double kFormatVersion = 2;
+// digest, the run's last day; 3: the score records for re-scoring (score_month, score_resident, score_place)
+inline constexpr double kFormatVersion = 3;
 
 /// The facility fields a checkpoint stores, each as one dataset of facilities/.
 template <class F>
@@ -126,6 +126,10 @@ void check_fits(const std::string& path, const Scenario& sc, const CheckpointInf
         s.levers.adds_until.size() == s.levers.rent_cut.size() && s.added_day.size() <= nr &&
         s.orders_per_day.size() == sc.districts.size() * Tally::kSlots &&
         s.month_needs.size() == sc.districts.size() * sc.categories.size();
+    std::int64_t score_rows = 0;
+    for (const auto& m : s.records.score_month) score_rows += m.residents;
+    const bool scores_ok = score_rows == static_cast<std::int64_t>(s.records.score_resident.size()) &&
+                           s.records.score_place.size() % std::max<std::size_t>(1, s.records.score_month.size()) == 0;
     bool year_ok = true;
     for (const auto& c : Tally::kColumns) {
         const auto size = (s.year.*c.column).size();
@@ -134,7 +138,8 @@ void check_fits(const std::string& path, const Scenario& sc, const CheckpointInf
                    : c.rows == Tally::Rows::district_slot     ? size == sc.districts.size() * Tally::kSlots
                                                               : size == sc.districts.size();
     }
-    if (!ok || !year_ok) throw InputError(path + ": its tables do not fit together or the scenario; a damaged file?");
+    if (!ok || !year_ok || !scores_ok)
+        throw InputError(path + ": its tables do not fit together or the scenario; a damaged file?");
     // a month's end within the run (the spin-up's months included)
     const Date spin = sc.first_simulated_day();
     if (info.day < spin || sc.end < info.until || Date::from_days(s.day + 1).month == info.day.month)
@@ -186,6 +191,9 @@ std::size_t record_rows(const Results& r, const std::string& table) {
     return table == "district_month"   ? r.district_month.size()
            : table == "category_year"  ? r.category_year.size()
            : table == "facility_month" ? r.facility_month.size()
+           : table == "score_month"    ? r.score_month.size()
+           : table == "score_resident" ? r.score_resident.size()
+           : table == "score_place"    ? r.score_place.size()
                                        : 0;
 }
 

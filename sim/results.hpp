@@ -5,6 +5,7 @@
 
 #include "core/world.hpp"
 #include "models/project_list.hpp"
+#include "models/satisfaction.hpp"
 
 namespace lifecircle {
 
@@ -44,12 +45,24 @@ struct FacilityMonth {
     std::int8_t open = 0;  ///< open at the end of the month
 };
 
+/// A month whose score inputs are recorded (the scenario's `[satisfaction] record`): its
+/// residents' rows in Results::score_resident and its (node, age group) rows in
+/// Results::score_place follow those of the months before it.
+struct ScoreMonth {
+    std::int32_t year = 0, month = 0;
+    std::int64_t month_index = 0;  ///< months since the first simulated one (the survey's draws)
+    std::int64_t residents = 0;    ///< residents that month: the first this many
+};
+
 /// Everything a run produces (written by the recorder, read by Python).
 struct Results {
     std::vector<DistrictMonth> district_month;
     std::vector<CategoryYear> category_year;
     std::vector<FacilityMonth> facility_month;
     std::vector<Project> projects;                 ///< the project lists drawn in the run (circle_plan)
+    std::vector<ScoreMonth> score_month;           ///< months recorded for re-scoring
+    std::vector<ScoreResident> score_resident;     ///< their residents' months, month after month
+    std::vector<ScorePlace> score_place;           ///< their ring parts, nodes x age groups a month
     World world;                                   ///< the city at the end: every facility that ever existed
                                                    ///< (final state) and every resident, new housing included
     std::vector<std::int32_t> resident_added_day;  ///< per resident: day moved in (days since

@@ -50,6 +50,9 @@ class Simulation {
     void close_month(const Date& date, std::int64_t day, Results& res);
     void record_month(const Date& date, std::int64_t day, std::uint64_t month_index, const MarketMonth& market,
                       Results& res);
+    /// The month's score inputs, for re-scoring (docs/model.md, "Re-scoring")
+    void record_scores(const Date& date, std::uint64_t month_index, const std::vector<ScorePlace>& places,
+                       Results& res);
     void close_year(const Date& date, Results& res);
     void resize_residents();
     void update_delivery();
@@ -184,6 +187,9 @@ RunState Simulation::capture(std::int64_t day, std::int64_t until, const Results
     s.records.district_month = res.district_month;
     s.records.category_year = res.category_year;
     s.records.facility_month = res.facility_month;
+    s.records.score_month = res.score_month;
+    s.records.score_resident = res.score_resident;
+    s.records.score_place = res.score_place;
     s.records.projects = m_projects;
     return s;
 }
@@ -193,6 +199,9 @@ Results Simulation::run(const RunOptions& options) {
     res.district_month = std::move(m_restored.district_month);
     res.category_year = std::move(m_restored.category_year);
     res.facility_month = std::move(m_restored.facility_month);
+    res.score_month = std::move(m_restored.score_month);
+    res.score_resident = std::move(m_restored.score_resident);
+    res.score_place = std::move(m_restored.score_place);
     const Date last = options.until ? std::min(*options.until, m_sc.end) : m_sc.end;
     if (last < m_sc.start)
         throw ArgumentError("--until " + last.str() + " is before the scenario's start " + m_sc.start.str());
@@ -357,10 +366,12 @@ void Simulation::close_month(const Date& date, std::int64_t day, Results& res) {
     market.profit.resize(m_world.facilities.size(), 0);
     m_crowding.resize(m_world.facilities.size(), 1.0f);  // a new shop is not crowded yet
     rebuild_changed_choices();                           // the categories entrants joined
-    score_residents(m_world, m_reach,
+    const std::vector<ScorePlace> places = score_places(m_world, m_reach);
+    score_residents(m_world, places,
                     {m_resident_month.needs, m_resident_month.unmet, m_resident_month.night_unmet, m_threshold},
                     m_satisfied);
     record_month(date, day, month_index, market, res);
+    if (m_recording && m_sc.satisfaction.records(date)) record_scores(date, month_index, places, res);
     m_resident_month.clear();
     std::fill(m_levers.capital_fen.begin(), m_levers.capital_fen.end(), 0);  // recorded, or spin-up
 }
@@ -432,6 +443,20 @@ void Simulation::record_month(const Date& date, std::int64_t day, std::uint64_t 
         dm.public_baseline_fen = public_baseline[d];
         res.district_month.push_back(dm);
     }
+}
+
+void Simulation::record_scores(const Date& date, std::uint64_t month_index, const std::vector<ScorePlace>& places,
+                               Results& res) {
+    ScoreMonth sm;
+    sm.year = date.year;
+    sm.month = date.month;
+    sm.month_index = static_cast<std::int64_t>(month_index);
+    sm.residents = static_cast<std::int64_t>(m_world.residents.size());
+    res.score_month.push_back(sm);
+    res.score_place.insert(res.score_place.end(), places.begin(), places.end());
+    const auto& rm = m_resident_month;
+    for (std::size_t i = 0; i < m_world.residents.size(); ++i)
+        res.score_resident.push_back({rm.needs[i], rm.unmet[i], static_cast<std::uint8_t>(rm.night_unmet[i] ? 1 : 0)});
 }
 
 void Simulation::close_year(const Date& date, Results& res) {
@@ -515,8 +540,7 @@ void Simulation::resize_residents() {
     m_resident_month.resize(n);
     m_satisfied.resize(n, 0);
     while (m_threshold.size() < n)
-        m_threshold.push_back(
-            static_cast<float>(satisfaction_threshold(m_sc.satisfaction, m_sc.seed, m_threshold.size())));
+        m_threshold.push_back(satisfaction_threshold(m_sc.satisfaction, m_sc.seed, m_threshold.size()));
 }
 
 }  // namespace detail

@@ -9,8 +9,9 @@ objects and pandas DataFrames:
     >>> res.gaps(2025); res.plot.satisfaction()
 """
 
-from lifecircle import _methods, access, costs, gaps, gis, isochrones, plot, projects, webmap
+from lifecircle import _methods, access, chances, costs, gaps, gis, isochrones, plot, projects, webmap
 from lifecircle._core import ArgumentError, ConfigError, InputError, __version__, haversine, set_max_threads
+from lifecircle.chances import chance
 from lifecircle.city import City
 from lifecircle.network import WalkNetwork
 from lifecircle.optimize import optimize
@@ -31,6 +32,7 @@ _methods.connect(
         "Results.fairness": access.fairness,
         "Results.usage": access.usage,
         "Results.gaps": gaps.gaps,
+        "Results.chance": chances.chance,
         "Results.cost_summary": costs.cost_summary,
         "Results.map": webmap.map_page,
         "Results.export": gis.export,
@@ -53,6 +55,7 @@ __all__ = [
     "summarize",
     "difference",
     "optimize",
+    "chance",
     "Survey",
     "PRIOR",
     "SatisfactionPrior",

@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AGE_GROUPS', 'ArgumentError', 'BUILTIN_YUNFU_NAME', 'ConfigError', 'FACILITY_ORIGINS', 'InputError', 'LIST_TARGET', 'MAX_CATEGORIES', 'MAX_DISTRICTS', 'WalkNetwork', 'World', 'builtin_amap_categories_text', 'builtin_yunfu_text', 'candidate_sites', 'check_seal', 'checkpoint_info', 'exact_cover_available', 'haversine', 'idle_sites', 'import_osm', 'network_from_lines', 'phase_dates', 'project', 'read_city', 'read_osm_lines', 'results_columns', 'run', 'scenario_spec', 'seal_file', 'serves', 'set_max_threads', 'unproject', 'unseal_file', 'validate_scenario', 'write_city']
+__all__: list[str] = ['AGE_GROUPS', 'ArgumentError', 'BUILTIN_YUNFU_NAME', 'ConfigError', 'FACILITY_ORIGINS', 'InputError', 'LIST_TARGET', 'MAX_CATEGORIES', 'MAX_DISTRICTS', 'WalkNetwork', 'World', 'builtin_amap_categories_text', 'builtin_yunfu_text', 'candidate_sites', 'check_seal', 'checkpoint_info', 'exact_cover_available', 'haversine', 'idle_sites', 'import_osm', 'network_from_lines', 'phase_dates', 'project', 'read_city', 'read_osm_lines', 'rescore_month', 'results_columns', 'run', 'scenario_spec', 'seal_file', 'serves', 'set_max_threads', 'threshold_normals', 'unproject', 'unseal_file', 'validate_scenario', 'write_city']
 class InputError(ValueError):
     pass
 class ConfigError(InputError):
@@ -154,6 +154,10 @@ def read_osm_lines(path: str) -> dict:
     """
     The walkable ways of an OpenStreetMap file as lines before simplification (the import's own filter): {point_ids (OSM node ids), lon, lat, line_start}.
     """
+def rescore_month(model: dict, seed: typing.SupportsInt | typing.SupportsIndex, month_index: typing.SupportsInt | typing.SupportsIndex, survey_sample: typing.SupportsInt | typing.SupportsIndex, districts: typing.SupportsInt | typing.SupportsIndex, home_node: typing.Annotated[numpy.typing.ArrayLike, numpy.uint32], age: typing.Annotated[numpy.typing.ArrayLike, numpy.uint8], district: typing.Annotated[numpy.typing.ArrayLike, numpy.uint16], normal: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], places: typing.Annotated[numpy.typing.ArrayLike, numpy.float32], needs: typing.Annotated[numpy.typing.ArrayLike, numpy.uint16], unmet: typing.Annotated[numpy.typing.ArrayLike, numpy.uint16], night_unmet: typing.Annotated[numpy.typing.ArrayLike, numpy.uint8]) -> tuple[numpy.typing.NDArray[numpy.int64], numpy.typing.NDArray[numpy.int64], numpy.typing.NDArray[numpy.int64]]:
+    """
+    A recorded month re-scored under `model` (the [satisfaction] weights and threshold): per district the satisfied residents, the emulated survey's respondents and its satisfied, exactly as a run with that model records them (models/satisfaction.hpp rescore_month). Used by Results.rescore.
+    """
 def results_columns() -> list:
     """
     Every column of a results file (table, name, type, unit, meaning, over_year: how a year holds a monthly record's column, sum, end or key), as the recorder writes them.
@@ -180,6 +184,10 @@ def serves(category: typing.Annotated[numpy.typing.ArrayLike, numpy.int32], extr
 def set_max_threads(threads: typing.SupportsInt | typing.SupportsIndex) -> None:
     """
     Limit worker threads (0 = all cores).
+    """
+def threshold_normals(seed: typing.SupportsInt | typing.SupportsIndex, n: typing.SupportsInt | typing.SupportsIndex) -> numpy.typing.NDArray[numpy.float64]:
+    """
+    The standard normal draws behind residents 0..n-1's satisfaction thresholds under `seed` (models/satisfaction.hpp threshold_normal): threshold = clip(mean + sd z, 0.05, 0.99).
     """
 def unproject(lon0: typing.SupportsFloat | typing.SupportsIndex, lat0: typing.SupportsFloat | typing.SupportsIndex, x: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], y: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> tuple[numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.float64]]:
     """

@@ -498,6 +498,160 @@ class Results:
             raise _core.ArgumentError(f"year {year} was not simulated; the run covers {self.years_simulated}")
         return y[SUMMARY_COLUMNS].reset_index(drop=True)
 
+    # ------------------------------------------------------------ re-scoring
+    @cached_property
+    def score_months(self) -> pd.DataFrame:
+        """The months whose score inputs the run recorded (``[satisfaction] record`` and
+        ``record_dates``; by default every December): year, month, date (the month's first
+        day), residents. :meth:`rescore` and :meth:`chance` work on these months."""
+        t = self._tables.get("score_month", {})
+        df = pd.DataFrame({k: t.get(k, np.zeros(0, np.int64)) for k in ("year", "month", "residents")})
+        df.insert(2, "date", pd.to_datetime(dict(year=df.year, month=df.month, day=1)))
+        return df
+
+    @cached_property
+    def _score_inputs(self) -> list[dict[str, Any]]:
+        """Per recorded month, the engine's inputs of rescore_month (views, no copies)."""
+        months = self._tables.get("score_month", {})
+        rows, places = self._tables.get("score_resident", {}), self._tables.get("score_place", {})
+        count = len(months.get("year", ()))
+        if count == 0:
+            return []
+        residents = months["residents"].astype(np.int64)
+        ends = np.cumsum(residents)
+        place = np.stack([places["basic"], places["quality"], places["government"]], axis=1)
+        per_month = len(place) // count
+        if ends[-1] != len(rows["needs"]) or per_month * count != len(place):
+            raise _core.InputError(f"{self.path}: its score records do not fit together (a damaged file?)")
+        r = self._tables["residents"]
+        normal = _core.threshold_normals(self.seed, int(residents.max()))
+        out = []
+        for k in range(count):
+            a, b = int(ends[k] - residents[k]), int(ends[k])
+            n = b - a
+            out.append(
+                dict(
+                    year=int(months["year"][k]),
+                    month=int(months["month"][k]),
+                    month_index=int(months["month_index"][k]),
+                    home_node=r["home_node"][:n],
+                    age=r["age_group"][:n],
+                    district=r["district"][:n],
+                    normal=normal[:n],
+                    places=place[k * per_month : (k + 1) * per_month],
+                    needs=rows["needs"][a:b],
+                    unmet=rows["unmet"][a:b],
+                    night_unmet=rows["night_unmet"][a:b],
+                )
+            )
+        return out
+
+    def satisfaction_model(
+        self,
+        threshold_mean: float | None = None,
+        threshold_sd: float | None = None,
+        weights: dict[str, float] | None = None,
+    ) -> dict[str, float]:
+        """The run's ``[satisfaction]`` weights and threshold with the given ones in their
+        place: ``weights`` by ``basic``, ``quality``, ``government``, ``unmet``, ``night``
+        (or ``weight_basic`` ...); the weights must still sum to 1."""
+        model = {
+            k: float(v)
+            for k, v in self.scenario.spec["satisfaction"].items()
+            if k.startswith(("weight", "thr"))
+        }
+        for key, value in (weights or {}).items():
+            name = key if key.startswith("weight_") else f"weight_{key}"
+            if name not in model:
+                raise _core.ArgumentError(
+                    f"weights: no weight {key!r}; expected basic, quality, government, unmet or night"
+                )
+            model[name] = float(value)
+        if threshold_mean is not None:
+            model["threshold_mean"] = float(threshold_mean)
+        if threshold_sd is not None:
+            model["threshold_sd"] = float(threshold_sd)
+        for name, value in model.items():
+            if not 0.0 <= value <= 1.0:
+                raise _core.ArgumentError(f"{name} is {value}; expected 0-1")
+        total = sum(v for k, v in model.items() if k.startswith("weight_"))
+        if abs(total - 1.0) > 1e-9:
+            raise _core.ArgumentError(f"the weights sum to {total:.6g}; expected 1")
+        return model
+
+    def rescore(
+        self,
+        threshold_mean: float | None = None,
+        threshold_sd: float | None = None,
+        weights: dict[str, float] | None = None,
+        *,
+        months: Sequence[tuple[int, int]] | None = None,
+    ) -> pd.DataFrame:
+        """District x recorded month (:attr:`score_months`) re-scored under other satisfaction
+        parameters, without a new run: exactly what a run with them would record
+        (satisfaction does not feed back into behaviour; docs/model.md, "Re-scoring").
+        Parameters left out keep the run's. ``months``: (year, month) pairs to keep (default:
+        every recorded month). Columns: district, pinyin, year, month, date, residents,
+        satisfied, satisfaction, survey_n, survey_satisfied, survey.
+
+        Example:
+            >>> res.rescore(threshold_mean=0.64).query("month == 12")[["pinyin", "year", "satisfaction"]]
+        """
+        model = self.satisfaction_model(threshold_mean, threshold_sd, weights)
+        inputs = self._score_inputs
+        if not inputs:
+            raise _core.ArgumentError(
+                f"{self.path}: the run recorded no month's score inputs; run it with "
+                '[satisfaction] record = "year_end" (the default) or "every_month", or record_dates'
+            )
+        if months is not None:
+            wanted = {(int(y), int(m)) for y, m in months}
+            missing = wanted - {(i["year"], i["month"]) for i in inputs}
+            if missing:
+                have = ", ".join(f"{i['year']}-{i['month']:02d}" for i in inputs)
+                raise _core.ArgumentError(
+                    f"months {sorted(missing)} were not recorded; recorded: {have} "
+                    "(add dates to [satisfaction] record_dates)"
+                )
+            inputs = [i for i in inputs if (i["year"], i["month"]) in wanted]
+        nd, sample = len(self.districts_zh), int(self.scenario.spec["survey_sample"])
+        parts = []
+        for i in inputs:
+            satisfied, survey_n, survey_satisfied = _core.rescore_month(
+                model, self.seed, i["month_index"], sample, nd, i["home_node"], i["age"], i["district"],
+                i["normal"], i["places"], i["needs"], i["unmet"], i["night_unmet"],
+            )  # fmt: skip
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "district": np.arange(nd),
+                        "year": i["year"],
+                        "month": i["month"],
+                        "residents": np.bincount(i["district"], minlength=nd)[:nd],
+                        "satisfied": satisfied,
+                        "survey_n": survey_n,
+                        "survey_satisfied": survey_satisfied,
+                    }
+                )
+            )
+        df = self._names(pd.concat(parts, ignore_index=True))
+        df.insert(4, "date", pd.to_datetime(dict(year=df.year, month=df.month, day=1)))
+        df["satisfaction"] = df.satisfied / df.residents.where(df.residents > 0)
+        df["survey"] = df.survey_satisfied / df.survey_n.where(df.survey_n > 0)
+        return df
+
+    def chance(
+        self,
+        target: float | None = None,
+        *,
+        by: str | dt.date | None = None,
+        draws: pd.DataFrame | None = None,
+        measure: str = "share",
+    ) -> pd.DataFrame:
+        """Per district, the probability of reaching ``target`` by ``by`` over satisfaction
+        parameter draws (:func:`lifecircle.chance`, which takes several runs too)."""
+        return method("Results.chance")(self, target, by=by, draws=draws, measure=measure)
+
     def table(self, name: str) -> dict[str, np.ndarray]:
         """A table of the results file as stored (docs/results.md): its columns by name, e.g.
         ``table("network")["x"]`` or ``table("facilities")["open_slots"]``."""

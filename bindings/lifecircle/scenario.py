@@ -223,6 +223,42 @@ class Scenario:
         data["simulation"]["spin_up_months"] = int(months)
         return self._edited(data, f"spin-up {months} months")
 
+    def with_satisfaction(
+        self,
+        *,
+        threshold_mean: float | None = None,
+        threshold_sd: float | None = None,
+        weights: Mapping[str, float] | None = None,
+        record: str | None = None,
+        record_dates: Sequence[str | dt.date] | None = None,
+    ) -> Scenario:
+        """Other ``[satisfaction]`` parameters: the threshold's mean and spread, weights by
+        ``basic``, ``quality``, ``government``, ``unmet``, ``night`` (they must still sum to
+        1), and which months' score inputs the run records for :meth:`Results.rescore`
+        (``record``: "year_end", "every_month" or "none"; ``record_dates``: months to record
+        besides). Parameters left out keep their values."""
+        data = copy.deepcopy(self.data)
+        table = data.setdefault("satisfaction", {})
+        if table == {}:  # the engine's defaults, written out so that one weight can change
+            spec = self.spec["satisfaction"]
+            table.update({k: v for k, v in spec.items() if k.startswith("weight_")})
+        changes = []
+        for key, value in (weights or {}).items():
+            name = key if key.startswith("weight_") else f"weight_{key}"
+            table[name] = float(value)
+            changes.append(f"{name} {value:g}")
+        for name, value in (("threshold_mean", threshold_mean), ("threshold_sd", threshold_sd)):
+            if value is not None:
+                table[name] = float(value)
+                changes.append(f"{name} {value:g}")
+        if record is not None:
+            table["record"] = record
+            changes.append(f"record {record}")
+        if record_dates is not None:
+            table["record_dates"] = [str(d) for d in record_dates]
+            changes.append(f"record_dates {', '.join(map(str, record_dates))}")
+        return self._edited(data, "satisfaction " + ", ".join(changes))
+
     def with_scale(self, factor: float) -> Scenario:
         """Every district's population times `factor` (rounded; at least 1), on the same
         network and facilities: a quick, smaller run for exploration and tests."""

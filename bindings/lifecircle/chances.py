@@ -1,0 +1,128 @@
+"""Every verdict as a chance: the probability that a district reaches its satisfaction
+target by a date, over satisfaction-parameter draws and over runs (seeds, behaviour draws).
+
+Satisfaction does not feed back into behaviour, so each draw of the satisfaction parameters
+re-scores a run's recorded month (:meth:`Results.rescore`) instead of running it again;
+runs carry what re-scoring cannot vary (seeds, and behaviour parameters in an ensemble).
+
+    >>> draws = pd.DataFrame({"threshold_mean": [0.64, 0.68, 0.72], "threshold_sd": 0.1})
+    >>> lc.chance(runs, target=0.9, by="2025-12-31", draws=draws)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import pandas as pd
+
+from lifecircle import _core
+from lifecircle.results import Results
+
+#: What a chance is of: the whole population's share ("share") or the emulated survey's
+#: ("survey", as the plan measures it: survey_sample respondents).
+MEASURES = ("share", "survey")
+#: Columns of a draws table besides the weights (weight_basic ... weight_night).
+THRESHOLD_COLUMNS = ("threshold_mean", "threshold_sd")
+
+
+def _month(res: Results, by: str | dt.date | None) -> tuple[int, int]:
+    """The recorded month holding ``by`` (default: the run's last recorded month)."""
+    months = res.score_months
+    if months.empty:
+        raise _core.ArgumentError(
+            f"{res.path}: the run recorded no month's score inputs; run it with [satisfaction] "
+            'record = "year_end" (the default) or record_dates'
+        )
+    if by is None:
+        return int(months.year.iloc[-1]), int(months.month.iloc[-1])
+    day = pd.Timestamp(by)
+    if not ((months.year == day.year) & (months.month == day.month)).any():
+        have = ", ".join(f"{y}-{m:02d}" for y, m in zip(months.year, months.month))
+        raise _core.ArgumentError(
+            f"by {day.date()}: the run did not record that month (recorded: {have}); "
+            "add it to [satisfaction] record_dates (Scenario.with_satisfaction)"
+        )
+    return day.year, day.month
+
+
+def _parameter_rows(draws: pd.DataFrame | None) -> list[dict]:
+    """Each draw as rescore's keyword arguments; None: the run's own parameters, once."""
+    if draws is None:
+        return [{}]
+    if not isinstance(draws, pd.DataFrame) or draws.empty:
+        raise _core.ArgumentError("draws: expected a non-empty DataFrame of parameter draws")
+    known = set(THRESHOLD_COLUMNS) | {
+        f"weight_{w}" for w in ("basic", "quality", "government", "unmet", "night")
+    }
+    unknown = [c for c in draws.columns if c not in known and c not in ("draw", "chain")]
+    if unknown:
+        raise _core.ArgumentError(f"draws: unknown column(s) {unknown}; expected {sorted(known)}")
+    rows = []
+    for r in draws.itertuples(index=False):
+        d = r._asdict()
+        weights = {k: float(v) for k, v in d.items() if k.startswith("weight_")}
+        rows.append(
+            dict(
+                threshold_mean=d.get("threshold_mean"),
+                threshold_sd=d.get("threshold_sd"),
+                weights=weights or None,
+            )
+        )
+    return rows
+
+
+def outcomes(
+    runs: Results | Iterable[Results],
+    *,
+    by: str | dt.date | None = None,
+    draws: pd.DataFrame | None = None,
+    measure: str = "share",
+) -> pd.DataFrame:
+    """Each district's satisfied share (or survey share) at ``by`` for every run and draw:
+    columns run, draw, district, pinyin, value. The material :func:`chance` counts."""
+    if measure not in MEASURES:
+        raise _core.ArgumentError(f"measure is {measure!r}; expected one of {', '.join(MEASURES)}")
+    runs = [runs] if isinstance(runs, Results) else list(runs)
+    if not runs:
+        raise _core.ArgumentError("runs: expected at least one Results")
+    rows = _parameter_rows(draws)
+    column = "satisfaction" if measure == "share" else "survey"
+    parts = []
+    for k, res in enumerate(runs):
+        month = _month(res, by)
+        for j, p in enumerate(rows):
+            t = res.rescore(**p, months=[month])
+            parts.append(pd.DataFrame({"run": k, "draw": j, "district": t.district, "pinyin": t.pinyin,
+                                       "value": t[column].to_numpy()}))  # fmt: skip
+    return pd.concat(parts, ignore_index=True)
+
+
+def chance(
+    runs: Results | Iterable[Results],
+    target: float | None = None,
+    *,
+    by: str | dt.date | None = None,
+    draws: pd.DataFrame | None = None,
+    measure: str = "share",
+) -> pd.DataFrame:
+    """Per district, the probability of reaching ``target`` (default: the scenario's
+    satisfaction_target) by ``by`` (a recorded month; default the last), over ``draws`` (a
+    DataFrame of satisfaction-parameter draws: threshold_mean, threshold_sd, optionally
+    weight_*; None: the runs' own parameters) times the runs. Columns: district, pinyin,
+    chance, mean, low and high (the 5% and 95% quantiles of the share), n (runs x draws),
+    target, measure."""
+    runs = [runs] if isinstance(runs, Results) else list(runs)
+    if target is None:
+        target = float(runs[0].scenario.satisfaction_target) if runs else 0.9
+    if not 0.0 < float(target) <= 1.0:
+        raise _core.ArgumentError(f"target is {target}; expected a share in (0, 1]")
+    o = outcomes(runs, by=by, draws=draws, measure=measure)
+    o["reached"] = o.value >= float(target)
+    g = o.groupby(["district", "pinyin"], sort=False)
+    out = g.agg(chance=("reached", "mean"), mean=("value", "mean"), n=("value", "size")).reset_index()
+    out["low"] = g.value.quantile(0.05).to_numpy()
+    out["high"] = g.value.quantile(0.95).to_numpy()
+    out["target"] = float(target)
+    out["measure"] = measure
+    return out[["district", "pinyin", "chance", "mean", "low", "high", "n", "target", "measure"]]
