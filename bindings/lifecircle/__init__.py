@@ -15,9 +15,11 @@ from lifecircle.chances import chance
 from lifecircle.city import City
 from lifecircle.network import WalkNetwork
 from lifecircle.optimize import optimize
+from lifecircle.prior import PRIOR, SatisfactionPrior
 from lifecircle.results import Results, results_columns
 from lifecircle.runner import Ensemble, compare, difference, ensemble, run, run_many, summarize, sweep
 from lifecircle.scenario import LIST_PACKAGE, Scenario, World
+from lifecircle.survey import Survey
 
 # The methods of Scenario and Results whose work modules above theirs do (lifecircle._methods):
 # scenario.py and results.py import nothing above them, so the package connects them here.
@@ -56,6 +58,9 @@ __all__ = [
     "difference",
     "optimize",
     "chance",
+    "Survey",
+    "PRIOR",
+    "SatisfactionPrior",
     "LIST_PACKAGE",
     "InputError",
     "ConfigError",

@@ -44,6 +44,7 @@ import tomllib
 
 from lifecircle import _core
 from lifecircle._extras import MissingExtraError, require
+from lifecircle._tables import find_column, read_table, row_label
 from lifecircle.network import WalkNetwork
 
 #: Coordinate systems of points of interest: WGS84 (GPS), GCJ-02 (Amap, Tencent: the
@@ -266,48 +267,6 @@ def _layer_crs(frame, path: str, layer: str, override: str | None):
     return _crs(frame.crs, where)
 
 
-def _read_table(path: str, sheet: str | None, what: str) -> pd.DataFrame:
-    """A CSV (UTF-8, else GB18030 as Chinese exports often are) or XLSX table as strings."""
-    p = Path(path)
-    if not p.exists():
-        raise _input_error(f"{path}: no such file ({what})")
-    if p.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-        require("openpyxl", "gis", f"reading {p.suffix} files")
-        try:
-            return pd.read_excel(p, sheet_name=sheet or 0, dtype=str)
-        except ValueError as e:
-            raise _input_error(f"{path}: {e} ({what})") from None
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return pd.read_csv(p, dtype=str, encoding=encoding, keep_default_na=False)
-        except UnicodeDecodeError:
-            continue
-        except pd.errors.ParserError as e:
-            raise _input_error(f"{path}: not a CSV table ({e}) ({what})") from None
-    raise _input_error(f"{path}: neither UTF-8 nor GB18030 text ({what})")
-
-
-def _row_label(path: str, i: int) -> str:
-    """A table row as a user finds it: the line of a CSV (header is line 1), the row of a sheet."""
-    return f"row {i + 2}"
-
-
-def _column(
-    frame: pd.DataFrame, names: tuple[str, ...], given: str | None, path: str, what: str
-) -> str | None:
-    if given is not None:
-        if given not in frame.columns:
-            raise _input_error(
-                f"{path}: no column {given!r} ({what}); columns: {', '.join(map(str, frame.columns))}"
-            )
-        return given
-    lower = {str(c).lower(): c for c in frame.columns}
-    for n in names:
-        if n in lower:
-            return lower[n]
-    return None
-
-
 # --- the city --------------------------------------------------------------------------------
 
 
@@ -443,7 +402,7 @@ class City:
                 problem(
                     "poi_outside_boundaries",
                     [
-                        f"{pois}: {_row_label(str(pois), int(r))} ({n or 'no name'})"
+                        f"{pois}: {row_label(int(r))} ({n or 'no name'})"
                         for r, n in zip(outside["row"], outside["name"])
                     ],
                 )
@@ -739,17 +698,17 @@ def _district_of(districts: pd.DataFrame, lon: np.ndarray, lat: np.ndarray) -> n
 def _read_pois(path, sheet, system, type_field, table: TypeTable, strict: bool):
     if system not in POI_SYSTEMS:
         raise _core.ArgumentError(f"--poi-crs {system!r}: expected one of {', '.join(POI_SYSTEMS)}")
-    frame = _read_table(path, sheet, "points of interest")
+    frame = read_table(path, sheet, "points of interest")
     where = path if sheet is None else f"{path}: sheet {sheet!r}"
     if type_field not in frame.columns:
         raise _input_error(
             f"{where}: no column {type_field!r} with type codes; "
             f"columns: {', '.join(map(str, frame.columns))}"
         )
-    loc = _column(frame, LOCATION_COLUMNS, None, path, "points of interest")
-    lon_c = _column(frame, LON_COLUMNS, None, path, "points of interest")
-    lat_c = _column(frame, LAT_COLUMNS, None, path, "points of interest")
-    name_c = _column(frame, NAME_COLUMNS, None, path, "points of interest")
+    loc = find_column(frame, LOCATION_COLUMNS, None, path, "points of interest")
+    lon_c = find_column(frame, LON_COLUMNS, None, path, "points of interest")
+    lat_c = find_column(frame, LAT_COLUMNS, None, path, "points of interest")
+    name_c = find_column(frame, NAME_COLUMNS, None, path, "points of interest")
     n = len(frame)
     lon = np.full(n, np.nan)
     lat = np.full(n, np.nan)
@@ -771,7 +730,7 @@ def _read_pois(path, sheet, system, type_field, table: TypeTable, strict: bool):
     if len(bad):
         i = int(bad[0])
         raise _input_error(
-            f"{where}: {_row_label(path, i)}, field {fields}: not a longitude and latitude in degrees "
+            f"{where}: {row_label(i)}, field {fields}: not a longitude and latitude in degrees "
             f"({len(bad)} such rows)"
         )
     wlon, wlat = to_wgs84(lon, lat, system)
@@ -801,8 +760,7 @@ def _read_pois(path, sheet, system, type_field, table: TypeTable, strict: bool):
     problems = []
     if unmapped:
         items = [
-            f"{where}: {_row_label(path, i)}, field {type_field!r}: {code or '(empty)'!r}"
-            for i, code in unmapped
+            f"{where}: {row_label(i)}, field {type_field!r}: {code or '(empty)'!r}" for i, code in unmapped
         ]
         if strict:
             raise _input_error(
@@ -842,7 +800,7 @@ def _read_population(
         snapped = net.nodes.index.get_indexer(net.snap(x, y)["node_id"])
         np.add.at(residents, snapped, values[rows, cols])
     else:
-        frame = _read_table(path, None, "population")
+        frame = read_table(path, None, "population")
         for col in (district_field, population_field):
             if col not in frame.columns:
                 raise _input_error(
@@ -857,7 +815,7 @@ def _read_population(
         for i, (name, value) in enumerate(zip(frame[district_field], frame[population_field])):
             if str(name).strip() not in index:
                 raise _input_error(
-                    f"{path}: {_row_label(path, i)}, field {district_field!r}: "
+                    f"{path}: {row_label(i)}, field {district_field!r}: "
                     f"{name!r} is no district of the boundaries"
                 )
             try:
@@ -866,7 +824,7 @@ def _read_population(
                 people = float("nan")
             if not np.isfinite(people) or people < 0:
                 raise _input_error(
-                    f"{path}: {_row_label(path, i)}, field {population_field!r}: {value!r} is not a count"
+                    f"{path}: {row_label(i)}, field {population_field!r}: {value!r} is not a count"
                 )
             nodes = np.flatnonzero(node_district == index[str(name).strip()])
             if not len(nodes):
