@@ -14,9 +14,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from lifecircle import _core
+from lifecircle.prior import PRIOR
 from lifecircle.results import Results
 
 #: What a chance is of: the whole population's share ("share") or the emulated survey's
@@ -46,10 +48,15 @@ def _month(res: Results, by: str | dt.date | None) -> tuple[int, int]:
     return day.year, day.month
 
 
-def _parameter_rows(draws: pd.DataFrame | None) -> list[dict]:
-    """Each draw as rescore's keyword arguments; None: the run's own parameters, once."""
+def _parameter_rows(draws: pd.DataFrame | int | None, seed: int = 0) -> list[dict]:
+    """Each draw as rescore's keyword arguments; an int: that many draws from the documented
+    prior (lifecircle.prior.PRIOR, seeded with ``seed``); None: the run's own parameters."""
     if draws is None:
         return [{}]
+    if isinstance(draws, (int, np.integer)) and not isinstance(draws, bool):
+        if draws < 1:
+            raise _core.ArgumentError(f"draws is {draws}; expected at least 1 prior draw")
+        draws = PRIOR.sample(int(draws), seed=seed)
     if not isinstance(draws, pd.DataFrame) or draws.empty:
         raise _core.ArgumentError("draws: expected a non-empty DataFrame of parameter draws")
     known = set(THRESHOLD_COLUMNS) | {
@@ -76,8 +83,9 @@ def outcomes(
     runs: Results | Iterable[Results],
     *,
     by: str | dt.date | None = None,
-    draws: pd.DataFrame | None = None,
+    draws: pd.DataFrame | int | None = 200,
     measure: str = "share",
+    seed: int = 0,
 ) -> pd.DataFrame:
     """Each district's satisfied share (or survey share) at ``by`` for every run and draw:
     columns run, draw, district, pinyin, value. The material :func:`chance` counts."""
@@ -86,7 +94,7 @@ def outcomes(
     runs = [runs] if isinstance(runs, Results) else list(runs)
     if not runs:
         raise _core.ArgumentError("runs: expected at least one Results")
-    rows = _parameter_rows(draws)
+    rows = _parameter_rows(draws, seed)
     column = "satisfaction" if measure == "share" else "survey"
     parts = []
     for k, res in enumerate(runs):
@@ -103,13 +111,16 @@ def chance(
     target: float | None = None,
     *,
     by: str | dt.date | None = None,
-    draws: pd.DataFrame | None = None,
+    draws: pd.DataFrame | int | None = 200,
     measure: str = "share",
+    seed: int = 0,
 ) -> pd.DataFrame:
     """Per district, the probability of reaching ``target`` (default: the scenario's
     satisfaction_target) by ``by`` (a recorded month; default the last), over ``draws`` (a
     DataFrame of satisfaction-parameter draws: threshold_mean, threshold_sd, optionally
-    weight_*; None: the runs' own parameters) times the runs. Columns: district, pinyin,
+    weight_*, such as a calibration's posterior; an int: that many draws from the documented
+    prior, lifecircle.prior.PRIOR, seeded with ``seed``; None: the runs' own parameters)
+    times the runs. Columns: district, pinyin,
     chance, mean, low and high (the 5% and 95% quantiles of the share), n (runs x draws),
     target, measure."""
     runs = [runs] if isinstance(runs, Results) else list(runs)
@@ -117,7 +128,7 @@ def chance(
         target = float(runs[0].scenario.satisfaction_target) if runs else 0.9
     if not 0.0 < float(target) <= 1.0:
         raise _core.ArgumentError(f"target is {target}; expected a share in (0, 1]")
-    o = outcomes(runs, by=by, draws=draws, measure=measure)
+    o = outcomes(runs, by=by, draws=draws, measure=measure, seed=seed)
     o["reached"] = o.value >= float(target)
     g = o.groupby(["district", "pinyin"], sort=False)
     out = g.agg(chance=("reached", "mean"), mean=("value", "mean"), n=("value", "size")).reset_index()

@@ -645,12 +645,14 @@ class Results:
         target: float | None = None,
         *,
         by: str | dt.date | None = None,
-        draws: pd.DataFrame | None = None,
+        draws: pd.DataFrame | int | None = 200,
         measure: str = "share",
+        seed: int = 0,
     ) -> pd.DataFrame:
         """Per district, the probability of reaching ``target`` by ``by`` over satisfaction
-        parameter draws (:func:`lifecircle.chance`, which takes several runs too)."""
-        return method("Results.chance")(self, target, by=by, draws=draws, measure=measure)
+        parameter draws, by default 200 from the documented prior (:func:`lifecircle.chance`,
+        which takes several runs too)."""
+        return method("Results.chance")(self, target, by=by, draws=draws, measure=measure, seed=seed)
 
     def table(self, name: str) -> dict[str, np.ndarray]:
         """A table of the results file as stored (docs/results.md): its columns by name, e.g.

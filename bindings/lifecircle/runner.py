@@ -530,12 +530,13 @@ class Ensemble:
         target: float | None = None,
         *,
         by: str | dt.date | None = None,
-        draws: pd.DataFrame | None = None,
+        draws: pd.DataFrame | int | None = 200,
         measure: str = "share",
+        seed: int = 0,
     ) -> pd.DataFrame:
         """Per district, the chance of reaching ``target`` by ``by`` over the runs (seeds and
         behaviour draws) x satisfaction ``draws`` (:func:`lifecircle.chance`)."""
-        return chance(self.runs, target, by=by, draws=draws, measure=measure)
+        return chance(self.runs, target, by=by, draws=draws, measure=measure, seed=seed)
 
 
 def ensemble(
