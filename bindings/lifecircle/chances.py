@@ -137,3 +137,50 @@ def chance(
     out["target"] = float(target)
     out["measure"] = measure
     return out[["district", "pinyin", "chance", "mean", "low", "high", "n", "target", "measure"]]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``lifecircle chance RESULTS``: each district's satisfied share and its chance of the
+    target, over draws from the documented prior."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(
+        prog="lifecircle chance",
+        description="each district's satisfied share at a recorded month and its chance of reaching the target "
+        "over satisfaction-parameter draws from the documented prior (docs/model.md)",
+    )
+    parser.add_argument("results", help="results file written by `lifecircle run`")
+    parser.add_argument("--by", help="a recorded month's date, e.g. 2025-12-31 (default: the last recorded)")
+    parser.add_argument(
+        "--target", type=float, help="share to reach (default: the scenario's satisfaction_target)"
+    )
+    parser.add_argument("--draws", type=int, default=200, help="draws from the prior (default 200)")
+    parser.add_argument("--seed", type=int, default=0, help="the draws' seed (default 0)")
+    parser.add_argument("--measure", choices=MEASURES, default="share", help="share (default) or survey")
+    args = parser.parse_args(argv)
+    try:
+        res = Results.load(args.results)
+        table = chance(res, args.target, by=args.by, draws=args.draws, measure=args.measure, seed=args.seed)
+        own = outcomes(res, by=args.by, draws=None, measure=args.measure)
+    except (ValueError, OSError) as e:  # InputError, ArgumentError, ConfigError are ValueErrors
+        print(f"lifecircle chance: error: {e}", file=sys.stderr)
+        return 1
+    month = _month(res, args.by)
+    target = float(table.target.iloc[0])
+    print(f"{'district':<8} {'pinyin':<11} {args.measure:>7} {'chance':>7} {'5-95% of the share':>19}")
+    for row, value in zip(table.itertuples(), own.value):
+        width = sum(2 if ord(ch) > 0x2E80 else 1 for ch in row.district)  # CJK: two columns
+        print(
+            f"{row.district}{' ' * max(1, 9 - width)}{row.pinyin:<11} {100 * value:6.1f}% {100 * row.chance:6.0f}% "
+            f"{100 * row.low:10.1f}-{100 * row.high:.1f}%"
+        )
+    print(
+        f"({month[0]}-{month[1]:02d}; {args.measure}: the run's own parameters; chance: of reaching "
+        f"{100 * target:.0f}% over {args.draws} prior draws of the satisfaction threshold, lifecircle.PRIOR)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -75,3 +75,17 @@ def test_by_default_the_draws_come_from_the_documented_prior_and_are_seeded(runs
     assert (got.n == 200 * len(runs)).all()
     explicit = lc.chance(runs, 0.6, draws=lc.PRIOR.sample(200, seed=0))
     pd.testing.assert_frame_equal(got, explicit)
+
+
+def test_the_summary_report_and_map_show_each_districts_chance(runs, tmp_path):
+    from lifecircle.report import write_report
+
+    res = runs[0]
+    summary = res.summary(2024)
+    assert summary.chance.tolist() == res.chance(by="2024-12-31").chance.tolist()
+    page = write_report(res, tmp_path / "r").read_text(encoding="utf-8")
+    assert "chance of the target" in page and (tmp_path / "r" / "chance.png").exists()
+    assert "chance" in (tmp_path / "r" / "summary.csv").read_text().splitlines()[0]
+    res.map(tmp_path / "m.html")
+    stats = (tmp_path / "m.html").read_text(encoding="utf-8")
+    assert f'"chance": {summary.chance.iloc[0]}' in stats or f'"chance":{summary.chance.iloc[0]}' in stats
