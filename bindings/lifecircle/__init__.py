@@ -11,6 +11,7 @@ objects and pandas DataFrames:
 
 from lifecircle import _methods, access, chances, costs, gaps, gis, isochrones, plot, projects, webmap
 from lifecircle._core import ArgumentError, ConfigError, InputError, __version__, haversine, set_max_threads
+from lifecircle.calibrate import Calibration, calibrate_satisfaction
 from lifecircle.chances import chance
 from lifecircle.city import City
 from lifecircle.network import WalkNetwork
@@ -59,6 +60,8 @@ __all__ = [
     "optimize",
     "chance",
     "Survey",
+    "calibrate_satisfaction",
+    "Calibration",
     "PRIOR",
     "SatisfactionPrior",
     "LIST_PACKAGE",

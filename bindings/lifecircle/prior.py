@@ -138,10 +138,16 @@ class SatisfactionPrior:
 
     # ------------------------------------------------------------ density and draws
     def logpdf(
-        self, threshold_mean: np.ndarray, threshold_sd: np.ndarray, weights: np.ndarray | None = None
+        self,
+        threshold_mean: np.ndarray,
+        threshold_sd: np.ndarray,
+        weights: np.ndarray | None = None,
+        *,
+        of_weights: bool = True,
     ) -> np.ndarray:
-        """The prior's log density at each (threshold_mean, threshold_sd) (and weights rows),
-        up to the truncation's constant; -inf outside :attr:`bounds`."""
+        """The prior's log density at each (threshold_mean, threshold_sd) (and weights rows,
+        :data:`WEIGHTS` order), up to the truncation's constant; -inf outside :attr:`bounds`.
+        With ``of_weights`` False, the density given the weights (theirs left out)."""
         mean, sd = np.broadcast_arrays(np.asarray(threshold_mean, float), np.asarray(threshold_sd, float))
         mu, tau = self.mean_given(sd, weights)
         log_sd = np.log(np.where(sd > 0, sd, np.nan))
@@ -153,7 +159,7 @@ class SatisfactionPrior:
             - np.log(tau)
             - np.log(2 * np.pi)
         )
-        if weights is not None:
+        if weights is not None and of_weights:
             alpha = self.weights_concentration * self._weight_vector(None)
             w = np.atleast_2d(weights)
             out = out + ((alpha - 1) * np.log(w)).sum(axis=1)
