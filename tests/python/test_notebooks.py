@@ -224,6 +224,14 @@ def _shows_01(s: Shown):
     assert "baseline" in facilities and facilities["baseline"].sum() > 0
 
 
+def _chances_beside_shares(s: Shown, snippet: str) -> pd.DataFrame:
+    """A table of shares and chances of 90% (columns share/... and chance of 90%/...)."""
+    both = s.table(snippet)
+    assert {c[0] for c in both.columns} == {"share", "chance of 90%"}
+    assert in_unit_range(both)  # shares and probabilities
+    return both
+
+
 def _shows_02(s: Shown):
     remaining = ast.literal_eval(s.value("remaining = list("))
     assert len(remaining) == 8 and len(set(remaining)) == 8  # the 8 districts after the pilots
@@ -255,6 +263,8 @@ def _shows_02(s: Shown):
     city = s.table("city.mul(100)")
     assert sorted(city.index) == sorted(orders)
     assert ((city >= 0) & (city <= 100)).all().all()  # percent
+    both = _chances_beside_shares(s, 'pd.concat({"share": shares')
+    assert sorted(both.index) == sorted(remaining) or set(both.index) >= set(remaining)
     versus = s.table("vs_plan[[")
     assert set(k[0] for k in versus.index) == {"largest first", "worst served first"}
     assert within(versus.difference, versus.low, versus.high)
@@ -386,6 +396,8 @@ def _shows_06(s: Shown):
     # (shown to 0.1 point and 3 decimals)
     again = compared.loc["chosen package"].min() / 100
     assert np.isclose(chosen.lowest_satisfaction, again, atol=1.1e-3).any(), (again, chosen)
+    both = _chances_beside_shares(s, 'pd.concat({"share": share')
+    assert sorted(both.index) == sorted(pilots)
     cost = s.table("cost = {}")
     assert list(cost.columns) == ["plan as written", "chosen package"]
     assert (cost >= 0).all().all()  # million yuan of public money, never negative
