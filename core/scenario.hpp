@@ -196,7 +196,7 @@ inline constexpr std::array<const char*, 3> kScoreRecordNames{"none", "year_end"
 struct SatisfactionModel {
     double weight_basic = 0.65, weight_quality = 0.15, weight_government = 0.05;
     double weight_unmet = 0.10, weight_night = 0.05;
-    double threshold_mean = 0.70, threshold_sd = 0.10;  ///< residents' personal thresholds
+    double threshold_mean = 0.68, threshold_sd = 0.10;  ///< personal thresholds: lc.PRIOR's median (docs/model.md)
     ScoreRecord record = ScoreRecord::year_end;         ///< months whose score inputs are recorded
     std::vector<Date> record_dates;                     ///< and the months holding these dates
     /// Whether the month ending `last_day` (its last day) is recorded for re-scoring.
