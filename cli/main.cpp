@@ -134,6 +134,10 @@ int run_cli(int argc, char** argv) {
         {python_command(app, "report",
                         "charts (PNG), tables (CSV) and a self-contained HTML summary of a results file"),
          "report"},
+        {python_command(app, "chance",
+                        "each district's satisfied share at a recorded month and its chance of reaching the target "
+                        "over draws of the satisfaction parameters from the documented prior"),
+         "chances"},
         {python_command(app, "map",
                         "an interactive living-circle map of a results file: one self-contained HTML page that "
                         "opens with no network"),

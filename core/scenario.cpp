@@ -838,6 +838,18 @@ void read_events(TableReader& root, Scenario& sc, Problems& problems) {
                                      "true: expected sites_xy (the idle sites' places) with it");
                 }
                 break;
+            case EventType::close_facility:
+                district(true);
+                category(true);
+                if (auto v = r.integer("count", false, 1, 1000)) e.count = static_cast<int>(*v);
+                e.sites_xy = points(r, "sites_xy", problems);
+                if (!e.sites_xy.empty()) {
+                    if (t->contains("count"))
+                        problems.add(t->get("count")->source(), path + ".count",
+                                     "with sites_xy: expected one of them (each place closes one)");
+                    e.count = static_cast<int>(e.sites_xy.size());
+                }
+                break;
             case EventType::circle_plan:
                 district(true);
                 if (auto v = r.number("target", false, 0.01, 1, " (a share of residents inside the ring)"))

@@ -144,12 +144,13 @@ enum class EventType : std::uint8_t {
     map_app,
     elder_canteen,
     new_housing,
-    circle_plan  ///< a project list drawn from the district's gaps on the date, by the engine in the run
+    circle_plan,    ///< a project list drawn from the district's gaps on the date, by the engine in the run
+    close_facility  ///< closes public or contracted facilities (they close by no other rule)
 };
 /// The event types' names in the scenario, in EventType's order.
-inline constexpr std::array<const char*, 10> kEventTypeNames{
-    "join_programme", "subsidy", "plan_facility", "extend_hours", "mobile_vendor",
-    "multi_function", "map_app", "elder_canteen", "new_housing",  "circle_plan"};
+inline constexpr std::array<const char*, 11> kEventTypeNames{
+    "join_programme", "subsidy",       "plan_facility", "extend_hours", "mobile_vendor", "multi_function",
+    "map_app",        "elder_canteen", "new_housing",   "circle_plan",  "close_facility"};
 
 /// A dated policy event; which fields matter depends on the type (see docs/scenario.md).
 struct PolicyEvent {
@@ -159,7 +160,7 @@ struct PolicyEvent {
     std::optional<std::string> category;
     double rent_cut = 0;          ///< subsidy: share of rent waived, 0-1
     double grant_yuan_month = 0;  ///< subsidy: operating grant per shop; plan_facility: per facility, yuan a month
-    int count = 1;                ///< plan_facility, elder_canteen, mobile_vendor: how many
+    int count = 1;                ///< plan_facility, elder_canteen, mobile_vendor, close_facility: how many
     double open_hour = 0, close_hour = 24;  ///< extend_hours
     std::vector<std::string> adds;          ///< multi_function: categories added to shops of `category`
     double adoption = 0;                    ///< map_app: share of residents using the app afterwards
@@ -167,7 +168,8 @@ struct PolicyEvent {
     double commercial_share = 0.1;          ///< new_housing: commercial floor share (>= 0.10)
     std::vector<std::uint32_t> sites;       ///< plan_facility: the nodes to open at (a project list's)
     /// plan_facility: places to open at, metres; each the district's candidate site nearest to
-    /// it in the run's own town (a project list's, valid for any seed's synthetic town)
+    /// it in the run's own town (a project list's, valid for any seed's synthetic town);
+    /// close_facility: places whose nearest public facility of the category closes
     std::vector<std::array<double, 2>> sites_xy;
     double gain = 0;  ///< plan_facility: residents newly inside the ring, as planned
     /// plan_facility: at an idle public site: sites_xy snap to the district's nearest node (a
@@ -185,12 +187,12 @@ struct PolicyEvent {
     int line = 0;                       ///< line in the scenario file
 };
 
-/// How residents' monthly satisfaction is scored (docs/model.md).
 /// Which months' score inputs a run records, so that `Results.rescore` can re-score them
 /// under other weights and thresholds without a new run (docs/model.md, "Re-scoring").
 enum class ScoreRecord : std::uint8_t { none, year_end, every_month };
 inline constexpr std::array<const char*, 3> kScoreRecordNames{"none", "year_end", "every_month"};
 
+/// How residents' monthly satisfaction is scored (docs/model.md).
 struct SatisfactionModel {
     double weight_basic = 0.65, weight_quality = 0.15, weight_government = 0.05;
     double weight_unmet = 0.10, weight_night = 0.05;

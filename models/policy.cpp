@@ -50,6 +50,9 @@ void apply_event(const PolicyEvent& e, std::size_t index, std::int64_t day, Poli
         case EventType::circle_plan:
             circle_plan(e, index, Date::from_days(day), t);
             break;
+        case EventType::close_facility:
+            close_facilities(e, day, t);
+            break;
     }
 }
 
@@ -91,6 +94,40 @@ void plan_facilities(const PolicyEvent& e, std::int64_t day, PolicyTarget& t) {
                                                     static_cast<double>(f.floor_area_m2));
             open_facility(t.world, t.reach, f, day);
         }
+}
+
+void close_facilities(const PolicyEvent& e, std::int64_t day, PolicyTarget& t) {
+    World& w = t.world;
+    const auto c = static_cast<std::uint32_t>(w.scenario.category_index(*e.category));
+    const auto d = static_cast<std::size_t>(w.scenario.district_index(*e.district));
+    std::vector<std::uint32_t> open;  // the district's public and contracted ones, newest first
+    for (std::uint32_t id = 0; id < w.facilities.size(); ++id) {
+        const Facility& f = w.facilities[id];
+        if (f.state == FacilityState::open && f.category == c && f.district == d && f.operator_ != Operator::private_)
+            open.push_back(id);
+    }
+    std::stable_sort(open.begin(), open.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return std::pair{w.facilities[a].opened_day, a} > std::pair{w.facilities[b].opened_day, b};
+    });
+    std::vector<std::uint32_t> closing;
+    if (e.sites_xy.empty()) {
+        closing.assign(open.begin(), open.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(
+                                                        open.size(), static_cast<std::size_t>(e.count))));
+    } else {
+        for (const auto& [x, y] : e.sites_xy) {  // each place: the nearest still open, ties to the newest
+            double best = std::numeric_limits<double>::infinity();
+            auto pick = open.end();
+            for (auto it = open.begin(); it != open.end(); ++it) {
+                const Facility& f = w.facilities[*it];
+                const double dx = w.network.x()[f.node] + f.dx - x, dy = w.network.y()[f.node] + f.dy - y;
+                if (dx * dx + dy * dy < best) best = dx * dx + dy * dy, pick = it;
+            }
+            if (pick == open.end()) break;
+            closing.push_back(*pick);
+            open.erase(pick);
+        }
+    }
+    for (auto id : closing) close_facility(w, t.reach, id, day);
 }
 
 namespace {

@@ -60,6 +60,10 @@ bool end_rules_due(std::int64_t day, PolicyTarget& t);
 /// map_app: residents start using the map app until the district's share reaches `adoption`
 /// (stream streams::app_adoption(index)).
 void map_app(const PolicyEvent& e, std::size_t index, PolicyTarget& t);
+/// close_facility: closes `count` of the district's open public and contracted facilities of
+/// the category, the most recently opened first (ties: the higher id), or, with sites_xy,
+/// the one nearest each place; fewer if fewer are open. These close by no other rule.
+void close_facilities(const PolicyEvent& e, std::int64_t day, PolicyTarget& t);
 /// circle_plan: the district's project list, drawn now from its gaps by the engine's own rules
 /// (draw_project_list; the event's target, budget and covering method, the categories its
 /// circle class covers), phased over the event's months and queued in `projects` (those dated

@@ -18,7 +18,7 @@ from lifecircle.network import WalkNetwork
 from lifecircle.optimize import optimize
 from lifecircle.prior import PRIOR, SatisfactionPrior
 from lifecircle.results import Results, results_columns
-from lifecircle.runner import compare, difference, run, run_many, summarize, sweep
+from lifecircle.runner import Ensemble, compare, difference, ensemble, run, run_many, summarize, sweep
 from lifecircle.scenario import LIST_PACKAGE, Scenario, World
 from lifecircle.survey import Survey
 
@@ -53,6 +53,8 @@ __all__ = [
     "run_many",
     "compare",
     "sweep",
+    "ensemble",
+    "Ensemble",
     "summarize",
     "difference",
     "optimize",

@@ -14,9 +14,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from lifecircle import _core
+from lifecircle.prior import PRIOR
 from lifecircle.results import Results
 
 #: What a chance is of: the whole population's share ("share") or the emulated survey's
@@ -46,10 +48,15 @@ def _month(res: Results, by: str | dt.date | None) -> tuple[int, int]:
     return day.year, day.month
 
 
-def _parameter_rows(draws: pd.DataFrame | None) -> list[dict]:
-    """Each draw as rescore's keyword arguments; None: the run's own parameters, once."""
+def _parameter_rows(draws: pd.DataFrame | int | None, seed: int = 0) -> list[dict]:
+    """Each draw as rescore's keyword arguments; an int: that many draws from the documented
+    prior (lifecircle.prior.PRIOR, seeded with ``seed``); None: the run's own parameters."""
     if draws is None:
         return [{}]
+    if isinstance(draws, (int, np.integer)) and not isinstance(draws, bool):
+        if draws < 1:
+            raise _core.ArgumentError(f"draws is {draws}; expected at least 1 prior draw")
+        draws = PRIOR.sample(int(draws), seed=seed)
     if not isinstance(draws, pd.DataFrame) or draws.empty:
         raise _core.ArgumentError("draws: expected a non-empty DataFrame of parameter draws")
     known = set(THRESHOLD_COLUMNS) | {
@@ -76,8 +83,9 @@ def outcomes(
     runs: Results | Iterable[Results],
     *,
     by: str | dt.date | None = None,
-    draws: pd.DataFrame | None = None,
+    draws: pd.DataFrame | int | None = 200,
     measure: str = "share",
+    seed: int = 0,
 ) -> pd.DataFrame:
     """Each district's satisfied share (or survey share) at ``by`` for every run and draw:
     columns run, draw, district, pinyin, value. The material :func:`chance` counts."""
@@ -86,7 +94,7 @@ def outcomes(
     runs = [runs] if isinstance(runs, Results) else list(runs)
     if not runs:
         raise _core.ArgumentError("runs: expected at least one Results")
-    rows = _parameter_rows(draws)
+    rows = _parameter_rows(draws, seed)
     column = "satisfaction" if measure == "share" else "survey"
     parts = []
     for k, res in enumerate(runs):
@@ -103,13 +111,16 @@ def chance(
     target: float | None = None,
     *,
     by: str | dt.date | None = None,
-    draws: pd.DataFrame | None = None,
+    draws: pd.DataFrame | int | None = 200,
     measure: str = "share",
+    seed: int = 0,
 ) -> pd.DataFrame:
     """Per district, the probability of reaching ``target`` (default: the scenario's
     satisfaction_target) by ``by`` (a recorded month; default the last), over ``draws`` (a
     DataFrame of satisfaction-parameter draws: threshold_mean, threshold_sd, optionally
-    weight_*; None: the runs' own parameters) times the runs. Columns: district, pinyin,
+    weight_*, such as a calibration's posterior; an int: that many draws from the documented
+    prior, lifecircle.prior.PRIOR, seeded with ``seed``; None: the runs' own parameters)
+    times the runs. Columns: district, pinyin,
     chance, mean, low and high (the 5% and 95% quantiles of the share), n (runs x draws),
     target, measure."""
     runs = [runs] if isinstance(runs, Results) else list(runs)
@@ -117,7 +128,7 @@ def chance(
         target = float(runs[0].scenario.satisfaction_target) if runs else 0.9
     if not 0.0 < float(target) <= 1.0:
         raise _core.ArgumentError(f"target is {target}; expected a share in (0, 1]")
-    o = outcomes(runs, by=by, draws=draws, measure=measure)
+    o = outcomes(runs, by=by, draws=draws, measure=measure, seed=seed)
     o["reached"] = o.value >= float(target)
     g = o.groupby(["district", "pinyin"], sort=False)
     out = g.agg(chance=("reached", "mean"), mean=("value", "mean"), n=("value", "size")).reset_index()
@@ -126,3 +137,50 @@ def chance(
     out["target"] = float(target)
     out["measure"] = measure
     return out[["district", "pinyin", "chance", "mean", "low", "high", "n", "target", "measure"]]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``lifecircle chance RESULTS``: each district's satisfied share and its chance of the
+    target, over draws from the documented prior."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(
+        prog="lifecircle chance",
+        description="each district's satisfied share at a recorded month and its chance of reaching the target "
+        "over satisfaction-parameter draws from the documented prior (docs/model.md)",
+    )
+    parser.add_argument("results", help="results file written by `lifecircle run`")
+    parser.add_argument("--by", help="a recorded month's date, e.g. 2025-12-31 (default: the last recorded)")
+    parser.add_argument(
+        "--target", type=float, help="share to reach (default: the scenario's satisfaction_target)"
+    )
+    parser.add_argument("--draws", type=int, default=200, help="draws from the prior (default 200)")
+    parser.add_argument("--seed", type=int, default=0, help="the draws' seed (default 0)")
+    parser.add_argument("--measure", choices=MEASURES, default="share", help="share (default) or survey")
+    args = parser.parse_args(argv)
+    try:
+        res = Results.load(args.results)
+        table = chance(res, args.target, by=args.by, draws=args.draws, measure=args.measure, seed=args.seed)
+        own = outcomes(res, by=args.by, draws=None, measure=args.measure)
+    except (ValueError, OSError) as e:  # InputError, ArgumentError, ConfigError are ValueErrors
+        print(f"lifecircle chance: error: {e}", file=sys.stderr)
+        return 1
+    month = _month(res, args.by)
+    target = float(table.target.iloc[0])
+    print(f"{'district':<8} {'pinyin':<11} {args.measure:>7} {'chance':>7} {'5-95% of the share':>19}")
+    for row, value in zip(table.itertuples(), own.value):
+        width = sum(2 if ord(ch) > 0x2E80 else 1 for ch in row.district)  # CJK: two columns
+        print(
+            f"{row.district}{' ' * max(1, 9 - width)}{row.pinyin:<11} {100 * value:6.1f}% {100 * row.chance:6.0f}% "
+            f"{100 * row.low:10.1f}-{100 * row.high:.1f}%"
+        )
+    print(
+        f"({month[0]}-{month[1]:02d}; {args.measure}: the run's own parameters; chance: of reaching "
+        f"{100 * target:.0f}% over {args.draws} prior draws of the satisfaction threshold, lifecircle.PRIOR)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

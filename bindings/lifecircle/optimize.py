@@ -20,7 +20,10 @@ Levers (``levers=``, default all):
 Objectives: the public cost to the date (mean over seeds; subsidies, fit-out, support, in
 the chosen districts) to minimise, and the lowest satisfaction at the date over the chosen
 districts and seeds to maximise; a candidate is feasible when that lowest satisfaction
-reaches the target on every seed. Optuna's TPE sampler (multi-objective, with the
+reaches the target on every seed. With ``chance=`` the second objective is instead the
+lowest, over the districts, chance of reaching the target (over seeds x satisfaction
+parameter draws, each draw re-scored, not re-run: lifecircle.chances), and a candidate is
+feasible when it reaches ``chance``. Optuna's TPE sampler (multi-objective, with the
 constraint) proposes candidates; the study lives in a SQLite file when ``storage`` is given,
 so an interrupted search resumes where it stopped.
 """
@@ -41,6 +44,8 @@ import pandas as pd
 
 from lifecircle import _core
 from lifecircle._extras import require
+from lifecircle.chances import MEASURES, outcomes
+from lifecircle.prior import PRIOR
 from lifecircle.projects import phased, plan_event
 from lifecircle.scenario import Scenario
 
@@ -70,6 +75,8 @@ class Optimization:
     seconds: float = 0.0
     _edits: dict[int, list[str]] = field(default_factory=dict)
 
+    chance: float | None = None  #: the chance a package must reach (None: every seed)
+
     def cheapest(self) -> pd.Series | None:
         """The cheapest feasible candidate, or None when none met the target."""
         ok = self.trials[self.trials.feasible]
@@ -86,7 +93,8 @@ def _pareto(table: pd.DataFrame) -> pd.DataFrame:
     """The candidates no other is both cheaper (or as cheap) and more satisfying (or as
     satisfying) than, strictly better in one: among all, feasible or not (Optuna's
     best_trials holds feasible ones only, and is empty when none reached the target)."""
-    cost, sat = table.cost_yuan.to_numpy(), table.lowest_satisfaction.to_numpy()
+    judged = "lowest_chance" if table.lowest_chance.notna().any() else "lowest_satisfaction"
+    cost, sat = table.cost_yuan.to_numpy(), table[judged].to_numpy()
     keep = [
         not np.any((cost <= cost[i]) & (sat >= sat[i]) & ((cost < cost[i]) | (sat > sat[i])))
         for i in range(len(table))
@@ -183,9 +191,18 @@ def _completed(study: Any) -> list[Any]:
     return [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
 
 
-def _judge(results: Sequence[Any], districts: set[str], by: dt.date) -> tuple[float, float]:
-    """A candidate's mean public cost in the districts up to ``by`` over its seeds, and the
-    lowest satisfaction any of them has at the end on any seed."""
+def _judge(
+    results: Sequence[Any],
+    districts: set[str],
+    by: dt.date,
+    target: float,
+    draws: pd.DataFrame | None = None,
+    measure: str = "share",
+) -> tuple[float, float, float]:
+    """A candidate's mean public cost in the districts up to ``by`` over its seeds, the
+    lowest satisfaction any of them has at the end on any seed, and (with ``draws``) the
+    lowest over the districts of the chance of reaching ``target`` over seeds x draws
+    (re-scored: lifecircle.chances.outcomes); NaN without draws."""
     costs, lowest = [], 1.0
     for res in results:
         c = res.costs
@@ -193,7 +210,12 @@ def _judge(results: Sequence[Any], districts: set[str], by: dt.date) -> tuple[fl
         m = res.districts
         last = m[m.district.isin(districts)].groupby("district").last()
         lowest = min(lowest, float(last.satisfaction.min()))
-    return float(np.mean(costs)), lowest
+    lowest_chance = math.nan
+    if draws is not None:
+        o = outcomes(results, by=by, draws=draws, measure=measure)
+        o = o[o.district.isin(districts)]
+        lowest_chance = float((o.value >= target).groupby(o.district).mean().min())
+    return float(np.mean(costs)), lowest, lowest_chance
 
 
 def _trials_table(study: Any) -> pd.DataFrame:
@@ -203,7 +225,8 @@ def _trials_table(study: Any) -> pd.DataFrame:
         {
             "trial": t.number,
             "cost_yuan": t.values[0],
-            "lowest_satisfaction": t.values[1],
+            "lowest_satisfaction": t.user_attrs.get("lowest_satisfaction", t.values[1]),
+            "lowest_chance": t.user_attrs.get("lowest_chance", math.nan),
             "feasible": t.user_attrs.get("shortfall", 1.0) <= 0,
             "edits": t.user_attrs.get("edits", ""),  # the package as scenario edits
             **{f"p_{k}": v for k, v in t.params.items()},
@@ -269,6 +292,9 @@ def optimize(
     threads_per_run: int = 1,
     progress: bool = True,
     sampler_seed: int = 0,
+    chance: float | None = None,
+    measure: str = "share",
+    draws: pd.DataFrame | int = 200,
 ) -> Optimization:
     """The cheapest package of measures that brings ``districts`` to ``target`` satisfaction
     by ``by`` on every one of ``seeds`` seeds (see the module).
@@ -284,6 +310,14 @@ def optimize(
         trials: candidates to evaluate in all (a resumed study counts those it has).
         storage: a SQLite file for the Optuna study: an interrupted search resumes from it.
         executor: where the runs go (see ``lc.run_many``), e.g. a Dask cluster's.
+        chance: a package must reach the target with at least this probability in every
+            district, over the seeds x the satisfaction ``draws`` (None: on every seed, at the
+            scenario's own satisfaction parameters).
+        measure: what must reach the target with ``chance``: the residents' "share" or the
+            emulated "survey" (the plan's way of measuring it).
+        draws: the satisfaction-parameter draws (a DataFrame, :func:`lifecircle.chance`), or
+            how many to take from the documented prior (lifecircle.prior.PRIOR, seeded with
+            ``sampler_seed``).
 
     Returns:
         An :class:`Optimization`.
@@ -304,6 +338,16 @@ def optimize(
         raise _core.ArgumentError(
             f"optimize: by {by_date}: expected a date within {scenario.start} - {scenario.end}"
         )
+    if chance is not None and not 0 < chance <= 1:
+        raise _core.ArgumentError(f"optimize: chance {chance}: expected a probability in (0, 1]")
+    if measure not in MEASURES:
+        raise _core.ArgumentError(f"optimize: measure {measure!r}: expected one of {', '.join(MEASURES)}")
+    parameter_draws = None
+    if chance is not None:
+        parameter_draws = (
+            PRIOR.sample(int(draws), seed=sampler_seed) if isinstance(draws, (int, np.integer)) else draws
+        )
+        scenario = scenario.with_satisfaction(record_dates=[by_date])  # the month judged is re-scored
     t0 = time.perf_counter()
     # the warm start: each district's maximal-covering project list at its joining date
     lists = draw(with_project_lists(scenario, districts=names), threads=threads_per_run)
@@ -346,14 +390,21 @@ def optimize(
                 executor=executor,
             )
             runs += seeds
-            cost, lowest = _judge(results, set(names), by_date)
-            trial.set_user_attr("shortfall", max(0.0, target - lowest))
-            trial.set_constraint("shortfall", max(0.0, target - lowest))
+            cost, lowest, lowest_chance = _judge(
+                results, set(names), by_date, target, parameter_draws, measure
+            )
+            judged, goal = (lowest, target) if chance is None else (lowest_chance, chance)
+            trial.set_user_attr("shortfall", max(0.0, goal - judged))
+            trial.set_constraint("shortfall", max(0.0, goal - judged))
+            trial.set_user_attr("lowest_satisfaction", lowest)
+            if chance is not None:
+                trial.set_user_attr("lowest_chance", lowest_chance)
             trial.set_user_attr("edits", sc.edits[-1] if sc.edits else "")
-            study.tell(trial, [cost, lowest])
+            study.tell(trial, [cost, judged])
             if bar is not None:
                 bar.update(1)
-                bar.set_postfix_str(f"lowest {lowest:.1%}, {cost / 1e6:.1f} M yuan")
+                shown = f"lowest {lowest:.1%}" if chance is None else f"lowest chance {lowest_chance:.0%}"
+                bar.set_postfix_str(f"{shown}, {cost / 1e6:.1f} M yuan")
     except KeyboardInterrupt:
         pass  # the study keeps what was done; call again with the same storage to go on
     finally:
@@ -362,5 +413,15 @@ def optimize(
     table = _trials_table(study)
     front = _pareto(table) if len(table) else table
     return Optimization(
-        table, front, study, base, lists, names, target, by_date, runs, time.perf_counter() - t0
+        table,
+        front,
+        study,
+        base,
+        lists,
+        names,
+        target,
+        by_date,
+        runs,
+        time.perf_counter() - t0,
+        chance=chance,
     )

@@ -247,6 +247,40 @@ class Plotter:
         ax.set_title(f"Fairness of walking distance to the basic categories, end of {year}")
         return fig
 
+    def chance(self, years: list[int] | None = None, *, draws: int = 200, seed: int = 0) -> Figure:
+        """Bars: each district's chance of reaching the scenario's target at the end of each
+        recorded December of ``years`` (default: every one recorded), over ``draws`` draws
+        of the satisfaction threshold from the documented prior (lifecircle.chance); a dot
+        marks the share at the run's own parameters, on the same 0-100% axis."""
+        from lifecircle.chances import chance as chance_of
+
+        res = self.results
+        months = res.score_months
+        recorded = sorted(int(y) for y in months[months.month == 12].year)
+        years = recorded if years is None else [int(y) for y in years if int(y) in recorded]
+        if not years:
+            raise ValueError(f"no recorded December among {years}; recorded: {recorded}")
+        target = res.scenario.satisfaction_target
+        fig, ax = plt.subplots(figsize=(11, 4.5), layout="constrained")
+        width = 0.8 / len(years)
+        for k, year in enumerate(years):
+            by = f"{year}-12-31"
+            c = chance_of(res, target, by=by, draws=draws, seed=seed)
+            own = res.rescore(months=[(year, 12)])
+            x = np.arange(len(c)) + (k - (len(years) - 1) / 2) * width
+            ax.bar(x, 100 * c.chance, width, label=f"chance, end of {year}")
+            ax.plot(x, 100 * own.satisfaction, "k.", ms=6)
+        ax.set_xticks(np.arange(len(c)), [_name(z, py) for z, py in zip(c.district, c.pinyin)], fontsize=8)
+        ax.axhline(100 * target, color="grey", lw=0.8, ls="--")
+        ax.set_ylim(0, 100)
+        ax.set_ylabel("%")
+        ax.set_title(
+            f"Chance of reaching {target:.0%} satisfied ({draws} prior draws of the threshold); "
+            "dots: the share at the run's parameters"
+        )
+        ax.legend(fontsize=8)
+        return fig
+
     def map(
         self, district: str, *, category: str | None = None, year: int | None = None, gaps: bool = True
     ) -> Figure:

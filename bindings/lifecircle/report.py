@@ -104,6 +104,14 @@ def write_report(
     return page
 
 
+def _chance_years(res: Results, year: int) -> list[int]:
+    """The years the chance chart shows: the first recorded December with the target's year
+    (the plan's 2025), and ``year``."""
+    recorded = sorted(int(y) for y in res.score_months.query("month == 12").year)
+    shown = [y for y in recorded if y == 2025 or y == year] or recorded[-1:]
+    return shown
+
+
 def _charts(res: Results, out: Path, year: int, maps: list[str] | None) -> dict[str, str]:
     """The charts as PNG files in ``out``, and as base64 by name (``map_<pinyin>`` for the
     maps of ``maps``, by default the districts in the programme in the first year)."""
@@ -118,6 +126,8 @@ def _charts(res: Results, out: Path, year: int, maps: list[str] | None) -> dict[
         "access_by_slot": _png(res.plot.access_by_slot(year), out / "access_by_slot.png"),
         "fairness": _png(res.plot.fairness(year), out / "fairness.png"),
     }
+    if _chance_years(res, year):  # a run with no December recorded (a short one) has no chances
+        images["chance"] = _png(res.plot.chance(_chance_years(res, year)), out / "chance.png")
     for d in maps:
         py = res.districts_pinyin[res.district_index(d)]
         images[f"map_{py}"] = _png(res.plot.map(d, year=year), out / f"map_{py}.png")
@@ -136,6 +146,7 @@ def _districts_section(res: Results, out: Path, year: int) -> list[str]:
         "survey",
         "survey_low",
         "survey_high",
+        "chance",
         "unmet_share",
         "night_served_share",
         "usage_15min",
@@ -151,7 +162,9 @@ def _districts_section(res: Results, out: Path, year: int) -> list[str]:
         f"<h2>Districts at the end of {year}</h2>",
         _table(summary, pct=pct, target=target),
         f"<p><small>satisfaction: share of residents satisfied at the year's end (target {target:.0%}); "
-        "survey: emulated sample survey and its 95% interval; unmet_share: share of the year's needs "
+        "survey: emulated sample survey and its 95% interval; chance: of reaching the target at the "
+        "year's end over 200 draws of the satisfaction threshold from the documented prior "
+        "(docs/model.md; the threshold no data pins yet); unmet_share: share of the year's needs "
         "unmet; night_served_share: night needs (22:00-06:00) served or delivered; usage_15min: share of "
         "served trips whose walk took 15 minutes or less (15-minute usage); walk_minutes: mean one-way "
         "walk.</small></p>",
@@ -161,12 +174,13 @@ def _districts_section(res: Results, out: Path, year: int) -> list[str]:
 def _charts_section(images: dict[str, str], year: int) -> list[str]:
     titles = {
         "satisfaction": "Satisfaction over time",
+        "chance": "How sure: each district's chance of the target",
         "shops": "Shops, openings and closures",
         "night": "Night-time demand",
         "coverage": f"Ring coverage, end of {year}",
         "access_by_slot": f"Access by the hour: open facilities inside the ring, end of {year}",
     }
-    return [f"<h2>{title}</h2>{_img(key, images[key])}" for key, title in titles.items()]
+    return [f"<h2>{title}</h2>{_img(key, images[key])}" for key, title in titles.items() if key in images]
 
 
 def _fairness_section(res: Results, out: Path, year: int, png: str) -> str:

@@ -488,15 +488,23 @@ class Results:
         """District index of each node (-1 = none)."""
         return self._tables["network"]["district"]
 
-    def summary(self, year: int | None = None) -> pd.DataFrame:
+    def summary(self, year: int | None = None, *, chance: bool = True) -> pd.DataFrame:
         """The CLI's closing table for one year (default: the last simulated): per district,
         satisfaction and survey, unmet and night service, 15-minute usage, shops, openings,
-        closures, walk."""
+        closures, walk; with ``chance``, the chance of the scenario's target at the year's
+        end over 200 draws of the satisfaction threshold from the documented prior
+        (:meth:`chance`; NaN where that December was not recorded)."""
         year = self.end.year if year is None else int(year)
         y = self.years[self.years.year == year]
         if y.empty:
             raise _core.ArgumentError(f"year {year} was not simulated; the run covers {self.years_simulated}")
-        return y[SUMMARY_COLUMNS].reset_index(drop=True)
+        out = y[SUMMARY_COLUMNS].reset_index(drop=True)
+        if chance:
+            m = self.score_months
+            recorded = ((m.year == year) & (m.month == 12)).any()
+            values = self.chance(by=f"{year}-12-31").chance.to_numpy() if recorded else np.nan
+            out.insert(out.columns.get_loc("survey_high") + 1, "chance", values)
+        return out
 
     # ------------------------------------------------------------ re-scoring
     @cached_property
@@ -645,12 +653,14 @@ class Results:
         target: float | None = None,
         *,
         by: str | dt.date | None = None,
-        draws: pd.DataFrame | None = None,
+        draws: pd.DataFrame | int | None = 200,
         measure: str = "share",
+        seed: int = 0,
     ) -> pd.DataFrame:
         """Per district, the probability of reaching ``target`` by ``by`` over satisfaction
-        parameter draws (:func:`lifecircle.chance`, which takes several runs too)."""
-        return method("Results.chance")(self, target, by=by, draws=draws, measure=measure)
+        parameter draws, by default 200 from the documented prior (:func:`lifecircle.chance`,
+        which takes several runs too)."""
+        return method("Results.chance")(self, target, by=by, draws=draws, measure=measure, seed=seed)
 
     def table(self, name: str) -> dict[str, np.ndarray]:
         """A table of the results file as stored (docs/results.md): its columns by name, e.g.

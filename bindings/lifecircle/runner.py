@@ -22,8 +22,9 @@ import pandas as pd
 
 from lifecircle import _core
 from lifecircle._extras import require
+from lifecircle.chances import chance
 from lifecircle.results import Results
-from lifecircle.scenario import Scenario
+from lifecircle.scenario import BEHAVIOUR, LOG_SCALE, Scenario
 
 ScenarioLike = Union[Scenario, str, PathLike, None]
 
@@ -509,3 +510,123 @@ def sweep(
         res.label = name
     df = _tidy(results, lambda i, res: {"seed": keys[i][2], "run": keys[i][1]})
     return df.rename(columns={"label": "variant"})
+
+
+class Ensemble:
+    """Runs over a Latin hypercube of behaviour parameters (:func:`ensemble`): the design
+    (a row per run: run, seed and each parameter's value) and the runs' Results. Its
+    :meth:`chance` counts, per district, the runs x satisfaction draws reaching a target."""
+
+    def __init__(self, design: pd.DataFrame, runs: list[Results]) -> None:
+        self.design = design
+        self.runs = runs
+
+    def __repr__(self) -> str:
+        names = [c for c in self.design.columns if c not in ("run", "seed")]
+        return f"Ensemble({len(self.runs)} runs over {', '.join(names) or 'seeds'})"
+
+    def chance(
+        self,
+        target: float | None = None,
+        *,
+        by: str | dt.date | None = None,
+        draws: pd.DataFrame | int | None = 200,
+        measure: str = "share",
+        seed: int = 0,
+    ) -> pd.DataFrame:
+        """Per district, the chance of reaching ``target`` by ``by`` over the runs (seeds and
+        behaviour draws) x satisfaction ``draws`` (:func:`lifecircle.chance`)."""
+        return chance(self.runs, target, by=by, draws=draws, measure=measure, seed=seed)
+
+
+def ensemble(
+    scenario: ScenarioLike,
+    parameters: Mapping[str, tuple[float, float]] | None = None,
+    *,
+    runs: int = 10,
+    seed: int = 0,
+    until: str | dt.date | None = None,
+    processes: int | None = None,
+    threads_per_run: int = 1,
+    progress: bool = True,
+    executor: Executor | None = None,
+    transfer: str = "bytes",
+    output_dir: str | PathLike | None = None,
+) -> Ensemble:
+    """Runs ``scenario`` ``runs`` times over a Latin hypercube of the estimated behaviour
+    parameters, each run with its own seed (the scenario's + run), so that what a chance says
+    includes both the model's randomness and what is not known of behaviour.
+
+    Args:
+        scenario: the scenario.
+        parameters: ``{name: (low, high)}`` of :data:`lifecircle.scenario.BEHAVIOUR` (delivery
+            couriers, orders an hour, the night fleet's share, app users, order share; decay,
+            trip rates, margins, entry rate); default: all of them over their documented [E]
+            ranges. "times" parameters multiply the scenario's values; those of
+            :data:`lifecircle.scenario.LOG_SCALE` are drawn uniform in log.
+        runs: points of the hypercube (one run each).
+        seed: the hypercube's seed (scipy.stats.qmc.LatinHypercube): the same seed, the same
+            design.
+        until, processes, threads_per_run, progress, executor, transfer, output_dir: as
+            :func:`run_many` (``executor``: e.g. a Dask cluster's ``client.get_executor()``).
+
+    Returns:
+        An :class:`Ensemble`: ``.design``, ``.runs``, ``.chance(...)``.
+
+    Example:
+        >>> ens = lc.ensemble(sc, {"couriers_per_10k": (1.5, 6)}, runs=20, until="2025-12-31")
+        >>> ens.chance(0.9, by="2025-12-31", draws=lc.PRIOR.sample(200, seed=1))
+    """
+    sc = _scenario(scenario)
+    design = behaviour_design(sc, parameters, runs=runs, seed=seed)
+    names = [c for c in design.columns if c not in ("run", "seed")]
+    scenarios = [sc.with_behaviour(**{n: float(row[n]) for n in names}) for _, row in design.iterrows()]
+    results = run_many(
+        scenarios,
+        seeds=[int(s) for s in design.seed],
+        until=until,
+        processes=processes,
+        threads_per_run=threads_per_run,
+        progress=progress,
+        executor=executor,
+        transfer=transfer,
+        output_dir=output_dir,
+    )
+    return Ensemble(design, results)
+
+
+def behaviour_design(
+    scenario: ScenarioLike,
+    parameters: Mapping[str, tuple[float, float]] | None = None,
+    *,
+    runs: int = 10,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """The runs :func:`ensemble` makes: a row per run with its seed (the scenario's + run)
+    and each parameter's value, a Latin hypercube over ``parameters`` (default: every
+    :data:`lifecircle.scenario.BEHAVIOUR` parameter over its range) by
+    scipy.stats.qmc.LatinHypercube seeded with ``seed``."""
+    qmc = require("scipy.stats.qmc", "stats", "lc.ensemble")
+    sc = _scenario(scenario)
+    ranges = {k: v[1] for k, v in BEHAVIOUR.items()} if parameters is None else dict(parameters)
+    unknown = sorted(set(ranges) - set(BEHAVIOUR))
+    if unknown:
+        raise _core.ArgumentError(
+            f"parameters: {', '.join(unknown)} unknown; expected some of {', '.join(BEHAVIOUR)}"
+        )
+    for name, (low, high) in ranges.items():
+        if not 0 <= low <= high:
+            raise _core.ArgumentError(f"parameters[{name!r}] = ({low}, {high}): expected 0 <= low <= high")
+    if runs < 1:
+        raise _core.ArgumentError(f"runs is {runs}; expected at least 1")
+    names = list(ranges)
+    design = pd.DataFrame({"run": np.arange(runs), "seed": sc.seed + np.arange(runs)})
+    if names:
+        unit = qmc.LatinHypercube(d=len(names), seed=np.random.default_rng(seed)).random(runs)
+        for j, name in enumerate(names):
+            low, high = ranges[name]
+            if name in LOG_SCALE and low > 0:  # uniform in log: as likely halved as doubled
+                design[name] = low * (high / low) ** unit[:, j]
+            else:
+                design[name] = low + unit[:, j] * (high - low)
+    return design

@@ -41,6 +41,24 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(day.year + m // 12, m % 12 + 1, 1)
 
 
+#: The estimated behaviour parameters an ensemble varies (lc.ensemble; docs/model.md,
+#: "Behaviour uncertainty"): name -> (how it edits the scenario, default range [E]). "set"
+#: replaces the value; "times" multiplies every value it names (shares capped at 1).
+BEHAVIOUR: dict[str, tuple[str, tuple[float, float]]] = {
+    "couriers_per_10k": ("set", (1.5, 6.0)),  # delivery.couriers_per_10k, [E] 3.0 halved to doubled
+    "orders_per_courier_hour": ("set", (1.5, 4.0)),  # delivery.orders_per_courier_hour, [E] 2.5
+    "night_couriers": ("set", (0.1, 0.35)),  # delivery.night_couriers, [E] 0.2 (16.4% national)
+    "app_users": ("times", (0.6, 1.3)),  # delivery.app_users by age, [E]
+    "order_share": ("set", (0.4, 0.8)),  # delivery.order_share, [E] 0.6
+    "decay": ("times", (0.75, 1.25)),  # every category's decay
+    "trip_rates": ("times", (0.8, 1.2)),  # every trips_per_day
+    "margins": ("times", (0.8, 1.2)),  # every gross_margin
+    "entry_rate": ("times", (0.5, 2.0)),  # economics.entry_rate
+}
+#: Behaviour parameters an ensemble draws on a log scale (a factor of 2 either way).
+LOG_SCALE: frozenset[str] = frozenset({"entry_rate"})
+
+
 class Scenario:
     """A validated scenario: the TOML text, its path and its data as a dict.
 
@@ -258,6 +276,43 @@ class Scenario:
             table["record_dates"] = [str(d) for d in record_dates]
             changes.append(f"record_dates {', '.join(map(str, record_dates))}")
         return self._edited(data, "satisfaction " + ", ".join(changes))
+
+    def with_behaviour(self, **values: float) -> Scenario:
+        """The estimated behaviour parameters of :data:`BEHAVIOUR` set (``couriers_per_10k=4``)
+        or scaled (``decay=1.1``: every category's decay times 1.1): what an ensemble varies
+        (:func:`lifecircle.ensemble`)."""
+        unknown = sorted(set(values) - set(BEHAVIOUR))
+        if unknown:
+            raise _core.ArgumentError(
+                f"behaviour parameter(s) {', '.join(unknown)} unknown; expected {', '.join(BEHAVIOUR)}"
+            )
+        data = copy.deepcopy(self.data)
+        spec = self.spec
+        delivery = data.setdefault("delivery", {})
+        for name, value in values.items():
+            value = float(value)
+            if not value >= 0:
+                raise _core.ArgumentError(f"{name} is {value}; expected a number >= 0")
+            if name in ("couriers_per_10k", "orders_per_courier_hour", "night_couriers", "order_share"):
+                delivery[name] = min(1.0, value) if name in ("night_couriers", "order_share") else value
+            elif name == "app_users":
+                current = delivery.get("app_users", spec["delivery"]["app_users"])
+                delivery["app_users"] = {age: min(1.0, float(v) * value) for age, v in current.items()}
+            elif name == "entry_rate":
+                economics = data.setdefault("economics", {})
+                economics["entry_rate"] = float(spec["economics"]["entry_rate"]) * value
+            else:
+                by_key = {c["key"]: c for c in spec["categories"]}
+                for key, cat in data["categories"].items():
+                    if name == "decay":
+                        cat["decay"] = float(by_key[key]["decay"]) * value
+                    elif name == "margins" and "gross_margin" in cat:
+                        cat["gross_margin"] = min(1.0, cat["gross_margin"] * value)
+                    elif name == "trip_rates":
+                        for day_type in cat.get("trips_per_day", {}).values():
+                            for age in day_type:
+                                day_type[age] *= value
+        return self._edited(data, "behaviour " + ", ".join(f"{k} {float(v):.4g}" for k, v in values.items()))
 
     def with_scale(self, factor: float) -> Scenario:
         """Every district's population times `factor` (rounded; at least 1), on the same

@@ -378,8 +378,15 @@ def _coverage(
 
 def _stats(res: Results, year: int, stats: dict[str, list]) -> None:
     """Appends the year's satisfaction and 15-minute usage: the city's (residents-weighted)
-    and each district's, with whether it is in the programme."""
+    and each district's, with whether it is in the programme and its chance of the target at
+    the year's end (200 draws of the satisfaction threshold from the documented prior; None
+    where the run did not record that December)."""
     row = res.years[res.years.year == year]
+    months = res.score_months
+    chances: dict[str, float] = {}  # the target's chance at the year's end over the prior's draws
+    if ((months.year == year) & (months.month == 12)).any():
+        c = res.chance(by=f"{year}-12-31")
+        chances = dict(zip(c.district, c.chance))
     stats["city"].append(
         {
             "satisfaction": float((row.satisfaction * row.residents).sum() / max(1, row.residents.sum())),
@@ -393,6 +400,7 @@ def _stats(res: Results, year: int, stats: dict[str, list]) -> None:
                 "satisfaction": float(r.satisfaction.iloc[0]) if len(r) else None,
                 "usage15": float(r.usage_15min.iloc[0]) if len(r) and r.served.iloc[0] > 0 else None,
                 "in_programme": bool(r.in_programme.iloc[0]) if len(r) else False,
+                "chance": float(chances[zh]) if zh in chances else None,
             }
         )
 

@@ -286,3 +286,43 @@ TEST_CASE("multi_function is a standing rule that ends: added categories leave t
         CHECK(t.reach.nearest(conv, f.node) == 0.0);
     }
 }
+
+TEST_CASE("close_facility closes the newest public facilities of its category, or those nearest its places",
+          "[policy]") {
+    Town t;
+    const auto canteen = t.category("elder_canteen");
+    // three public canteens in 西区 opened on different days, and a private one (made private
+    // here) that the event must leave alone
+    auto open = event(EventType::plan_facility, "西区", "elder_canteen");
+    open.count = 1;
+    open.operator_ = Operator::public_;
+    for (std::int64_t day : {20000, 20010, 20020, 20030}) apply_event(open, 0, day, t.target);
+    const auto n = t.world.facilities.size();
+    t.world.facilities[n - 1].operator_ = Operator::private_;  // the newest: private
+    auto close = event(EventType::close_facility, "西区", "elder_canteen");
+    close.count = 1;
+    apply_event(close, 1, 20040, t.target);
+    // the newest public one (opened 20020) closed; the private newer one stays open
+    CHECK(t.world.facilities[n - 2].state == FacilityState::closed);
+    CHECK(t.world.facilities[n - 2].closed_day == 20040);
+    CHECK(t.world.facilities[n - 1].state == FacilityState::open);
+    CHECK(t.world.facilities[n - 3].state == FacilityState::open);
+    CHECK(t.reach.changed(canteen));
+    // at a place: the public one nearest it, whatever its age
+    const Facility& oldest = t.world.facilities[n - 4];
+    close.sites_xy = {{t.world.network.x()[oldest.node] + oldest.dx, t.world.network.y()[oldest.node] + oldest.dy}};
+    close.count = 1;
+    apply_event(close, 2, 20050, t.target);
+    CHECK(t.world.facilities[n - 4].state == FacilityState::closed);
+    CHECK(t.world.facilities[n - 3].state == FacilityState::open);
+    // more than are open: what there is closes, nothing else (the private one stays)
+    close.sites_xy.clear();
+    close.count = 50;
+    apply_event(close, 3, 20060, t.target);
+    for (std::size_t id = 0; id < t.world.facilities.size(); ++id) {
+        const Facility& f = t.world.facilities[id];
+        if (f.category != canteen || f.district != 1) continue;
+        CHECK((f.state == FacilityState::open) == (f.operator_ == Operator::private_));
+    }
+    CHECK(t.world.facilities[n - 1].state == FacilityState::open);
+}

@@ -52,7 +52,7 @@ def test_a_higher_target_or_a_higher_threshold_never_raises_the_chance(runs, mea
 
 def test_without_draws_a_run_gives_its_own_verdict(runs):
     res = runs[0]
-    got = res.chance(0.6).set_index("pinyin")
+    got = res.chance(0.6, draws=None).set_index("pinyin")
     dec = res.districts.query("year == 2024 and month == 12").set_index("pinyin")
     assert (got.chance == (dec.satisfaction >= 0.6).astype(float)).all()
 
@@ -66,3 +66,26 @@ def test_a_month_not_recorded_an_unknown_measure_or_draw_column_is_refused(runs)
         lc.chance(runs, 0.9, draws=pd.DataFrame({"mean": [0.7]}))
     with pytest.raises(lc.ArgumentError, match=r"target is 1\.5"):
         lc.chance(runs, 1.5)
+
+
+def test_by_default_the_draws_come_from_the_documented_prior_and_are_seeded(runs):
+    # 200 prior draws: the chance is that of those draws as a table, and the same seed gives
+    # the same chances
+    got = lc.chance(runs, 0.6)
+    assert (got.n == 200 * len(runs)).all()
+    explicit = lc.chance(runs, 0.6, draws=lc.PRIOR.sample(200, seed=0))
+    pd.testing.assert_frame_equal(got, explicit)
+
+
+def test_the_summary_report_and_map_show_each_districts_chance(runs, tmp_path):
+    from lifecircle.report import write_report
+
+    res = runs[0]
+    summary = res.summary(2024)
+    assert summary.chance.tolist() == res.chance(by="2024-12-31").chance.tolist()
+    page = write_report(res, tmp_path / "r").read_text(encoding="utf-8")
+    assert "chance of the target" in page and (tmp_path / "r" / "chance.png").exists()
+    assert "chance" in (tmp_path / "r" / "summary.csv").read_text().splitlines()[0]
+    res.map(tmp_path / "m.html")
+    stats = (tmp_path / "m.html").read_text(encoding="utf-8")
+    assert f'"chance": {summary.chance.iloc[0]}' in stats or f'"chance":{summary.chance.iloc[0]}' in stats

@@ -132,3 +132,17 @@ def test_compare_on_a_dask_cluster_and_errors(dask_client, tmp_path):
     # a worker's error comes back as itself
     with pytest.raises(lc.ArgumentError, match="until"):
         lc.run_many([sc], until="1999-01-01", executor=dask_client.get_executor(), progress=False)
+
+
+def test_an_ensemble_on_a_dask_cluster_gives_the_local_runs_and_chances(dask_client, tmp_path):
+    from conftest import same_datasets
+
+    ranges = {"couriers_per_10k": (1.5, 6.0), "order_share": (0.4, 0.8)}
+    options = dict(runs=3, seed=5, until="2024-12-31", progress=False)
+    local = lc.ensemble(TINY, ranges, processes=2, output_dir=tmp_path / "local", **options)
+    remote = lc.ensemble(
+        TINY, ranges, executor=dask_client.get_executor(), output_dir=tmp_path / "remote", **options
+    )
+    assert remote.design.equals(local.design)
+    assert all(same_datasets(a.path, b.path) for a, b in zip(local.runs, remote.runs))
+    pd.testing.assert_frame_equal(remote.chance(0.6), local.chance(0.6))

@@ -97,3 +97,48 @@ def test_a_contract_operator_leaves_and_its_site_reopens_by_tender(operated):
         assert r.date > closed and r.date.day == 1
         assert (r.date.year * 12 + r.date.month) - (closed.year * 12 + closed.month) == 3  # next month + 2
     assert (breakfast.origin != "market").all()
+
+
+def test_a_public_service_closes_on_its_dated_event_and_its_cost_stops(tmp_path):
+    # public pharmacies lose money every month (rent x10) and never close for it; a
+    # close_facility event closes 东区's on its date
+    def change(data):
+        cat = data["categories"]["pharmacy"]
+        cat["operator"] = "public"
+        cat["rent_yuan_m2_month"] = cat["rent_yuan_m2_month"] * 10
+        data["events"].append(
+            {
+                "date": dt.date(2024, 6, 1),
+                "type": "close_facility",
+                "district": "东区",
+                "category": "pharmacy",
+            }
+        )
+
+    res = lc.run(edited(change, "a public pharmacy closed"), until="2024-09-30", progress=False)
+    f = res.facilities
+    east = f[(f.category == "pharmacy") & (f.district == "东区")]
+    closed = east[east.closed.notna()]
+    assert len(closed) == 1 and closed.closed.iloc[0] == pd.Timestamp("2024-06-01")
+    # the newest public pharmacy of 东区 went (all were there from the start: the highest id)
+    assert closed.index[0] == east.index.max()
+    # the tiny town's only public facilities are its pharmacies, one a district: once 东区's
+    # closes its public money is nil, and its customers walk to 西区's, whose visits rise
+    c = res.costs.set_index(["pinyin", "month"]).baseline_yuan
+    assert len(east) == 1
+    assert (c["Dongqu"].loc[[1, 2, 3, 4, 5]] > 0).all() and (c["Dongqu"].loc[[6, 7, 8, 9]] == 0).all()
+    m = res.facility_months
+    west = (
+        m[m.facility == f[(f.category == "pharmacy") & (f.district == "西区")].index[0]]
+        .set_index("month")
+        .visits
+    )
+    assert west.loc[[7, 8, 9]].mean() > 1.5 * west.loc[[1, 2, 3, 4, 5]].mean()
+    with pytest.raises(lc.ConfigError, match=r"events\[\d+\]\.count.*with sites_xy: expected one of them"):
+        edited(
+            lambda d: d["events"].append(
+                {"date": dt.date(2024, 6, 1), "type": "close_facility", "district": "东区",
+                 "category": "pharmacy", "count": 2, "sites_xy": [[0.0, 0.0]]}
+            ),
+            "both",
+        )  # fmt: skip

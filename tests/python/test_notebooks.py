@@ -22,8 +22,8 @@ from conftest import ROOT, SHARED_DATA
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
-def test_there_are_six_notebooks_with_outputs_stripped():
-    assert [p.name[:2] for p in NOTEBOOKS] == ["01", "02", "03", "04", "05", "06"]
+def test_there_are_seven_notebooks_with_outputs_stripped():
+    assert [p.name[:2] for p in NOTEBOOKS] == ["01", "02", "03", "04", "05", "06", "07"]
     for p in NOTEBOOKS:
         nb = nbformat.read(p, as_version=4)
         assert all(
@@ -224,6 +224,14 @@ def _shows_01(s: Shown):
     assert "baseline" in facilities and facilities["baseline"].sum() > 0
 
 
+def _chances_beside_shares(s: Shown, snippet: str) -> pd.DataFrame:
+    """A table of shares and chances of 90% (columns share/... and chance of 90%/...)."""
+    both = s.table(snippet)
+    assert {c[0] for c in both.columns} == {"share", "chance of 90%"}
+    assert in_unit_range(both)  # shares and probabilities
+    return both
+
+
 def _shows_02(s: Shown):
     remaining = ast.literal_eval(s.value("remaining = list("))
     assert len(remaining) == 8 and len(set(remaining)) == 8  # the 8 districts after the pilots
@@ -255,6 +263,8 @@ def _shows_02(s: Shown):
     city = s.table("city.mul(100)")
     assert sorted(city.index) == sorted(orders)
     assert ((city >= 0) & (city <= 100)).all().all()  # percent
+    both = _chances_beside_shares(s, 'pd.concat({"share": shares')
+    assert sorted(both.index) == sorted(remaining) or set(both.index) >= set(remaining)
     versus = s.table("vs_plan[[")
     assert set(k[0] for k in versus.index) == {"largest first", "worst served first"}
     assert within(versus.difference, versus.low, versus.high)
@@ -386,6 +396,8 @@ def _shows_06(s: Shown):
     # (shown to 0.1 point and 3 decimals)
     again = compared.loc["chosen package"].min() / 100
     assert np.isclose(chosen.lowest_satisfaction, again, atol=1.1e-3).any(), (again, chosen)
+    both = _chances_beside_shares(s, 'pd.concat({"share": share')
+    assert sorted(both.index) == sorted(pilots)
     cost = s.table("cost = {}")
     assert list(cost.columns) == ["plan as written", "chosen package"]
     assert (cost >= 0).all().all()  # million yuan of public money, never negative
@@ -398,4 +410,33 @@ def _shows_06(s: Shown):
     assert np.isclose(chosen.cost_yuan, total, rtol=1e-3, atol=6e3).any(), (total, chosen)
 
 
-SHOWS = {"01": _shows_01, "02": _shows_02, "03": _shows_03, "04": _shows_04, "05": _shows_05, "06": _shows_06}
+def _shows_07(s: Shown):
+    survey = s.table('survey = lc.Survey.load("survey.csv"')
+    assert len(survey) == 5 and (survey.respondents == 400).all()  # head(): 400 asked in each district
+    assert (survey.satisfied <= survey.respondents).all()
+    fit = s.table("fit = lc.calibrate_satisfaction(").set_index("parameter")
+    assert list(fit.index) == ["threshold_mean", "threshold_sd"]
+    assert (fit.q05 <= fit["median"]).all() and (fit["median"] <= fit.q95).all()
+    # 4,400 respondents narrow the threshold's mean below the prior's interval
+    assert (fit.q95 - fit.q05)["threshold_mean"] < (fit.prior_q95 - fit.prior_q05)["threshold_mean"]
+    assert s.figures("ax.scatter(p.threshold_mean") == 1
+    chances = s.table("chances = pd.DataFrame(")
+    assert len(chances) == 11 and in_unit_range(chances)  # chances and shares: all 0-1
+    trials = s.table("o = lc.optimize(")
+    assert in_unit_range(trials.lowest_chance) and in_unit_range(trials.lowest_satisfaction)
+    # a package is feasible exactly when its lowest pilot chance reaches 0.8
+    assert ((trials.feasible.astype(str) == "True") == (trials.lowest_chance >= 0.8)).all()
+    found = "found: True" in s.printed("best = o.cheapest()")
+    assert found == (trials.feasible.astype(str) == "True").any()
+    width = s.table("width = pd.DataFrame(")
+    assert list(width.columns) == ["prior", "400 a district", "1,600 a district"] and (width > 0).all().all()
+    assert (width["400 a district"] < width["prior"]).all()  # the survey narrows both parameters
+    said = s.printed("left = (width[")
+    worst = (width["400 a district"] / width["prior"]).idxmax()
+    assert f"Measure next what narrows {worst}" in said  # the advice follows the numbers shown
+
+
+SHOWS = {
+    "01": _shows_01, "02": _shows_02, "03": _shows_03, "04": _shows_04, "05": _shows_05, "06": _shows_06,
+    "07": _shows_07,
+}  # fmt: skip

@@ -97,3 +97,22 @@ def test_grant_and_mobile_vendor_levers_enter_the_package_and_its_cost():
         b.costs[b.costs.district == "东区"].subsidy_yuan.sum()
         > a.costs[a.costs.district == "东区"].subsidy_yuan.sum()
     )
+
+
+def test_a_package_judged_by_its_chance_counts_seeds_and_prior_draws(tmp_path):
+    # with chance=, a candidate's second objective is the lowest district chance over seeds
+    # x satisfaction draws (re-scored); it is feasible when that reaches the chance asked
+    sc = lc.Scenario.load(TINY)
+    draws = lc.PRIOR.sample(40, seed=2)
+    o = lc.optimize(
+        sc, ["东区"], target=0.6, by=BY, seeds=2, trials=3, chance=0.5, draws=draws,
+        storage=tmp_path / "c.db", progress=False,
+    )  # fmt: skip
+    t = o.trials
+    assert t.lowest_chance.between(0, 1).all()
+    assert (t.feasible == (t.lowest_chance >= 0.5)).all()
+    # the warm start's chance, recounted from its runs with lc.chance
+    runs = lc.run_many([o.scenario(int(t.trial.iloc[0])).with_satisfaction(record_dates=[BY])] * 2,
+                       seeds=[sc.seed, sc.seed + 1], until=BY, progress=False)  # fmt: skip
+    again = lc.chance(runs, 0.6, by=BY, draws=draws)
+    assert float(again[again.district == "东区"].chance.iloc[0]) == pytest.approx(t.lowest_chance.iloc[0])

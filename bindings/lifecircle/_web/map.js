@@ -11,7 +11,7 @@
       title: "便民生活圈地图", district: "片区", category: "业态", all_districts: "全部片区", all_categories: "全部业态（基本保障类平均覆盖）",
       year: "年份（年末）", time: "时刻", all_day: "全天", layers: "图层", network: "步行网络", homes: "居民覆盖",
       facilities: "设施", closed: "已关闭设施", projects: "规划项目", sites: "推荐选址", shown: "显示设施",
-      satisfaction: "满意度", usage: "15分钟步行出行占比", in_programme: "已纳入试点", yes: "是", no: "否",
+      satisfaction: "满意度", chance: "达标概率", usage: "15分钟步行出行占比", in_programme: "已纳入试点", yes: "是", no: "否",
       slot_access: "分时段可达（圈内有营业设施的居民占比）", slot: "时段", share: "占比", open: "营业",
       fairness: "步行距离公平性", gini: "基尼系数", palma: "帕尔马比", mean: "平均距离",
       project_list: "项目清单（规划设施）", site_list: "推荐选址（一图一清单）", gain: "新增圈内居民",
@@ -30,7 +30,7 @@
       all_categories: "All categories (mean of the basic ones)", year: "Year (at its end)", time: "Time of day", all_day: "All day",
       layers: "Layers", network: "Walking network", homes: "Residents' coverage", facilities: "Facilities",
       closed: "Closed facilities", projects: "Planned projects", sites: "Recommended sites", shown: "Facilities shown",
-      satisfaction: "Satisfaction", usage: "Trips within a 15-minute walk", in_programme: "In the programme",
+      satisfaction: "Satisfaction", chance: "Chance of the target", usage: "Trips within a 15-minute walk", in_programme: "In the programme",
       yes: "yes", no: "no", slot_access: "Access by time slot (residents with an open facility in the ring)",
       slot: "Slot", share: "Share", open: "Open", fairness: "Fairness of walking distance", gini: "Gini",
       palma: "Palma", mean: "Mean distance", project_list: "Project list (planned facilities)",
@@ -273,6 +273,8 @@
         "</td><td>" + diff(s.usage15, b.usage15) + "</td></tr></table>");
     } else {
       html.push("<div class='row'><span>" + t("satisfaction") + "</span><b>" + pct(s.satisfaction) + "</b></div>");
+      if (s.chance !== undefined && s.chance !== null)  // over the prior's draws of the threshold
+        html.push("<div class='row'><span>" + t("chance") + "</span><b id='chance'>" + pct(s.chance) + "</b></div>");
       html.push("<div class='row'><span>" + t("usage") + "</span><b>" + pct(s.usage15) + "</b></div>");
     }
     if (state.district >= 0)
