@@ -83,3 +83,16 @@ def test_months_the_runs_did_not_record(runs, tmp_path):
         lc.calibrate_satisfaction(runs[1:], survey)
     with pytest.raises(lc.ArgumentError, match="a survey needs runs"):
         lc.calibrate_satisfaction([], survey)
+
+
+def test_the_threshold_under_other_weights(runs):
+    """Weights held at given values: the shares are re-scored under them (and the prior of the
+    threshold mean follows the reference score under them); weights that do not sum to 1 are
+    refused, as Results.rescore refuses them."""
+    survey = survey_of(runs[0], 300, seed=1)
+    heavy = {"basic": 0.75, "quality": 0.1, "government": 0.05, "unmet": 0.05, "night": 0.05}
+    own = lc.calibrate_satisfaction(runs[:1], survey, draws=500, seed=2)
+    other = lc.calibrate_satisfaction(runs[:1], survey, draws=500, seed=2, weights=heavy)
+    assert not own.draws.equals(other.draws)
+    with pytest.raises(lc.ArgumentError, match="the weights sum to"):
+        lc.calibrate_satisfaction(runs[:1], survey, weights={"basic": 0.9})
