@@ -287,6 +287,16 @@ void register_world(py::module_& m) {
         "The opening dates of a list's n projects drawn on `date` and phased over `months` months, as the "
         "engine phases a circle_plan's list (models/project_list.hpp).");
     m.def(
+        "ring_score",
+        [](const Array<double>& distance, double ring_m) {
+            std::vector<double> out(static_cast<std::size_t>(distance.size()));
+            for (std::size_t i = 0; i < out.size(); ++i) out[i] = ring_score(distance.data()[i], ring_m);
+            return to_numpy(out);
+        },
+        py::arg("distance"), py::arg("ring_m"),
+        "The closeness score (0-1) of facilities `distance` metres away to a ring of `ring_m` metres, the "
+        "satisfaction score's rule (models/satisfaction.hpp ring_score).");
+    m.def(
         "threshold_normals",
         [](std::uint64_t seed, std::size_t n) {
             std::vector<double> out(n);

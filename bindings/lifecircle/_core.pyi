@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AGE_GROUPS', 'ArgumentError', 'BUILTIN_YUNFU_NAME', 'ConfigError', 'FACILITY_ORIGINS', 'InputError', 'LIST_TARGET', 'MAX_CATEGORIES', 'MAX_DISTRICTS', 'WalkNetwork', 'World', 'builtin_amap_categories_text', 'builtin_yunfu_text', 'candidate_sites', 'check_seal', 'checkpoint_info', 'exact_cover_available', 'haversine', 'idle_sites', 'import_osm', 'network_from_lines', 'phase_dates', 'project', 'read_city', 'read_osm_lines', 'rescore_month', 'results_columns', 'run', 'scenario_spec', 'seal_file', 'serves', 'set_max_threads', 'threshold_normals', 'unproject', 'unseal_file', 'validate_scenario', 'write_city']
+__all__: list[str] = ['AGE_GROUPS', 'ArgumentError', 'BUILTIN_YUNFU_NAME', 'ConfigError', 'FACILITY_ORIGINS', 'InputError', 'LIST_TARGET', 'MAX_CATEGORIES', 'MAX_DISTRICTS', 'WalkNetwork', 'World', 'builtin_amap_categories_text', 'builtin_yunfu_text', 'candidate_sites', 'check_seal', 'checkpoint_info', 'exact_cover_available', 'haversine', 'idle_sites', 'import_osm', 'network_from_lines', 'phase_dates', 'project', 'read_city', 'read_osm_lines', 'rescore_month', 'results_columns', 'ring_score', 'run', 'scenario_spec', 'seal_file', 'serves', 'set_max_threads', 'threshold_normals', 'unproject', 'unseal_file', 'validate_scenario', 'write_city']
 class InputError(ValueError):
     pass
 class ConfigError(InputError):
@@ -161,6 +161,10 @@ def rescore_month(model: dict, seed: typing.SupportsInt | typing.SupportsIndex, 
 def results_columns() -> list:
     """
     Every column of a results file (table, name, type, unit, meaning, over_year: how a year holds a monthly record's column, sum, end or key), as the recorder writes them.
+    """
+def ring_score(distance: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], ring_m: typing.SupportsFloat | typing.SupportsIndex) -> numpy.typing.NDArray[numpy.float64]:
+    """
+    The closeness score (0-1) of facilities `distance` metres away to a ring of `ring_m` metres, the satisfaction score's rule (models/satisfaction.hpp ring_score).
     """
 def run(text: str, path: str, output: str, seed: typing.SupportsInt | typing.SupportsIndex | None = None, until: str | None = None, threads: typing.SupportsInt | typing.SupportsIndex = 0, progress: typing.Any = None, checkpoint_every: typing.SupportsInt | typing.SupportsIndex = 0, checkpoint: str | None = None, resume: str | None = None) -> dict:
     """

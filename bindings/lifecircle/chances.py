@@ -147,8 +147,8 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(
         prog="lifecircle chance",
-        description="each district's satisfied share at a recorded month and its chance of reaching the target "
-        "over satisfaction-parameter draws from the documented prior (docs/model.md)",
+        description="each district's satisfied share at a recorded month and its chance of reaching the "
+        "target over satisfaction-parameter draws from the documented prior (docs/model.md)",
     )
     parser.add_argument("results", help="results file written by `lifecircle run`")
     parser.add_argument("--by", help="a recorded month's date, e.g. 2025-12-31 (default: the last recorded)")
@@ -172,8 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     for row, value in zip(table.itertuples(), own.value):
         width = sum(2 if ord(ch) > 0x2E80 else 1 for ch in row.district)  # CJK: two columns
         print(
-            f"{row.district}{' ' * max(1, 9 - width)}{row.pinyin:<11} {100 * value:6.1f}% {100 * row.chance:6.0f}% "
-            f"{100 * row.low:10.1f}-{100 * row.high:.1f}%"
+            f"{row.district}{' ' * max(1, 9 - width)}{row.pinyin:<11} {100 * value:6.1f}% "
+            f"{100 * row.chance:6.0f}% {100 * row.low:10.1f}-{100 * row.high:.1f}%"
         )
     print(
         f"({month[0]}-{month[1]:02d}; {args.measure}: the run's own parameters; chance: of reaching "

@@ -46,8 +46,9 @@ THRESHOLD: tuple[str, ...] = ("threshold_mean", "threshold_sd")
 
 def ring_score(share: np.ndarray) -> np.ndarray:
     """The closeness score of a facility at ``share`` of its ring (d / R), 0-1: the engine's
-    s = 1 / (1 + exp((d - R) / (0.25 R))) (models/satisfaction.hpp ``ring_score``)."""
-    return 1.0 / (1.0 + np.exp((np.asarray(share, float) - 1.0) / 0.25))
+    own rule, s = 1 / (1 + exp((d - R) / (0.25 R))) (models/satisfaction.hpp ``ring_score``)."""
+    share = np.asarray(share, float)
+    return _core.ring_score(share.ravel(), 1.0).reshape(share.shape)
 
 
 def _uniform_moments(f, low: float, high: float, points: int = 20001) -> tuple[float, float]:
