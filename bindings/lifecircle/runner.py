@@ -89,6 +89,7 @@ def run(
     checkpoint_every: int = 0,
     checkpoint: str | PathLike | None = None,
     resume: str | PathLike | None = None,
+    spinup_cache: bool = True,
 ) -> Results:
     """Runs a scenario (or resumes a checkpoint of one) and returns its results.
 
@@ -110,6 +111,10 @@ def run(
         resume: continue the run this checkpoint holds, to that run's ``until`` unless given
             another; the results equal the run's never stopped. ``scenario`` may be None (the
             checkpoint's own) or must be the same.
+        spinup_cache: read the spin-up (the scenario's ``spin_up_months``) from the spin-up
+            cache when it holds it, else keep it there for later runs; the results are the same
+            (docs/checkpoints.md, "The spin-up cache"). The environment variable
+            ``LIFECIRCLE_SPINUP_CACHE=0`` turns it off for every run.
 
     Example:
         >>> lc.run("configs/tiny.toml", checkpoint_every=6, output="tiny.h5")   # killed ...
@@ -157,6 +162,7 @@ def run(
                 int(checkpoint_every),
                 None if checkpoint is None else str(checkpoint),
                 None if resume is None else str(resume),
+                bool(spinup_cache),
             )
             return Results(path, label=label or sc.label)
     finally:
