@@ -95,13 +95,13 @@ struct DenseStore {
 };
 
 /// Labels for a local recomputation after a closing (ReachTable::close): only nodes of the
-/// search area (`index` >= 0: those within twice max_distance of the closed facility, with
-/// their distances `from_closed` to it), in dense arrays as DenseStore's. A label (d, f) at a
-/// node u is useful only if it can reach a node v within max_distance of the closed facility
-/// (the only rows recomputed) within max_distance: then d + dist(u, v) <= max_distance and
-/// dist(u, closed) <= max_distance + dist(u, v), so d + dist(u, closed) <= 2 max_distance.
-/// Labels beyond that `bound` are refused; the labels of every shortest path that ends at such
-/// a v within max_distance pass it, so the rows recomputed are those of the whole search.
+/// search area (`index` >= 0, with their distances `from_closed` to the closed facility), in
+/// dense arrays as DenseStore's. The rows recomputed are those of nodes v at most R (the
+/// farthest of them) from the closed facility. A label (d, f) at a node u is useful only if it
+/// reaches such a v within max_distance: then d + dist(u, v) <= max_distance and
+/// dist(u, closed) <= R + dist(u, v), so d + dist(u, closed) <= max_distance + R. Labels beyond
+/// that `bound` are refused; every label of a shortest path that ends at such a v within
+/// max_distance passes it, so the rows recomputed are those of the unbounded search.
 struct LocalStore {
     int k;
     double bound;
@@ -262,19 +262,22 @@ void ReachTable::close(std::uint32_t f) {
     m_last_update.clear();
 
     std::vector<std::uint32_t> affected;
+    double farthest = 0.0;  // the affected node farthest from f, metres
     for (const auto& [v, d] : bounded_dijkstra(*m_network, node, m_max_distance)) {
         const auto base = static_cast<std::size_t>(v) * m_k;
         for (int i = 0; i < m_count[v]; ++i)
             if (m_facility[base + i] == static_cast<std::int32_t>(f)) {
                 affected.push_back(v);
+                farthest = std::max(farthest, d);
                 break;
             }
     }
     if (affected.empty()) return;
 
-    // Every facility within max_distance of an affected node lies within twice that of f
-    // (a little slack covers rounding of the two sums).
-    const double radius = 2.0 * m_max_distance * (1.0 + 1e-9) + 1e-6;
+    // Every facility within max_distance of an affected node lies within max_distance plus
+    // the farthest affected node's distance of f, and every label on its way there within that
+    // bound counting its distance from f (detail::LocalStore; a little slack covers rounding).
+    const double radius = (m_max_distance + farthest) * (1.0 + 1e-9) + 1e-6;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> sources;
     std::vector<std::int32_t> index(num_nodes(), -1);
     std::vector<double> from_closed;
