@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AGE_GROUPS', 'ArgumentError', 'BUILTIN_YUNFU_NAME', 'ConfigError', 'FACILITY_ORIGINS', 'InputError', 'LIST_TARGET', 'MAX_CATEGORIES', 'MAX_DISTRICTS', 'WalkNetwork', 'World', 'builtin_amap_categories_text', 'builtin_yunfu_text', 'candidate_sites', 'check_seal', 'checkpoint_info', 'exact_cover_available', 'haversine', 'idle_sites', 'import_osm', 'network_from_lines', 'phase_dates', 'project', 'read_city', 'read_osm_lines', 'results_columns', 'run', 'scenario_spec', 'seal_file', 'serves', 'set_max_threads', 'unproject', 'unseal_file', 'validate_scenario', 'write_city']
+__all__: list[str] = ['AGE_GROUPS', 'ArgumentError', 'BUILTIN_YUNFU_NAME', 'ConfigError', 'FACILITY_ORIGINS', 'InputError', 'LIST_TARGET', 'MAX_CATEGORIES', 'MAX_DISTRICTS', 'WalkNetwork', 'World', 'builtin_amap_categories_text', 'builtin_yunfu_text', 'candidate_sites', 'check_seal', 'checkpoint_info', 'clear_spinup_cache', 'exact_cover_available', 'haversine', 'idle_sites', 'import_osm', 'network_from_lines', 'phase_dates', 'project', 'read_city', 'read_osm_lines', 'results_columns', 'run', 'scenario_spec', 'seal_file', 'serves', 'set_max_threads', 'spinup_cache_entries', 'spinup_key_text', 'unproject', 'unseal_file', 'validate_scenario', 'write_city']
 class InputError(ValueError):
     pass
 class ConfigError(InputError):
@@ -118,6 +118,10 @@ def checkpoint_info(path: str) -> dict:
     What a checkpoint holds: its scenario (text, path), seed, build version, day, and the run's
     last day (`until`), where a resumed run ends unless given another.
     """
+def clear_spinup_cache() -> int:
+    """
+    Removes every entry of the spin-up cache; returns the bytes freed.
+    """
 def exact_cover_available() -> bool:
     """
     Whether this build has HiGHS for exact maximal covering (scripts/highs.sh).
@@ -158,12 +162,14 @@ def results_columns() -> list:
     """
     Every column of a results file (table, name, type, unit, meaning, over_year: how a year holds a monthly record's column, sum, end or key), as the recorder writes them.
     """
-def run(text: str, path: str, output: str, seed: typing.SupportsInt | typing.SupportsIndex | None = None, until: str | None = None, threads: typing.SupportsInt | typing.SupportsIndex = 0, progress: typing.Any = None, checkpoint_every: typing.SupportsInt | typing.SupportsIndex = 0, checkpoint: str | None = None, resume: str | None = None) -> dict:
+def run(text: str, path: str, output: str, seed: typing.SupportsInt | typing.SupportsIndex | None = None, until: str | None = None, threads: typing.SupportsInt | typing.SupportsIndex = 0, progress: typing.Any = None, checkpoint_every: typing.SupportsInt | typing.SupportsIndex = 0, checkpoint: str | None = None, resume: str | None = None, spinup_cache: bool = True) -> dict:
     """
     Builds the scenario's world, runs it (or resumes the checkpoint `resume` of it) and writes the
     results file `output` (atomically). progress(date, fraction, trips, seconds) is called once a
     simulated day. A KeyboardInterrupt stops the run at the end of the day (with checkpoints on,
-    at the month's end, after a last checkpoint) and is re-raised; no results are written.
+    at the month's end, after a last checkpoint) and is re-raised; no results are written. With
+    `spinup_cache` (and LIFECIRCLE_SPINUP_CACHE not 0), the spin-up is read from the spin-up cache
+    when it holds it, else kept there (the results are the same; docs/checkpoints.md).
     """
 def scenario_spec(text: str, path: str, check_files: bool = True) -> dict:
     """
@@ -180,6 +186,15 @@ def serves(category: typing.Annotated[numpy.typing.ArrayLike, numpy.int32], extr
 def set_max_threads(threads: typing.SupportsInt | typing.SupportsIndex) -> None:
     """
     Limit worker threads (0 = all cores).
+    """
+def spinup_cache_entries() -> list:
+    """
+    The spin-up cache's entries (path, bytes), the most recently used first (the cache's folder:
+    LIFECIRCLE_CACHE_DIR, else $XDG_CACHE_HOME/lifecircle or ~/.cache/lifecircle).
+    """
+def spinup_key_text(text: str, path: str, seed: typing.SupportsInt | typing.SupportsIndex | None = None) -> str:
+    """
+    What a scenario's spin-up depends on, as text: the key of its spin-up cache entry.
     """
 def unproject(lon0: typing.SupportsFloat | typing.SupportsIndex, lat0: typing.SupportsFloat | typing.SupportsIndex, x: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], y: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> tuple[numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.float64]]:
     """

@@ -313,3 +313,17 @@ def test_the_spin_up_cache_on_yunfu(tmp_path, monkeypatch):
     assert not _run(sc, tmp_path / "cold.h5", until="2024-02-29")
     assert _run(sc, tmp_path / "warm.h5", until="2024-02-29")
     assert same_datasets(tmp_path / "cold.h5", tmp_path / "warm.h5")
+
+
+def test_run_many_shares_a_spin_up_and_gives_the_runs_own_results(tmp_path, monkeypatch):
+    # Three variants of one spin-up (events from the start differ) in two processes: the
+    # spin-up is simulated once and read by all three, whose results are those of runs
+    # without the cache.
+    monkeypatch.setenv("LIFECIRCLE_CACHE_DIR", str(tmp_path / "cache"))
+    base = lc.Scenario.load(TINY).with_spin_up(2)
+    variants = [base, base.with_subsidy(category="breakfast", rent_cut=0.5), base.without_events()]
+    runs = lc.run_many(variants, until=UNTIL, processes=2, progress=False, output_dir=tmp_path / "many")
+    assert len(lc._core.spinup_cache_entries()) == 1
+    for i, sc in enumerate(variants):
+        _run(sc, tmp_path / f"own-{i}.h5", spinup_cache=False)
+        assert same_datasets(runs[i].path, tmp_path / f"own-{i}.h5"), i
