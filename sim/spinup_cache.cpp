@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -277,18 +278,20 @@ Results run_simulation_cached(World world, const RunOptions& options, const Spin
     }
     RunOptions keep = options;
     keep.spin_up_done = [&](const RunState& s) {
+        // a name of this writer's own, renamed into place when whole: concurrent runs of the
+        // same spin-up each write theirs and the last rename wins (the same bytes)
+        static std::atomic<unsigned> counter{0};
+        const auto part = dir / (fnv.hex() + ".part-" + std::to_string(::getpid()) + "-" +
+                                 std::to_string(counter.fetch_add(1)) + ".h5");
         try {
             std::filesystem::create_directories(dir);
-            // a name of this writer's own, renamed into place when whole: concurrent runs of the
-            // same spin-up each write theirs and the last rename wins (the same bytes)
-            static std::atomic<unsigned> counter{0};
-            const auto part = dir / (fnv.hex() + ".part-" + std::to_string(::getpid()) + "-" +
-                                     std::to_string(counter.fetch_add(1)) + ".h5");
             write_checkpoint(part.string(), sc, s, key);
             std::filesystem::rename(part, path);
             u.stored = true;
             detail::evict(cache);
         } catch (const std::exception&) {  // a cache that cannot be written: the run goes on
+            std::error_code ignored;
+            std::filesystem::remove(part, ignored);
         }
     };
     return run_simulation(std::move(world), keep);
