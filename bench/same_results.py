@@ -12,13 +12,16 @@ count. A dataset passes when its shape and its values are identical (NaN equal t
 its HDF5 type must be identical too, except for those named with --allow-dtype (a type
 widened on purpose: the values are still compared). The root attributes are compared
 too, except the timing and thread ones. Prints one JSON line per comparison and exits 1 on
-any difference.
+any difference. The runs use a spin-up cache of their own, empty at first (docs/checkpoints.md):
+with a build that has one, a scenario with a spin-up runs cold on the first thread count and
+with its spin-up read from that cache on the others.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -69,10 +72,10 @@ def differences(a: Path, b: Path, allow_dtype: set[str]) -> list[str]:
     return out
 
 
-def run(cli: str, config: str, threads: int, out: Path) -> None:
+def run(cli: str, config: str, threads: int, out: Path, env: dict | None = None) -> None:
     args = [cli, "run"] + ([] if config == "builtin" else [config])
     args += ["-o", str(out), "--threads", str(threads)]
-    subprocess.run(args, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    subprocess.run(args, check=True, cwd=ROOT, stdout=subprocess.DEVNULL, env=env)
 
 
 def main() -> int:
@@ -90,13 +93,17 @@ def main() -> int:
     threads = a.threads or [1, 2]
     failed = False
     with tempfile.TemporaryDirectory() as tmp:
+        # a spin-up cache of this comparison's own, empty at first: a scenario with a spin-up
+        # runs cold on the first thread count and from the cache on the next
+        env = dict(os.environ, LIFECIRCLE_CACHE_DIR=str(Path(tmp) / "spinup-cache"))
+        env.pop("LIFECIRCLE_SPINUP_CACHE", None)
         folder = a.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         for config in configs:
             stem = Path(config).stem
             for t in threads:
                 for who, cli in (("this", a.cli), ("baseline", a.baseline)):
-                    run(cli, config, t, folder / f"{stem}-{who}-t{t}.h5")
+                    run(cli, config, t, folder / f"{stem}-{who}-t{t}.h5", env)
                 pairs = [("baseline", f"{stem}-baseline-t{t}.h5")]
                 if t != threads[0]:
                     pairs.append((f"this build on {threads[0]} threads", f"{stem}-this-t{threads[0]}.h5"))

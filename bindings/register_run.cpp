@@ -15,6 +15,7 @@
 #include "sim/recorder.hpp"
 #include "sim/results_schema.hpp"
 #include "sim/simulation.hpp"
+#include "sim/spinup_cache.hpp"
 
 namespace py = pybind11;
 
@@ -43,7 +44,8 @@ void register_run(py::module_& m) {
         "run",
         [](const std::string& text, const std::string& path, const std::string& output,
            std::optional<std::uint64_t> seed, std::optional<std::string> until, int threads, py::object progress,
-           int checkpoint_every, std::optional<std::string> checkpoint, std::optional<std::string> resume) {
+           int checkpoint_every, std::optional<std::string> checkpoint, std::optional<std::string> resume,
+           bool spinup_cache) {
             Scenario sc = parse_scenario(text, path);
             if (seed) sc.seed = *seed;
             RunOptions options;
@@ -80,11 +82,14 @@ void register_run(py::module_& m) {
                 }
             };
             std::optional<Results> res;
+            SpinupCacheOptions cache = SpinupCacheOptions::from_environment();
+            cache.enabled = cache.enabled && spinup_cache;
+            SpinupUse spinup;
             {
                 py::gil_scoped_release release;
                 World world = build_world(sc);
                 res.emplace(resume ? resume_simulation(std::move(world), read_checkpoint(*resume, sc), options)
-                                   : run_simulation(std::move(world), options));
+                                   : run_simulation_cached(std::move(world), options, cache, &spinup));
             }
             if (failure) throw std::move(*failure);
             {
@@ -96,15 +101,46 @@ void register_run(py::module_& m) {
             d["seconds"] = res->seconds;
             d["threads"] = res->threads;
             d["end"] = res->end.str();
+            d["spinup_cached"] = spinup.hit;
             return d;
         },
         py::arg("text"), py::arg("path"), py::arg("output"), py::arg("seed") = py::none(),
         py::arg("until") = py::none(), py::arg("threads") = 0, py::arg("progress") = py::none(),
         py::arg("checkpoint_every") = 0, py::arg("checkpoint") = py::none(), py::arg("resume") = py::none(),
+        py::arg("spinup_cache") = true,
         "Builds the scenario's world, runs it (or resumes the checkpoint `resume` of it) and writes the\n"
         "results file `output` (atomically). progress(date, fraction, trips, seconds) is called once a\n"
         "simulated day. A KeyboardInterrupt stops the run at the end of the day (with checkpoints on,\n"
-        "at the month's end, after a last checkpoint) and is re-raised; no results are written.");
+        "at the month's end, after a last checkpoint) and is re-raised; no results are written. With\n"
+        "`spinup_cache` (and LIFECIRCLE_SPINUP_CACHE not 0), the spin-up is read from the spin-up cache\n"
+        "when it holds it, else kept there (the results are the same; docs/checkpoints.md).");
+    m.def(
+        "spinup_cache_entries",
+        [] {
+            const SpinupCacheOptions cache = SpinupCacheOptions::from_environment();
+            py::list out;
+            for (const auto& e : spinup_cache_entries(cache)) {
+                py::dict d;
+                d["path"] = e.path.string();
+                d["bytes"] = e.bytes;
+                out.append(d);
+            }
+            return out;
+        },
+        "The spin-up cache's entries (path, bytes), the most recently used first (the cache's folder:\n"
+        "LIFECIRCLE_CACHE_DIR, else $XDG_CACHE_HOME/lifecircle or ~/.cache/lifecircle).");
+    m.def(
+        "clear_spinup_cache", [] { return clear_spinup_cache(SpinupCacheOptions::from_environment()); },
+        "Removes every entry of the spin-up cache; returns the bytes freed.");
+    m.def(
+        "spinup_key_text",
+        [](const std::string& text, const std::string& path, std::optional<std::uint64_t> seed) {
+            Scenario sc = parse_scenario(text, path);
+            if (seed) sc.seed = *seed;
+            return spinup_key_text(sc);
+        },
+        py::arg("text"), py::arg("path"), py::arg("seed") = py::none(),
+        "What a scenario's spin-up depends on, as text: the key of its spin-up cache entry.");
     m.def(
         "checkpoint_info",
         [](const std::string& path) {

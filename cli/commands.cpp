@@ -30,6 +30,7 @@
 #include "sim/ranks.hpp"
 #include "sim/recorder.hpp"
 #include "sim/simulation.hpp"
+#include "sim/spinup_cache.hpp"
 
 namespace lifecircle::cli {
 
@@ -320,7 +321,10 @@ int run_run(const RunCommand& cmd) {
     if (residents < static_cast<std::size_t>(ranks.size()))
         throw ArgumentError(std::to_string(ranks.size()) + " ranks for " + std::to_string(residents) +
                             " residents in " + sc.path + ": run on at most " + std::to_string(residents) + " ranks");
-    Results res = cmd.resume.empty() ? run_simulation(std::move(world), options)
+    SpinupCacheOptions cache = SpinupCacheOptions::from_environment();
+    cache.enabled = cache.enabled && cmd.spinup_cache;
+    SpinupUse spinup;
+    Results res = cmd.resume.empty() ? run_simulation_cached(std::move(world), options, cache, &spinup)
                                      : resume_simulation(std::move(world), read_checkpoint(cmd.resume, sc), options);
     if (bar) std::fprintf(stderr, "\n");
     if (g_stop.load()) {
@@ -335,12 +339,15 @@ int run_run(const RunCommand& cmd) {
     }
     if (!lead) return 0;
     write_results(cmd.output, sc, res);
-    const std::string spin_up =
-        sc.spin_up_months > 0 ? " after " + std::to_string(sc.spin_up_months) + " months of spin-up" : "";
+    const std::string spin_up = sc.spin_up_months > 0
+                                    ? " after " + std::to_string(sc.spin_up_months) + " months of spin-up" +
+                                          (spinup.hit ? " (from the cache)" : "")
+                                    : "";
     std::printf("%s: %zu residents, %s to %s%s, %.0f M trips in %.1f s (%.1f M trips/s on %d threads); wrote %s\n\n",
                 sc.path.c_str(), residents, sc.start.str().c_str(), res.end.str().c_str(), spin_up.c_str(),
                 static_cast<double>(res.trips) / 1e6, seconds_since(start),
-                static_cast<double>(res.trips) / std::max(res.seconds, 1e-9) / 1e6, res.threads, cmd.output.c_str());
+                static_cast<double>(res.trips - spinup.trips) / std::max(res.seconds, 1e-9) / 1e6, res.threads,
+                cmd.output.c_str());
     if (ranks.many())
         std::printf("(on %d MPI ranks x %d threads; each rank reduced %.1f MB of tallies)\n\n", ranks.size(),
                     res.threads, static_cast<double>(res.bytes_reduced) / 1e6);
@@ -378,6 +385,34 @@ int run_run(const RunCommand& cmd) {
         "(%d; satisfied: share of residents at the end of the year, survey: n = %d emulated; unmet: "
         "share of the year's needs; night: night needs served or delivered; walk: mean minutes)\n",
         year, sc.survey_sample);
+    return 0;
+}
+
+int run_cache(const std::string& action) {
+    const SpinupCacheOptions cache = SpinupCacheOptions::from_environment();
+    const std::string where = (cache.dir / "spinup").string();
+    if (action == "clear") {
+        const auto freed = clear_spinup_cache(cache);
+        std::printf("%s: cleared (%.1f MB freed)\n", where.c_str(), static_cast<double>(freed) / 1048576.0);
+        return 0;
+    }
+    const auto entries = spinup_cache_entries(cache);
+    std::uint64_t bytes = 0;
+    for (const auto& e : entries) bytes += e.bytes;
+    std::printf("%s: %zu spin-up%s, %.1f MB of at most %.1f MB%s\n", where.c_str(), entries.size(),
+                entries.size() == 1 ? "" : "s", static_cast<double>(bytes) / 1048576.0,
+                static_cast<double>(cache.max_bytes) / 1048576.0,
+                cache.enabled ? "" : " (off: LIFECIRCLE_SPINUP_CACHE)");
+    for (const auto& e : entries) {
+        std::string scenario = "?";
+        try {
+            const auto info = read_checkpoint_info(e.path.string());
+            scenario = info.scenario_path + ", seed " + std::to_string(info.seed) + ", to " + info.day.str();
+        } catch (const std::exception&) {
+        }
+        std::printf("  %s  %7.1f MB  %s\n", e.path.filename().string().c_str(),
+                    static_cast<double>(e.bytes) / 1048576.0, scenario.c_str());
+    }
     return 0;
 }
 

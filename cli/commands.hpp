@@ -38,10 +38,13 @@ struct RunCommand {
     int checkpoint_every = 0;  ///< months between checkpoints (0: none)
     std::string checkpoint;    ///< checkpoint file (default: OUTPUT.ckpt)
     std::string resume;        ///< continue from this checkpoint
+    bool spinup_cache = true;  ///< read and keep the spin-up in the cache (sim/spinup_cache.hpp)
 };
 /// `lifecircle run [CONFIG] -o OUT.h5`: simulates the scenario and writes the results file;
 /// prints a per-district table of the last simulated year.
 int run_run(const RunCommand& command);
+/// `lifecircle cache list|clear`: the spin-up cache's entries, or removes them.
+int run_cache(const std::string& action);
 /// `lifecircle reach CITY.h5`: per-category coverage within 5, 10 and 15 minutes.
 int run_reach(const std::string& city_path, const ReachOptions& options);
 

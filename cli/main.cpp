@@ -111,6 +111,22 @@ int run_cli(int argc, char** argv) {
     run->add_option("--resume", run_cmd.resume,
                     "continue the run a checkpoint holds (its scenario and seed; CONFIG, if given, must be the same)")
         ->check(CLI::ExistingFile);
+    bool no_spinup_cache = false;
+    run->add_flag("--no-spinup-cache", no_spinup_cache,
+                  "simulate the spin-up even if the spin-up cache holds it, and do not keep it there (also: "
+                  "LIFECIRCLE_SPINUP_CACHE=0; see `lifecircle cache`)");
+    run->footer(
+        "The spin-up (the scenario's spin_up_months before its start) is kept in a cache and read from it by "
+        "later runs of the same spin-up (same scenario apart from its events from the start on, same seed, data "
+        "files and build): the results are the same. Cache: LIFECIRCLE_CACHE_DIR (default "
+        "$XDG_CACHE_HOME/lifecircle or ~/.cache/lifecircle), at most LIFECIRCLE_SPINUP_CACHE_MB megabytes "
+        "(default 2048; the least recently used go first).");
+
+    std::string cache_action = "list";
+    auto* cache = app.add_subcommand("cache", "list the spin-up cache's entries, or clear it");
+    cache->add_option("action", cache_action, "list (default) or clear")
+        ->check(CLI::IsMember({"list", "clear"}))
+        ->capture_default_str();
 
     std::string world_path;
     auto* world = app.add_subcommand("world", "build a scenario's world and print its summary");
@@ -179,9 +195,11 @@ int run_cli(int argc, char** argv) {
         if (*run) {
             if (*seed_opt) run_cmd.seed = run_seed;
             run_cmd.progress = !quiet;
+            run_cmd.spinup_cache = !no_spinup_cache;
             return lifecircle::cli::run_run(run_cmd);
         }
         if (*world) return lifecircle::cli::run_world(world_path);
+        if (*cache) return lifecircle::cli::run_cache(cache_action);
         if (*reach) return lifecircle::cli::run_reach(city_path, reach_opts);
     } catch (const lifecircle::InputError& e) {
         return fail(2, "error", e.what());

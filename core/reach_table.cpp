@@ -94,23 +94,62 @@ struct DenseStore {
     }
 };
 
-/// Labels for the few nodes a local recomputation touches.
-struct SparseStore {
+/// Labels for a local recomputation after a closing (ReachTable::close): only nodes of the
+/// search area (`index` >= 0, with their distances `from_closed` to the closed facility), in
+/// dense arrays as DenseStore's. The rows recomputed are those of nodes v at most R (the
+/// farthest of them) from the closed facility. A label (d, f) at a node u is useful only if it
+/// reaches such a v within max_distance: then d + dist(u, v) <= max_distance and
+/// dist(u, closed) <= R + dist(u, v), so d + dist(u, closed) <= max_distance + R. Labels beyond
+/// that `bound` are refused; every label of a shortest path that ends at such a v within
+/// max_distance passes it, so the rows recomputed are those of the unbounded search.
+struct LocalStore {
     int k;
-    std::unordered_map<std::uint32_t, std::vector<std::pair<double, std::uint32_t>>> labels;
+    double bound;
+    const std::vector<std::int32_t>& index;  // per network node: local index, or -1
+    const std::vector<double>& from_closed;  // per local index
+    std::vector<double> dist;
+    std::vector<std::int32_t> fac;
+    std::vector<std::uint32_t> count;
+    std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> overflow;
+
+    LocalStore(int k_, double bound_, const std::vector<std::int32_t>& index_, const std::vector<double>& from_)
+        : k(k_),
+          bound(bound_),
+          index(index_),
+          from_closed(from_),
+          dist(from_.size() * static_cast<std::size_t>(k_), kInf),
+          fac(from_.size() * static_cast<std::size_t>(k_), kNoFacility),
+          count(from_.size(), 0) {}
 
     bool accepts(std::uint32_t v, double d) const {
-        auto it = labels.find(v);
-        return it == labels.end() || it->second.size() < static_cast<std::size_t>(k) || d <= it->second[k - 1].first;
+        const std::int32_t i = index[v];
+        if (i < 0 || d + from_closed[static_cast<std::size_t>(i)] > bound) return false;
+        const auto l = static_cast<std::size_t>(i);
+        return count[l] < static_cast<std::uint32_t>(k) || d <= dist[l * k + k - 1];
     }
     bool has(std::uint32_t v, std::uint32_t f) const {
-        auto it = labels.find(v);
-        if (it == labels.end()) return false;
-        for (const auto& l : it->second)
-            if (l.second == f) return true;
+        const auto l = static_cast<std::size_t>(index[v]);
+        const auto base = l * k;
+        const auto n = std::min<std::uint32_t>(count[l], k);
+        for (std::uint32_t i = 0; i < n; ++i)
+            if (fac[base + i] == static_cast<std::int32_t>(f)) return true;
+        if (count[l] > static_cast<std::uint32_t>(k)) {
+            const auto& extra = overflow.at(static_cast<std::uint32_t>(l));
+            return std::find(extra.begin(), extra.end(), f) != extra.end();
+        }
         return false;
     }
-    void add(std::uint32_t v, double d, std::uint32_t f) { labels[v].emplace_back(d, f); }
+    void add(std::uint32_t v, double d, std::uint32_t f) {
+        const auto l = static_cast<std::size_t>(index[v]);
+        if (count[l] < static_cast<std::uint32_t>(k)) {
+            const auto i = l * k + count[l];
+            dist[i] = d;
+            fac[i] = static_cast<std::int32_t>(f);
+        } else {
+            overflow[static_cast<std::uint32_t>(l)].push_back(f);
+        }
+        ++count[l];
+    }
 };
 
 }  // namespace detail
@@ -204,7 +243,11 @@ std::uint32_t ReachTable::open(std::uint32_t node) {
     m_open.push_back(1);
     m_facilities_at[node].push_back(f);
     m_last_update_nodes = 0;
-    for (const auto& [v, d] : bounded_dijkstra(*m_network, node, m_max_distance)) insert_label(v, d, f);
+    m_last_update.clear();
+    for (const auto& [v, d] : bounded_dijkstra(*m_network, node, m_max_distance)) {
+        insert_label(v, d, f);
+        m_last_update.push_back(v);
+    }
     return f;
 }
 
@@ -216,38 +259,46 @@ void ReachTable::close(std::uint32_t f) {
     auto& here = m_facilities_at[node];
     here.erase(std::find(here.begin(), here.end(), f));
     m_last_update_nodes = 0;
+    m_last_update.clear();
 
     std::vector<std::uint32_t> affected;
+    double farthest = 0.0;  // the affected node farthest from f, metres
     for (const auto& [v, d] : bounded_dijkstra(*m_network, node, m_max_distance)) {
         const auto base = static_cast<std::size_t>(v) * m_k;
         for (int i = 0; i < m_count[v]; ++i)
             if (m_facility[base + i] == static_cast<std::int32_t>(f)) {
                 affected.push_back(v);
+                farthest = std::max(farthest, d);
                 break;
             }
     }
     if (affected.empty()) return;
 
-    // Every facility within max_distance of an affected node lies within twice that of f
-    // (a little slack covers rounding of the two sums).
-    const double radius = 2.0 * m_max_distance * (1.0 + 1e-9) + 1e-6;
+    // Every facility within max_distance of an affected node lies within max_distance plus
+    // the farthest affected node's distance of f, and every label on its way there within that
+    // bound counting its distance from f (detail::LocalStore; a little slack covers rounding).
+    const double radius = (m_max_distance + farthest) * (1.0 + 1e-9) + 1e-6;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> sources;
+    std::vector<std::int32_t> index(num_nodes(), -1);
+    std::vector<double> from_closed;
     for (const auto& [v, d] : bounded_dijkstra(*m_network, node, radius)) {
+        index[v] = static_cast<std::int32_t>(from_closed.size());
+        from_closed.push_back(d);
         auto it = m_facilities_at.find(v);
         if (it == m_facilities_at.end()) continue;
         for (auto g : it->second) sources.emplace_back(v, g);
     }
-    detail::SparseStore store{m_k, {}};
+    detail::LocalStore store(m_k, radius, index, from_closed);
     detail::k_label_search(*m_network, sources, m_max_distance, store);
     for (auto v : affected) {
         const auto base = static_cast<std::size_t>(v) * m_k;
-        const auto it = store.labels.find(v);
+        const auto local = static_cast<std::size_t>(index[v]);  // (within max_distance of the closed one)
+        const int found = static_cast<int>(std::min<std::uint32_t>(store.count[local], m_k));
         int filled = 0;
-        if (it != store.labels.end())
-            for (; filled < m_k && filled < static_cast<int>(it->second.size()); ++filled) {
-                m_distance[base + filled] = it->second[filled].first;
-                m_facility[base + filled] = static_cast<std::int32_t>(it->second[filled].second);
-            }
+        for (; filled < found; ++filled) {
+            m_distance[base + filled] = store.dist[local * m_k + filled];
+            m_facility[base + filled] = store.fac[local * m_k + filled];
+        }
         m_count[v] = static_cast<std::uint16_t>(filled);
         for (int i = filled; i < m_k; ++i) {
             m_distance[base + i] = detail::kInf;
@@ -255,6 +306,7 @@ void ReachTable::close(std::uint32_t f) {
         }
     }
     m_last_update_nodes = affected.size();
+    m_last_update = std::move(affected);
 }
 
 std::vector<ReachTable> build_reach_tables(const WalkNetwork& network,

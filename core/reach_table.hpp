@@ -57,6 +57,10 @@ class ReachTable {
     void close(std::uint32_t f);
     /// Nodes whose lists the last open()/close() changed or recomputed.
     std::size_t last_update_nodes() const { return m_last_update_nodes; }
+    /// Nodes whose lists the last open()/close() may have changed (open: every node within
+    /// max_distance of the new facility; close: those that listed it); every other node's
+    /// list is as it was before.
+    const std::vector<std::uint32_t>& last_update() const { return m_last_update; }
 
   private:
     void insert_label(std::uint32_t node, double d, std::uint32_t f);
@@ -71,6 +75,7 @@ class ReachTable {
     std::vector<std::int32_t> m_facility;
     std::vector<std::uint16_t> m_count;
     std::size_t m_last_update_nodes = 0;
+    std::vector<std::uint32_t> m_last_update;
 };
 
 /// Reach tables for several categories, built in parallel (one task per category).

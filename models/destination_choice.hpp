@@ -57,6 +57,12 @@ class ChoiceCache {
                  const std::vector<Facility>& facilities, const std::vector<float>& crowding, double decay,
                  const std::vector<std::uint32_t>& residential_nodes);
 
+    /// As rebuild, only the blocks of `nodes` (node ids), in a cache built over every node of
+    /// the network (residential node r = node r): the rest of category c stays as it is.
+    void rebuild_nodes(std::size_t c, const ReachTable& table, const std::vector<std::uint32_t>& table_facility,
+                       const std::vector<Facility>& facilities, const std::vector<float>& crowding, double decay,
+                       const std::vector<std::uint32_t>& nodes);
+
     const Block& block(std::uint32_t rnode, std::size_t c) const { return m_blocks[rnode * m_categories + c]; }
 
     /// Chooses for a uniform u in [0, 1) among the candidates of `b` open in `slot` and within
@@ -119,6 +125,11 @@ class ChoiceCache {
     static constexpr float kNever = std::numeric_limits<float>::infinity();
 
   private:
+    /// Block b of `node` from its row of `table` (the first k candidates).
+    void fill(Block& b, std::uint32_t node, int k, const ReachTable& table,
+              const std::vector<std::uint32_t>& table_facility, const std::vector<Facility>& facilities,
+              const std::vector<float>& crowding, double decay) const;
+
     std::size_t m_categories = 0;
     int m_k = 0;
     std::array<float, kAgeGroups> m_reach{};

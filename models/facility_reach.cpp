@@ -17,6 +17,8 @@ FacilityReach::FacilityReach(const World& w, int k, double radius) {
             }
     m_tables = build_reach_tables(w.network, nodes, k, radius);
     m_changed.assign(nc, 1);
+    m_everywhere.assign(nc, 1);
+    m_nodes.assign(nc, {});
 }
 
 FacilityReach::FacilityReach(const World& w, int k, double radius, const std::vector<std::vector<std::uint32_t>>& order)
@@ -32,6 +34,21 @@ FacilityReach::FacilityReach(const World& w, int k, double radius, const std::ve
         for (std::uint32_t local = 0; local < order[c].size(); ++local)
             if (w.facilities[order[c][local]].state != FacilityState::open) m_tables[c].close(local);
     m_changed.assign(order.size(), 1);
+    m_everywhere.assign(order.size(), 1);
+    m_nodes.assign(order.size(), {});
+}
+
+void FacilityReach::clear_changed() {
+    std::fill(m_changed.begin(), m_changed.end(), 0);
+    std::fill(m_everywhere.begin(), m_everywhere.end(), 0);
+    for (auto& nodes : m_nodes) nodes.clear();
+}
+
+void FacilityReach::note_update(std::size_t c) {
+    m_changed[c] = 1;
+    if (m_everywhere[c]) return;
+    const auto& rows = m_tables[c].last_update();
+    m_nodes[c].insert(m_nodes[c].end(), rows.begin(), rows.end());
 }
 
 void FacilityReach::add(const World& w, std::uint32_t id, std::size_t c) {
@@ -39,17 +56,20 @@ void FacilityReach::add(const World& w, std::uint32_t id, std::size_t c) {
     if (m_facility[c].size() <= local) m_facility[c].resize(local + 1);
     m_facility[c][local] = id;
     m_local[key(id, c)] = local;
-    m_changed[c] = 1;
+    note_update(c);
 }
 
 void FacilityReach::remove(const Facility& f, std::uint32_t id) {
     for (std::size_t c = 0; c < m_tables.size(); ++c)
-        if (serves(f, c)) m_tables[c].close(m_local.at(key(id, c)));
+        if (serves(f, c)) {
+            m_tables[c].close(m_local.at(key(id, c)));
+            note_update(c);
+        }
 }
 
 void FacilityReach::touch(const Facility& f) {
     for (std::size_t c = 0; c < m_tables.size(); ++c)
-        if (serves(f, c)) m_changed[c] = 1;
+        if (serves(f, c)) m_changed[c] = m_everywhere[c] = 1;
 }
 
 std::uint32_t open_facility(World& w, FacilityReach& reach, Facility f, std::int64_t day) {
@@ -67,8 +87,7 @@ void close_facility(World& w, FacilityReach& reach, std::uint32_t id, std::int64
     if (f.state != FacilityState::open) return;
     f.state = FacilityState::closed;
     f.closed_day = static_cast<std::int32_t>(day);
-    reach.touch(f);
-    reach.remove(f, id);
+    reach.remove(f, id);  // (only the rows that listed it change)
 }
 
 std::uint32_t SiteChooser::best_site(const World& w, const FacilityReach& reach, std::size_t d, std::size_t c,

@@ -44,8 +44,17 @@ class FacilityReach {
 
     /// Whether category c changed since the last clear_changed().
     bool changed(std::size_t c) const { return m_changed[c] != 0; }
-    void mark_all_changed() { std::fill(m_changed.begin(), m_changed.end(), 1); }
-    void clear_changed() { std::fill(m_changed.begin(), m_changed.end(), 0); }
+    /// Whether what changed in category c may concern any node (a facility's hours or
+    /// categories touched, or everything marked), not only changed_nodes(c).
+    bool changed_everywhere(std::size_t c) const { return m_everywhere[c] != 0; }
+    /// The nodes whose table rows of category c openings and closings may have changed since
+    /// the last clear_changed() (unsorted, with repeats); meaningful unless changed_everywhere(c).
+    const std::vector<std::uint32_t>& changed_nodes(std::size_t c) const { return m_nodes[c]; }
+    void mark_all_changed() {
+        std::fill(m_changed.begin(), m_changed.end(), 1);
+        std::fill(m_everywhere.begin(), m_everywhere.end(), 1);
+    }
+    void clear_changed();
 
   private:
     static std::uint64_t key(std::uint32_t f, std::size_t c) { return (std::uint64_t{f} << 8) | c; }
@@ -54,6 +63,10 @@ class FacilityReach {
     std::vector<std::vector<std::uint32_t>> m_facility;
     std::unordered_map<std::uint64_t, std::uint32_t> m_local;  ///< (facility, category) -> table entry
     std::vector<std::uint8_t> m_changed;                       ///< per category
+    std::vector<std::uint8_t> m_everywhere;                    ///< per category: changed_everywhere
+    std::vector<std::vector<std::uint32_t>> m_nodes;           ///< per category: changed_nodes
+    /// Notes the rows of category c that its table's last open()/close() touched.
+    void note_update(std::size_t c);
 };
 
 /// Opens a new facility on day `day` (days since 1970-01-01): sets its open slots, adds it to

@@ -131,10 +131,13 @@ void EntrySites::prepare(const Scenario& sc) {
     m_sites.resize(sc.districts.size());
     m_floor.resize(sc.districts.size());
     m_done.resize(sc.districts.size(), 0);
-    for (const auto& cat : sc.categories) {
+    for (std::size_t c = 0; c < sc.categories.size(); ++c) {
+        const auto& cat = sc.categories[c];
         const auto at = std::find(m_decays.begin(), m_decays.end(), cat.decay);
         m_class.push_back(static_cast<std::size_t>(at - m_decays.begin()));
         if (at == m_decays.end()) m_decays.push_back(cat.decay);
+        if (is_commercial(cat)) m_commercial.push_back(c);
+        m_area.push_back(std::max(1.0, cat.floor_area_m2));
     }
 }
 
@@ -201,13 +204,8 @@ std::vector<double> expected_revenues(const World& w, const ChoiceCache& cache, 
     const Scenario& sc = w.scenario;
     const std::size_t nd = sc.districts.size(), nc = sc.categories.size();
     const std::size_t classes = site.homes.empty() ? 0 : site.decayed.size() / site.homes.size();
-    std::vector<std::size_t> commercial;
-    std::vector<double> area(nc, 0.0), needs_taken(nc, 0.0);
-    for (std::size_t c = 0; c < nc; ++c)
-        if (is_commercial(sc.categories[c])) {
-            commercial.push_back(c);
-            area[c] = std::max(1.0, sc.categories[c].floor_area_m2);
-        }
+    const auto& commercial = sites.commercial();
+    std::vector<double> needs_taken(nc, 0.0);
     for (std::size_t h = 0; h < site.homes.size(); ++h) {
         const std::uint32_t v = site.homes[h];
         const std::size_t d = w.node_district[v];
@@ -224,7 +222,7 @@ std::vector<double> expected_revenues(const World& w, const ChoiceCache& cache, 
             int rank = 0;  // incumbents nearer than the new shop
             while (rank < b.n && b.distance[rank] < dist) ++rank;
             if (rank >= ChoiceCache::kMaxK) continue;  // beyond the candidates anyone weighs
-            const double own = area[c] * static_cast<double>(decayed[sites.decay_class(c)]);
+            const double own = sites.area(c) * static_cast<double>(decayed[sites.decay_class(c)]);
             const double all = b.n > 0 ? static_cast<double>(b.cum[b.n - 1]) : 0.0;
             const double nearest = b.n > 0 ? static_cast<double>(ChoiceCache::weight(b.cum, 0)) : 0.0;
             const double plain = rank < ChoiceCache::kNearest ? own / (own + nearest) : 0.0;

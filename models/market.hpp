@@ -113,6 +113,10 @@ class EntrySites {
     Site site_at(const World& world, std::uint32_t node);
     /// Category c's decay class (an index into each site's `decayed` rows).
     std::size_t decay_class(std::size_t c) const { return m_class[c]; }
+    /// The commercial categories (is_commercial), in order.
+    const std::vector<std::size_t>& commercial() const { return m_commercial; }
+    /// A new shop's floor area in its Huff weight: max(1, category c's floor_area_m2), m2.
+    double area(std::size_t c) const { return m_area[c]; }
 
   private:
     void prepare(const Scenario& sc);
@@ -121,6 +125,8 @@ class EntrySites {
     std::vector<std::uint8_t> m_done;
     std::vector<double> m_decays;      ///< distinct decays, in order of first use
     std::vector<std::size_t> m_class;  ///< per category
+    std::vector<std::size_t> m_commercial;
+    std::vector<double> m_area;  ///< per category
 };
 
 /// What residents at each node bring a new shop: per node, this month's needs of each

@@ -177,6 +177,10 @@ CheckpointInfo info_of(const H5File& f) {
     if (!until || *until < info.day)
         throw InputError(path + ": attribute 'until' is not a date from 'day' on; a damaged file?");
     info.until = *until;
+    try {
+        info.spinup_key = f.attr_string("spinup_key");
+    } catch (const InputError&) {  // an ordinary checkpoint
+    }
     return info;
 }
 
@@ -232,7 +236,7 @@ bool copy_earlier(const std::string& path, const Scenario& sc, const RunState& s
 
 /// Writes the state `s` into `f`: a new file, or (`update`) a copy of this run's earlier
 /// checkpoint, whose records then get the rows since and whose changed state is replaced.
-void write_state(H5File& f, const Scenario& sc, const RunState& s, bool update) {
+void write_state(H5File& f, const Scenario& sc, const RunState& s, bool update, const std::string& spinup_key) {
     if (!update) {  // (an update's are these already: copy_earlier checked them; not written again, since
                     // a string attribute replaced leaves its old bytes behind in the file)
         f.set_attr("format", std::string(kFormat));
@@ -241,6 +245,7 @@ void write_state(H5File& f, const Scenario& sc, const RunState& s, bool update) 
         f.set_attr("scenario_text", sc.text);
         f.set_attr("scenario_path", sc.path);
         f.set_attr("seed", std::to_string(sc.seed));  // as text: all 64 bits
+        if (!spinup_key.empty()) f.set_attr("spinup_key", spinup_key);
     }
     f.set_attr("day", Date::from_days(s.day).str());
     f.set_attr("until", Date::from_days(s.until).str());
@@ -305,26 +310,22 @@ void write_state(H5File& f, const Scenario& sc, const RunState& s, bool update) 
 
 }  // namespace detail
 
-void write_checkpoint(const std::string& path, const Scenario& sc, const RunState& s) {
+void write_checkpoint(const std::string& path, const Scenario& sc, const RunState& s, const std::string& spinup_key) {
     write_atomically(path, [&](const std::string& tmp) {
-        const bool update = detail::copy_earlier(path, sc, s, tmp);
+        const bool update = spinup_key.empty() && detail::copy_earlier(path, sc, s, tmp);
         auto f = update ? H5File::open_for_update(tmp) : H5File::create(tmp, true);
-        detail::write_state(f, sc, s, update);
+        detail::write_state(f, sc, s, update, spinup_key);
         f.close();
     });
 }
 
 CheckpointInfo read_checkpoint_info(const std::string& path) { return detail::info_of(H5File::open(path)); }
 
-RunState read_checkpoint(const std::string& path, const Scenario& sc) {
-    const auto f = H5File::open(path);
-    const CheckpointInfo info = detail::info_of(f);
-    if (info.scenario_text != sc.text)
-        throw ConfigError(path + ": a checkpoint of another scenario (" + info.scenario_path + " as it was then than " +
-                          sc.path + "); resume it with its own scenario (the default)");
-    if (info.seed != sc.seed)
-        throw ConfigError(path + ": a checkpoint of seed " + std::to_string(info.seed) + ", not " +
-                          std::to_string(sc.seed));
+namespace detail {
+
+/// The state the open checkpoint `f` holds, for `sc` (whose own it is: the caller checked).
+RunState read_state(const H5File& f, const CheckpointInfo& info, const Scenario& sc) {
+    const std::string& path = f.path();
     RunState s;
     s.day = info.day.days();
     s.until = info.until.days();
@@ -384,6 +385,28 @@ RunState read_checkpoint(const std::string& path, const Scenario& sc) {
 
     detail::check_fits(path, sc, info, s);
     return s;
+}
+
+}  // namespace detail
+
+RunState read_checkpoint(const std::string& path, const Scenario& sc) {
+    const auto f = H5File::open(path);
+    const CheckpointInfo info = detail::info_of(f);
+    if (info.scenario_text != sc.text)
+        throw ConfigError(path + ": a checkpoint of another scenario (" + info.scenario_path + " as it was then than " +
+                          sc.path + "); resume it with its own scenario (the default)");
+    if (info.seed != sc.seed)
+        throw ConfigError(path + ": a checkpoint of seed " + std::to_string(info.seed) + ", not " +
+                          std::to_string(sc.seed));
+    return detail::read_state(f, info, sc);
+}
+
+RunState read_spinup_checkpoint(const std::string& path, const Scenario& sc, const std::string& spinup_key) {
+    const auto f = H5File::open(path);
+    const CheckpointInfo info = detail::info_of(f);
+    if (info.spinup_key.empty() || info.spinup_key != spinup_key || info.seed != sc.seed)
+        throw InputError(path + ": a spin-up cache entry of another scenario, seed or build");
+    return detail::read_state(f, info, sc);
 }
 
 }  // namespace lifecircle

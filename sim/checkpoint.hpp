@@ -40,9 +40,10 @@ struct RunState {
 struct CheckpointInfo {
     std::string scenario_text, scenario_path;
     std::uint64_t seed = 0;
-    std::string version;  ///< the build that wrote it
-    Date day;             ///< the month's end it holds
-    Date until;           ///< the run's last day: a resumed run ends there unless told otherwise
+    std::string version;     ///< the build that wrote it
+    Date day;                ///< the month's end it holds
+    Date until;              ///< the run's last day: a resumed run ends there unless told otherwise
+    std::string spinup_key;  ///< a spin-up cache entry's key text (sim/spinup_cache.hpp), else empty
 };
 
 /// Writes a checkpoint atomically: to a temporary name, renamed over `path` only when
@@ -50,7 +51,9 @@ struct CheckpointInfo {
 /// When `path` holds this run's earlier checkpoint (same scenario text, seed and build, an
 /// earlier day), the new one is a copy of it with the months since appended to its records
 /// and the state datasets that changed replaced: the records are not written again.
-void write_checkpoint(const std::string& path, const Scenario& scenario, const RunState& state);
+/// `spinup_key`: a spin-up cache entry's key text, kept in the file (empty: none).
+void write_checkpoint(const std::string& path, const Scenario& scenario, const RunState& state,
+                      const std::string& spinup_key = {});
 
 /// Reads what a checkpoint says of itself; InputError if it is not a checkpoint, or one
 /// written by another build (its state may not mean the same).
@@ -59,5 +62,10 @@ CheckpointInfo read_checkpoint_info(const std::string& path);
 /// Reads a checkpoint's state for `scenario` (which must be the checkpoint's own: same text
 /// and seed, else ConfigError).
 RunState read_checkpoint(const std::string& path, const Scenario& scenario);
+
+/// Reads a spin-up cache entry's state for `scenario`, whose text may differ from the one that
+/// wrote it only where the spin-up does not depend on it: the entry's key text must be
+/// `spinup_key` (else InputError).
+RunState read_spinup_checkpoint(const std::string& path, const Scenario& scenario, const std::string& spinup_key);
 
 }  // namespace lifecircle

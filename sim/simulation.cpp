@@ -239,7 +239,10 @@ Results Simulation::run(const RunOptions& options) {
             close_month(date, day, res);
             const bool year_end = tomorrow.year != date.year;
             if (m_recording && year_end) close_year(date, res);
-            if (!m_recording && !(tomorrow < m_sc.start)) m_year.clear();  // the run starts tomorrow
+            if (!m_recording && !(tomorrow < m_sc.start)) {  // the run starts tomorrow
+                m_year.clear();
+                if (options.spin_up_done) options.spin_up_done(capture(day, day, res));
+            }
             // checkpoints at true month ends, before a partial year is closed (below): a run
             // resumed from it goes on with that year
             const int months_done = date.year * 12 + date.month - m_first_month + 1;
@@ -306,12 +309,25 @@ void Simulation::apply_events_due(const Date& date, std::int64_t day) {
 }
 
 /// Rebuilds the choice cache of the categories whose facilities changed (all of them at a
-/// month's end, when crowding changes every weight).
+/// month's end, when crowding changes every weight): where only openings and closings changed
+/// a category, only the blocks of the nodes whose reach rows they touched (a block depends
+/// only on its node's row, its facilities and their crowding, so the rest are as a whole
+/// rebuild would make them).
 void Simulation::rebuild_changed_choices() {
-    for (std::size_t c = 0; c < m_nc; ++c)
-        if (m_reach.changed(c))
-            m_cache.rebuild(c, m_reach.table(c), m_reach.facilities(c), m_world.facilities, m_crowding,
-                            m_sc.categories[c].decay, m_all_nodes);
+    for (std::size_t c = 0; c < m_nc; ++c) {
+        if (!m_reach.changed(c)) continue;
+        const auto& table = m_reach.table(c);
+        const auto& facilities = m_reach.facilities(c);
+        const double decay = m_sc.categories[c].decay;
+        if (m_reach.changed_everywhere(c) || 2 * m_reach.changed_nodes(c).size() > m_all_nodes.size()) {
+            m_cache.rebuild(c, table, facilities, m_world.facilities, m_crowding, decay, m_all_nodes);
+            continue;
+        }
+        std::vector<std::uint32_t> nodes = m_reach.changed_nodes(c);
+        std::sort(nodes.begin(), nodes.end());
+        nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
+        m_cache.rebuild_nodes(c, table, facilities, m_world.facilities, m_crowding, decay, nodes);
+    }
     m_reach.clear_changed();
 }
 

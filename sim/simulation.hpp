@@ -13,6 +13,7 @@
 namespace lifecircle {
 
 class Ranks;
+struct RunState;
 
 /// Progress of a run, reported once a simulated day.
 struct Progress {
@@ -38,6 +39,10 @@ struct RunOptions {
     /// The ranks the run is spread over (sim/ranks.hpp; null: this process alone). Every rank
     /// calls run_simulation with the same world; each simulates its share of the residents.
     const Ranks* ranks = nullptr;
+    /// Called once at the end of the spin-up (the day before the start) with the run's state
+    /// then, as a checkpoint holds it (the spin-up cache keeps it: sim/spinup_cache.hpp); may be
+    /// empty.
+    std::function<void(const RunState&)> spin_up_done;
 };
 
 /// The simulation: one step a day over the scenario period; monthly economics, policy
@@ -45,7 +50,6 @@ struct RunOptions {
 /// seed, never on the number of threads (see docs/model.md, "Determinism").
 Results run_simulation(World world, const RunOptions& options);
 
-struct RunState;
 /// Continues a run from a checkpoint's state (sim/checkpoint.hpp): `world` is built from the
 /// checkpoint's own scenario. The results equal those of the run never stopped. Without
 /// `options.until`, the run ends where the checkpoint's run was to end.

@@ -90,6 +90,7 @@ def run(
     checkpoint_every: int = 0,
     checkpoint: str | PathLike | None = None,
     resume: str | PathLike | None = None,
+    spinup_cache: bool = True,
 ) -> Results:
     """Runs a scenario (or resumes a checkpoint of one) and returns its results.
 
@@ -111,6 +112,10 @@ def run(
         resume: continue the run this checkpoint holds, to that run's ``until`` unless given
             another; the results equal the run's never stopped. ``scenario`` may be None (the
             checkpoint's own) or must be the same.
+        spinup_cache: read the spin-up (the scenario's ``spin_up_months``) from the spin-up
+            cache when it holds it, else keep it there for later runs; the results are the same
+            (docs/checkpoints.md, "The spin-up cache"). The environment variable
+            ``LIFECIRCLE_SPINUP_CACHE=0`` turns it off for every run.
 
     Example:
         >>> lc.run("configs/tiny.toml", checkpoint_every=6, output="tiny.h5")   # killed ...
@@ -158,6 +163,7 @@ def run(
                 int(checkpoint_every),
                 None if checkpoint is None else str(checkpoint),
                 None if resume is None else str(resume),
+                bool(spinup_cache),
             )
             return Results(path, label=label or sc.label)
     finally:
@@ -212,6 +218,11 @@ def run_many(
             same datasets anywhere).
         transfer: ``"bytes"`` or ``"path"``, for an executor (see above).
 
+    Each run reads its spin-up from the spin-up cache when an earlier run kept it
+    (docs/checkpoints.md). In local processes, a spin-up that several of the runs share (the
+    same scenario before its start and seed, e.g. a sweep's variants of one seed) is simulated
+    once first, and all of them read it.
+
     Returns:
         The runs' Results, in the order given.
 
@@ -245,6 +256,7 @@ def run_many(
     # local processes (spawned: safe from Jupyter), writing straight into the folder
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         try:
+            _share_spin_ups(pool, items, seeds, threads_per_run)
             return _run_on_executor(
                 pool, items, labels, seeds, until_text, threads_per_run, progress, output_dir, "path",
                 f"{min(workers, len(items))} processes",
@@ -254,6 +266,36 @@ def run_many(
             for proc in list(getattr(pool, "_processes", {}).values()):
                 proc.terminate()
             raise
+
+
+def _spin_up_on_worker(text: str, path: str, seed: int | None, until: str, threads: int) -> None:
+    """Simulates a scenario's spin-up and its first day, for the spin-up cache to keep."""
+    with tempfile.TemporaryDirectory(prefix="lifecircle-spin-up-") as tmp:
+        _core.run(text, path, str(Path(tmp) / "run.h5"), seed, until, threads, None)
+
+
+def _share_spin_ups(executor: Executor, items: list[Scenario], seeds: list[int | None], threads: int) -> None:
+    """Simulates once each spin-up that several of the runs share (the same scenario before
+    its start and seed: docs/checkpoints.md, "The spin-up cache"), before the runs, which then
+    read it from the cache instead of each simulating it at the same time. The workers must
+    share the cache's folder: local processes."""
+    if os.environ.get("LIFECIRCLE_SPINUP_CACHE", "1").strip().lower() in ("0", "off", "no", "false"):
+        return
+    first: dict[str, tuple[Scenario, int | None]] = {}
+    runs: dict[str, int] = {}
+    for sc, seed in zip(items, seeds):
+        if not sc.data["simulation"].get("spin_up_months", 0):
+            continue
+        key = _core.spinup_key_text(sc.text, sc.path, seed)
+        first.setdefault(key, (sc, seed))
+        runs[key] = runs.get(key, 0) + 1
+    shared = [first[key] for key, n in runs.items() if n > 1]
+    futures = [
+        executor.submit(_spin_up_on_worker, sc.text, sc.path, seed, str(sc.start), threads)
+        for sc, seed in shared
+    ]
+    for f in futures:
+        f.result()
 
 
 def _run_on_executor(

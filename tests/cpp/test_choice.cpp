@@ -1,11 +1,16 @@
 // The cached destination choice (models/destination_choice.hpp): rewritten for speed, so it is
 // checked against the plain rule and against the Huff shares.
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
 #include "catch.hpp"
 #include "core/rng.hpp"
+#include "fixtures.hpp"
 #include "models/destination_choice.hpp"
+#include "models/facility.hpp"
+#include "models/facility_reach.hpp"
+#include "models/world_builder.hpp"
 
 using lifecircle::ChoiceCache;
 
@@ -104,4 +109,64 @@ TEST_CASE("choices follow the Huff weights", "[choice]") {
     CHECK(near[2] == 0);
     // closed in slot 1: nothing to choose
     CHECK(cache.choose(b, 1, 1, false, 0.5f).facility == -1);
+}
+
+TEST_CASE("rebuilding the blocks of the nodes openings and closings touched equals a whole rebuild",
+          "[choice][reach_table]") {
+    using namespace lifecircle;
+    World w = build_world(test::tiny_scenario());
+    const auto& sc = w.scenario;
+    std::array<double, kAgeGroups> walk{};
+    for (int a = 0; a < kAgeGroups; ++a) walk[a] = sc.max_walk_metres(a);
+    // (a reach shorter than the walks: in the tiny town's 56 nodes a walk's reach is everywhere)
+    FacilityReach reach(w, ChoiceCache::kMaxK, 300.0);
+    std::vector<std::uint32_t> nodes(w.network.num_nodes());
+    for (std::uint32_t v = 0; v < nodes.size(); ++v) nodes[v] = v;
+    std::vector<float> crowding;
+    for (std::size_t id = 0; id < w.facilities.size(); ++id) crowding.push_back(0.4f + 0.1f * (id % 7));
+    const std::size_t nc = sc.categories.size();
+    ChoiceCache patched(nodes.size(), nc, ChoiceCache::kMaxK, walk);
+    for (std::size_t c = 0; c < nc; ++c)
+        patched.rebuild(c, reach.table(c), reach.facilities(c), w.facilities, crowding, sc.categories[c].decay, nodes);
+    reach.clear_changed();
+    // a shop opens beside a district's centre and the first open facility closes
+    const int conv = sc.category_index("convenience");
+    open_facility(w, reach, make_facility(sc, w.district_centre[0], conv, 0), 100);
+    std::uint32_t first_open = 0;
+    while (w.facilities[first_open].state != FacilityState::open) ++first_open;
+    close_facility(w, reach, first_open, 100);
+    crowding.resize(w.facilities.size(), 1.0f);
+    const ChoiceCache stale = patched;
+    for (std::size_t c = 0; c < nc; ++c) {
+        if (!reach.changed(c)) continue;
+        CHECK_FALSE(reach.changed_everywhere(c));
+        auto touched = reach.changed_nodes(c);
+        std::sort(touched.begin(), touched.end());
+        touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+        CHECK(touched.size() < nodes.size());
+        patched.rebuild_nodes(c, reach.table(c), reach.facilities(c), w.facilities, crowding, sc.categories[c].decay,
+                              touched);
+    }
+    ChoiceCache whole(nodes.size(), nc, ChoiceCache::kMaxK, walk);
+    for (std::size_t c = 0; c < nc; ++c)
+        whole.rebuild(c, reach.table(c), reach.facilities(c), w.facilities, crowding, sc.categories[c].decay, nodes);
+    auto differing = [&](const ChoiceCache& x) {
+        std::size_t n = 0;
+        for (std::uint32_t v = 0; v < nodes.size(); ++v)
+            for (std::size_t c = 0; c < nc; ++c) {
+                const auto &a = x.block(v, c), &b = whole.block(v, c);
+                n += !(a.n == b.n && std::equal(a.cum, a.cum + ChoiceCache::kMaxK, b.cum) &&
+                       std::equal(a.distance, a.distance + ChoiceCache::kMaxK, b.distance) &&
+                       std::equal(a.facility, a.facility + ChoiceCache::kMaxK, b.facility) &&
+                       std::equal(a.open, a.open + ChoiceCache::kMaxSlots, b.open) &&
+                       std::equal(a.in_reach, a.in_reach + kAgeGroups, b.in_reach));
+            }
+        return n;
+    };
+    CHECK(differing(stale) > 0);     // the opening and the closing changed some blocks ...
+    CHECK(differing(patched) == 0);  // ... and the patch made them what a whole rebuild makes
+    // a facility's hours touched: its categories change everywhere
+    reach.clear_changed();
+    reach.touch(w.facilities[1]);
+    CHECK(reach.changed_everywhere(w.facilities[1].category));
 }

@@ -86,6 +86,15 @@ def helsinki_pbf() -> Path:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def spinup_cache_of_the_session(tmp_path_factory) -> Path:
+    """The spin-up cache (on by default) in a folder of the test session's own, not the user's;
+    CLI processes and run_many's workers inherit it."""
+    folder = tmp_path_factory.mktemp("spinup-cache")
+    os.environ["LIFECIRCLE_CACHE_DIR"] = str(folder)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def cli() -> str:
     """Path of the lifecircle CLI: $LIFECIRCLE_CLI, else the one on PATH."""

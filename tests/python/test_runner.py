@@ -8,6 +8,8 @@ import subprocess
 
 import numpy as np
 import pytest
+import tomli_w
+import tomllib
 
 import lifecircle as lc
 from conftest import TINY, UNTIL, damaged_copies, same_datasets
@@ -249,3 +251,79 @@ def test_a_damaged_dataset_of_a_checkpoint_is_an_input_error_naming_it(tmp_path)
             lc.run(resume=copy, progress=False, output=tmp_path / "r.h5")
         checked += 1
     assert checked >= 40
+
+
+def _run(sc, out, *, until=UNTIL, threads=0, spinup_cache=True) -> bool:
+    """A run through the engine; whether its spin-up came from the spin-up cache."""
+    res = lc._core.run(sc.text, sc.path, str(out), None, until, threads, None, 0, None, None, spinup_cache)
+    return res["spinup_cached"]
+
+
+def test_a_run_from_the_spin_up_cache_equals_one_that_simulated_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("LIFECIRCLE_CACHE_DIR", str(tmp_path / "cache"))
+    sc = lc.Scenario.load(TINY).with_spin_up(3)
+    assert not _run(sc, tmp_path / "off.h5", spinup_cache=False)
+    assert lc._core.spinup_cache_entries() == []  # off: nothing kept
+    assert not _run(sc, tmp_path / "cold.h5")  # simulated, kept
+    assert len(lc._core.spinup_cache_entries()) == 1
+    assert _run(sc, tmp_path / "warm.h5", threads=1)  # read, on another thread count
+    assert same_datasets(tmp_path / "off.h5", tmp_path / "cold.h5")
+    assert same_datasets(tmp_path / "off.h5", tmp_path / "warm.h5")
+    # lc.run reads it too
+    lc.run(sc, until=UNTIL, progress=False, output=tmp_path / "lc.h5")
+    assert same_datasets(tmp_path / "off.h5", tmp_path / "lc.h5")
+
+
+def test_the_spin_up_cache_key_events_from_the_start_hit_a_parameter_before_misses(tmp_path, monkeypatch):
+    # A cache keyed wrongly would give a run another scenario's spin-up: each variant is also
+    # run without the cache and must agree.
+    monkeypatch.setenv("LIFECIRCLE_CACHE_DIR", str(tmp_path / "cache"))
+    base = lc.Scenario.load(TINY).with_spin_up(2)
+    assert not _run(base, tmp_path / "base.h5")
+    later = base.with_events([{"date": "2024-02-01", "type": "map_app", "adoption": 0.9}])
+    rent = base.with_subsidy(category="breakfast", rent_cut=0.5)  # events too: from the start
+    seeded = base.with_seed(99)
+    data = tomllib.loads(base.text)
+    data["economics"] = {"entry_rate": 0.5}
+    entry = lc.Scenario(tomli_w.dumps(data), base.path)  # a market parameter: acts in the spin-up
+    variants = [
+        ("later", later, True),
+        ("rent", rent, True),
+        ("seeded", seeded, False),
+        ("entry", entry, False),
+    ]
+    for name, variant, hit in variants:
+        assert _run(variant, tmp_path / f"{name}.h5") is hit, name
+        _run(variant, tmp_path / f"{name}-off.h5", spinup_cache=False)
+        assert same_datasets(tmp_path / f"{name}.h5", tmp_path / f"{name}-off.h5"), name
+    assert not same_datasets(tmp_path / "base.h5", tmp_path / "entry.h5")
+    # LIFECIRCLE_SPINUP_CACHE=0 turns it off; clear_spinup_cache empties it
+    monkeypatch.setenv("LIFECIRCLE_SPINUP_CACHE", "0")
+    assert not _run(base, tmp_path / "again.h5")
+    monkeypatch.delenv("LIFECIRCLE_SPINUP_CACHE")
+    assert lc._core.clear_spinup_cache() > 0
+    assert lc._core.spinup_cache_entries() == []
+
+
+def test_the_spin_up_cache_on_yunfu(tmp_path, monkeypatch):
+    # The default scenario's 24 months of spin-up, then two recorded months: cold (simulated
+    # and kept) and warm (read) give the same datasets.
+    monkeypatch.setenv("LIFECIRCLE_CACHE_DIR", str(tmp_path / "cache"))
+    sc = lc.Scenario.default()
+    assert not _run(sc, tmp_path / "cold.h5", until="2024-02-29")
+    assert _run(sc, tmp_path / "warm.h5", until="2024-02-29")
+    assert same_datasets(tmp_path / "cold.h5", tmp_path / "warm.h5")
+
+
+def test_run_many_shares_a_spin_up_and_gives_the_runs_own_results(tmp_path, monkeypatch):
+    # Three variants of one spin-up (events from the start differ) in two processes: the
+    # spin-up is simulated once and read by all three, whose results are those of runs
+    # without the cache.
+    monkeypatch.setenv("LIFECIRCLE_CACHE_DIR", str(tmp_path / "cache"))
+    base = lc.Scenario.load(TINY).with_spin_up(2)
+    variants = [base, base.with_subsidy(category="breakfast", rent_cut=0.5), base.without_events()]
+    runs = lc.run_many(variants, until=UNTIL, processes=2, progress=False, output_dir=tmp_path / "many")
+    assert len(lc._core.spinup_cache_entries()) == 1
+    for i, sc in enumerate(variants):
+        _run(sc, tmp_path / f"own-{i}.h5", spinup_cache=False)
+        assert same_datasets(runs[i].path, tmp_path / f"own-{i}.h5"), i
