@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AGE_GROUPS', 'ArgumentError', 'BUILTIN_YUNFU_NAME', 'ConfigError', 'FACILITY_ORIGINS', 'InputError', 'LIST_TARGET', 'MAX_CATEGORIES', 'MAX_DISTRICTS', 'WalkNetwork', 'World', 'builtin_amap_categories_text', 'builtin_yunfu_text', 'candidate_sites', 'check_seal', 'checkpoint_info', 'exact_cover_available', 'haversine', 'idle_sites', 'import_osm', 'network_from_lines', 'phase_dates', 'project', 'read_city', 'read_osm_lines', 'rescore_month', 'results_columns', 'ring_score', 'run', 'scenario_spec', 'seal_file', 'serves', 'set_max_threads', 'threshold_normals', 'unproject', 'unseal_file', 'validate_scenario', 'write_city']
+__all__: list[str] = ['AGE_GROUPS', 'ArgumentError', 'BUILTIN_YUNFU_NAME', 'ConfigError', 'FACILITY_ORIGINS', 'InputError', 'LIST_TARGET', 'MAX_CATEGORIES', 'MAX_DISTRICTS', 'WalkNetwork', 'World', 'builtin_amap_categories_text', 'builtin_yunfu_text', 'candidate_sites', 'check_seal', 'checkpoint_info', 'clear_spinup_cache', 'exact_cover_available', 'haversine', 'idle_sites', 'import_osm', 'network_from_lines', 'phase_dates', 'project', 'read_city', 'read_osm_lines', 'rescore_month', 'results_columns', 'ring_score', 'run', 'scenario_spec', 'seal_file', 'serves', 'set_max_threads', 'spinup_cache_entries', 'spinup_key_text', 'threshold_normals', 'unproject', 'unseal_file', 'validate_scenario', 'write_city']
 class InputError(ValueError):
     pass
 class ConfigError(InputError):
@@ -118,6 +118,10 @@ def checkpoint_info(path: str) -> dict:
     What a checkpoint holds: its scenario (text, path), seed, build version, day, and the run's
     last day (`until`), where a resumed run ends unless given another.
     """
+def clear_spinup_cache() -> int:
+    """
+    Removes every entry of the spin-up cache; returns the bytes freed.
+    """
 def exact_cover_available() -> bool:
     """
     Whether this build has HiGHS for exact maximal covering (scripts/highs.sh).
@@ -166,12 +170,14 @@ def ring_score(distance: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]
     """
     The closeness score (0-1) of facilities `distance` metres away to a ring of `ring_m` metres, the satisfaction score's rule (models/satisfaction.hpp ring_score).
     """
-def run(text: str, path: str, output: str, seed: typing.SupportsInt | typing.SupportsIndex | None = None, until: str | None = None, threads: typing.SupportsInt | typing.SupportsIndex = 0, progress: typing.Any = None, checkpoint_every: typing.SupportsInt | typing.SupportsIndex = 0, checkpoint: str | None = None, resume: str | None = None) -> dict:
+def run(text: str, path: str, output: str, seed: typing.SupportsInt | typing.SupportsIndex | None = None, until: str | None = None, threads: typing.SupportsInt | typing.SupportsIndex = 0, progress: typing.Any = None, checkpoint_every: typing.SupportsInt | typing.SupportsIndex = 0, checkpoint: str | None = None, resume: str | None = None, spinup_cache: bool = True) -> dict:
     """
     Builds the scenario's world, runs it (or resumes the checkpoint `resume` of it) and writes the
     results file `output` (atomically). progress(date, fraction, trips, seconds) is called once a
     simulated day. A KeyboardInterrupt stops the run at the end of the day (with checkpoints on,
-    at the month's end, after a last checkpoint) and is re-raised; no results are written.
+    at the month's end, after a last checkpoint) and is re-raised; no results are written. With
+    `spinup_cache` (and LIFECIRCLE_SPINUP_CACHE not 0), the spin-up is read from the spin-up cache
+    when it holds it, else kept there (the results are the same; docs/checkpoints.md).
     """
 def scenario_spec(text: str, path: str, check_files: bool = True) -> dict:
     """
@@ -188,6 +194,15 @@ def serves(category: typing.Annotated[numpy.typing.ArrayLike, numpy.int32], extr
 def set_max_threads(threads: typing.SupportsInt | typing.SupportsIndex) -> None:
     """
     Limit worker threads (0 = all cores).
+    """
+def spinup_cache_entries() -> list:
+    """
+    The spin-up cache's entries (path, bytes), the most recently used first (the cache's folder:
+    LIFECIRCLE_CACHE_DIR, else $XDG_CACHE_HOME/lifecircle or ~/.cache/lifecircle).
+    """
+def spinup_key_text(text: str, path: str, seed: typing.SupportsInt | typing.SupportsIndex | None = None) -> str:
+    """
+    What a scenario's spin-up depends on, as text: the key of its spin-up cache entry.
     """
 def threshold_normals(seed: typing.SupportsInt | typing.SupportsIndex, n: typing.SupportsInt | typing.SupportsIndex) -> numpy.typing.NDArray[numpy.float64]:
     """
