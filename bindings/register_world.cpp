@@ -204,6 +204,44 @@ struct NodeTable {
     NodeSites sites() const { return {x, y, district, commercial}; }
 };
 
+/// A numpy array as a span of its elements.
+template <class T>
+std::span<const T> span(const Array<T>& a) {
+    return {a.data(), static_cast<std::size_t>(a.size())};
+}
+
+/// Results.rescore's arrays as the engine's rescoring reads them: the [satisfaction] model
+/// (weights and threshold, every key required), the ring parts (rows of 3) and the
+/// residents' months.
+struct ScoreInputs {
+    SatisfactionModel model;
+    std::vector<ScorePlace> places;
+    std::vector<ScoreResident> residents;
+
+    ScoreInputs(const py::dict& d, const Array<float>& p, const Array<std::uint16_t>& needs,
+                const Array<std::uint16_t>& unmet, const Array<std::uint8_t>& night_unmet) {
+        for (auto [key, field] : {std::pair{"weight_basic", &model.weight_basic},
+                                  {"weight_quality", &model.weight_quality},
+                                  {"weight_government", &model.weight_government},
+                                  {"weight_unmet", &model.weight_unmet},
+                                  {"weight_night", &model.weight_night},
+                                  {"threshold_mean", &model.threshold_mean},
+                                  {"threshold_sd", &model.threshold_sd}}) {
+            if (!d.contains(key)) throw ArgumentError(std::string("rescoring: the model lacks '") + key + "'");
+            *field = d[key].cast<double>();
+        }
+        const auto n = static_cast<std::size_t>(needs.size());
+        if (static_cast<std::size_t>(unmet.size()) != n || static_cast<std::size_t>(night_unmet.size()) != n)
+            throw ArgumentError("rescoring: needs, unmet and night_unmet differ in length");
+        if (p.ndim() != 2 || p.shape(1) != 3)
+            throw ArgumentError("rescoring: places must be an array of shape (nodes x age groups, 3)");
+        places.resize(static_cast<std::size_t>(p.shape(0)));
+        for (std::size_t r = 0; r < places.size(); ++r) places[r] = {p.at(r, 0), p.at(r, 1), p.at(r, 2)};
+        residents.resize(n);
+        for (std::size_t i = 0; i < n; ++i) residents[i] = {needs.data()[i], unmet.data()[i], night_unmet.data()[i]};
+    }
+};
+
 }  // namespace
 
 void register_world(py::module_& m) {
@@ -313,31 +351,11 @@ void register_world(py::module_& m) {
            const Array<std::uint16_t>& district, const Array<double>& normal, const Array<float>& places,
            const Array<std::uint16_t>& needs, const Array<std::uint16_t>& unmet,
            const Array<std::uint8_t>& night_unmet) {
-            SatisfactionModel m;
-            for (auto [key, field] : {std::pair{"weight_basic", &m.weight_basic},
-                                      {"weight_quality", &m.weight_quality},
-                                      {"weight_government", &m.weight_government},
-                                      {"weight_unmet", &m.weight_unmet},
-                                      {"weight_night", &m.weight_night},
-                                      {"threshold_mean", &m.threshold_mean},
-                                      {"threshold_sd", &m.threshold_sd}}) {
-                if (!model.contains(key)) throw ArgumentError(std::string("rescore_month: model lacks '") + key + "'");
-                *field = model[key].cast<double>();
-            }
-            const auto n = static_cast<std::size_t>(needs.size());
-            if (static_cast<std::size_t>(unmet.size()) != n || static_cast<std::size_t>(night_unmet.size()) != n)
-                throw ArgumentError("rescore_month: needs, unmet and night_unmet differ in length");
-            if (places.ndim() != 2 || places.shape(1) != 3)
-                throw ArgumentError("rescore_month: places must be an array of shape (nodes x age groups, 3)");
-            std::vector<ScorePlace> rows(static_cast<std::size_t>(places.shape(0)));
-            for (std::size_t r = 0; r < rows.size(); ++r) rows[r] = {places.at(r, 0), places.at(r, 1), places.at(r, 2)};
-            std::vector<ScoreResident> res(n);
-            for (std::size_t i = 0; i < n; ++i) res[i] = {needs.data()[i], unmet.data()[i], night_unmet.data()[i]};
-            auto span = [](const auto& a) { return std::span(a.data(), static_cast<std::size_t>(a.size())); };
+            const ScoreInputs in(model, places, needs, unmet, night_unmet);
             Rescored out;
             try {
-                out = rescore_month(m, seed, month_index, survey_sample, districts, span(home_node), span(age),
-                                    span(district), span(normal), rows, res);
+                out = rescore_month(in.model, seed, month_index, survey_sample, districts, span(home_node), span(age),
+                                    span(district), span(normal), in.places, in.residents);
             } catch (const std::invalid_argument& e) {
                 throw ArgumentError(e.what());
             }
@@ -349,6 +367,30 @@ void register_world(py::module_& m) {
         "A recorded month re-scored under `model` (the [satisfaction] weights and threshold): per district "
         "the satisfied residents, the emulated survey's respondents and its satisfied, exactly as a run "
         "with that model records them (models/satisfaction.hpp rescore_month). Used by Results.rescore.");
+    m.def(
+        "rescore_month_thresholds",
+        [](const py::dict& model, const Array<double>& means, const Array<double>& sds, std::uint64_t seed,
+           std::uint64_t month_index, int survey_sample, std::size_t districts, const Array<std::uint32_t>& home_node,
+           const Array<std::uint8_t>& age, const Array<std::uint16_t>& district, const Array<double>& normal,
+           const Array<float>& places, const Array<std::uint16_t>& needs, const Array<std::uint16_t>& unmet,
+           const Array<std::uint8_t>& night_unmet) {
+            const ScoreInputs in(model, places, needs, unmet, night_unmet);
+            RescoredMany out;
+            try {
+                out = rescore_month_thresholds(in.model, span(means), span(sds), seed, month_index, survey_sample,
+                                               districts, span(home_node), span(age), span(district), span(normal),
+                                               in.places, in.residents);
+            } catch (const std::invalid_argument& e) {
+                throw ArgumentError(e.what());
+            }
+            return py::make_tuple(to_numpy(out.satisfied), to_numpy(out.survey_n), to_numpy(out.survey_satisfied));
+        },
+        py::arg("model"), py::arg("means"), py::arg("sds"), py::arg("seed"), py::arg("month_index"),
+        py::arg("survey_sample"), py::arg("districts"), py::arg("home_node"), py::arg("age"), py::arg("district"),
+        py::arg("normal"), py::arg("places"), py::arg("needs"), py::arg("unmet"), py::arg("night_unmet"),
+        "rescore_month for many thresholds at once under the weights of `model`: draw j takes threshold mean "
+        "means[j] and spread sds[j]; satisfied and survey_satisfied are draws x districts (row-major), "
+        "each row what rescore_month gives with that threshold. Used by Results.rescore_many.");
     m.def(
         "validate_scenario",
         [](const std::string& text, const std::string& path) {

@@ -87,17 +87,71 @@ Rescored rescore_month(const SatisfactionModel& m, std::uint64_t seed, std::uint
     return out;
 }
 
+std::vector<std::uint32_t> survey_sample(std::uint64_t seed, std::size_t d, std::uint64_t month_index, int sample,
+                                         std::span<const std::uint32_t> members) {
+    std::vector<std::uint32_t> out;
+    if (members.empty()) return out;
+    const CounterRng rng(seed, streams::survey(d));
+    for (int k = 0; k < sample; ++k)
+        out.push_back(members[rng.below(month_index * 100000 + static_cast<std::uint64_t>(k), members.size())]);
+    return out;
+}
+
 Survey emulate_survey(std::uint64_t seed, std::size_t d, std::uint64_t month_index, int sample,
                       std::span<const std::uint32_t> members, std::span<const std::uint8_t> satisfied) {
     Survey s;
     if (members.empty()) return s;
-    const CounterRng rng(seed, streams::survey(d));
     s.n = sample;
-    for (int k = 0; k < sample; ++k)
-        s.satisfied +=
-            satisfied[members[rng.below(month_index * 100000 + static_cast<std::uint64_t>(k), members.size())]];
+    for (auto i : survey_sample(seed, d, month_index, sample, members)) s.satisfied += satisfied[i];
     std::tie(s.low, s.high) = wilson_interval(s.satisfied, s.n);
     return s;
+}
+
+RescoredMany rescore_month_thresholds(const SatisfactionModel& m, std::span<const double> means,
+                                      std::span<const double> sds, std::uint64_t seed, std::uint64_t month_index,
+                                      int survey_sample_size, std::size_t districts,
+                                      std::span<const std::uint32_t> home_node, std::span<const std::uint8_t> age,
+                                      std::span<const std::uint16_t> district, std::span<const double> normal,
+                                      std::span<const ScorePlace> places, std::span<const ScoreResident> residents) {
+    const std::size_t n = residents.size(), draws = means.size();
+    if (sds.size() != draws) throw std::invalid_argument("rescore_month_thresholds: means and sds differ in length");
+    if (home_node.size() < n || age.size() < n || district.size() < n || normal.size() < n)
+        throw std::invalid_argument("rescore_month_thresholds: fewer residents' homes, ages, districts or draws");
+    for (std::size_t i = 0; i < n; ++i)
+        if (std::size_t{home_node[i]} * kAgeGroups + age[i] >= places.size())
+            throw std::invalid_argument("rescore_month_thresholds: resident " + std::to_string(i) +
+                                        "'s home lies outside the recorded ring parts");
+    std::vector<double> score(n);
+    tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
+        const ScoreResident& r = residents[i];
+        score[i] = resident_score(m, places[std::size_t{home_node[i]} * kAgeGroups + age[i]], r.needs, r.unmet,
+                                  r.night_unmet != 0);
+    });
+    std::vector<std::vector<std::uint32_t>> members(districts), asked(districts);
+    for (std::size_t i = 0; i < n; ++i)
+        if (district[i] < districts) members[district[i]].push_back(static_cast<std::uint32_t>(i));
+    RescoredMany out;
+    out.survey_n.assign(districts, 0);
+    for (std::size_t d = 0; d < districts; ++d) {
+        asked[d] = survey_sample(seed, d, month_index, survey_sample_size, members[d]);
+        out.survey_n[d] = members[d].empty() ? 0 : survey_sample_size;
+    }
+    out.satisfied.assign(draws * districts, 0);
+    out.survey_satisfied.assign(draws * districts, 0);
+    tbb::parallel_for(std::size_t{0}, draws, [&](std::size_t j) {
+        SatisfactionModel mj = m;
+        mj.threshold_mean = means[j];
+        mj.threshold_sd = sds[j];
+        auto meets = [&](std::uint32_t i) { return score[i] >= threshold_from_normal(mj, normal[i]) ? 1 : 0; };
+        for (std::size_t d = 0; d < districts; ++d) {
+            std::int64_t k = 0, q = 0;
+            for (auto i : members[d]) k += meets(i);
+            for (auto i : asked[d]) q += meets(i);
+            out.satisfied[j * districts + d] = k;
+            out.survey_satisfied[j * districts + d] = q;
+        }
+    });
+    return out;
 }
 
 std::pair<double, double> wilson_interval(std::int64_t k, std::int64_t n) {

@@ -75,17 +75,28 @@ struct ResidentMonth {
 void score_residents(const World& world, std::span<const ScorePlace> places, const ResidentMonth& month,
                      std::vector<std::uint8_t>& satisfied);
 
-/// The verdict of one resident: the run's rule, shared by score_residents and rescoring.
-inline std::uint8_t verdict(const SatisfactionModel& m, const ScorePlace& place, std::uint16_t needs,
-                            std::uint16_t unmet, bool night_unmet, float threshold) {
+/// A resident's monthly score from its ring parts and its month (the weights of `m`).
+inline double resident_score(const SatisfactionModel& m, const ScorePlace& place, std::uint16_t needs,
+                             std::uint16_t unmet, bool night_unmet) {
     ScoreParts sp;
     sp.basic = place.basic;
     sp.quality = place.quality;
     sp.government = place.government;
     sp.served = needs ? 1.0 - static_cast<double>(unmet) / needs : 1.0;
     sp.night = night_unmet ? 0.0 : 1.0;
-    return satisfaction_score(m, sp) >= threshold ? 1 : 0;
+    return satisfaction_score(m, sp);
 }
+
+/// The verdict of one resident: the run's rule, shared by score_residents and rescoring.
+inline std::uint8_t verdict(const SatisfactionModel& m, const ScorePlace& place, std::uint16_t needs,
+                            std::uint16_t unmet, bool night_unmet, float threshold) {
+    return resident_score(m, place, needs, unmet, night_unmet) >= threshold ? 1 : 0;
+}
+
+/// The members the emulated survey of district d asks in a month (with replacement; stream
+/// streams::survey(d), draws month_index x 100000 + k), as emulate_survey draws them.
+std::vector<std::uint32_t> survey_sample(std::uint64_t seed, std::size_t d, std::uint64_t month_index, int sample,
+                                         std::span<const std::uint32_t> members);
 
 /// Re-scores a recorded month under `m` (weights and threshold): each district's satisfied
 /// residents and its emulated survey, exactly as a run with `m` would have recorded them
@@ -94,6 +105,19 @@ inline std::uint8_t verdict(const SatisfactionModel& m, const ScorePlace& place,
 struct Rescored {
     std::vector<std::int64_t> satisfied, survey_satisfied, survey_n;  ///< per district
 };
+/// The same for many thresholds at once under the weights of `m`: draw j takes mean
+/// means[j] and spread sds[j]. Rows draw x district, each equal to rescore_month's with that
+/// threshold (a resident's score does not depend on the threshold, so it is computed once).
+struct RescoredMany {
+    std::vector<std::int64_t> satisfied, survey_satisfied;  ///< draws x districts
+    std::vector<std::int64_t> survey_n;                     ///< per district
+};
+RescoredMany rescore_month_thresholds(const SatisfactionModel& m, std::span<const double> means,
+                                      std::span<const double> sds, std::uint64_t seed, std::uint64_t month_index,
+                                      int survey_sample, std::size_t districts,
+                                      std::span<const std::uint32_t> home_node, std::span<const std::uint8_t> age,
+                                      std::span<const std::uint16_t> district, std::span<const double> normal,
+                                      std::span<const ScorePlace> places, std::span<const ScoreResident> residents);
 Rescored rescore_month(const SatisfactionModel& m, std::uint64_t seed, std::uint64_t month_index, int survey_sample,
                        std::size_t districts, std::span<const std::uint32_t> home_node,
                        std::span<const std::uint8_t> age, std::span<const std::uint16_t> district,

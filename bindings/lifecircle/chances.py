@@ -48,35 +48,26 @@ def _month(res: Results, by: str | dt.date | None) -> tuple[int, int]:
     return day.year, day.month
 
 
-def _parameter_rows(draws: pd.DataFrame | int | None, seed: int = 0) -> list[dict]:
-    """Each draw as rescore's keyword arguments; an int: that many draws from the documented
-    prior (lifecircle.prior.PRIOR, seeded with ``seed``); None: the run's own parameters."""
+def _draws_table(draws: pd.DataFrame | int | None, seed: int = 0) -> pd.DataFrame | None:
+    """The draws as a table of parameters (an int: that many from the documented prior,
+    lifecircle.prior.PRIOR, seeded with ``seed``); None: the runs' own parameters."""
     if draws is None:
-        return [{}]
+        return None
     if isinstance(draws, (int, np.integer)) and not isinstance(draws, bool):
         if draws < 1:
             raise _core.ArgumentError(f"draws is {draws}; expected at least 1 prior draw")
-        draws = PRIOR.sample(int(draws), seed=seed)
+        return PRIOR.sample(int(draws), seed=seed)
     if not isinstance(draws, pd.DataFrame) or draws.empty:
-        raise _core.ArgumentError("draws: expected a non-empty DataFrame of parameter draws")
+        raise _core.ArgumentError(
+            "draws: expected a non-empty DataFrame of parameter draws, a number or None"
+        )
     known = set(THRESHOLD_COLUMNS) | {
         f"weight_{w}" for w in ("basic", "quality", "government", "unmet", "night")
     }
     unknown = [c for c in draws.columns if c not in known and c not in ("draw", "chain")]
     if unknown:
         raise _core.ArgumentError(f"draws: unknown column(s) {unknown}; expected {sorted(known)}")
-    rows = []
-    for r in draws.itertuples(index=False):
-        d = r._asdict()
-        weights = {k: float(v) for k, v in d.items() if k.startswith("weight_")}
-        rows.append(
-            dict(
-                threshold_mean=d.get("threshold_mean"),
-                threshold_sd=d.get("threshold_sd"),
-                weights=weights or None,
-            )
-        )
-    return rows
+    return draws[[c for c in draws.columns if c in known]]
 
 
 def outcomes(
@@ -94,15 +85,18 @@ def outcomes(
     runs = [runs] if isinstance(runs, Results) else list(runs)
     if not runs:
         raise _core.ArgumentError("runs: expected at least one Results")
-    rows = _parameter_rows(draws, seed)
+    table = _draws_table(draws, seed)
     column = "satisfaction" if measure == "share" else "survey"
     parts = []
     for k, res in enumerate(runs):
         month = _month(res, by)
-        for j, p in enumerate(rows):
-            t = res.rescore(**p, months=[month])
-            parts.append(pd.DataFrame({"run": k, "draw": j, "district": t.district, "pinyin": t.pinyin,
-                                       "value": t[column].to_numpy()}))  # fmt: skip
+        t = (
+            res.rescore(months=[month]).assign(draw=0)
+            if table is None
+            else res.rescore_many(table, months=[month])
+        )
+        values = {"draw": t.draw.to_numpy(), "district": t.district, "pinyin": t.pinyin, "value": t[column]}
+        parts.append(pd.DataFrame({"run": k, **values}))
     return pd.concat(parts, ignore_index=True)
 
 

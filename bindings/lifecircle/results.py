@@ -554,6 +554,26 @@ class Results:
             )
         return out
 
+    def _recorded(self, months: Sequence[tuple[int, int]] | None) -> list[dict[str, Any]]:
+        """The recorded months' rescoring inputs, those of ``months`` only if given."""
+        inputs = self._score_inputs
+        if not inputs:
+            raise _core.ArgumentError(
+                f"{self.path}: the run recorded no month's score inputs; run it with "
+                '[satisfaction] record = "year_end" (the default) or "every_month", or record_dates'
+            )
+        if months is None:
+            return inputs
+        wanted = {(int(y), int(m)) for y, m in months}
+        missing = wanted - {(i["year"], i["month"]) for i in inputs}
+        if missing:
+            have = ", ".join(f"{i['year']}-{i['month']:02d}" for i in inputs)
+            raise _core.ArgumentError(
+                f"months {sorted(missing)} were not recorded; recorded: {have} "
+                "(add dates to [satisfaction] record_dates)"
+            )
+        return [i for i in inputs if (i["year"], i["month"]) in wanted]
+
     def satisfaction_model(
         self,
         threshold_mean: float | None = None,
@@ -606,22 +626,7 @@ class Results:
             >>> res.rescore(threshold_mean=0.64).query("month == 12")[["pinyin", "year", "satisfaction"]]
         """
         model = self.satisfaction_model(threshold_mean, threshold_sd, weights)
-        inputs = self._score_inputs
-        if not inputs:
-            raise _core.ArgumentError(
-                f"{self.path}: the run recorded no month's score inputs; run it with "
-                '[satisfaction] record = "year_end" (the default) or "every_month", or record_dates'
-            )
-        if months is not None:
-            wanted = {(int(y), int(m)) for y, m in months}
-            missing = wanted - {(i["year"], i["month"]) for i in inputs}
-            if missing:
-                have = ", ".join(f"{i['year']}-{i['month']:02d}" for i in inputs)
-                raise _core.ArgumentError(
-                    f"months {sorted(missing)} were not recorded; recorded: {have} "
-                    "(add dates to [satisfaction] record_dates)"
-                )
-            inputs = [i for i in inputs if (i["year"], i["month"]) in wanted]
+        inputs = self._recorded(months)
         nd, sample = len(self.districts_zh), int(self.scenario.spec["survey_sample"])
         parts = []
         for i in inputs:
@@ -644,6 +649,63 @@ class Results:
             )
         df = self._names(pd.concat(parts, ignore_index=True))
         df.insert(4, "date", pd.to_datetime(dict(year=df.year, month=df.month, day=1)))
+        df["satisfaction"] = df.satisfied / df.residents.where(df.residents > 0)
+        df["survey"] = df.survey_satisfied / df.survey_n.where(df.survey_n > 0)
+        return df
+
+    def rescore_many(
+        self,
+        draws: pd.DataFrame,
+        *,
+        months: Sequence[tuple[int, int]] | None = None,
+    ) -> pd.DataFrame:
+        """:meth:`rescore` for every row of ``draws`` (threshold_mean, threshold_sd, and
+        optionally weight_* columns; missing ones keep the run's), in one pass per recorded
+        month and set of weights: a resident's score is computed once and compared with each
+        draw's thresholds in the engine. Rows equal :meth:`rescore`'s with that draw's
+        parameters. Columns: draw (the row's position), district, pinyin, year, month,
+        residents, satisfied, satisfaction, survey_n, survey_satisfied, survey."""
+        inputs = self._recorded(months)
+        own = self.satisfaction_model()
+        table = pd.DataFrame(draws).reset_index(drop=True)
+        for c in ("threshold_mean", "threshold_sd"):
+            if c not in table:
+                table[c] = own[c]
+        weights = [c for c in table.columns if c.startswith("weight_")]
+        nd, sample = len(self.districts_zh), int(self.scenario.spec["survey_sample"])
+        parts = []
+        groups = table.groupby(weights, sort=False) if weights else [((), table)]
+        for key, group in groups:
+            w = dict(zip(weights, key if isinstance(key, tuple) else (key,)))
+            model = self.satisfaction_model(
+                float(group.threshold_mean.iloc[0]), float(group.threshold_sd.iloc[0]), w
+            )
+            means = group.threshold_mean.to_numpy(float)
+            sds = group.threshold_sd.to_numpy(float)
+            if ((means < 0) | (means > 1) | (sds < 0) | (sds > 1)).any():
+                raise _core.ArgumentError("draws: threshold_mean and threshold_sd must lie in 0-1")
+            for i in inputs:
+                satisfied, survey_n, survey_satisfied = _core.rescore_month_thresholds(
+                    model, means, sds, self.seed, i["month_index"], sample, nd, i["home_node"], i["age"],
+                    i["district"], i["normal"], i["places"], i["needs"], i["unmet"], i["night_unmet"],
+                )  # fmt: skip
+                k = len(group)
+                parts.append(
+                    pd.DataFrame(
+                        {
+                            "draw": np.repeat(group.index.to_numpy(), nd),
+                            "district": np.tile(np.arange(nd), k),
+                            "year": i["year"],
+                            "month": i["month"],
+                            "residents": np.tile(np.bincount(i["district"], minlength=nd)[:nd], k),
+                            "satisfied": satisfied,
+                            "survey_n": np.tile(survey_n, k),
+                            "survey_satisfied": survey_satisfied,
+                        }
+                    )
+                )
+        df = pd.concat(parts, ignore_index=True)
+        df = self._names(df.sort_values(["draw", "year", "month", "district"], kind="stable", ignore_index=True))
         df["satisfaction"] = df.satisfied / df.residents.where(df.residents > 0)
         df["survey"] = df.survey_satisfied / df.survey_n.where(df.survey_n > 0)
         return df

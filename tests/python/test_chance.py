@@ -89,3 +89,7 @@ def test_the_summary_report_and_map_show_each_districts_chance(runs, tmp_path):
     res.map(tmp_path / "m.html")
     stats = (tmp_path / "m.html").read_text(encoding="utf-8")
     assert f'"chance": {summary.chance.iloc[0]}' in stats or f'"chance":{summary.chance.iloc[0]}' in stats
+
+
+def test_chances_list_the_districts_in_the_scenarios_order(runs):
+    assert list(lc.chance(runs, 0.6).district) == runs[0].districts_zh

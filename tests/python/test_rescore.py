@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 import lifecircle as lc
@@ -100,3 +101,26 @@ def test_record_dates_add_their_months(recorded):
     )
     assert list(zip(res.score_months.year, res.score_months.month)) == [(2024, 3)]
     assert set(res.rescore(threshold_mean=0.6).month) == {3}
+
+
+def test_rescore_many_equals_rescore_draw_by_draw(recorded):
+    # many thresholds in one pass (and draws with their own weights, grouped) give each
+    # draw's rescore exactly: the score is computed once, the thresholds per draw
+    _, base = recorded
+    draws = pd.DataFrame(
+        {
+            "threshold_mean": [0.55, 0.7, 0.62, 0.8],
+            "threshold_sd": [0.05, 0.1, 0.2, 0.1],
+            "weight_basic": [0.65, 0.65, 0.5, 0.65],
+            "weight_quality": [0.15, 0.15, 0.3, 0.15],
+        }
+    )
+    many = base.rescore_many(draws)
+    for j, row in draws.iterrows():
+        one = base.rescore(
+            row.threshold_mean, row.threshold_sd, {"basic": row.weight_basic, "quality": row.weight_quality}
+        )
+        got = many[many.draw == j].reset_index(drop=True)
+        for c in COUNTS:
+            assert (got[c].to_numpy() == one[c].to_numpy()).all(), (j, c)
+    assert many.groupby("draw").satisfied.sum().nunique() > 1  # the draws differ
