@@ -290,13 +290,19 @@ class _Shares:
     def at(self, mean: np.ndarray, sd: np.ndarray) -> np.ndarray:
         """Shares [runs, items, mean, sd] on the grid ``mean`` x ``sd``."""
         out = np.empty((len(self.runs), len(self._keys), len(mean), len(sd)))
+        grid = pd.DataFrame(
+            {"threshold_mean": np.repeat(np.asarray(mean, float), len(sd)),
+             "threshold_sd": np.tile(np.asarray(sd, float), len(mean))}
+        )  # fmt: skip
+        for w, value in (self.weights or {}).items():
+            grid[w if w.startswith("weight_") else f"weight_{w}"] = float(value)
         for r, res in enumerate(self.runs):
-            for a, m in enumerate(mean):
-                for b, s in enumerate(sd):
-                    t = res.rescore(float(m), float(s), self.weights, months=self._months)
-                    self.calls += 1
-                    share = dict(
-                        zip(zip(t.district, t.year, t.month), t.satisfied / t.residents.clip(lower=1))
-                    )
-                    out[r, :, a, b] = [share[k] for k in self._keys]
+            t = res.rescore_many(grid, months=self._months)  # every node in one engine pass a month
+            self.calls += len(grid)
+            share = (t.satisfied / t.residents.clip(lower=1)).to_numpy()
+            index = {k: i for i, k in enumerate(zip(t.draw, t.district, t.year, t.month))}
+            for a in range(len(mean)):
+                for b in range(len(sd)):
+                    j = a * len(sd) + b
+                    out[r, :, a, b] = [share[index[(j, *k)]] for k in self._keys]
         return out
