@@ -21,6 +21,14 @@ and SALib analyses the outputs:
 | threshold | satisfaction.threshold_mean | 0.60-0.76 |
 | entry_rate | economics.entry_rate, times (log-uniform) | 0.5-2 |
 | app | map_app shares (start), times, at most 1 | 0.5-1.5 |
+| couriers_per_10k | delivery.couriers_per_10k | 1.5-6 |
+| orders_per_courier_hour | delivery.orders_per_courier_hour | 1.5-4 |
+| night_couriers | delivery.night_couriers (the platforms' night fleet share) | 0.1-0.35 |
+| app_users | delivery.app_users by age, times, at most 1 | 0.6-1.3 |
+| order_share | delivery.order_share | 0.4-0.8 |
+
+The behaviour parameters are set with `Scenario.with_behaviour` (their ranges are
+`lifecircle.scenario.BEHAVIOUR`'s, the ones `lc.ensemble` draws from).
 
     python bench/sensitivity.py [--trajectories 6] [--until 2030-12-31] [--out FILE] [--chart PNG]
 
@@ -52,7 +60,15 @@ PARAMS = {
     "threshold": (0.60, 0.76),
     "entry_rate": (np.log(0.5), np.log(2.0)),
     "app": (0.5, 1.5),
+    "couriers_per_10k": (1.5, 6.0),
+    "orders_per_courier_hour": (1.5, 4.0),
+    "night_couriers": (0.1, 0.35),
+    "app_users": (0.6, 1.3),
+    "order_share": (0.4, 0.8),
 }
+#: Set through Scenario.with_behaviour (entry_rate: its log here).
+BEHAVIOUR = ("decay", "trip_rates", "margins", "entry_rate", "couriers_per_10k", "orders_per_courier_hour",
+             "night_couriers", "app_users", "order_share")  # fmt: skip
 
 
 def edited(base, x: dict):
@@ -61,20 +77,12 @@ def edited(base, x: dict):
 
     import lifecircle as lc
 
-    data = copy.deepcopy(base.data)
+    values = {k: float(np.exp(x[k])) if k == "entry_rate" else float(x[k]) for k in BEHAVIOUR}
+    sc = base.with_behaviour(**values).with_satisfaction(threshold_mean=float(x["threshold"]))
+    data = copy.deepcopy(sc.data)
     for cat in data["categories"].values():
-        cat["decay"] = cat.get("decay", 2.0) * x["decay"]
-        for day_type in cat.get("trips_per_day", {}).values():
-            for age in day_type:
-                day_type[age] *= x["trip_rates"]
         if "rent_yuan_m2_month" in cat:
             cat["rent_yuan_m2_month"] *= x["rents"]
-        if "gross_margin" in cat:
-            cat["gross_margin"] = min(1.0, cat["gross_margin"] * x["margins"])
-    data.setdefault("satisfaction", {})["threshold_mean"] = x["threshold"]
-    data["economics"]["entry_rate"] = data["economics"].get("entry_rate", 1.0) * float(
-        np.exp(x["entry_rate"])
-    )
     for age in data.get("map_app", {}):
         data["map_app"][age] = min(1.0, data["map_app"][age] * x["app"])
     return lc.Scenario(tomli_w.dumps(data), base.path)
