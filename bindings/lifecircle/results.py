@@ -705,7 +705,8 @@ class Results:
                     )
                 )
         df = pd.concat(parts, ignore_index=True)
-        df = self._names(df.sort_values(["draw", "year", "month", "district"], kind="stable", ignore_index=True))
+        df = df.sort_values(["draw", "year", "month", "district"], kind="stable", ignore_index=True)
+        df = self._names(df)
         df["satisfaction"] = df.satisfied / df.residents.where(df.residents > 0)
         df["survey"] = df.survey_satisfied / df.survey_n.where(df.survey_n > 0)
         return df
