@@ -56,35 +56,12 @@ Rescored rescore_month(const SatisfactionModel& m, std::uint64_t seed, std::uint
                        std::span<const std::uint8_t> age, std::span<const std::uint16_t> district,
                        std::span<const double> normal, std::span<const ScorePlace> places,
                        std::span<const ScoreResident> residents) {
-    const std::size_t n = residents.size();
-    if (home_node.size() < n || age.size() < n || district.size() < n || normal.size() < n)
-        throw std::invalid_argument("rescore_month: fewer residents' homes, ages, districts or draws than rows");
-    for (std::size_t i = 0; i < n; ++i)
-        if (std::size_t{home_node[i]} * kAgeGroups + age[i] >= places.size())
-            throw std::invalid_argument("rescore_month: resident " + std::to_string(i) +
-                                        "'s home lies outside the recorded ring parts");
-    std::vector<std::uint8_t> satisfied(n, 0);
-    tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
-        const std::size_t row = std::size_t{home_node[i]} * kAgeGroups + age[i];
-        const ScoreResident& r = residents[i];
-        satisfied[i] =
-            verdict(m, places[row], r.needs, r.unmet, r.night_unmet != 0, threshold_from_normal(m, normal[i]));
-    });
-    // the run's district member lists: residents in order of their index
-    std::vector<std::vector<std::uint32_t>> members(districts);
-    for (std::size_t i = 0; i < n; ++i)
-        if (district[i] < districts) members[district[i]].push_back(static_cast<std::uint32_t>(i));
-    Rescored out;
-    out.satisfied.assign(districts, 0);
-    out.survey_satisfied.assign(districts, 0);
-    out.survey_n.assign(districts, 0);
-    for (std::size_t d = 0; d < districts; ++d) {
-        for (auto i : members[d]) out.satisfied[d] += satisfied[i];
-        const Survey s = emulate_survey(seed, d, month_index, survey_sample, members[d], satisfied);
-        out.survey_satisfied[d] = s.satisfied;
-        out.survey_n[d] = s.n;
-    }
-    return out;
+    // one draw of rescore_month_thresholds: the same verdicts (resident_score against
+    // threshold_from_normal, as verdict compares them) and the same survey sample
+    const double mean = m.threshold_mean, sd = m.threshold_sd;
+    RescoredMany many = rescore_month_thresholds(m, {&mean, 1}, {&sd, 1}, seed, month_index, survey_sample, districts,
+                                                 home_node, age, district, normal, places, residents);
+    return {std::move(many.satisfied), std::move(many.survey_satisfied), std::move(many.survey_n)};
 }
 
 std::vector<std::uint32_t> survey_sample(std::uint64_t seed, std::size_t d, std::uint64_t month_index, int sample,

@@ -284,7 +284,7 @@ def _share_spin_ups(executor: Executor, items: list[Scenario], seeds: list[int |
     first: dict[str, tuple[Scenario, int | None]] = {}
     runs: dict[str, int] = {}
     for sc, seed in zip(items, seeds):
-        if not sc.data["simulation"].get("spin_up_months", 0):
+        if not sc.spec["spin_up_months"]:
             continue
         key = _core.spinup_key_text(sc.text, sc.path, seed)
         first.setdefault(key, (sc, seed))
