@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from seeded_runs import seeded_runs
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -54,19 +55,16 @@ def main() -> int:
     import lifecircle as lc
 
     t0 = time.perf_counter()
-    if a.results:
-        runs = [lc.Results.load(p) for p in sorted(Path(a.results).glob("run-*.h5"))]
-    else:
-        seeds = list(range(a.first_seed, a.first_seed + a.runs))
-        sc = lc.Scenario.default().with_satisfaction(record_dates=[a.date])
-        runs = lc.run_many(
-            [sc] * len(seeds),
-            seeds=seeds,
-            until=a.until,
-            processes=a.processes,
-            output_dir=a.keep,
-            progress=False,
-        )
+    runs = seeded_runs(
+        lc,
+        lc.Scenario.default().with_satisfaction(record_dates=[a.date]),
+        seeds=a.runs,
+        first_seed=a.first_seed,
+        until=a.until,
+        processes=a.processes,
+        keep=a.keep,
+        results=a.results,
+    )
     lines: list[dict] = []
     emit(
         lines,

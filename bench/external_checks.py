@@ -47,6 +47,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from seeded_runs import seeded_runs
 
 ROOT = Path(__file__).resolve().parents[1]
 FOOD = ("breakfast", "restaurant", "night_food", "cafe")  # as bench/calibrate_market.py
@@ -145,28 +146,18 @@ def checks(runs, years: list[int], lines: list[dict]) -> None:
             outlets.append(len(here) / max(1, len(dec)))
             people.append(dec.residents.sum() / max(1, len(dec)))
         src = "PARAMETERS.md: MOFCOM end-2025 totals, 168 M residents, 1,954,000 outlets, 8,132 circles"
-        emit(
-            lines,
-            check="residents_per_outlet",
-            year=year,
-            unit="residents per open facility",
-            external=round(168e6 / 1.954e6, 1),
-            source=src,
-            facilities="all",
-            **spread(per_all),
-            **common,
-        )
-        emit(
-            lines,
-            check="residents_per_outlet",
-            year=year,
-            unit="residents per open facility",
-            external=round(168e6 / 1.954e6, 1),
-            source=src,
-            facilities="private",
-            **spread(per_private),
-            **common,
-        )
+        for facilities, values in (("all", per_all), ("private", per_private)):
+            emit(
+                lines,
+                check="residents_per_outlet",
+                year=year,
+                unit="residents per open facility",
+                external=round(168e6 / 1.954e6, 1),
+                source=src,
+                facilities=facilities,
+                **spread(values),
+                **common,
+            )
         emit(
             lines,
             check="outlets_per_circle",
@@ -320,19 +311,16 @@ def main() -> int:
     import lifecircle as lc
 
     t0 = time.perf_counter()
-    if a.results:
-        runs = [lc.Results.load(p) for p in sorted(Path(a.results).glob("run-*.h5"))]
-    else:
-        seeds = list(range(a.first_seed, a.first_seed + a.seeds))
-        sc = lc.Scenario.default()
-        runs = lc.run_many(
-            [sc] * len(seeds),
-            seeds=seeds,
-            until=str(runs[0].end),
-            processes=a.processes,
-            output_dir=a.keep,
-            progress=False,
-        )
+    runs = seeded_runs(
+        lc,
+        lc.Scenario.default(),
+        seeds=a.seeds,
+        first_seed=a.first_seed,
+        until=a.until,
+        processes=a.processes,
+        keep=a.keep,
+        results=a.results,
+    )
     lines: list[dict] = []
     checks(runs, [int(y) for y in a.years.split(",")], lines)
     emit(

@@ -8,8 +8,9 @@ satisfaction threshold", says why a grid and not a sampler):
 - **likelihood**: in district d and month m, ``satisfied`` of ``respondents`` is binomial with
   the share the model gives there under the parameters, read from the runs by
   :meth:`Results.rescore` (exactly what a run with those parameters would give, without
-  running); the runs' seeds are a district's unknown realisation, each equally likely, so a
-  district's likelihood is the mean over the runs of the product over its months;
+  running); the real city is one more seed: a district's logit share is the runs' mean plus a
+  deviation shared by its months, Student t over the runs' spread there (the predictive of
+  one more run), integrated out;
 - **the grid**: the shares are smooth in the parameters (each a mean over thousands of
   residents), so they are computed at a grid of nodes and interpolated (bicubic in logit) onto a
   fine grid, where the posterior is normalised; a second, finer node grid over the region that

@@ -28,26 +28,6 @@ MEASURES = ("share", "survey")
 THRESHOLD_COLUMNS = ("threshold_mean", "threshold_sd")
 
 
-def _month(res: Results, by: str | dt.date | None) -> tuple[int, int]:
-    """The recorded month holding ``by`` (default: the run's last recorded month)."""
-    months = res.score_months
-    if months.empty:
-        raise _core.ArgumentError(
-            f"{res.path}: the run recorded no month's score inputs; run it with [satisfaction] "
-            'record = "year_end" (the default) or record_dates'
-        )
-    if by is None:
-        return int(months.year.iloc[-1]), int(months.month.iloc[-1])
-    day = pd.Timestamp(by)
-    if not ((months.year == day.year) & (months.month == day.month)).any():
-        have = ", ".join(f"{y}-{m:02d}" for y, m in zip(months.year, months.month))
-        raise _core.ArgumentError(
-            f"by {day.date()}: the run did not record that month (recorded: {have}); "
-            "add it to [satisfaction] record_dates (Scenario.with_satisfaction)"
-        )
-    return day.year, day.month
-
-
 def _draws_table(draws: pd.DataFrame | int | None, seed: int = 0) -> pd.DataFrame | None:
     """The draws as a table of parameters (an int: that many from the documented prior,
     lifecircle.prior.PRIOR, seeded with ``seed``); None: the runs' own parameters."""
@@ -89,7 +69,7 @@ def outcomes(
     column = "satisfaction" if measure == "share" else "survey"
     parts = []
     for k, res in enumerate(runs):
-        month = _month(res, by)
+        month = res.recorded_month(by)
         t = (
             res.rescore(months=[month]).assign(draw=0)
             if table is None
@@ -160,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, OSError) as e:  # InputError, ArgumentError, ConfigError are ValueErrors
         print(f"lifecircle chance: error: {e}", file=sys.stderr)
         return 1
-    month = _month(res, args.by)
+    month = res.recorded_month(args.by)
     target = float(table.target.iloc[0])
     print(f"{'district':<8} {'pinyin':<11} {args.measure:>7} {'chance':>7} {'5-95% of the share':>19}")
     for row, value in zip(table.itertuples(), own.value):

@@ -78,27 +78,29 @@ def to_wgs84(lon: Any, lat: Any, system: str) -> tuple[np.ndarray, np.ndarray]:
     (``*_refined``, to well under a metre; tests/python/test_city.py measures it against
     published pairs). Points outside China carry no offset and are returned as given.
     """
-    lon = np.asarray(lon, dtype=np.float64)
-    lat = np.asarray(lat, dtype=np.float64)
-    if system == "wgs84":
-        return lon.copy(), lat.copy()
-    if system not in POI_SYSTEMS:
-        raise _core.ArgumentError(f"coordinate system {system!r}: expected one of {', '.join(POI_SYSTEMS)}")
-    gc = _converter()
-    out_lon = np.empty_like(lon)
-    out_lat = np.empty_like(lat)
-    for i, (x, y) in enumerate(zip(lon.tolist(), lat.tolist())):
+
+    def point(gc: Any, x: float, y: float) -> Any:
         if system == "gcj02":
-            p = gc.gcj02_to_wgs84_refined(gc.Gcj02(lat=y, lon=x))
-        else:
-            p = gc.bd09_to_wgs84_refined(gc.Bd09(lat=y, lon=x))
-        out_lon[i], out_lat[i] = p.lon, p.lat
-    return out_lon, out_lat
+            return gc.gcj02_to_wgs84_refined(gc.Gcj02(lat=y, lon=x))
+        return gc.bd09_to_wgs84_refined(gc.Bd09(lat=y, lon=x))
+
+    return _convert(lon, lat, system, point)
 
 
 def from_wgs84(lon: Any, lat: Any, system: str) -> tuple[np.ndarray, np.ndarray]:
     """Longitudes and latitudes in ``system`` of WGS84 points (the forward offsets, exact by
     definition): what an Amap (``gcj02``) or Baidu (``bd09``) export would carry."""
+
+    def point(gc: Any, x: float, y: float) -> Any:
+        w = gc.Wgs84(lat=y, lon=x)
+        return gc.wgs84_to_gcj02(w) if system == "gcj02" else gc.wgs84_to_bd09(w)
+
+    return _convert(lon, lat, system, point)
+
+
+def _convert(lon: Any, lat: Any, system: str, point: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Every (lon, lat) through ``point(converter, lon, lat)`` (a point with .lon and .lat);
+    WGS84 as given; an unknown ``system`` refused."""
     lon = np.asarray(lon, dtype=np.float64)
     lat = np.asarray(lat, dtype=np.float64)
     if system == "wgs84":
@@ -109,8 +111,7 @@ def from_wgs84(lon: Any, lat: Any, system: str) -> tuple[np.ndarray, np.ndarray]
     out_lon = np.empty_like(lon)
     out_lat = np.empty_like(lat)
     for i, (x, y) in enumerate(zip(lon.tolist(), lat.tolist())):
-        w = gc.Wgs84(lat=y, lon=x)
-        p = gc.wgs84_to_gcj02(w) if system == "gcj02" else gc.wgs84_to_bd09(w)
+        p = point(gc, x, y)
         out_lon[i], out_lat[i] = p.lon, p.lat
     return out_lon, out_lat
 

@@ -554,14 +554,33 @@ class Results:
             )
         return out
 
-    def _recorded(self, months: Sequence[tuple[int, int]] | None) -> list[dict[str, Any]]:
-        """The recorded months' rescoring inputs, those of ``months`` only if given."""
-        inputs = self._score_inputs
-        if not inputs:
+    def _require_records(self) -> None:
+        if self.score_months.empty:
             raise _core.ArgumentError(
                 f"{self.path}: the run recorded no month's score inputs; run it with "
                 '[satisfaction] record = "year_end" (the default) or "every_month", or record_dates'
             )
+
+    def recorded_month(self, by: str | dt.date | None = None) -> tuple[int, int]:
+        """(year, month) of the recorded month (:attr:`score_months`) holding the date ``by``
+        (default: the last recorded); an error naming the recorded months if it was not."""
+        self._require_records()
+        months = self.score_months
+        if by is None:
+            return int(months.year.iloc[-1]), int(months.month.iloc[-1])
+        day = pd.Timestamp(by)
+        if not ((months.year == day.year) & (months.month == day.month)).any():
+            have = ", ".join(f"{y}-{m:02d}" for y, m in zip(months.year, months.month))
+            raise _core.ArgumentError(
+                f"by {day.date()}: the run did not record that month (recorded: {have}); "
+                "add it to [satisfaction] record_dates (Scenario.with_satisfaction)"
+            )
+        return day.year, day.month
+
+    def _recorded(self, months: Sequence[tuple[int, int]] | None) -> list[dict[str, Any]]:
+        """The recorded months' rescoring inputs, those of ``months`` only if given."""
+        self._require_records()
+        inputs = self._score_inputs
         if months is None:
             return inputs
         wanted = {(int(y), int(m)) for y, m in months}
