@@ -41,11 +41,13 @@ std::vector<ScorePlace> score_places(const World& w, const FacilityReach& reach)
 }
 
 void score_residents(const World& w, std::span<const ScorePlace> places, const ResidentMonth& month,
-                     std::vector<std::uint8_t>& satisfied) {
+                     std::vector<std::uint8_t>& satisfied, std::size_t first, std::size_t last) {
     const auto& res = w.residents;
     const SatisfactionModel& m = w.scenario.satisfaction;
     satisfied.resize(res.size(), 0);
-    tbb::parallel_for(std::size_t{0}, res.size(), [&](std::size_t i) {
+    last = std::min(last, res.size());
+    if (first >= last) return;
+    tbb::parallel_for(first, last, [&](std::size_t i) {
         satisfied[i] = verdict(m, places[res.home_node[i] * kAgeGroups + res.age[i]], month.needs[i], month.unmet[i],
                                month.night_unmet[i] != 0, month.threshold[i]);
     });
@@ -76,10 +78,16 @@ std::vector<std::uint32_t> survey_sample(std::uint64_t seed, std::size_t d, std:
 
 Survey emulate_survey(std::uint64_t seed, std::size_t d, std::uint64_t month_index, int sample,
                       std::span<const std::uint32_t> members, std::span<const std::uint8_t> satisfied) {
+    std::int64_t yes = 0;
+    for (auto i : survey_sample(seed, d, month_index, sample, members)) yes += satisfied[i];
+    return survey_record(sample, yes, members.size());
+}
+
+Survey survey_record(int sample, std::int64_t satisfied, std::size_t members) {
     Survey s;
-    if (members.empty()) return s;
+    if (members == 0) return s;
     s.n = sample;
-    for (auto i : survey_sample(seed, d, month_index, sample, members)) s.satisfied += satisfied[i];
+    s.satisfied = satisfied;
     std::tie(s.low, s.high) = wilson_interval(s.satisfied, s.n);
     return s;
 }

@@ -71,9 +71,11 @@ struct ResidentMonth {
 };
 
 /// Each resident's monthly verdict (1: score at or above its threshold) into `satisfied`,
-/// from the ring parts of `places` (score_places).
+/// from the ring parts of `places` (score_places); only residents [first, last) when given
+/// (a rank's own share: the others' entries are left as they were).
 void score_residents(const World& world, std::span<const ScorePlace> places, const ResidentMonth& month,
-                     std::vector<std::uint8_t>& satisfied);
+                     std::vector<std::uint8_t>& satisfied, std::size_t first = 0,
+                     std::size_t last = static_cast<std::size_t>(-1));
 
 /// A resident's monthly score from its ring parts and its month (the weights of `m`).
 inline double resident_score(const SatisfactionModel& m, const ScorePlace& place, std::uint16_t needs,
@@ -132,6 +134,10 @@ struct Survey {
 };
 Survey emulate_survey(std::uint64_t seed, std::size_t d, std::uint64_t month_index, int sample,
                       std::span<const std::uint32_t> members, std::span<const std::uint8_t> satisfied);
+/// The survey's record from `satisfied` respondents of the `sample` asked in a district of
+/// `members` residents (none asked where none live); the run counts the respondents itself
+/// when its residents' verdicts are spread over ranks.
+Survey survey_record(int sample, std::int64_t satisfied, std::size_t members);
 
 /// Wilson 95% interval of a share from k successes in n trials.
 std::pair<double, double> wilson_interval(std::int64_t k, std::int64_t n);

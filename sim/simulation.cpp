@@ -354,12 +354,17 @@ void Simulation::close_month(const Date& date, std::int64_t day, Results& res) {
         m_month.add(t);
         t.clear();
     }
-    // and over the ranks: every rank goes on from the city's totals and every resident's month
+    // and over the ranks: every rank goes on from the city's totals. Residents' months stay
+    // on their rank (each scores its own share, below), except in a month whose score inputs
+    // are recorded: every resident's then, for the records
+    const bool score_records = m_recording && m_sc.satisfaction.records(date);
     if (m_ranks.many()) {
         m_month.each_column([&](Tally::Column c) { m_ranks.sum(m_month.*c); });
-        m_ranks.sum(m_resident_month.needs);
-        m_ranks.sum(m_resident_month.unmet);
-        m_ranks.sum(m_resident_month.night_unmet);
+        if (score_records) {
+            m_ranks.sum(m_resident_month.needs);
+            m_ranks.sum(m_resident_month.unmet);
+            m_ranks.sum(m_resident_month.night_unmet);
+        }
     }
     for (auto n : m_month.needs) m_trips += n;
     m_year.add(m_month);
@@ -383,11 +388,12 @@ void Simulation::close_month(const Date& date, std::int64_t day, Results& res) {
     m_crowding.resize(m_world.facilities.size(), 1.0f);  // a new shop is not crowded yet
     rebuild_changed_choices();                           // the categories entrants joined
     const std::vector<ScorePlace> places = score_places(m_world, m_reach);
+    const auto [first, last] = m_ranks.share(m_world.residents.size());
     score_residents(m_world, places,
                     {m_resident_month.needs, m_resident_month.unmet, m_resident_month.night_unmet, m_threshold},
-                    m_satisfied);
+                    m_satisfied, first, last);
     record_month(date, day, month_index, market, res);
-    if (m_recording && m_sc.satisfaction.records(date)) record_scores(date, month_index, places, res);
+    if (score_records) record_scores(date, month_index, places, res);
     m_resident_month.clear();
     std::fill(m_levers.capital_fen.begin(), m_levers.capital_fen.end(), 0);  // recorded, or spin-up
 }
@@ -422,6 +428,18 @@ void Simulation::record_month(const Date& date, std::int64_t day, std::uint64_t 
             (f.origin == FacilityOrigin::planned ? support : public_baseline)[f.district] +=
                 std::llround(100.0 * per_visit * static_cast<double>(month.visits[id]));
     }
+    // residents satisfied and the survey's satisfied respondents per district, each rank
+    // counting its own share of the residents (whose verdicts it scored), summed over ranks
+    const auto [first, last] = m_ranks.share(m_world.residents.size());
+    const auto own = [&](std::uint32_t i) { return i >= first && i < last; };
+    std::vector<std::int64_t> counts(2 * m_nd, 0);  // satisfied, survey satisfied
+    for (std::size_t d = 0; d < m_nd; ++d) {
+        for (auto i : m_district_residents[d])
+            if (own(i)) counts[2 * d] += m_satisfied[i];
+        for (auto i : survey_sample(m_sc.seed, d, month_index, m_sc.survey_sample, m_district_residents[d]))
+            if (own(i)) counts[2 * d + 1] += m_satisfied[i];
+    }
+    if (m_ranks.many()) m_ranks.sum(counts);
     for (std::size_t d = 0; d < m_nd; ++d) {
         DistrictMonth dm;
         dm.district = static_cast<std::int32_t>(d);
@@ -441,9 +459,8 @@ void Simulation::record_month(const Date& date, std::int64_t day, std::uint64_t 
         dm.night_delivered = month.night_delivered[d];
         dm.walk_deciminutes = month.walk[d];
         dm.served_15min = month.within15[d];
-        for (auto i : m_district_residents[d]) dm.satisfied += m_satisfied[i];
-        const Survey survey =
-            emulate_survey(m_sc.seed, d, month_index, m_sc.survey_sample, m_district_residents[d], m_satisfied);
+        dm.satisfied = counts[2 * d];
+        const Survey survey = survey_record(m_sc.survey_sample, counts[2 * d + 1], m_district_residents[d].size());
         dm.survey_n = survey.n;
         dm.survey_satisfied = survey.satisfied;
         dm.survey_low = survey.low;

@@ -19,8 +19,7 @@ bool same_column(const H5File& a, const H5File& b, const std::string& name) {
 
 /// Every dataset of the two runs' results files (written to `dir`), compared as raw values:
 /// the names of those that differ, and "trips" when the trip counts do.
-inline std::vector<std::string> differing(const Scenario& sc, const Results& a, const Results& b,
-                                          const TempDir& dir) {
+inline std::vector<std::string> differing(const Scenario& sc, const Results& a, const Results& b, const TempDir& dir) {
     const auto pa = dir.file("a.h5"), pb = dir.file("b.h5");
     write_results(pa, sc, a);
     write_results(pb, sc, b);
