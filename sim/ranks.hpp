@@ -10,12 +10,13 @@ namespace lifecircle {
 
 /// The processes one run is spread over: MPI ranks (`mpirun -n R lifecircle run ...`), or
 /// this process alone. Every rank holds the whole world and applies the same month-end
-/// economics, policy and satisfaction to it; only the day loop is divided, each rank
-/// simulating a contiguous share of the residents (stored district by district, so a rank
-/// holds whole districts except where its share begins and ends). At a month's end the
-/// integer tallies are summed over the ranks (MPI_Allreduce), so every rank continues from
-/// the same totals, and the results equal a single process's on any number of ranks and
-/// threads (docs/cluster.md).
+/// economics and policy to it; the day loop and the residents' scoring are divided, each
+/// rank simulating and scoring a contiguous share of the residents (stored district by
+/// district, so a rank holds whole districts except where its share begins and ends). At a
+/// month's end the integer tallies and the per-district counts of satisfied residents and
+/// respondents are summed over the ranks (MPI_Allreduce), so every rank continues from the
+/// same totals, and the results equal a single process's on any number of ranks and threads
+/// (docs/cluster.md).
 ///
 /// Built without MPI (LIFECIRCLE_WITH_MPI off) or started without mpirun, there is one rank
 /// and every call is free.
