@@ -77,14 +77,16 @@ def edited(base, x: dict):
 
     import lifecircle as lc
 
-    values = {k: float(np.exp(x[k])) if k == "entry_rate" else float(x[k]) for k in BEHAVIOUR}
-    sc = base.with_behaviour(**values).with_satisfaction(threshold_mean=float(x["threshold"]))
+    values = {k: float(np.exp(x[k])) if k == "entry_rate" else float(x[k]) for k in BEHAVIOUR if k in x}
+    sc = base.with_behaviour(**values)
+    if "threshold" in x:
+        sc = sc.with_satisfaction(threshold_mean=float(x["threshold"]))
     data = copy.deepcopy(sc.data)
     for cat in data["categories"].values():
         if "rent_yuan_m2_month" in cat:
-            cat["rent_yuan_m2_month"] *= x["rents"]
+            cat["rent_yuan_m2_month"] *= x.get("rents", 1.0)
     for age in data.get("map_app", {}):
-        data["map_app"][age] = min(1.0, data["map_app"][age] * x["app"])
+        data["map_app"][age] = min(1.0, data["map_app"][age] * x.get("app", 1.0))
     return lc.Scenario(tomli_w.dumps(data), base.path)
 
 
@@ -100,10 +102,13 @@ def outputs(res) -> dict[str, float]:
             out[f"satisfaction_{year}_{row.pinyin}"] = float(row.satisfaction)
     start = y.shops_open - y.openings + y.closures
     out["closure_rate"] = float(y.closures.sum() / start.sum())
-    last = y[y.year == y.year.max()]
-    out["night_served_share"] = float(
-        (last.night_served.sum() + last.night_delivered.sum()) / max(1, last.night_needs.sum())
-    )
+
+    def night(t) -> float:
+        return float((t.night_served.sum() + t.night_delivered.sum()) / max(1, t.night_needs.sum()))
+
+    out["night_served_share"] = night(y[y.year == y.year.max()])  # the last year's
+    if y.year.min() < y.year.max():  # and the first's, before most districts join
+        out[f"night_served_share_{y.year.min()}"] = night(y[y.year == y.year.min()])
     return out
 
 
@@ -117,24 +122,25 @@ def chart(lines: list[dict], path: str) -> None:
     shown = [
         n
         for n in dict.fromkeys(x["output"] for x in lines)
-        if n.endswith("_city") or n in ("closure_rate", "night_served_share")
+        if n.endswith("_city") or n == "closure_rate" or n.startswith("night_served_share")
     ]
+    params = list(dict.fromkeys(x["parameter"] for x in lines))
     mu = {(x["output"], x["parameter"]): x["mu_star"] for x in lines}
     conf = {(x["output"], x["parameter"]): x["mu_star_conf"] for x in lines}
     runs = lines[0]["runs"]
     fig, ax = plt.subplots(figsize=(9, 4.5), layout="constrained")
     width = 0.8 / len(shown)
-    pos = np.arange(len(PARAMS))
+    pos = np.arange(len(params))
     for i, n in enumerate(shown):
         ax.bar(
             pos + (i - (len(shown) - 1) / 2) * width,
-            [100 * mu[(n, p)] for p in PARAMS],
+            [100 * mu[(n, p)] for p in params],
             width,
-            yerr=[100 * conf[(n, p)] for p in PARAMS],
+            yerr=[100 * conf[(n, p)] for p in params],
             capsize=2,
             label=n,
         )
-    ax.set_xticks(pos, list(PARAMS))
+    ax.set_xticks(pos, params, rotation=30, ha="right")
     ax.set_ylabel("Morris mu* (percentage points)")
     ax.set_title(f"Which assumptions the answers hang on (Yunfu, {runs} runs, 95% bootstrap intervals)")
     ax.legend(fontsize=8)
@@ -152,6 +158,11 @@ def main() -> int:
     )
     ap.add_argument("--processes", type=int, default=None)
     ap.add_argument(
+        "--parameters",
+        default=None,
+        help="screen only these (comma-separated names); the others keep the scenario's values",
+    )
+    ap.add_argument(
         "--python", default=str(ROOT / "build/release/python"), help="where the lifecircle module is"
     )
     ap.add_argument("--out", default=None, help="also append the JSON lines to this file")
@@ -167,25 +178,27 @@ def main() -> int:
 
     import lifecircle as lc
 
-    problem = {"num_vars": len(PARAMS), "names": list(PARAMS), "bounds": [list(b) for b in PARAMS.values()]}
+    names = list(PARAMS) if a.parameters is None else a.parameters.split(",")
+    unknown = [n for n in names if n not in PARAMS]
+    if unknown:
+        ap.error(f"--parameters: unknown {', '.join(unknown)}; expected some of {', '.join(PARAMS)}")
+    problem = {"num_vars": len(names), "names": names, "bounds": [list(PARAMS[n]) for n in names]}
     points = sample.sample(problem, a.trajectories, num_levels=a.levels, seed=a.seed)
     base = lc.Scenario.default()
-    scenarios = [edited(base, dict(zip(PARAMS, p))) for p in points]
+    scenarios = [edited(base, dict(zip(names, p))) for p in points]
     t0 = time.perf_counter()
     runs = lc.run_many(scenarios, until=a.until, processes=a.processes)
     seconds = time.perf_counter() - t0
     ys = [outputs(r) for r in runs]
-    names = [k for k in ys[0] if all(k in y for y in ys)]
+    produced = [k for k in ys[0] if all(k in y for y in ys)]
     lines = []
-    table = {}
-    for name in names:
+    for name in produced:
         values = np.array([y[name] for y in ys])
         si = analyze.analyze(
             problem, points, values, num_levels=a.levels, seed=a.seed, print_to_console=False
         )
         top = max(float(np.max(si["mu_star"])), 1e-12)
-        table[name] = dict(zip(PARAMS, np.asarray(si["mu_star"]) / top))
-        for i, p in enumerate(PARAMS):
+        for i, p in enumerate(names):
             lines.append(
                 {
                     "bench": "sensitivity_morris",
