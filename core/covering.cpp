@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <limits>
 #include <numeric>
+#include <optional>
 #include <unordered_map>
 
 #include <tbb/parallel_for.h>
@@ -68,12 +71,18 @@ CoverProblem coverage_problem(const WalkNetwork& network, std::span<const std::u
 
 namespace {
 
+/// Each candidate's demand entries.
+std::vector<std::vector<std::uint32_t>> entries_of(const CoverProblem& p) {
+    std::vector<std::vector<std::uint32_t>> reach(p.candidates.size());
+    for (std::size_t k = 0; k < p.rows.size(); ++k) reach[p.cols[k]].push_back(p.rows[k]);
+    return reach;
+}
+
 #ifdef LIFECIRCLE_HAVE_HIGHS
 /// The chosen candidates ordered by what each adds to those before it (largest first; ties to
 /// the earlier candidate).
 Cover in_gain_order(const CoverProblem& p, std::vector<std::uint32_t> chosen, const std::string& method) {
-    std::vector<std::vector<std::uint32_t>> reach(p.candidates.size());
-    for (std::size_t k = 0; k < p.rows.size(); ++k) reach[p.cols[k]].push_back(p.rows[k]);
+    const auto reach = entries_of(p);
     std::vector<std::uint8_t> covered(p.weights.size(), 0);
     Cover out;
     out.method = method;
@@ -101,8 +110,7 @@ Cover in_gain_order(const CoverProblem& p, std::vector<std::uint32_t> chosen, co
 
 Cover greedy_cover(const CoverProblem& p, int count) {
     const std::size_t nc = p.candidates.size();
-    std::vector<std::vector<std::uint32_t>> reach(nc);
-    for (std::size_t k = 0; k < p.rows.size(); ++k) reach[p.cols[k]].push_back(p.rows[k]);
+    const auto reach = entries_of(p);
     std::vector<std::uint8_t> covered(p.weights.size(), 0), taken(nc, 0);
     Cover out;
     out.method = "greedy";
@@ -130,6 +138,28 @@ Cover greedy_cover(const CoverProblem& p, int count) {
 }
 
 #ifdef LIFECIRCLE_HAVE_HIGHS
+/// The one best site when it is unique (ties: none), as `exact_cover` would give it with
+/// count 1: the integer programme's optimum is then that site, so HiGHS is not needed.
+std::optional<std::uint32_t> unique_best_site(const CoverProblem& p) {
+    const auto reach = entries_of(p);
+    std::optional<std::uint32_t> best;
+    double best_weight = -1.0;
+    bool tied = false;
+    for (std::uint32_t j = 0; j < reach.size(); ++j) {
+        double w = 0.0;
+        for (auto i : reach[j]) w += p.weights[i];
+        if (w > best_weight) {
+            best = j;
+            best_weight = w;
+            tied = false;
+        } else if (w == best_weight) {
+            tied = true;
+        }
+    }
+    if (tied || best_weight <= 0.0) return std::nullopt;
+    return best;
+}
+
 Cover exact_cover(const CoverProblem& p, int count, double time_limit) {
     // only demand entries that some candidate covers enter the programme
     std::vector<std::int64_t> remap(p.weights.size(), -1);
@@ -204,6 +234,41 @@ bool exact_cover_available() {
 #endif
 }
 
+std::vector<double> cover_bounds(const CoverProblem& p, int count) {
+    if (count < 0) throw ArgumentError("cover_bounds: count " + std::to_string(count) + "; expected 0 or more");
+    const std::size_t nc = p.candidates.size();
+    const auto reach = entries_of(p);
+    std::vector<std::uint8_t> covered(p.weights.size(), 0);
+    std::vector<double> bound(static_cast<std::size_t>(count) + 1, std::numeric_limits<double>::infinity());
+    std::vector<double> gain(nc);
+    double f = 0.0;  // f(G_k)
+    for (int k = 0; k <= count; ++k) {
+        for (std::size_t j = 0; j < nc; ++j) {
+            gain[j] = 0.0;
+            for (auto i : reach[j])
+                if (!covered[i]) gain[j] += p.weights[i];
+        }
+        const auto best = static_cast<std::size_t>(std::max_element(gain.begin(), gain.end()) - gain.begin());
+        std::vector<double> sorted = gain;
+        std::sort(sorted.begin(), sorted.end(), std::greater<>());
+        double sum = f;
+        for (int q = 0; q < count; ++q) {
+            if (static_cast<std::size_t>(q) < nc) sum += sorted[static_cast<std::size_t>(q)];
+            bound[static_cast<std::size_t>(q)] = std::min(bound[static_cast<std::size_t>(q)], sum);
+        }
+        if (k == count || nc == 0) break;
+        for (auto i : reach[best]) covered[i] = 1;
+        f += gain[best];
+    }
+    double all = 0.0;
+    std::vector<std::uint8_t> any(p.weights.size(), 0);
+    for (auto i : p.rows) any[i] = 1;
+    for (std::size_t i = 0; i < any.size(); ++i)
+        if (any[i]) all += p.weights[i];
+    bound[static_cast<std::size_t>(count)] = all;
+    return bound;
+}
+
 Cover max_cover(const CoverProblem& problem, int count, const std::string& method, double time_limit) {
     if (method != "exact" && method != "greedy")
         throw ArgumentError("covering method \"" + method + "\": expected \"exact\" or \"greedy\"");
@@ -215,6 +280,8 @@ Cover max_cover(const CoverProblem& problem, int count, const std::string& metho
     }
     if (method == "greedy") return greedy_cover(problem, count);
 #ifdef LIFECIRCLE_HAVE_HIGHS
+    if (count == 1)
+        if (const auto j = unique_best_site(problem)) return in_gain_order(problem, {*j}, "exact");
     return exact_cover(problem, count, time_limit);
 #else
     (void)time_limit;

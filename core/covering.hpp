@@ -41,6 +41,14 @@ struct Cover {
     double gap = 0;
 };
 
+/// Upper bounds on the weight that p sites can cover, for p = 1 .. count (element p - 1), and
+/// as element `count` the weight that all candidates together cover. From the greedy sequence
+/// G_0 (no site), G_1, ..., G_count: coverage is submodular, so p sites S cover at most
+/// f(G_k) + the sum over S of each site's gain over G_k, at most f(G_k) + the p largest gains
+/// over G_k (Nemhauser, Wolsey and Fisher 1978); the least over k. Costs a greedy pass; lets a
+/// caller skip an integer programme that cannot reach a target (models/project_list).
+std::vector<double> cover_bounds(const CoverProblem& problem, int count);
+
 /// Whether this build has an exact solver (HiGHS, linked from build/deps/highs: scripts/highs.sh).
 bool exact_cover_available();
 

@@ -132,8 +132,15 @@ std::vector<Project> draw_project_list(const World& world, const FacilityReach& 
                 rings.push_back(ring[static_cast<std::size_t>(key.second)]);
             }
             const CoverProblem problem = coverage_problem(net, pool, demand, weights, rings);
+            // The fewest sites that reach the target. A count whose bound is short of both the
+            // need and all that the pool covers is skipped: its solution would cover less than
+            // the need with every one of its sites (fewer would leave coverable weight), so the
+            // loop would go on past it; the weights are counts, so the sums are exact.
+            const auto bound = cover_bounds(problem, count);
             Cover best;
-            for (int p = 1; p <= count; ++p) {  // the fewest sites that reach the target
+            for (int p = 1; p <= count; ++p) {
+                const double most = bound[static_cast<std::size_t>(p - 1)];
+                if (p < count && most < need && most < bound.back()) continue;
                 best = max_cover(problem, p, request.method);
                 if (best.covered >= need || static_cast<int>(best.sites.size()) < p) break;
             }
