@@ -160,7 +160,12 @@ std::optional<std::uint32_t> unique_best_site(const CoverProblem& p) {
     return best;
 }
 
-Cover exact_cover(const CoverProblem& p, int count, double time_limit) {
+/// The covering programme in `h` (one thread, no output, `time_limit` seconds, gap 0):
+/// columns x_j (binary, one per candidate), then y_i in [0, 1] for each demand entry some
+/// candidate covers, costs w_i on the y_i (maximised) when `objective`; rows y_i - sum_{j covers
+/// i} x_j <= 0, then sum_j x_j <= count. Returns the entries behind the y columns, in order.
+std::vector<std::uint32_t> covering_programme(Highs& h, const CoverProblem& p, int count, double time_limit,
+                                              bool objective) {
     // only demand entries that some candidate covers enter the programme
     std::vector<std::int64_t> remap(p.weights.size(), -1);
     std::vector<std::uint32_t> used;
@@ -171,7 +176,6 @@ Cover exact_cover(const CoverProblem& p, int count, double time_limit) {
         }
     const auto nx = static_cast<HighsInt>(p.candidates.size());
     const auto ny = static_cast<HighsInt>(used.size());
-    Highs h;
     h.setOptionValue("output_flag", false);
     h.setOptionValue("time_limit", time_limit);
     h.setOptionValue("mip_rel_gap", 0.0);
@@ -180,8 +184,9 @@ Cover exact_cover(const CoverProblem& p, int count, double time_limit) {
     const HighsInt ncol = nx + ny;
     std::vector<double> lower(static_cast<std::size_t>(ncol), 0.0), upper(static_cast<std::size_t>(ncol), 1.0);
     std::vector<double> cost(static_cast<std::size_t>(ncol), 0.0);
-    for (HighsInt i = 0; i < ny; ++i)
-        cost[static_cast<std::size_t>(nx + i)] = p.weights[used[static_cast<std::size_t>(i)]];
+    if (objective)
+        for (HighsInt i = 0; i < ny; ++i)
+            cost[static_cast<std::size_t>(nx + i)] = p.weights[used[static_cast<std::size_t>(i)]];
     std::vector<HighsInt> all(static_cast<std::size_t>(ncol));
     std::iota(all.begin(), all.end(), HighsInt{0});
     h.addVars(ncol, lower.data(), upper.data());
@@ -208,6 +213,13 @@ Cover exact_cover(const CoverProblem& p, int count, double time_limit) {
     // at most `count` sites
     const std::vector<double> ones(static_cast<std::size_t>(nx), 1.0);
     h.addRow(-kHighsInf, static_cast<double>(count), nx, all.data(), ones.data());
+    return used;
+}
+
+Cover exact_cover(const CoverProblem& p, int count, double time_limit) {
+    Highs h;
+    covering_programme(h, p, count, time_limit, true);
+    const auto nx = static_cast<HighsInt>(p.candidates.size());
     if (h.run() != HighsStatus::kOk && h.getModelStatus() != HighsModelStatus::kTimeLimit)
         throw ArgumentError("exact covering: HiGHS failed (" + h.modelStatusToString(h.getModelStatus()) + ")");
     const auto& x = h.getSolution().col_value;
@@ -267,6 +279,39 @@ std::vector<double> cover_bounds(const CoverProblem& p, int count) {
         if (any[i]) all += p.weights[i];
     bound[static_cast<std::size_t>(count)] = all;
     return bound;
+}
+
+std::optional<bool> cover_reaches(const CoverProblem& problem, int count, double weight, double time_limit) {
+    if (count < 0) throw ArgumentError("cover_reaches: count " + std::to_string(count) + "; expected 0 or more");
+    if (weight <= 0.0) return true;
+    if (count == 0 || problem.candidates.empty() || problem.rows.empty()) return false;
+    if (greedy_cover(problem, count).covered >= weight) return true;
+#ifdef LIFECIRCLE_HAVE_HIGHS
+    // the programme without its objective, and a row: sum_i w_i y_i >= weight; the first
+    // solution found answers yes, a proof that there is none answers no
+    Highs h;
+    const auto used = covering_programme(h, problem, count, time_limit, false);
+    const auto nx = static_cast<HighsInt>(problem.candidates.size());
+    std::vector<HighsInt> index(used.size());
+    std::vector<double> value(used.size());
+    for (std::size_t i = 0; i < used.size(); ++i) {
+        index[i] = nx + static_cast<HighsInt>(i);
+        value[i] = problem.weights[used[i]];
+    }
+    h.addRow(weight, kHighsInf, static_cast<HighsInt>(index.size()), index.data(), value.data());
+    h.run();
+    switch (h.getModelStatus()) {
+        case HighsModelStatus::kOptimal:
+            return true;
+        case HighsModelStatus::kInfeasible:
+            return false;
+        default:
+            return std::nullopt;  // out of time, or unsure: the caller solves in full
+    }
+#else
+    (void)time_limit;
+    return std::nullopt;
+#endif
 }
 
 Cover max_cover(const CoverProblem& problem, int count, const std::string& method, double time_limit) {

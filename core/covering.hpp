@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -48,6 +49,15 @@ struct Cover {
 /// over G_k (Nemhauser, Wolsey and Fisher 1978); the least over k. Costs a greedy pass; lets a
 /// caller skip an integer programme that cannot reach a target (models/project_list).
 std::vector<double> cover_bounds(const CoverProblem& problem, int count);
+
+/// Whether some `count` sites cover at least `weight` (up to HiGHS's feasibility tolerance,
+/// 1e-7: give integer weights a margin): yes when the greedy sites do; otherwise the
+/// covering programme as a question of feasibility (no objective, a row asking for the weight),
+/// which HiGHS answers at its first solution or with a proof that there is none, usually
+/// long before it would prove an optimum. Empty when it cannot tell (no HiGHS in this build,
+/// or `time_limit` seconds passed). Lets a caller that needs the fewest sites reaching a
+/// target skip the full programme for counts that cannot (models/project_list).
+std::optional<bool> cover_reaches(const CoverProblem& problem, int count, double weight, double time_limit = 60.0);
 
 /// Whether this build has an exact solver (HiGHS, linked from build/deps/highs: scripts/highs.sh).
 bool exact_cover_available();

@@ -132,15 +132,21 @@ std::vector<Project> draw_project_list(const World& world, const FacilityReach& 
                 rings.push_back(ring[static_cast<std::size_t>(key.second)]);
             }
             const CoverProblem problem = coverage_problem(net, pool, demand, weights, rings);
-            // The fewest sites that reach the target. A count whose bound is short of both the
-            // need and all that the pool covers is skipped: its solution would cover less than
-            // the need with every one of its sites (fewer would leave coverable weight), so the
-            // loop would go on past it; the weights are counts, so the sums are exact.
+            // The fewest sites that reach the target. A count that cannot cover the least of the
+            // need and all that the pool covers is skipped: its solution would cover less than the
+            // need with every one of its sites (fewer would leave coverable weight), so the loop
+            // would go on past it. First the greedy bound; then, for the exact method, the
+            // question put to HiGHS as one of feasibility, cheaper than the optimum. The weights
+            // are counts: covering `reach` (half a resident short of the integer) is covering
+            // the target, with a margin for the solver's tolerance.
             const auto bound = cover_bounds(problem, count);
+            const double reach = std::ceil(std::min(need, bound.back())) - 0.5;
             Cover best;
             for (int p = 1; p <= count; ++p) {
-                const double most = bound[static_cast<std::size_t>(p - 1)];
-                if (p < count && most < need && most < bound.back()) continue;
+                if (p < count) {
+                    if (bound[static_cast<std::size_t>(p - 1)] < reach) continue;
+                    if (request.method == "exact" && cover_reaches(problem, p, reach) == false) continue;
+                }
                 best = max_cover(problem, p, request.method);
                 if (best.covered >= need || static_cast<int>(best.sites.size()) < p) break;
             }

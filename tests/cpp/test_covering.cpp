@@ -185,3 +185,37 @@ TEST_CASE("one exact site: a unique best without the solver, ties through it", "
     CHECK((b.sites[0] == 0 || b.sites[0] == 4));
     CHECK(b.covered == 5);
 }
+
+TEST_CASE("whether p sites reach a weight: yes exactly when the best p sites do", "[covering]") {
+    // The project lists skip the full programme for counts that cannot reach the target
+    // (models/project_list.cpp): a wrong "no" would change a list, a wrong "yes" only costs time.
+    for (unsigned seed = 1; seed <= 10; ++seed) {
+        const auto net = grid(6, seed);
+        std::mt19937 rng(seed * 15485863U);
+        std::vector<std::uint32_t> candidates, demand;
+        std::vector<double> weights, rings;
+        for (std::uint32_t v = 0; v < 36; ++v) {
+            if (rng() % 3 == 0 && candidates.size() < 9) candidates.push_back(v);
+            if (rng() % 2 == 0) {
+                demand.push_back(v);
+                weights.push_back(static_cast<double>(1 + rng() % 20));
+                rings.push_back(rng() % 2 ? 180.0 : 260.0);
+            }
+        }
+        const auto p = coverage_problem(net, candidates, demand, weights, rings);
+        for (int count = 1; count <= 3; ++count) {
+            const double best = brute_force(p, count);
+            INFO("seed " << seed << ", count " << count << ", best " << best);
+            CHECK(cover_reaches(p, count, 0.0) == true);
+            CHECK(cover_reaches(p, count, best - 0.5) == true);
+            if (exact_cover_available()) {
+                CHECK(cover_reaches(p, count, best + 0.5) == false);  // the half-unit margin of integer weights
+                CHECK(cover_reaches(p, count, best + 40.0) == false);
+            } else {
+                CHECK(cover_reaches(p, count, best + 0.5) != true);
+            }
+        }
+    }
+    CHECK(cover_reaches(CoverProblem{}, 3, 1.0) == false);
+    CHECK_THROWS_AS(cover_reaches(CoverProblem{}, -1, 1.0), ArgumentError);
+}
