@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <tbb/parallel_for.h>
+
 namespace lifecircle {
 
 FacilityReach::FacilityReach(const World& w, int k, double radius) {
@@ -67,6 +69,17 @@ void FacilityReach::remove(const Facility& f, std::uint32_t id) {
         }
 }
 
+void FacilityReach::remove_all(const World& w, std::span<const std::uint32_t> ids) {
+    // each task writes only its category's table and change notes
+    tbb::parallel_for(std::size_t{0}, m_tables.size(), [&](std::size_t c) {
+        for (auto id : ids)
+            if (serves(w.facilities[id], c)) {
+                m_tables[c].close(m_local.at(key(id, c)));
+                note_update(c);
+            }
+    });
+}
+
 void FacilityReach::touch(const Facility& f) {
     for (std::size_t c = 0; c < m_tables.size(); ++c)
         if (serves(f, c)) m_changed[c] = m_everywhere[c] = 1;
@@ -88,6 +101,18 @@ void close_facility(World& w, FacilityReach& reach, std::uint32_t id, std::int64
     f.state = FacilityState::closed;
     f.closed_day = static_cast<std::int32_t>(day);
     reach.remove(f, id);  // (only the rows that listed it change)
+}
+
+void close_facilities(World& w, FacilityReach& reach, std::span<const std::uint32_t> ids, std::int64_t day) {
+    std::vector<std::uint32_t> closing;
+    for (auto id : ids) {
+        auto& f = w.facilities[id];
+        if (f.state != FacilityState::open) continue;
+        f.state = FacilityState::closed;
+        f.closed_day = static_cast<std::int32_t>(day);
+        closing.push_back(id);
+    }
+    reach.remove_all(w, closing);
 }
 
 std::uint32_t SiteChooser::best_site(const World& w, const FacilityReach& reach, std::size_t d, std::size_t c,

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <map>
+#include <span>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -39,6 +40,10 @@ class FacilityReach {
     void add(const World& world, std::uint32_t id, std::size_t c);
     /// Removes world facility `id` from the tables of the categories it serves.
     void remove(const Facility& f, std::uint32_t id);
+    /// Removes world facilities `ids` from the tables of the categories each serves: the tables
+    /// and changed rows that remove() on each in turn gives (a table's closings in the order
+    /// given), the categories' tables in parallel.
+    void remove_all(const World& world, std::span<const std::uint32_t> ids);
     /// Marks the categories `f` serves as changed (opened, closed, other hours).
     void touch(const Facility& f);
 
@@ -75,6 +80,9 @@ std::uint32_t open_facility(World& world, FacilityReach& reach, Facility f, std:
 
 /// Closes an open facility on day `day` and takes it out of the reach tables.
 void close_facility(World& world, FacilityReach& reach, std::uint32_t id, std::int64_t day);
+/// Closes open facilities on day `day` (those not open are left), as close_facility on each in
+/// turn would, their reach updated a category's table at a time in parallel (FacilityReach::remove_all).
+void close_facilities(World& world, FacilityReach& reach, std::span<const std::uint32_t> ids, std::int64_t day);
 
 /// Where new facilities go: the candidate site of a district that brings the most residents
 /// not yet inside a category's ring (at working-age speed) inside it; greedy maximal coverage,

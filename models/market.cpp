@@ -77,6 +77,7 @@ void settle_accounts(World& w, FacilityReach& reach, const PlanLevers& levers, s
     out.retender.clear();
     // shops open before the run count as 5 years old; those the run opened, from their opening
     const std::int64_t oldest = sc.start.days() - 3 * 365;
+    std::vector<std::uint32_t> leaving;
     for (std::uint32_t id = 0; id < w.facilities.size(); ++id) {
         auto& f = w.facilities[id];
         if (f.state != FacilityState::open) continue;
@@ -120,11 +121,13 @@ void settle_accounts(World& w, FacilityReach& reach, const PlanLevers& levers, s
         const double p_exit = monthly_exit_probability(cat, sc.economics, f.opened_day == 0 ? 5.0 : age_years);
         const bool exits = CounterRng(sc.seed, streams::exit(id)).uniform(month_index) < p_exit;
         if (leaves || exits) {
-            close_facility(w, reach, id, day);
+            leaving.push_back(id);
             if (local) ++out.closures[f.district];
             if (f.operator_ == Operator::public_private) out.retender.push_back(id);
         }
     }
+    // no account depends on the reach: the month's closings leave it together
+    close_facilities(w, reach, leaving, day);
 }
 
 void EntrySites::prepare(const Scenario& sc) {

@@ -127,7 +127,7 @@ void close_facilities(const PolicyEvent& e, std::int64_t day, PolicyTarget& t) {
             open.erase(pick);
         }
     }
-    for (auto id : closing) close_facility(w, t.reach, id, day);
+    close_facilities(w, t.reach, closing, day);
 }
 
 namespace {

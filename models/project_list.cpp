@@ -6,6 +6,8 @@
 #include <map>
 #include <tuple>
 
+#include <tbb/parallel_for.h>
+
 #include "core/covering.hpp"
 #include "core/reach_table.hpp"
 
@@ -84,102 +86,130 @@ std::vector<Project> draw_project_list(const World& world, const FacilityReach& 
         return std::tie(a.basic_first, a.share) < std::tie(b.basic_first, b.share);
     });
 
-    double left = request.budget_yuan.value_or(std::numeric_limits<double>::infinity());
-    for (auto& g : gaps) {
-        const std::size_t c = g.category;
-        const Category& cat = sc.categories[c];
-        const double cost = cat.fitout_yuan_m2 * cat.floor_area_m2;
-        if (g.share >= request.target || cost > left) continue;
+    // Each category below its target gets sites: the district's idle public sites first, then
+    // its commercial sites for what is missing. Without a budget the categories' commercial
+    // sites do not depend on one another (only the idle ones are shared, taken in order), so
+    // those covering problems are solved in parallel, each as it would be alone.
+    struct Chosen {
+        std::uint32_t site;
+        double gain;
+        bool idle;
+        bool exact;
+        double gap;
+        double after;
+    };
+    struct Plan {
+        Gap* gap = nullptr;
         std::array<double, kAgeGroups> ring{};
-        for (int a = 0; a < kAgeGroups; ++a) ring[static_cast<std::size_t>(a)] = sc.ring_metres(c, a);
-        const double widest = *std::max_element(ring.begin(), ring.end());
+        double widest = 0.0;
         std::vector<std::uint32_t> users;
-        for (auto i : members)
-            if (uses(cat, age[i])) users.push_back(i);
-        const auto n = static_cast<double>(users.size());
-        const int affordable =
-            std::min(cat.list_sites,
-                     cost <= 0.0 || std::isinf(left) ? kMaxListSites : static_cast<int>(std::floor(left / cost)));
-        struct Chosen {
-            std::uint32_t site;
-            double gain;
-            bool idle;
-            bool exact;
-            double gap;
-            double after;
-        };
+        int affordable = 0;
         std::vector<Chosen> chosen;
-        // idle public sites first, then the district's commercial sites for what is missing
-        for (const bool is_idle : {true, false}) {
-            const auto& pool = is_idle ? idle_free : candidates;
-            // the demand: users not yet inside their own ring, by home node and age group
-            std::map<std::pair<std::uint32_t, int>, double> outside;
-            double inside = 0.0;
-            for (auto i : users) {
-                if (g.now[home[i]] > ring[age[i]])
-                    outside[{home[i], age[i]}] += 1.0;
-                else
-                    inside += 1.0;
-            }
-            const double need = request.target * n - inside;
-            const int count = std::min(kMaxListSites, affordable) - static_cast<int>(chosen.size());
-            if (count <= 0 || pool.empty() || outside.empty() || need <= 0.0) continue;
-            std::vector<std::uint32_t> demand;
-            std::vector<double> weights, rings;
-            for (const auto& [key, w] : outside) {
-                demand.push_back(key.first);
-                weights.push_back(w);
-                rings.push_back(ring[static_cast<std::size_t>(key.second)]);
-            }
-            const CoverProblem problem = coverage_problem(net, pool, demand, weights, rings);
-            // The fewest sites that reach the target. A count that cannot cover the least of the
-            // need and all that the pool covers is skipped: its solution would cover less than the
-            // need with every one of its sites (fewer would leave coverable weight), so the loop
-            // would go on past it. First the greedy bound; then, for the exact method, the
-            // question put to HiGHS as one of feasibility, cheaper than the optimum. The weights
-            // are counts: covering `reach` (half a resident short of the integer) is covering
-            // the target, with a margin for the solver's tolerance.
-            const auto bound = cover_bounds(problem, count);
-            const double reach = std::ceil(std::min(need, bound.back())) - 0.5;
-            Cover best;
-            for (int p = 1; p <= count; ++p) {
-                if (p < count) {
-                    if (bound[static_cast<std::size_t>(p - 1)] < reach) continue;
-                    if (request.method == "exact" && cover_reaches(problem, p, reach) == false) continue;
-                }
-                best = max_cover(problem, p, request.method);
-                if (best.covered >= need || static_cast<int>(best.sites.size()) < p) break;
-            }
-            for (std::size_t k = 0; k < best.sites.size(); ++k) {
-                if (best.gains[k] <= 0.0) continue;
-                const auto site = best.sites[k];
-                for (const auto& [v, dist] : bounded_dijkstra(net, site, widest)) g.now[v] = std::min(g.now[v], dist);
-                std::int64_t in = 0;
-                for (auto i : users) in += g.now[home[i]] <= ring[age[i]];
-                chosen.push_back({site, best.gains[k], is_idle, best.method == "exact", best.gap,
-                                  n > 0 ? static_cast<double>(in) / n : 0.0});
-                if (is_idle) idle_free.erase(std::find(idle_free.begin(), idle_free.end(), site));
-            }
+    };
+    // the sites of one pool for a category's users not yet inside their ring
+    auto choose = [&](Plan& plan, bool is_idle) {
+        Gap& g = *plan.gap;
+        const auto& pool = is_idle ? idle_free : candidates;
+        const auto& ring = plan.ring;
+        const auto n = static_cast<double>(plan.users.size());
+        // the demand: users not yet inside their own ring, by home node and age group
+        std::map<std::pair<std::uint32_t, int>, double> outside;
+        double inside = 0.0;
+        for (auto i : plan.users) {
+            if (g.now[home[i]] > ring[age[i]])
+                outside[{home[i], age[i]}] += 1.0;
+            else
+                inside += 1.0;
         }
-        for (std::size_t k = 0; k < chosen.size(); ++k) {
+        const double need = request.target * n - inside;
+        const int count = std::min(kMaxListSites, plan.affordable) - static_cast<int>(plan.chosen.size());
+        if (count <= 0 || pool.empty() || outside.empty() || need <= 0.0) return;
+        std::vector<std::uint32_t> demand;
+        std::vector<double> weights, rings;
+        for (const auto& [key, w] : outside) {
+            demand.push_back(key.first);
+            weights.push_back(w);
+            rings.push_back(ring[static_cast<std::size_t>(key.second)]);
+        }
+        const CoverProblem problem = coverage_problem(net, pool, demand, weights, rings);
+        // The fewest sites that reach the target. A count that cannot cover the least of the
+        // need and all that the pool covers is skipped: its solution would cover less than the
+        // need with every one of its sites (fewer would leave coverable weight), so the loop
+        // would go on past it. First the greedy bound; then, for the exact method, the
+        // question put to HiGHS as one of feasibility, cheaper than the optimum. The weights
+        // are counts: covering `reach` (half a resident short of the integer) is covering
+        // the target, with a margin for the solver's tolerance.
+        const auto bound = cover_bounds(problem, count);
+        const double reach = std::ceil(std::min(need, bound.back())) - 0.5;
+        Cover best;
+        for (int p = 1; p <= count; ++p) {
+            if (p < count) {
+                if (bound[static_cast<std::size_t>(p - 1)] < reach) continue;
+                if (request.method == "exact" && cover_reaches(problem, p, reach) == false) continue;
+            }
+            best = max_cover(problem, p, request.method);
+            if (best.covered >= need || static_cast<int>(best.sites.size()) < p) break;
+        }
+        for (std::size_t k = 0; k < best.sites.size(); ++k) {
+            if (best.gains[k] <= 0.0) continue;
+            const auto site = best.sites[k];
+            for (const auto& [v, dist] : bounded_dijkstra(net, site, plan.widest)) g.now[v] = std::min(g.now[v], dist);
+            std::int64_t in = 0;
+            for (auto i : plan.users) in += g.now[home[i]] <= ring[age[i]];
+            plan.chosen.push_back({site, best.gains[k], is_idle, best.method == "exact", best.gap,
+                                   n > 0 ? static_cast<double>(in) / n : 0.0});
+            if (is_idle) idle_free.erase(std::find(idle_free.begin(), idle_free.end(), site));
+        }
+    };
+    double left = request.budget_yuan.value_or(std::numeric_limits<double>::infinity());
+    const bool unlimited = std::isinf(left);
+    auto add_projects = [&](const Plan& plan) {
+        const Gap& g = *plan.gap;
+        const Category& cat = sc.categories[g.category];
+        const double cost = cat.fitout_yuan_m2 * cat.floor_area_m2;
+        for (std::size_t k = 0; k < plan.chosen.size(); ++k) {
             left -= cost;
             Project p;
             p.district = static_cast<std::int32_t>(d);
-            p.category = static_cast<std::int32_t>(c);
+            p.category = static_cast<std::int32_t>(g.category);
             p.rank = static_cast<std::int32_t>(k + 1);
-            p.site = chosen[k].site;
+            p.site = plan.chosen[k].site;
             p.x = net.x()[p.site];
             p.y = net.y()[p.site];
-            p.idle = chosen[k].idle;
-            p.gain = std::llround(chosen[k].gain);
+            p.idle = plan.chosen[k].idle;
+            p.gain = std::llround(plan.chosen[k].gain);
             p.in_ring = g.share;
-            p.in_ring_after = chosen[k].after;
+            p.in_ring_after = plan.chosen[k].after;
             p.cost_yuan = cost;
-            p.exact = chosen[k].exact;
-            p.gap = chosen[k].gap;
+            p.exact = plan.chosen[k].exact;
+            p.gap = plan.chosen[k].gap;
             out.push_back(p);
         }
+    };
+    std::vector<Plan> plans;
+    for (auto& g : gaps) {
+        const Category& cat = sc.categories[g.category];
+        const double cost = cat.fitout_yuan_m2 * cat.floor_area_m2;
+        if (g.share >= request.target || cost > left) continue;
+        Plan plan;
+        plan.gap = &g;
+        for (int a = 0; a < kAgeGroups; ++a) plan.ring[static_cast<std::size_t>(a)] = sc.ring_metres(g.category, a);
+        plan.widest = *std::max_element(plan.ring.begin(), plan.ring.end());
+        for (auto i : members)
+            if (uses(cat, age[i])) plan.users.push_back(i);
+        plan.affordable = std::min(
+            cat.list_sites, cost <= 0.0 || unlimited ? kMaxListSites : static_cast<int>(std::floor(left / cost)));
+        choose(plan, true);
+        if (unlimited) {
+            plans.push_back(std::move(plan));
+            continue;
+        }
+        choose(plan, false);
+        add_projects(plan);
     }
+    // (HiGHS runs one solver a thread, each on its own model: the same solutions on any threads)
+    tbb::parallel_for(std::size_t{0}, plans.size(), [&](std::size_t i) { choose(plans[i], false); });
+    for (const auto& plan : plans) add_projects(plan);
     return out;
 }
 

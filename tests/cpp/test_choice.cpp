@@ -170,3 +170,44 @@ TEST_CASE("rebuilding the blocks of the nodes openings and closings touched equa
     reach.touch(w.facilities[1]);
     CHECK(reach.changed_everywhere(w.facilities[1].category));
 }
+
+TEST_CASE("closing facilities together gives the tables and changed rows of closing them one by one",
+          "[choice][reach_table]") {
+    // settle_accounts closes a month's leavers together, a category's table at a time in
+    // parallel: the run's reach and the rows its choice cache rebuilds must not change
+    using namespace lifecircle;
+    World w = build_world(test::tiny_scenario());
+    const std::size_t nc = w.scenario.categories.size();
+    // one facility serving two categories, so that two tables lose it at once
+    const int conv = w.scenario.category_index("convenience");
+    Facility both = make_facility(w.scenario, w.district_centre[0], conv, 0);
+    both.extra_categories |= std::uint64_t{1} << ((conv + 1) % static_cast<int>(nc));
+    w.facilities.push_back(both);
+    FacilityReach reach(w, ChoiceCache::kMaxK, 300.0);
+    World w2 = w;
+    FacilityReach together = reach;
+    reach.clear_changed();
+    together.clear_changed();
+    std::vector<std::uint32_t> leaving;
+    for (std::uint32_t id = 0; id < w.facilities.size(); id += 3)
+        if (w.facilities[id].state == FacilityState::open) leaving.push_back(id);
+    leaving.push_back(static_cast<std::uint32_t>(w.facilities.size() - 1));
+    leaving.push_back(leaving.front());  // twice: the second is not open any more, and is left
+    REQUIRE(leaving.size() > 4);
+    for (auto id : leaving) close_facility(w, reach, id, 200);
+    close_facilities(w2, together, leaving, 200);
+    std::size_t changed = 0;
+    for (std::size_t c = 0; c < nc; ++c) {
+        INFO("category " << c);
+        CHECK(std::ranges::equal(reach.table(c).distances(), together.table(c).distances()));
+        CHECK(std::ranges::equal(reach.table(c).facilities(), together.table(c).facilities()));
+        CHECK(reach.changed(c) == together.changed(c));
+        CHECK(reach.changed_nodes(c) == together.changed_nodes(c));
+        changed += reach.changed(c);
+    }
+    CHECK(changed >= 2);
+    for (std::size_t id = 0; id < w.facilities.size(); ++id) {
+        CHECK(w.facilities[id].state == w2.facilities[id].state);
+        CHECK(w.facilities[id].closed_day == w2.facilities[id].closed_day);
+    }
+}
