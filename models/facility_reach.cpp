@@ -61,6 +61,24 @@ void FacilityReach::add(const World& w, std::uint32_t id, std::size_t c) {
     note_update(c);
 }
 
+void FacilityReach::add_all(const World& w, std::span<const std::uint32_t> ids) {
+    // each task writes only its category's table, entries and change notes; the shared map
+    // of table entries after
+    std::vector<std::vector<std::uint32_t>> locals(m_tables.size());
+    tbb::parallel_for(std::size_t{0}, m_tables.size(), [&](std::size_t c) {
+        for (auto id : ids)
+            if (serves(w.facilities[id], c)) {
+                const auto local = m_tables[c].open(w.facilities[id].node);
+                if (m_facility[c].size() <= local) m_facility[c].resize(local + 1);
+                m_facility[c][local] = id;
+                locals[c].push_back(local);
+                note_update(c);
+            }
+    });
+    for (std::size_t c = 0; c < m_tables.size(); ++c)
+        for (auto local : locals[c]) m_local[key(m_facility[c][local], c)] = local;
+}
+
 void FacilityReach::remove(const Facility& f, std::uint32_t id) {
     for (std::size_t c = 0; c < m_tables.size(); ++c)
         if (serves(f, c)) {
@@ -93,6 +111,19 @@ std::uint32_t open_facility(World& w, FacilityReach& reach, Facility f, std::int
     for (std::size_t c = 0; c < reach.num_categories(); ++c)
         if (serves(f, c)) reach.add(w, id, c);
     return id;
+}
+
+std::uint32_t open_facilities(World& w, FacilityReach& reach, std::span<const Facility> facilities, std::int64_t day) {
+    const auto first = static_cast<std::uint32_t>(w.facilities.size());
+    std::vector<std::uint32_t> ids;
+    for (Facility f : facilities) {
+        f.opened_day = static_cast<std::int32_t>(day);
+        f.slot_mask = open_slots(f, w.scenario.slots);
+        ids.push_back(static_cast<std::uint32_t>(w.facilities.size()));
+        w.facilities.push_back(f);
+    }
+    reach.add_all(w, ids);
+    return first;
 }
 
 void close_facility(World& w, FacilityReach& reach, std::uint32_t id, std::int64_t day) {

@@ -38,6 +38,10 @@ class FacilityReach {
 
     /// Adds world facility `id` to the table of category c.
     void add(const World& world, std::uint32_t id, std::size_t c);
+    /// Adds world facilities `ids` to the tables of the categories each serves: the tables and
+    /// changed rows that add() on each in turn gives (a table's openings in the order given),
+    /// the categories' tables in parallel.
+    void add_all(const World& world, std::span<const std::uint32_t> ids);
     /// Removes world facility `id` from the tables of the categories it serves.
     void remove(const Facility& f, std::uint32_t id);
     /// Removes world facilities `ids` from the tables of the categories each serves: the tables
@@ -77,6 +81,12 @@ class FacilityReach {
 /// Opens a new facility on day `day` (days since 1970-01-01): sets its open slots, adds it to
 /// the world and to the reach of the categories it serves. Returns its id.
 std::uint32_t open_facility(World& world, FacilityReach& reach, Facility f, std::int64_t day);
+
+/// Opens new facilities on day `day`, as open_facility on each in turn would (the same ids, in
+/// order), their reach updated a category's table at a time in parallel (FacilityReach::add_all).
+/// Returns the first one's id.
+std::uint32_t open_facilities(World& world, FacilityReach& reach, std::span<const Facility> facilities,
+                              std::int64_t day);
 
 /// Closes an open facility on day `day` and takes it out of the reach tables.
 void close_facility(World& world, FacilityReach& reach, std::uint32_t id, std::int64_t day);

@@ -328,6 +328,7 @@ void enter_market(World& w, FacilityReach& reach, EntrySites& sites, const Choic
             }
         }
     }
+    std::vector<Facility> entrants;
     for (std::size_t dc = 0; dc < nd * nc; ++dc) {
         if (best_site[dc] < 0) continue;
         const std::size_t d = dc / nc, c = dc % nc;
@@ -342,9 +343,11 @@ void enter_market(World& w, FacilityReach& reach, EntrySites& sites, const Choic
         Facility f = make_facility(sc, site.node, static_cast<int>(c), static_cast<int>(d));
         f.origin = FacilityOrigin::market_entry;
         apply_standing_rules(levers, levers.at(d, c), f);
-        open_facility(w, reach, f, day + 1);
+        entrants.push_back(f);
         ++out.openings[d];
     }
+    // no entrant's draw depends on the reach: the month's entrants join it together
+    open_facilities(w, reach, entrants, day + 1);
 }
 
 void update_crowding(const World& w, std::span<const std::int64_t> visits, std::vector<float>& crowding) {

@@ -202,7 +202,8 @@ void circle_plan(const PolicyEvent& e, std::size_t index, const Date& date, Poli
 
 bool open_projects_due(std::int64_t day, PolicyTarget& t) {
     const Scenario& sc = t.world.scenario;
-    bool opened = false;
+    std::vector<Facility> opening;
+    std::vector<Project*> projects;
     for (auto& p : t.projects) {
         if (p.facility >= 0 || p.open_day > day) continue;
         const auto& cat = sc.categories[static_cast<std::size_t>(p.category)];
@@ -215,10 +216,13 @@ bool open_projects_due(std::int64_t day, PolicyTarget& t) {
         if (p.list >= 0)  // a re-tender reopens a fitted site
             t.levers.capital_fen[static_cast<std::size_t>(p.district)] +=
                 std::llround(100.0 * cat.fitout_yuan_m2 * static_cast<double>(f.floor_area_m2));
-        p.facility = static_cast<std::int32_t>(open_facility(t.world, t.reach, f, day));
-        opened = true;
+        opening.push_back(f);
+        projects.push_back(&p);
     }
-    return opened;
+    if (opening.empty()) return false;
+    const auto first = open_facilities(t.world, t.reach, opening, day);
+    for (std::size_t k = 0; k < projects.size(); ++k) projects[k]->facility = static_cast<std::int32_t>(first + k);
+    return true;
 }
 
 namespace {

@@ -171,10 +171,10 @@ TEST_CASE("rebuilding the blocks of the nodes openings and closings touched equa
     CHECK(reach.changed_everywhere(w.facilities[1].category));
 }
 
-TEST_CASE("closing facilities together gives the tables and changed rows of closing them one by one",
+TEST_CASE("opening and closing facilities together gives the tables and changed rows of one by one",
           "[choice][reach_table]") {
-    // settle_accounts closes a month's leavers together, a category's table at a time in
-    // parallel: the run's reach and the rows its choice cache rebuilds must not change
+    // a month's leavers close together and its entrants open together, a category's table at a
+    // time in parallel: the run's reach and the rows its choice cache rebuilds must not change
     using namespace lifecircle;
     World w = build_world(test::tiny_scenario());
     const std::size_t nc = w.scenario.categories.size();
@@ -196,6 +196,18 @@ TEST_CASE("closing facilities together gives the tables and changed rows of clos
     REQUIRE(leaving.size() > 4);
     for (auto id : leaving) close_facility(w, reach, id, 200);
     close_facilities(w2, together, leaving, 200);
+    // then entrants, one of them serving two categories, at nodes where others closed
+    std::vector<Facility> entrants;
+    for (std::size_t k = 0; k < 4; ++k)
+        entrants.push_back(make_facility(w.scenario, w.facilities[leaving[k]].node, conv, 0));
+    entrants[1].extra_categories = both.extra_categories;
+    std::uint32_t first = 0;
+    for (std::size_t k = 0; k < entrants.size(); ++k) {
+        const auto id = open_facility(w, reach, entrants[k], 201);
+        if (k == 0) first = id;
+    }
+    CHECK(open_facilities(w2, together, entrants, 201) == first);
+    REQUIRE(w2.facilities.size() == w.facilities.size());
     std::size_t changed = 0;
     for (std::size_t c = 0; c < nc; ++c) {
         INFO("category " << c);
@@ -209,5 +221,15 @@ TEST_CASE("closing facilities together gives the tables and changed rows of clos
     for (std::size_t id = 0; id < w.facilities.size(); ++id) {
         CHECK(w.facilities[id].state == w2.facilities[id].state);
         CHECK(w.facilities[id].closed_day == w2.facilities[id].closed_day);
+        CHECK(w.facilities[id].opened_day == w2.facilities[id].opened_day);
+        CHECK(w.facilities[id].slot_mask == w2.facilities[id].slot_mask);
     }
+    for (std::size_t c = 0; c < nc; ++c) CHECK(reach.facilities(c) == together.facilities(c));
+    // (the entry map behind closings: the entrants close alike)
+    std::vector<std::uint32_t> entered(entrants.size());
+    for (std::size_t k = 0; k < entered.size(); ++k) entered[k] = first + static_cast<std::uint32_t>(k);
+    for (auto id : entered) close_facility(w, reach, id, 202);
+    close_facilities(w2, together, entered, 202);
+    for (std::size_t c = 0; c < nc; ++c)
+        CHECK(std::ranges::equal(reach.table(c).facilities(), together.table(c).facilities()));
 }
