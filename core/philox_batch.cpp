@@ -38,31 +38,42 @@ __attribute__((target("avx2"))) inline void mulhilo(__m256i m, __m256i a, __m256
     hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
 }
 
-__attribute__((target("avx2"))) void eight_avx2(std::uint32_t k0, std::uint32_t k1, std::uint64_t counter,
-                                                std::uint64_t s, PhiloxBatch::Batch& out) {
+/// Philox 4x32-10 of streams s .. s + 7 at `n` counters from `counter` (n = 1 or 2), the
+/// rounds of the counters interleaved.
+template <int n>
+__attribute__((target("avx2"))) inline void philox_avx2(std::uint32_t k0, std::uint32_t k1, std::uint64_t counter,
+                                                        std::uint64_t s, PhiloxBatch::Batch* out) {
     const __m256i m0 = _mm256_set1_epi32(static_cast<int>(PHILOX_M4x32_0));
     const __m256i m1 = _mm256_set1_epi32(static_cast<int>(PHILOX_M4x32_1));
-    __m256i c0 = _mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(counter)));
-    __m256i c1 = _mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(counter >> 32)));
-    __m256i c2 = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(s))),
-                                  _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-    __m256i c3 = _mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(s >> 32)));
+    __m256i c0[n], c1[n], c2[n], c3[n];
+    for (int j = 0; j < n; ++j) {
+        const std::uint64_t at = counter + static_cast<std::uint64_t>(j);
+        c0[j] = _mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(at)));
+        c1[j] = _mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(at >> 32)));
+        c2[j] = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(s))),
+                                 _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+        c3[j] = _mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(s >> 32)));
+    }
     for (int round = 0; round < 10; ++round) {
-        __m256i hi0, lo0, hi1, lo1;
-        mulhilo(m0, c0, hi0, lo0);
-        mulhilo(m1, c2, hi1, lo1);
         const __m256i key0 = _mm256_set1_epi32(static_cast<int>(k0)), key1 = _mm256_set1_epi32(static_cast<int>(k1));
-        c0 = _mm256_xor_si256(_mm256_xor_si256(hi1, c1), key0);
-        c1 = lo1;
-        c2 = _mm256_xor_si256(_mm256_xor_si256(hi0, c3), key1);
-        c3 = lo0;
+        for (int j = 0; j < n; ++j) {
+            __m256i hi0, lo0, hi1, lo1;
+            mulhilo(m0, c0[j], hi0, lo0);
+            mulhilo(m1, c2[j], hi1, lo1);
+            c0[j] = _mm256_xor_si256(_mm256_xor_si256(hi1, c1[j]), key0);
+            c1[j] = lo1;
+            c2[j] = _mm256_xor_si256(_mm256_xor_si256(hi0, c3[j]), key1);
+            c3[j] = lo0;
+        }
         k0 += PHILOX_W32_0;
         k1 += PHILOX_W32_1;
     }
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out[0].data()), c0);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out[1].data()), c1);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out[2].data()), c2);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out[3].data()), c3);
+    for (int j = 0; j < n; ++j) {
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out[j][0].data()), c0[j]);
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out[j][1].data()), c1[j]);
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out[j][2].data()), c2[j]);
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out[j][3].data()), c3[j]);
+    }
 }
 
 }  // namespace
@@ -70,13 +81,27 @@ __attribute__((target("avx2"))) void eight_avx2(std::uint32_t k0, std::uint32_t 
 
 void PhiloxBatch::eight(std::uint64_t counter, std::uint64_t s, Batch& out) const {
 #ifdef LIFECIRCLE_X86
-    if (m_simd) return eight_avx2(m_key[0], m_key[1], counter, s, out);
+    if (m_simd) return philox_avx2<1>(m_key[0], m_key[1], counter, s, &out);
 #endif
     for (int lane = 0; lane < kLanes; ++lane) {
         const auto w = one(counter, s + static_cast<std::uint64_t>(lane));
         for (int k = 0; k < 4; ++k)
             out[static_cast<std::size_t>(k)][static_cast<std::size_t>(lane)] = w[static_cast<std::size_t>(k)];
     }
+}
+
+void PhiloxBatch::eight_twice(std::uint64_t counter, std::uint64_t s, Batch& first, Batch& second) const {
+#ifdef LIFECIRCLE_X86
+    if (m_simd) {
+        Batch both[2];
+        philox_avx2<2>(m_key[0], m_key[1], counter, s, both);
+        first = both[0];
+        second = both[1];
+        return;
+    }
+#endif
+    eight(counter, s, first);
+    eight(counter + 1, s, second);
 }
 
 }  // namespace lifecircle

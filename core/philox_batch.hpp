@@ -38,6 +38,11 @@ class PhiloxBatch {
     /// low stream word; resident ids are far below it).
     void eight(std::uint64_t counter, std::uint64_t s, Batch& out) const;
 
+    /// eight() at `counter` into `first` and at `counter + 1` into `second` (a resident-day's
+    /// first two calls), the two computed together so that the processor overlaps their
+    /// rounds (each round's multiplications wait for the round before).
+    void eight_twice(std::uint64_t counter, std::uint64_t s, Batch& first, Batch& second) const;
+
     /// True when eight() uses AVX2 (the processor has it and it was not turned off).
     bool simd() const { return m_simd; }
 

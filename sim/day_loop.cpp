@@ -36,8 +36,7 @@ std::size_t draw_counts(const TripDay& day, std::size_t i0, std::size_t lanes, N
     const auto& res = day.world->residents;
     const std::uint64_t counter0 = static_cast<std::uint64_t>(day.day) << 8;
     PhiloxBatch::Batch call0, call1;
-    day.philox->eight(counter0, streams::needs(i0), call0);
-    day.philox->eight(counter0 + 1, streams::needs(i0), call1);
+    day.philox->eight_twice(counter0, streams::needs(i0), call0, call1);
     auto put = [&need](std::size_t at, std::uint32_t i, std::uint32_t cs, std::uint32_t choice) {
         need[at].resident = i;
         need[at].cs_bits = cs;

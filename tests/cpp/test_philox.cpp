@@ -51,12 +51,23 @@ TEST_CASE("eight streams at once equal eight single calls", "[rng]") {
         const std::uint64_t counter = static_cast<std::uint64_t>(pick.uniform(3 * t + 1) * 0x1.0p40) << 8 | (t % 9);
         const std::uint64_t stream = static_cast<std::uint64_t>(pick.uniform(3 * t + 2) * 0x1.0p31) |
                                      (t % 3 == 0 ? 0 : std::uint64_t{0x5A5A} << 40);
-        const PhiloxBatch p(key);
-        PhiloxBatch::Batch b;
-        p.eight(counter, stream, b);
-        for (int lane = 0; lane < PhiloxBatch::kLanes; ++lane) {
-            const auto w = p.one(counter, stream + static_cast<std::uint64_t>(lane));
-            for (std::size_t i = 0; i < 4; ++i) REQUIRE(b[i][static_cast<std::size_t>(lane)] == w[i]);
+        for (bool simd : {true, false}) {
+            const PhiloxBatch p(key, simd);
+            PhiloxBatch::Batch b, first, second;
+            p.eight(counter, stream, b);
+            // and the day loop's two calls at once (counters that carry into the high word too)
+            const std::uint64_t at = t % 5 == 0 ? counter | 0xFFFFFFFFULL : counter;
+            p.eight_twice(at, stream, first, second);
+            for (int lane = 0; lane < PhiloxBatch::kLanes; ++lane) {
+                const auto l = static_cast<std::size_t>(lane);
+                const auto w = p.one(counter, stream + static_cast<std::uint64_t>(lane));
+                const auto w0 = p.one(at, stream + l), w1 = p.one(at + 1, stream + l);
+                for (std::size_t i = 0; i < 4; ++i) {
+                    REQUIRE(b[i][l] == w[i]);
+                    REQUIRE(first[i][l] == w0[i]);
+                    REQUIRE(second[i][l] == w1[i]);
+                }
+            }
         }
     }
 }
