@@ -250,10 +250,13 @@ Results run_simulation_cached(World world, const RunOptions& options, const Spin
     SpinupUse& u = use ? *use : ignored;
     u = SpinupUse{};
     const Scenario sc = world.scenario;  // (the world moves into the simulation)
-    const bool many_ranks = options.ranks ? options.ranks->many() : Ranks::world().many();
+    // Over MPI ranks every rank decides alike (each call below is collective): the cache is
+    // used when every rank has it on, and read when every rank read the entry from its own
+    // cache (one folder shared, or a copy on each machine); rank 0 alone keeps a spin-up.
+    const Ranks& ranks = options.ranks ? *options.ranks : Ranks::world();
     std::string key;
-    if (cache.enabled && sc.spin_up_months > 0 && !many_ranks && !build_identity().empty()) key = spinup_key_text(sc);
-    if (key.empty()) return run_simulation(std::move(world), options);
+    if (cache.enabled && sc.spin_up_months > 0 && !build_identity().empty()) key = spinup_key_text(sc);
+    if (ranks.max(key.empty() ? 1 : 0) != 0) return run_simulation(std::move(world), options);
     detail::Fnv fnv;
     fnv.add(key.data(), key.size());
     const auto dir = detail::entries_dir(cache);
@@ -270,12 +273,14 @@ Results run_simulation_cached(World world, const RunOptions& options, const Spin
             state.reset();
         }
     }
+    if (ranks.max(state ? 0 : 1) != 0) state.reset();  // a rank without it: every rank simulates
     if (state) {
         u.hit = true;
         u.trips = state->trips;
         state->until = (options.until ? std::min(*options.until, sc.end) : sc.end).days();
         return resume_simulation(std::move(world), std::move(*state), options);
     }
+    if (ranks.rank() != 0) return run_simulation(std::move(world), options);
     RunOptions keep = options;
     keep.spin_up_done = [&](const RunState& s) {
         // a name of this writer's own, renamed into place when whole: concurrent runs of the

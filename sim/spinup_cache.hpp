@@ -46,9 +46,10 @@ std::string spinup_key_text(const Scenario& scenario);
 
 /// Runs the world's scenario as run_simulation does, with its spin-up read from the cache
 /// when an entry holds it, else simulated and kept there (then the least recently used
-/// entries beyond the size limit are removed). Without a spin-up, with the cache off or over
-/// several MPI ranks, a plain run_simulation. A cache that cannot be read or written is no
-/// error: the run simulates its spin-up.
+/// entries beyond the size limit are removed). Without a spin-up or with the cache off, a plain
+/// run_simulation. Over MPI ranks (collective: every rank calls it) the entry is read when every
+/// rank can read it from its own cache folder, and rank 0 keeps a spin-up it simulated. A cache
+/// that cannot be read or written is no error: the run simulates its spin-up.
 Results run_simulation_cached(World world, const RunOptions& options, const SpinupCacheOptions& cache,
                               SpinupUse* use = nullptr);
 

@@ -138,3 +138,32 @@ def test_a_rank_that_dies_stops_the_run_without_a_results_file(cli, mpirun, tmp_
         if proc.poll() is None:
             proc.kill()
             proc.wait(timeout=30)
+
+
+def test_the_spin_up_cache_over_ranks_reads_what_one_process_kept(cli, mpirun, tmp_path):
+    # a spin-up kept by one process is read by 2 ranks, one kept by 2 ranks by 3 ranks and by
+    # one process; every run's datasets equal the run that simulated its spin-up
+    sc = lc.Scenario.load(TINY).with_spin_up(3)
+    config = tmp_path / "tiny-spin-up.toml"
+    config.write_text(sc.text)
+    env = {**ENV, "LIFECIRCLE_CACHE_DIR": str(tmp_path / "cache")}
+
+    def run(out, *prefix):
+        r = subprocess.run(
+            [*map(str, prefix), cli, "run", str(config), "-o", str(tmp_path / out), "--until", "2024-06-30"],
+            capture_output=True, text=True, env=env, timeout=TIMEOUT,
+        )  # fmt: skip
+        assert r.returncode == 0, r.stderr
+        return "(from the cache)" in r.stdout
+
+    assert not run("off.h5", "env", "LIFECIRCLE_SPINUP_CACHE=0")
+    assert not run("one.h5")  # simulated and kept
+    assert run("two.h5", mpirun, "--bind-to", "none", "-n", 2)
+    assert same_datasets(tmp_path / "off.h5", tmp_path / "two.h5")
+    shutil.rmtree(tmp_path / "cache")
+    assert not run("two-cold.h5", mpirun, "--bind-to", "none", "-n", 2)  # simulated, kept by rank 0
+    assert [p.name for p in (tmp_path / "cache").rglob("*.h5") if ".part-" in p.name] == []
+    assert run("three.h5", mpirun, "--bind-to", "none", "-n", 3)
+    assert run("one-warm.h5")
+    for out in ("one.h5", "two-cold.h5", "three.h5", "one-warm.h5"):
+        assert same_datasets(tmp_path / "off.h5", tmp_path / out), out
