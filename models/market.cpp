@@ -293,7 +293,7 @@ double expected_revenue_among(const World& w, const ChoiceCache& cache, const En
 
 void enter_market(World& w, FacilityReach& reach, EntrySites& sites, const ChoiceCache& cache, const PlanLevers& levers,
                   std::span<const std::int64_t> needs, std::span<const std::int64_t> spend_fen, std::int64_t day,
-                  std::uint64_t month_index, MarketMonth& out) {
+                  std::uint64_t month_index, MarketMonth& out, const WorkShare& share) {
     const Scenario& sc = w.scenario;
     const std::size_t nd = sc.districts.size(), nc = sc.categories.size();
     out.openings.assign(nd, 0);
@@ -308,12 +308,13 @@ void enter_market(World& w, FacilityReach& reach, EntrySites& sites, const Choic
     }
     std::vector<std::vector<double>> revenue(all.size());
     tbb::parallel_for(std::size_t{0}, all.size(), [&](std::size_t i) {
-        revenue[i] = expected_revenues(w, cache, demand, sites, *all[i].second, spend_fen);
+        if (share.mine(i)) revenue[i] = expected_revenues(w, cache, demand, sites, *all[i].second, spend_fen);
     });
     // ... then each (district, category) takes its best site and draws whether a shop opens
     std::vector<double> best(nd * nc, 0.0);
     std::vector<std::int64_t> best_site(nd * nc, -1);
     for (std::size_t i = 0; i < all.size(); ++i) {
+        if (!share.mine(i)) continue;
         const std::size_t d = all[i].first;
         for (std::size_t c = 0; c < nc; ++c) {
             const auto& cat = sc.categories[c];
@@ -327,6 +328,28 @@ void enter_market(World& w, FacilityReach& reach, EntrySites& sites, const Choic
                 best_site[dc] = static_cast<std::int64_t>(i);
             }
         }
+    }
+    if (share.divided()) {  // each process's best of its sites, then the best of those
+        const std::size_t n = nd * nc;
+        std::vector<std::int64_t> words(2 * n * static_cast<std::size_t>(share.count), 0);
+        const std::size_t mine = 2 * n * static_cast<std::size_t>(share.index);
+        for (std::size_t dc = 0; dc < n; ++dc) {
+            words[mine + 2 * dc] = WorkShare::word(best[dc]);
+            words[mine + 2 * dc + 1] = best_site[dc] + 1;  // 0: none
+        }
+        share.sum(words);
+        std::fill(best.begin(), best.end(), 0.0);
+        std::fill(best_site.begin(), best_site.end(), -1);
+        for (std::size_t part = 0; part < static_cast<std::size_t>(share.count); ++part)
+            for (std::size_t dc = 0; dc < n; ++dc) {
+                const std::int64_t site = words[2 * n * part + 2 * dc + 1] - 1;
+                const double profit = WorkShare::real(words[2 * n * part + 2 * dc]);
+                if (site < 0) continue;
+                if (best_site[dc] < 0 || profit > best[dc] || (profit == best[dc] && site < best_site[dc])) {
+                    best[dc] = profit;
+                    best_site[dc] = site;
+                }
+            }
     }
     std::vector<Facility> entrants;
     for (std::size_t dc = 0; dc < nd * nc; ++dc) {

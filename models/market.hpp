@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/scenario.hpp"
+#include "core/work_share.hpp"
 #include "core/world.hpp"
 #include "models/destination_choice.hpp"
 #include "models/facility_reach.hpp"
@@ -164,11 +165,13 @@ double expected_revenue_among(const World& world, const ChoiceCache& cache, cons
 /// the district's subsidies) and one shop opens tomorrow at the best of them with probability
 /// 1 - exp(-entry_rate x profit / fixed costs) (stream streams::entry(d, c), draw
 /// `month_index`). All (district, category) pairs decide on the same month's market; the
-/// decisions do not depend on the threads. Counts the openings into `out`.
+/// decisions do not depend on the threads. Counts the openings into `out`. Over several
+/// processes (`share`), each prices its share of the sites and every process gets each pair's
+/// best site (the earliest of equal profits, as one process finds it).
 void enter_market(World& world, FacilityReach& reach, EntrySites& sites, const ChoiceCache& cache,
                   const PlanLevers& levers, std::span<const std::int64_t> needs,
                   std::span<const std::int64_t> spend_fen, std::int64_t day, std::uint64_t month_index,
-                  MarketMonth& out);
+                  MarketMonth& out, const WorkShare& share = {});
 
 /// Crowding factor of each facility for next month's choices, from this month's visits:
 /// 1 / (1 + max(0, visits / capacity - 1)), capacity = floor area x capacity_visits_per_m2.

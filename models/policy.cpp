@@ -187,7 +187,8 @@ void circle_plan(const PolicyEvent& e, std::size_t index, const Date& date, Poli
             earlier.push_back(p);
             if (std::find(lists.begin(), lists.end(), p.list) == lists.end()) lists.push_back(p.list);
         }
-    auto drawn = draw_project_list(t.world, t.reach, t.district_residents[request.district], request, earlier);
+    auto drawn = draw_project_list(t.world, t.reach, t.district_residents[request.district], request, earlier,
+                                   t.share ? *t.share : WorkShare{});
     for (auto& p : drawn)
         p.operator_ = static_cast<std::uint8_t>(
             e.operator_.value_or(sc.categories[static_cast<std::size_t>(p.category)].operator_));

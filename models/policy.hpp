@@ -30,6 +30,8 @@ struct PolicyTarget {
     const ChoiceCache* cache = nullptr;
     std::span<const std::int64_t> needs{};
     std::span<const std::int64_t> spend_fen{};
+    /// The processes of the run that share the lists' work (none: this one alone).
+    const WorkShare* share = nullptr;
 };
 
 /// Applies the scenario's event number `index` on day `day` (days since 1970-01-01): one

@@ -43,7 +43,7 @@ std::vector<double> distance_from(const WalkNetwork& net, const std::vector<std:
 
 std::vector<Project> draw_project_list(const World& world, const FacilityReach& reach,
                                        const std::vector<std::uint32_t>& members, const ListRequest& request,
-                                       const std::vector<Project>& earlier) {
+                                       const std::vector<Project>& earlier, const WorkShare& share) {
     const Scenario& sc = world.scenario;
     const WalkNetwork& net = world.network;
     const auto d = request.district;
@@ -208,7 +208,42 @@ std::vector<Project> draw_project_list(const World& world, const FacilityReach& 
         add_projects(plan);
     }
     // (HiGHS runs one solver a thread, each on its own model: the same solutions on any threads)
-    tbb::parallel_for(std::size_t{0}, plans.size(), [&](std::size_t i) { choose(plans[i], false); });
+    tbb::parallel_for(std::size_t{0}, plans.size(), [&](std::size_t i) {
+        if (share.mine(i)) choose(plans[i], false);
+    });
+    if (share.divided() && !plans.empty()) {  // every process gets every category's sites
+        constexpr std::size_t kWords = 6, kPlan = 1 + kMaxListSites * kWords;
+        std::vector<std::int64_t> words(plans.size() * kPlan, 0);
+        for (std::size_t i = 0; i < plans.size(); ++i) {
+            if (!share.mine(i)) continue;
+            auto* w = &words[i * kPlan];
+            w[0] = static_cast<std::int64_t>(plans[i].chosen.size());
+            for (std::size_t k = 0; k < plans[i].chosen.size(); ++k) {
+                const Chosen& ch = plans[i].chosen[k];
+                auto* at = w + 1 + k * kWords;
+                at[0] = ch.site;
+                at[1] = WorkShare::word(ch.gain);
+                at[2] = ch.idle;
+                at[3] = ch.exact;
+                at[4] = WorkShare::word(ch.gap);
+                at[5] = WorkShare::word(ch.after);
+            }
+        }
+        share.sum(words);
+        for (std::size_t i = 0; i < plans.size(); ++i) {
+            const auto* w = &words[i * kPlan];
+            plans[i].chosen.resize(static_cast<std::size_t>(w[0]));
+            for (std::size_t k = 0; k < plans[i].chosen.size(); ++k) {
+                const auto* at = w + 1 + k * kWords;
+                plans[i].chosen[k] = {static_cast<std::uint32_t>(at[0]),
+                                      WorkShare::real(at[1]),
+                                      at[2] != 0,
+                                      at[3] != 0,
+                                      WorkShare::real(at[4]),
+                                      WorkShare::real(at[5])};
+            }
+        }
+    }
     for (const auto& plan : plans) add_projects(plan);
     return out;
 }

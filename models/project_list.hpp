@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/work_share.hpp"
 #include "core/world.hpp"
 #include "models/facility_reach.hpp"
 
@@ -56,10 +57,12 @@ inline constexpr int kMaxListSites = 8;
 /// (at most kMaxListSites and what the budget affords): the district's idle public sites
 /// first, then its candidate sites. `members`: the district's residents; `earlier`: the
 /// district's projects of earlier lists (those not yet opened count as built; their idle sites
-/// are taken). Rows in list order, their dates and ids unset.
+/// are taken). Rows in list order, their dates and ids unset. Over several processes
+/// (`share`), each solves its share of the categories' candidate-site problems (those solved
+/// in parallel: without a budget) and every process gets every category's sites.
 std::vector<Project> draw_project_list(const World& world, const FacilityReach& reach,
                                        const std::vector<std::uint32_t>& members, const ListRequest& request,
-                                       const std::vector<Project>& earlier);
+                                       const std::vector<Project>& earlier, const WorkShare& share = {});
 
 /// The list's opening dates: one project after another over `months` months from the list's
 /// date (the k-th of n on the first day of the month k x months / n after it, the first on

@@ -61,6 +61,7 @@ class Simulation {
     World m_world;
     const Scenario& m_sc;
     const Ranks& m_ranks;
+    WorkShare m_share;  ///< the month end's work divided over the ranks (lists, entry pricing)
     std::size_t m_nd = 0, m_nc = 0;
     NeedModel m_needs;
     PhiloxBatch m_philox;  // the needs' random words
@@ -96,6 +97,7 @@ Simulation::Simulation(World world, bool simd, const Ranks* ranks)
     : m_world(std::move(world)),
       m_sc(m_world.scenario),
       m_ranks(ranks ? *ranks : Ranks::world()),
+      m_share{m_ranks.rank(), m_ranks.size(), [r = &m_ranks](std::vector<std::int64_t>& words) { r->sum(words); }},
       m_nd(m_sc.districts.size()),
       m_nc(m_sc.categories.size()),
       m_needs(m_sc),
@@ -291,6 +293,7 @@ void Simulation::apply_events_due(const Date& date, std::int64_t day) {
     target.cache = &m_cache;
     target.needs = m_month.needs;  // last month's (this month's are summed at its end)
     target.spend_fen = m_spend_fen;
+    target.share = &m_share;
     bool changed = end_rules_due(day, target);  // standing rules that ended yesterday
     while (m_next_event < m_sc.events.size() && m_sc.events[m_next_event].date <= date) {
         apply_event(m_sc.events[m_next_event], m_next_event, day, target);
@@ -383,7 +386,7 @@ void Simulation::close_month(const Date& date, std::int64_t day, Results& res) {
     rebuild_changed_choices();
     // entrants price their sites against the shops still open, with next month's weights
     enter_market(m_world, m_reach, m_entry_sites, m_cache, m_levers, m_month.needs, m_spend_fen, day, month_index,
-                 market);
+                 market, m_share);
     market.profit.resize(m_world.facilities.size(), 0);
     m_crowding.resize(m_world.facilities.size(), 1.0f);  // a new shop is not crowded yet
     rebuild_changed_choices();                           // the categories entrants joined
