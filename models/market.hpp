@@ -109,6 +109,7 @@ class EntrySites {
     void add_floor(const World& world, std::size_t d, std::uint32_t node, float floor_m2);
     /// District d's commercial floor sites (those with floor left and those let in full).
     std::vector<Site>& floor(std::size_t d) { return m_floor.at(d); }
+    const std::vector<Site>& floor(std::size_t d) const { return m_floor.at(d); }
     std::size_t districts() const { return m_floor.size(); }
     /// A site at `node`: its homes within a working-age walk, their distances and decays.
     Site site_at(const World& world, std::uint32_t node);

@@ -183,7 +183,7 @@ RunState Simulation::capture(std::int64_t day, std::int64_t until, const Results
     s.orders_per_day = m_orders_per_day;
     s.month_needs = m_month.needs;
     for (std::size_t d = 0; d < m_entry_sites.districts(); ++d)
-        for (const auto& site : const_cast<EntrySites&>(m_entry_sites).floor(d))
+        for (const auto& site : m_entry_sites.floor(d))
             s.floor_sites.push_back({static_cast<std::uint32_t>(d), site.node, site.floor_left});
     s.year = m_year;
     s.records.district_month = res.district_month;
