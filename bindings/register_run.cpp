@@ -45,7 +45,7 @@ void register_run(py::module_& m) {
         [](const std::string& text, const std::string& path, const std::string& output,
            std::optional<std::uint64_t> seed, std::optional<std::string> until, int threads, py::object progress,
            int checkpoint_every, std::optional<std::string> checkpoint, std::optional<std::string> resume,
-           bool spinup_cache) {
+           bool spinup_cache, std::optional<std::string> shared_until) {
             Scenario sc = parse_scenario(text, path);
             if (seed) sc.seed = *seed;
             RunOptions options;
@@ -81,6 +81,12 @@ void register_run(py::module_& m) {
                     stop = true;
                 }
             };
+            std::optional<Date> shared;
+            if (shared_until) {
+                shared = Date::parse(*shared_until);
+                if (!shared)
+                    throw ArgumentError("shared_until is '" + *shared_until + "'; expected a date such as 2025-06-30");
+            }
             std::optional<Results> res;
             SpinupCacheOptions cache = SpinupCacheOptions::from_environment();
             cache.enabled = cache.enabled && spinup_cache;
@@ -89,7 +95,7 @@ void register_run(py::module_& m) {
                 py::gil_scoped_release release;
                 World world = build_world(sc);
                 res.emplace(resume ? resume_simulation(std::move(world), read_checkpoint(*resume, sc), options)
-                                   : run_simulation_cached(std::move(world), options, cache, &spinup));
+                                   : run_simulation_cached(std::move(world), options, cache, &spinup, shared));
             }
             if (failure) throw std::move(*failure);
             {
@@ -102,18 +108,21 @@ void register_run(py::module_& m) {
             d["threads"] = res->threads;
             d["end"] = res->end.str();
             d["spinup_cached"] = spinup.hit;
+            d["shared_cached"] = spinup.shared;
             return d;
         },
         py::arg("text"), py::arg("path"), py::arg("output"), py::arg("seed") = py::none(),
         py::arg("until") = py::none(), py::arg("threads") = 0, py::arg("progress") = py::none(),
         py::arg("checkpoint_every") = 0, py::arg("checkpoint") = py::none(), py::arg("resume") = py::none(),
-        py::arg("spinup_cache") = true,
+        py::arg("spinup_cache") = true, py::arg("shared_until") = py::none(),
         "Builds the scenario's world, runs it (or resumes the checkpoint `resume` of it) and writes the\n"
         "results file `output` (atomically). progress(date, fraction, trips, seconds) is called once a\n"
         "simulated day. A KeyboardInterrupt stops the run at the end of the day (with checkpoints on,\n"
         "at the month's end, after a last checkpoint) and is re-raised; no results are written. With\n"
         "`spinup_cache` (and LIFECIRCLE_SPINUP_CACHE not 0), the spin-up is read from the spin-up cache\n"
-        "when it holds it, else kept there (the results are the same; docs/checkpoints.md).");
+        "when it holds it, else kept there (the results are the same; docs/checkpoints.md); with\n"
+        "`shared_until` (a month's last day), so is the state at the end of that day, which runs differing\n"
+        "only in later events share (run_many).");
     m.def(
         "spinup_cache_entries",
         [] {

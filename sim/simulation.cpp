@@ -251,6 +251,8 @@ Results Simulation::run(const RunOptions& options) {
             if (checkpoints && m_ranks.rank() == 0 && tomorrow.month != date.month &&
                 (months_done % options.checkpoint_every == 0 || stopping))
                 write_checkpoint(options.checkpoint_path, m_sc, capture(day, final_day, res));
+            if (options.snapshot_done && day == options.snapshot_day && tomorrow.month != date.month)
+                options.snapshot_done(capture(day, final_day, res));  // (where a checkpoint would be)
             const bool run_ends = day == final_day || stopping;
             if (m_recording && !year_end && run_ends) close_year(date, res);  // the year so far
             if (stopping) {

@@ -43,6 +43,11 @@ struct RunOptions {
     /// then, as a checkpoint holds it (the spin-up cache keeps it: sim/spinup_cache.hpp); may be
     /// empty.
     std::function<void(const RunState&)> spin_up_done;
+    /// Called at the end of day `snapshot_day` (days since 1970-01-01; a month's last day, in
+    /// the recorded period) with the run's state then, as a checkpoint there holds it (the
+    /// spin-up cache keeps the months runs share: sim/spinup_cache.hpp); may be empty.
+    std::int64_t snapshot_day = -1;
+    std::function<void(const RunState&)> snapshot_done;
 };
 
 /// The simulation: one step a day over the scenario period; monthly economics, policy

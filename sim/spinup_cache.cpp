@@ -179,7 +179,7 @@ const std::string& build_identity() {
     return id;
 }
 
-std::string spinup_key_text(const Scenario& sc) {
+std::string spinup_key_text(const Scenario& sc, std::optional<Date> shared_until) {
     std::string out = detail::kKeyFormat;
     out += "\nbuild ";
     out += build_identity();
@@ -209,12 +209,13 @@ std::string spinup_key_text(const Scenario& sc) {
         toml::array before;
         for (const auto& e : *events) {
             const auto date = detail::event_date(e);
-            if (!date || *date < sc.start) before.push_back(e);
+            if (!date || (shared_until ? !(*shared_until < *date) : *date < sc.start)) before.push_back(e);
         }
         *events = std::move(before);
     }
     out += "\nscenario ";
     detail::canonical(root, out);
+    if (shared_until) out += "\nshared until " + shared_until->str();
     return out;
 }
 
@@ -245,60 +246,108 @@ std::uint64_t clear_spinup_cache(const SpinupCacheOptions& cache) {
     return freed;
 }
 
-Results run_simulation_cached(World world, const RunOptions& options, const SpinupCacheOptions& cache, SpinupUse* use) {
-    SpinupUse ignored;
-    SpinupUse& u = use ? *use : ignored;
-    u = SpinupUse{};
-    const Scenario sc = world.scenario;  // (the world moves into the simulation)
-    // Over MPI ranks every rank decides alike (each call below is collective): the cache is
-    // used when every rank has it on, and read when every rank read the entry from its own
-    // cache (one folder shared, or a copy on each machine); rank 0 alone keeps a spin-up.
-    const Ranks& ranks = options.ranks ? *options.ranks : Ranks::world();
+namespace {
+
+/// A cache entry: its key, and its file (named by the key's hash).
+struct Entry {
     std::string key;
-    if (cache.enabled && sc.spin_up_months > 0 && !build_identity().empty()) key = spinup_key_text(sc);
-    if (ranks.max(key.empty() ? 1 : 0) != 0) return run_simulation(std::move(world), options);
+    std::string hex;
+    std::filesystem::path path;
+};
+
+Entry entry_of(std::string key, const std::filesystem::path& dir) {
     detail::Fnv fnv;
     fnv.add(key.data(), key.size());
-    const auto dir = detail::entries_dir(cache);
-    const auto path = dir / (fnv.hex() + detail::kEntrySuffix);
-    u.path = path.string();
+    Entry e{std::move(key), fnv.hex(), {}};
+    e.path = dir / (e.hex + detail::kEntrySuffix);
+    return e;
+}
 
+/// The entry's state, if every rank can read it (collective over the ranks).
+std::optional<RunState> read_entry(const Entry& e, const Scenario& sc, const Ranks& ranks) {
     std::optional<RunState> state;
     std::error_code ec;
-    if (std::filesystem::is_regular_file(path, ec)) {
+    if (std::filesystem::is_regular_file(e.path, ec)) {
         try {
-            state = read_spinup_checkpoint(path.string(), sc, key);
-            std::filesystem::last_write_time(path, std::filesystem::file_time_type::clock::now(), ec);  // used now
+            state = read_spinup_checkpoint(e.path.string(), sc, e.key);
+            std::filesystem::last_write_time(e.path, std::filesystem::file_time_type::clock::now(), ec);  // used now
         } catch (const std::exception&) {  // another key with the same hash, another build, damage: simulate
             state.reset();
         }
     }
     if (ranks.max(state ? 0 : 1) != 0) state.reset();  // a rank without it: every rank simulates
-    if (state) {
-        u.hit = true;
-        u.trips = state->trips;
-        state->until = (options.until ? std::min(*options.until, sc.end) : sc.end).days();
-        return resume_simulation(std::move(world), std::move(*state), options);
+    return state;
+}
+
+/// Keeps `state` as the entry: written under a name of this writer's own and renamed into
+/// place when whole (concurrent runs of the same state each write theirs and the last rename
+/// wins: the same bytes); then the least recently used entries beyond the limit go. A cache
+/// that cannot be written is no error. Whether it was kept.
+bool keep_entry(const Entry& e, const Scenario& sc, const RunState& state, const SpinupCacheOptions& cache) {
+    static std::atomic<unsigned> counter{0};
+    const auto dir = e.path.parent_path();
+    const auto part =
+        dir / (e.hex + ".part-" + std::to_string(::getpid()) + "-" + std::to_string(counter.fetch_add(1)) + ".h5");
+    try {
+        std::filesystem::create_directories(dir);
+        write_checkpoint(part.string(), sc, state, e.key);
+        std::filesystem::rename(part, e.path);
+        detail::evict(cache);
+        return true;
+    } catch (const std::exception&) {
+        std::error_code ignored;
+        std::filesystem::remove(part, ignored);
+        return false;
     }
-    if (ranks.rank() != 0) return run_simulation(std::move(world), options);
-    RunOptions keep = options;
-    keep.spin_up_done = [&](const RunState& s) {
-        // a name of this writer's own, renamed into place when whole: concurrent runs of the
-        // same spin-up each write theirs and the last rename wins (the same bytes)
-        static std::atomic<unsigned> counter{0};
-        const auto part = dir / (fnv.hex() + ".part-" + std::to_string(::getpid()) + "-" +
-                                 std::to_string(counter.fetch_add(1)) + ".h5");
-        try {
-            std::filesystem::create_directories(dir);
-            write_checkpoint(part.string(), sc, s, key);
-            std::filesystem::rename(part, path);
-            u.stored = true;
-            detail::evict(cache);
-        } catch (const std::exception&) {  // a cache that cannot be written: the run goes on
-            std::error_code ignored;
-            std::filesystem::remove(part, ignored);
-        }
+}
+
+}  // namespace
+
+Results run_simulation_cached(World world, const RunOptions& options, const SpinupCacheOptions& cache, SpinupUse* use,
+                              std::optional<Date> shared_until) {
+    SpinupUse ignored;
+    SpinupUse& u = use ? *use : ignored;
+    u = SpinupUse{};
+    const Scenario sc = world.scenario;  // (the world moves into the simulation)
+    const Date last = options.until ? std::min(*options.until, sc.end) : sc.end;
+    // the shared months: to a month's last day from the start on, and at most the run's last
+    // day (a run that ends there keeps them for others, which read them if they go on)
+    if (shared_until &&
+        (*shared_until < sc.start || last < *shared_until || Date::from_days(shared_until->days() + 1).day != 1))
+        shared_until.reset();
+    // Over MPI ranks every rank decides alike (each call below is collective): the cache is
+    // used when every rank has it on, and read when every rank read the entry from its own
+    // cache (one folder shared, or a copy on each machine); rank 0 alone keeps what it simulated.
+    const Ranks& ranks = options.ranks ? *options.ranks : Ranks::world();
+    const bool usable = cache.enabled && (sc.spin_up_months > 0 || shared_until) && !build_identity().empty();
+    if (ranks.max(usable ? 0 : 1) != 0) return run_simulation(std::move(world), options);
+    const auto dir = detail::entries_dir(cache);
+    std::optional<Entry> spin_up, shared;
+    if (sc.spin_up_months > 0) spin_up = entry_of(spinup_key_text(sc), dir);
+    if (shared_until) shared = entry_of(spinup_key_text(sc, shared_until), dir);
+    u.path = (shared ? shared : spin_up)->path.string();
+
+    auto resume = [&](RunState state, const RunOptions& with) {
+        u.hit = true;
+        u.trips = state.trips;
+        state.until = last.days();
+        return resume_simulation(std::move(world), std::move(state), with);
     };
+    if (shared && *shared_until < last)
+        if (auto state = read_entry(*shared, sc, ranks)) {
+            u.shared = true;
+            return resume(std::move(*state), options);
+        }
+    RunOptions keep = options;
+    if (ranks.rank() == 0 && shared) {
+        keep.snapshot_day = shared_until->days();
+        keep.snapshot_done = [&](const RunState& s) { u.stored = keep_entry(*shared, sc, s, cache) || u.stored; };
+    }
+    if (spin_up) {
+        if (auto state = read_entry(*spin_up, sc, ranks)) return resume(std::move(*state), keep);
+        if (ranks.rank() == 0)
+            keep.spin_up_done = [&](const RunState& s) { u.stored = keep_entry(*spin_up, sc, s, cache) || u.stored; };
+    }
     return run_simulation(std::move(world), keep);
 }
 

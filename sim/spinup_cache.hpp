@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,7 @@ struct SpinupUse {
     bool stored = false;     ///< the spin-up was simulated and kept
     std::string path;        ///< the entry's file (empty: the cache was not used)
     std::int64_t trips = 0;  ///< needs the spin-up read from the cache had simulated (in Results::trips)
+    bool shared = false;     ///< what was read went on past the start, to the shared months' end
 };
 
 /// This build's identity: a hash of the executable or library file holding the simulator
@@ -42,7 +44,9 @@ const std::string& build_identity();
 /// Everything the spin-up of `scenario` depends on, as text (the key of its entry): this
 /// build, the seed, the data files the world is built from (path, size, modification time)
 /// and the scenario's TOML in a canonical form without its events dated from the start on.
-std::string spinup_key_text(const Scenario& scenario);
+/// With `shared_until` (a month's last day from the start on), the key of the run's state at
+/// the end of that day: the events dated after it left out instead, and the date.
+std::string spinup_key_text(const Scenario& scenario, std::optional<Date> shared_until = {});
 
 /// Runs the world's scenario as run_simulation does, with its spin-up read from the cache
 /// when an entry holds it, else simulated and kept there (then the least recently used
@@ -50,8 +54,14 @@ std::string spinup_key_text(const Scenario& scenario);
 /// run_simulation. Over MPI ranks (collective: every rank calls it) the entry is read when every
 /// rank can read it from its own cache folder, and rank 0 keeps a spin-up it simulated. A cache
 /// that cannot be read or written is no error: the run simulates its spin-up.
+///
+/// With `shared_until` (a month's last day from the start on, at most the run's last day;
+/// ignored otherwise), the state at the end of that day is cached too, under its own key
+/// (spinup_key_text): runs that differ only in events after it (run_many's variants) and go on
+/// past it read it and simulate only their own months; the results are again the same as
+/// without the cache.
 Results run_simulation_cached(World world, const RunOptions& options, const SpinupCacheOptions& cache,
-                              SpinupUse* use = nullptr);
+                              SpinupUse* use = nullptr, std::optional<Date> shared_until = {});
 
 /// An entry of the spin-up cache.
 struct SpinupEntry {

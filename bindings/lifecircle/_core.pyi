@@ -174,14 +174,16 @@ def ring_score(distance: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]
     """
     The closeness score (0-1) of facilities `distance` metres away to a ring of `ring_m` metres, the satisfaction score's rule (models/satisfaction.hpp ring_score).
     """
-def run(text: str, path: str, output: str, seed: typing.SupportsInt | typing.SupportsIndex | None = None, until: str | None = None, threads: typing.SupportsInt | typing.SupportsIndex = 0, progress: typing.Any = None, checkpoint_every: typing.SupportsInt | typing.SupportsIndex = 0, checkpoint: str | None = None, resume: str | None = None, spinup_cache: bool = True) -> dict:
+def run(text: str, path: str, output: str, seed: typing.SupportsInt | typing.SupportsIndex | None = None, until: str | None = None, threads: typing.SupportsInt | typing.SupportsIndex = 0, progress: typing.Any = None, checkpoint_every: typing.SupportsInt | typing.SupportsIndex = 0, checkpoint: str | None = None, resume: str | None = None, spinup_cache: bool = True, shared_until: str | None = None) -> dict:
     """
     Builds the scenario's world, runs it (or resumes the checkpoint `resume` of it) and writes the
     results file `output` (atomically). progress(date, fraction, trips, seconds) is called once a
     simulated day. A KeyboardInterrupt stops the run at the end of the day (with checkpoints on,
     at the month's end, after a last checkpoint) and is re-raised; no results are written. With
     `spinup_cache` (and LIFECIRCLE_SPINUP_CACHE not 0), the spin-up is read from the spin-up cache
-    when it holds it, else kept there (the results are the same; docs/checkpoints.md).
+    when it holds it, else kept there (the results are the same; docs/checkpoints.md); with
+    `shared_until` (a month's last day), so is the state at the end of that day, which runs differing
+    only in later events share (run_many).
     """
 def scenario_spec(text: str, path: str, check_files: bool = True) -> dict:
     """

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import multiprocessing
 import os
 import tempfile
@@ -15,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from os import PathLike
 from pathlib import Path
-from typing import Union
+from typing import Any, Union
 
 import numpy as np
 import pandas as pd
@@ -172,18 +173,27 @@ def run(
 
 
 def _run_on_worker(
-    text: str, path: str, seed: int | None, until: str | None, threads: int, output: str | None
+    text: str,
+    path: str,
+    seed: int | None,
+    until: str | None,
+    threads: int,
+    output: str | None,
+    shared_until: str | None = None,
 ) -> bytes | str:
     """A run on any executor's worker, which may be another machine: the scenario travels as
     its text (data files it names must be at the same path there). With ``output`` (a path
     on storage the caller shares), writes the results there and returns the path; else
-    returns the results file's bytes (sealed: damage on the way is found when read)."""
+    returns the results file's bytes (sealed: damage on the way is found when read). With
+    ``shared_until``, the months to that day come from the spin-up cache when another run kept
+    them (run_many's local processes)."""
+    kw = {"shared_until": shared_until}
     if output is not None:
-        _core.run(text, path, output, seed, until, threads, None)
+        _core.run(text, path, output, seed, until, threads, None, **kw)
         return output
     with tempfile.TemporaryDirectory(prefix="lifecircle-worker-") as tmp:
         out = str(Path(tmp) / "run.h5")
-        _core.run(text, path, out, seed, until, threads, None)
+        _core.run(text, path, out, seed, until, threads, None, **kw)
         return Path(out).read_bytes()
 
 
@@ -221,7 +231,9 @@ def run_many(
     Each run reads its spin-up from the spin-up cache when an earlier run kept it
     (docs/checkpoints.md). In local processes, a spin-up that several of the runs share (the
     same scenario before its start and seed, e.g. a sweep's variants of one seed) is simulated
-    once first, and all of them read it.
+    once first, and all of them read it; and so are the months they share after it, up to the
+    last month before their events first differ (e.g. variants of a rollout that differ from
+    2027 on share 2024-2026). The results are those of runs that simulated everything.
 
     Returns:
         The runs' Results, in the order given.
@@ -256,10 +268,10 @@ def run_many(
     # local processes (spawned: safe from Jupyter), writing straight into the folder
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         try:
-            _share_spin_ups(pool, items, seeds, threads_per_run)
+            shared = _share_spin_ups(pool, items, seeds, threads_per_run, until_text)
             return _run_on_executor(
                 pool, items, labels, seeds, until_text, threads_per_run, progress, output_dir, "path",
-                f"{min(workers, len(items))} processes",
+                f"{min(workers, len(items))} processes", shared,
             )  # fmt: skip
         except BaseException:
             # an interrupt or a failed run: stop the other runs now, not at their end
@@ -268,34 +280,73 @@ def run_many(
             raise
 
 
-def _spin_up_on_worker(text: str, path: str, seed: int | None, until: str, threads: int) -> None:
-    """Simulates a scenario's spin-up and its first day, for the spin-up cache to keep."""
+def _spin_up_on_worker(
+    text: str, path: str, seed: int | None, until: str, threads: int, shared_until: str | None = None
+) -> None:
+    """Simulates a scenario's spin-up and its first day (or its months to ``shared_until``), for
+    the spin-up cache to keep."""
     with tempfile.TemporaryDirectory(prefix="lifecircle-spin-up-") as tmp:
-        _core.run(text, path, str(Path(tmp) / "run.h5"), seed, until, threads, None)
+        out = str(Path(tmp) / "run.h5")
+        _core.run(text, path, out, seed, until, threads, None, shared_until=shared_until)
 
 
-def _share_spin_ups(executor: Executor, items: list[Scenario], seeds: list[int | None], threads: int) -> None:
+def _event_date(event: Mapping[str, Any]) -> dt.date:
+    d = event["date"]
+    return d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d))
+
+
+def _shared_until(group: list[Scenario], last: dt.date) -> dt.date | None:
+    """The last day of the last month before the runs' events first differ (the same scenario
+    otherwise: one spin-up), if that is from their start on and before ``last``; else None.
+    (The engine keys what it keeps by the scenario itself, so a wrong guess here costs time,
+    never a result.)"""
+    start = group[0].start
+    later = [[e for e in sc.data.get("events", []) if _event_date(e) >= start] for sc in group]
+    lists = [sorted(events, key=_event_date) for events in later]  # (stable: the engine's order)
+    dates = sorted({_event_date(e) for events in lists for e in events})
+    first_difference = None
+    for d in dates:
+        upto = [[e for e in events if _event_date(e) <= d] for events in lists]
+        if any(u != upto[0] for u in upto[1:]):
+            first_difference = d
+            break
+    if first_difference is None:
+        return None  # the same runs: nothing to divide
+    until = first_difference.replace(day=1) - dt.timedelta(days=1)
+    return until if start <= until < last else None
+
+
+def _share_spin_ups(
+    executor: Executor, items: list[Scenario], seeds: list[int | None], threads: int, until: str | None = None
+) -> list[str | None]:
     """Simulates once each spin-up that several of the runs share (the same scenario before
-    its start and seed: docs/checkpoints.md, "The spin-up cache"), before the runs, which then
-    read it from the cache instead of each simulating it at the same time. The workers must
-    share the cache's folder: local processes."""
+    its start and seed: docs/checkpoints.md, "The spin-up cache"), and the months after it they
+    share (to the last month before their events first differ), before the runs, which then
+    read them from the cache instead of each simulating them at the same time. The workers must
+    share the cache's folder: local processes. Returns each run's last shared day (or None)."""
+    shared: list[str | None] = [None] * len(items)
     if os.environ.get("LIFECIRCLE_SPINUP_CACHE", "1").strip().lower() in ("0", "off", "no", "false"):
-        return
-    first: dict[str, tuple[Scenario, int | None]] = {}
-    runs: dict[str, int] = {}
-    for sc, seed in zip(items, seeds):
-        if not sc.spec["spin_up_months"]:
+        return shared
+    groups: dict[str, list[int]] = {}
+    for i, (sc, seed) in enumerate(zip(items, seeds)):
+        groups.setdefault(_core.spinup_key_text(sc.text, sc.path, seed), []).append(i)
+    futures = []
+    for members in groups.values():
+        if len(members) < 2:
             continue
-        key = _core.spinup_key_text(sc.text, sc.path, seed)
-        first.setdefault(key, (sc, seed))
-        runs[key] = runs.get(key, 0) + 1
-    shared = [first[key] for key, n in runs.items() if n > 1]
-    futures = [
-        executor.submit(_spin_up_on_worker, sc.text, sc.path, seed, str(sc.start), threads)
-        for sc, seed in shared
-    ]
+        sc, seed = items[members[0]], seeds[members[0]]
+        submit = functools.partial(executor.submit, _spin_up_on_worker, sc.text, sc.path, seed)
+        lasts = [min(items[i].end, dt.date.fromisoformat(until)) if until else items[i].end for i in members]
+        day = _shared_until([items[i] for i in members], min(lasts))
+        if day is not None:
+            for i in members:
+                shared[i] = str(day)
+            futures.append(submit(str(day), threads, str(day)))
+        elif sc.spec["spin_up_months"]:
+            futures.append(submit(str(sc.start), threads))
     for f in futures:
         f.result()
+    return shared
 
 
 def _run_on_executor(
@@ -309,9 +360,12 @@ def _run_on_executor(
     output_dir: str | PathLike | None,
     transfer: str,
     where: str,
+    shared: list[str | None] | None = None,
 ) -> list[Results]:
     """Submits the runs to `executor`, collects their results files into `output_dir` (or a
-    temporary folder) and reads them."""
+    temporary folder) and reads them. `shared`: each run's last day shared with others in the
+    spin-up cache (local processes)."""
+    shared = shared or [None] * len(items)
     with tempfile.TemporaryDirectory(prefix="lifecircle-") as tmp:
         folder = Path(output_dir) if output_dir is not None else Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
@@ -330,6 +384,7 @@ def _run_on_executor(
                 until,
                 threads,
                 str(out.resolve()) if transfer == "path" else None,
+                shared[i],
             ): i
             for i, (sc, seed, out) in enumerate(zip(items, seeds, outputs))
         }

@@ -315,6 +315,41 @@ def test_the_spin_up_cache_on_yunfu(tmp_path, monkeypatch):
     assert same_datasets(tmp_path / "cold.h5", tmp_path / "warm.h5")
 
 
+def test_run_many_shares_the_months_before_the_variants_differ(tmp_path, monkeypatch):
+    # Variants that differ from 2024-06-15 on share the spin-up and January-May: both are
+    # simulated once and kept, every run reads May's end, and every run's results are those of
+    # the run without the cache. A run that differs earlier must not read them.
+    monkeypatch.setenv("LIFECIRCLE_CACHE_DIR", str(tmp_path / "cache"))
+    base = lc.Scenario.load(TINY).with_spin_up(2)
+    variants = [
+        base.with_subsidy("breakfast", rent_cut=0.5, date="2024-06-15"),
+        base.with_subsidy("breakfast", rent_cut=0.3, date="2024-06-15"),
+        base,
+    ]
+    until = "2024-09-30"
+    runs = lc.run_many(variants, until=until, processes=2, progress=False, output_dir=tmp_path / "many")
+    assert len(lc._core.spinup_cache_entries()) == 2  # the spin-up, and the state at 2024-05-31
+
+    def run(sc, name, **options):
+        return lc._core.run(sc.text, sc.path, str(tmp_path / name), None, until, **options)
+
+    for i, sc in enumerate(variants):
+        run(sc, f"own-{i}.h5", spinup_cache=False)
+        assert same_datasets(runs[i].path, tmp_path / f"own-{i}.h5"), i
+    # the shared state is read by a run that shares those months ...
+    res = run(variants[1], "again.h5", shared_until="2024-05-31")
+    assert res["shared_cached"] and res["spinup_cached"]
+    # ... and not by one whose events differ before (its key differs): it simulates them
+    early = base.with_subsidy("breakfast", rent_cut=0.5, date="2024-02-01")
+    res = run(early, "early.h5", shared_until="2024-05-31")
+    assert not res["shared_cached"] and res["spinup_cached"]
+    run(early, "early-own.h5", spinup_cache=False)
+    assert same_datasets(tmp_path / "early.h5", tmp_path / "early-own.h5")
+    # a day that is not a month's last is no shared state
+    res = run(early, "mid.h5", shared_until="2024-05-15")
+    assert not res["shared_cached"]
+
+
 def test_run_many_shares_a_spin_up_and_gives_the_runs_own_results(tmp_path, monkeypatch):
     # Three variants of one spin-up (events from the start differ) in two processes: the
     # spin-up is simulated once and read by all three, whose results are those of runs
