@@ -143,13 +143,21 @@ void register_run(py::module_& m) {
         "Removes every entry of the spin-up cache; returns the bytes freed.");
     m.def(
         "spinup_key_text",
-        [](const std::string& text, const std::string& path, std::optional<std::uint64_t> seed) {
+        [](const std::string& text, const std::string& path, std::optional<std::uint64_t> seed,
+           std::optional<std::string> shared_until) {
             Scenario sc = parse_scenario(text, path);
             if (seed) sc.seed = *seed;
-            return spinup_key_text(sc);
+            std::optional<Date> until;
+            if (shared_until) {
+                until = Date::parse(*shared_until);
+                if (!until)
+                    throw ArgumentError("shared_until is '" + *shared_until + "'; expected a date such as 2025-06-30");
+            }
+            return spinup_key_text(sc, until);
         },
-        py::arg("text"), py::arg("path"), py::arg("seed") = py::none(),
-        "What a scenario's spin-up depends on, as text: the key of its spin-up cache entry.");
+        py::arg("text"), py::arg("path"), py::arg("seed") = py::none(), py::arg("shared_until") = py::none(),
+        "What a scenario's spin-up depends on, as text: the key of its spin-up cache entry (with\n"
+        "`shared_until`, of its state at the end of that day, which runs with the same events to it share).");
     m.def(
         "checkpoint_info",
         [](const std::string& path) {

@@ -22,7 +22,7 @@ namespace lifecircle {
 
 namespace detail {
 
-inline constexpr const char* kKeyFormat = "lifecircle spin-up 1";
+inline constexpr const char* kKeyFormat = "lifecircle spin-up 2";
 inline constexpr const char* kEntrySuffix = ".spinup.h5";
 
 /// FNV-1a, 64 bits.
@@ -205,12 +205,18 @@ std::string spinup_key_text(const Scenario& sc, std::optional<Date> shared_until
     } catch (const toml::parse_error&) {
         return {};  // (a scenario parse_scenario read is TOML)
     }
+    // (in the engine's order, by date and then as written: the same events written in
+    // another order of dates are the same scenario)
     if (auto* events = root["events"].as_array()) {
-        toml::array before;
+        std::vector<std::pair<Date, const toml::node*>> kept;
         for (const auto& e : *events) {
             const auto date = detail::event_date(e);
-            if (!date || (shared_until ? !(*shared_until < *date) : *date < sc.start)) before.push_back(e);
+            if (!date) return {};  // (a scenario parse_scenario read has dated events)
+            if (shared_until ? !(*shared_until < *date) : *date < sc.start) kept.emplace_back(*date, &e);
         }
+        std::stable_sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        toml::array before;
+        for (const auto& [date, e] : kept) before.push_back(*e);
         *events = std::move(before);
     }
     out += "\nscenario ";
@@ -323,8 +329,11 @@ Results run_simulation_cached(World world, const RunOptions& options, const Spin
     if (ranks.max(usable ? 0 : 1) != 0) return run_simulation(std::move(world), options);
     const auto dir = detail::entries_dir(cache);
     std::optional<Entry> spin_up, shared;
-    if (sc.spin_up_months > 0) spin_up = entry_of(spinup_key_text(sc), dir);
-    if (shared_until) shared = entry_of(spinup_key_text(sc, shared_until), dir);
+    if (sc.spin_up_months > 0)
+        if (auto key = spinup_key_text(sc); !key.empty()) spin_up = entry_of(std::move(key), dir);
+    if (shared_until)
+        if (auto key = spinup_key_text(sc, shared_until); !key.empty()) shared = entry_of(std::move(key), dir);
+    if (!spin_up && !shared) return run_simulation(std::move(world), options);
     u.path = (shared ? shared : spin_up)->path.string();
 
     auto resume = [&](RunState state, const RunOptions& with) {

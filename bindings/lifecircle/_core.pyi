@@ -206,9 +206,10 @@ def spinup_cache_entries() -> list:
     The spin-up cache's entries (path, bytes), the most recently used first (the cache's folder:
     LIFECIRCLE_CACHE_DIR, else $XDG_CACHE_HOME/lifecircle or ~/.cache/lifecircle).
     """
-def spinup_key_text(text: str, path: str, seed: typing.SupportsInt | typing.SupportsIndex | None = None) -> str:
+def spinup_key_text(text: str, path: str, seed: typing.SupportsInt | typing.SupportsIndex | None = None, shared_until: str | None = None) -> str:
     """
-    What a scenario's spin-up depends on, as text: the key of its spin-up cache entry.
+    What a scenario's spin-up depends on, as text: the key of its spin-up cache entry (with
+    `shared_until`, of its state at the end of that day, which runs with the same events to it share).
     """
 def threshold_normals(seed: typing.SupportsInt | typing.SupportsIndex, n: typing.SupportsInt | typing.SupportsIndex) -> numpy.typing.NDArray[numpy.float64]:
     """

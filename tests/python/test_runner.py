@@ -315,6 +315,28 @@ def test_the_spin_up_cache_on_yunfu(tmp_path, monkeypatch):
     assert same_datasets(tmp_path / "cold.h5", tmp_path / "warm.h5")
 
 
+def test_the_cache_keys_take_the_events_in_the_engines_order():
+    # The engine takes events by date, then as written: the same events written in another
+    # order of dates are one scenario (one key), two events of one day swapped are another.
+    sc = lc.Scenario.load(TINY).with_spin_up(2)
+    data = tomllib.loads(sc.text)
+    data["events"] = list(reversed(data["events"]))
+    days = sorted({str(e["date"]) for e in data["events"]})
+    assert len(days) == len(data["events"])  # (tiny's events are on days of their own)
+    backwards = lc.Scenario(tomli_w.dumps(data), sc.path)
+    for until in (None, "2024-05-31"):
+        key = lc._core.spinup_key_text(sc.text, sc.path, None, until)
+        assert key == lc._core.spinup_key_text(backwards.text, backwards.path, None, until)
+    two = sc.with_subsidy("breakfast", rent_cut=0.5, date="2024-02-01")
+    two = two.with_subsidy("breakfast", rent_cut=0.2, date="2024-02-01")
+    data = tomllib.loads(two.text)
+    i, j = [k for k, e in enumerate(data["events"]) if str(e["date"]) == "2024-02-01"]
+    data["events"][i], data["events"][j] = data["events"][j], data["events"][i]
+    swapped = lc.Scenario(tomli_w.dumps(data), sc.path)
+    key = lc._core.spinup_key_text(two.text, two.path, None, "2024-05-31")
+    assert key != lc._core.spinup_key_text(swapped.text, swapped.path, None, "2024-05-31")
+
+
 def test_run_many_shares_the_months_before_the_variants_differ(tmp_path, monkeypatch):
     # Variants that differ from 2024-06-15 on share the spin-up and January-May: both are
     # simulated once and kept, every run reads May's end, and every run's results are those of
