@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import functools
 import multiprocessing
 import os
 import tempfile
@@ -330,20 +329,25 @@ def _share_spin_ups(
     groups: dict[str, list[int]] = {}
     for i, (sc, seed) in enumerate(zip(items, seeds)):
         groups.setdefault(_core.spinup_key_text(sc.text, sc.path, seed), []).append(i)
-    futures = []
+    first: list[tuple[Scenario, int | None, str, str | None]] = []  # what to simulate once
     for members in groups.values():
         if len(members) < 2:
             continue
         sc, seed = items[members[0]], seeds[members[0]]
-        submit = functools.partial(executor.submit, _spin_up_on_worker, sc.text, sc.path, seed)
         lasts = [min(items[i].end, dt.date.fromisoformat(until)) if until else items[i].end for i in members]
         day = _shared_until([items[i] for i in members], min(lasts))
         if day is not None:
             for i in members:
                 shared[i] = str(day)
-            futures.append(submit(str(day), threads, str(day)))
+            first.append((sc, seed, str(day), str(day)))
         elif sc.spec["spin_up_months"]:
-            futures.append(submit(str(sc.start), threads))
+            first.append((sc, seed, str(sc.start), None))
+    # the cores the runs will share go to these few first (the results do not depend on threads)
+    cores = max(threads, (os.cpu_count() or 1) // max(1, len(first)))
+    futures = [
+        executor.submit(_spin_up_on_worker, sc.text, sc.path, seed, to, cores, day)
+        for sc, seed, to, day in first
+    ]
     for f in futures:
         f.result()
     return shared
