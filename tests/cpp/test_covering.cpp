@@ -58,6 +58,25 @@ double brute_force(const CoverProblem& p, int count) {
     return best;
 }
 
+/// A random covering problem on grid(6, seed): each node a candidate with odds 1 in
+/// `one_in` (at most `most` of them) and demand with odds 1 in 2, weight 1-20, in one of two
+/// paces' rings; the draws from std::mt19937(seed * salt).
+CoverProblem random_problem(unsigned seed, unsigned salt, unsigned one_in, std::size_t most) {
+    const auto net = grid(6, seed);
+    std::mt19937 rng(seed * salt);
+    std::vector<std::uint32_t> candidates, demand;
+    std::vector<double> weights, rings;
+    for (std::uint32_t v = 0; v < 36; ++v) {
+        if (rng() % one_in == 0 && candidates.size() < most) candidates.push_back(v);
+        if (rng() % 2 == 0) {
+            demand.push_back(v);
+            weights.push_back(static_cast<double>(1 + rng() % 20));
+            rings.push_back(rng() % 2 ? 180.0 : 260.0);  // two paces
+        }
+    }
+    return coverage_problem(net, candidates, demand, weights, rings);
+}
+
 }  // namespace
 
 TEST_CASE("coverage pairs are the candidates inside each demand entry's own ring", "[covering]") {
@@ -100,19 +119,7 @@ TEST_CASE("exact covering finds the best subset, never less than greedy", "[cove
         SKIP_OR_RETURN("this build has no HiGHS (scripts/highs.sh): exact covering not checked");
     }
     for (unsigned seed = 1; seed <= 12; ++seed) {
-        const auto net = grid(6, seed);
-        std::mt19937 rng(seed * 7919U);
-        std::vector<std::uint32_t> candidates, demand;
-        std::vector<double> weights, rings;
-        for (std::uint32_t v = 0; v < 36; ++v) {
-            if (rng() % 4 == 0 && candidates.size() < 9) candidates.push_back(v);
-            if (rng() % 2 == 0) {
-                demand.push_back(v);
-                weights.push_back(static_cast<double>(1 + rng() % 20));
-                rings.push_back(rng() % 2 ? 180.0 : 260.0);  // two paces
-            }
-        }
-        const auto p = coverage_problem(net, candidates, demand, weights, rings);
+        const auto p = random_problem(seed, 7919U, 4, 9);
         for (int count = 1; count <= 3; ++count) {
             const auto e = max_cover(p, count, "exact");
             const auto g = max_cover(p, count, "greedy");
@@ -136,19 +143,7 @@ TEST_CASE("cover bounds are never below what p sites can cover, and exact for on
     // The project lists skip an integer programme whose bound is short of the target
     // (models/project_list.cpp): a bound below the true optimum would change a list.
     for (unsigned seed = 1; seed <= 12; ++seed) {
-        const auto net = grid(6, seed);
-        std::mt19937 rng(seed * 104729U);
-        std::vector<std::uint32_t> candidates, demand;
-        std::vector<double> weights, rings;
-        for (std::uint32_t v = 0; v < 36; ++v) {
-            if (rng() % 3 == 0 && candidates.size() < 10) candidates.push_back(v);
-            if (rng() % 2 == 0) {
-                demand.push_back(v);
-                weights.push_back(static_cast<double>(1 + rng() % 20));
-                rings.push_back(rng() % 2 ? 180.0 : 260.0);
-            }
-        }
-        const auto p = coverage_problem(net, candidates, demand, weights, rings);
+        const auto p = random_problem(seed, 104729U, 3, 10);
         const int count = 5;
         const auto bound = cover_bounds(p, count);
         REQUIRE(bound.size() == static_cast<std::size_t>(count) + 1);
@@ -190,19 +185,7 @@ TEST_CASE("whether p sites reach a weight: yes exactly when the best p sites do"
     // The project lists skip the full programme for counts that cannot reach the target
     // (models/project_list.cpp): a wrong "no" would change a list, a wrong "yes" only costs time.
     for (unsigned seed = 1; seed <= 10; ++seed) {
-        const auto net = grid(6, seed);
-        std::mt19937 rng(seed * 15485863U);
-        std::vector<std::uint32_t> candidates, demand;
-        std::vector<double> weights, rings;
-        for (std::uint32_t v = 0; v < 36; ++v) {
-            if (rng() % 3 == 0 && candidates.size() < 9) candidates.push_back(v);
-            if (rng() % 2 == 0) {
-                demand.push_back(v);
-                weights.push_back(static_cast<double>(1 + rng() % 20));
-                rings.push_back(rng() % 2 ? 180.0 : 260.0);
-            }
-        }
-        const auto p = coverage_problem(net, candidates, demand, weights, rings);
+        const auto p = random_problem(seed, 15485863U, 3, 9);
         for (int count = 1; count <= 3; ++count) {
             const double best = brute_force(p, count);
             INFO("seed " << seed << ", count " << count << ", best " << best);
