@@ -104,13 +104,7 @@ void FacilityReach::touch(const Facility& f) {
 }
 
 std::uint32_t open_facility(World& w, FacilityReach& reach, Facility f, std::int64_t day) {
-    f.opened_day = static_cast<std::int32_t>(day);
-    f.slot_mask = open_slots(f, w.scenario.slots);
-    const auto id = static_cast<std::uint32_t>(w.facilities.size());
-    w.facilities.push_back(f);
-    for (std::size_t c = 0; c < reach.num_categories(); ++c)
-        if (serves(f, c)) reach.add(w, id, c);
-    return id;
+    return open_facilities(w, reach, {&f, 1}, day);
 }
 
 std::uint32_t open_facilities(World& w, FacilityReach& reach, std::span<const Facility> facilities, std::int64_t day) {
@@ -127,11 +121,7 @@ std::uint32_t open_facilities(World& w, FacilityReach& reach, std::span<const Fa
 }
 
 void close_facility(World& w, FacilityReach& reach, std::uint32_t id, std::int64_t day) {
-    auto& f = w.facilities[id];
-    if (f.state != FacilityState::open) return;
-    f.state = FacilityState::closed;
-    f.closed_day = static_cast<std::int32_t>(day);
-    reach.remove(f, id);  // (only the rows that listed it change)
+    close_facilities(w, reach, {&id, 1}, day);
 }
 
 void close_facilities(World& w, FacilityReach& reach, std::span<const std::uint32_t> ids, std::int64_t day) {
