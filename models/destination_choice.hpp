@@ -5,6 +5,7 @@
 #include <limits>
 #include <vector>
 
+#include "core/huge_pages.hpp"
 #include "core/reach_table.hpp"
 #include "core/world.hpp"
 
@@ -32,13 +33,18 @@ class ChoiceCache {
     static constexpr int kMaxSlots = 16;  ///< time slots a scenario may define
     static constexpr int kNearest = 2;    ///< candidates weighed without the map app
 
+    /// A node's candidates in one category. The first cache line (running sums, distances)
+    /// is all the market's pricing reads: past the n candidates present the sums stay at
+    /// their total and the distances are infinite, so a reader needs no n.
     struct alignas(64) Block {
-        float cum[kMaxK];                   ///< running sum of the Huff weights of candidates 0..j
-        float distance[kMaxK];              ///< walking distance, metres
-        std::int32_t facility[kMaxK];       ///< world facility id
-        std::uint8_t open[kMaxSlots];       ///< per time slot: bit j set = candidate j open in it
-        std::uint8_t n;                     ///< candidates present (the rest are empty)
-        std::uint8_t in_reach[kAgeGroups];  ///< per age group: the nearest this many are in its range
+        static constexpr float kInf = std::numeric_limits<float>::infinity();
+        float cum[kMaxK] = {};  ///< running sum of the Huff weights of candidates 0..j
+        float distance[kMaxK] = {kInf, kInf, kInf, kInf,
+                                 kInf, kInf, kInf, kInf};  ///< walking distance, metres (infinite: no candidate)
+        std::int32_t facility[kMaxK] = {};                 ///< world facility id
+        std::uint8_t open[kMaxSlots] = {};                 ///< per time slot: bit j set = candidate j open in it
+        std::uint8_t n = 0;                                ///< candidates present (the rest are empty)
+        std::uint8_t in_reach[kAgeGroups] = {};            ///< per age group: the nearest this many are in its range
     };
 
     /// The chosen facility (-1: none open in reach) and its distance in metres.
@@ -133,7 +139,7 @@ class ChoiceCache {
     std::size_t m_categories = 0;
     int m_k = 0;
     std::array<float, kAgeGroups> m_reach{};
-    std::vector<Block> m_blocks;
+    std::vector<Block, HugePageAllocator<Block>> m_blocks;
 };
 
 }  // namespace lifecircle

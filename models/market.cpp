@@ -222,12 +222,14 @@ std::vector<double> expected_revenues(const World& w, const ChoiceCache& cache, 
             const double needs = residents * rate[c];
             if (needs == 0.0) continue;
             const ChoiceCache::Block& b = blocks[c];
+            // the block's first cache line only (ChoiceCache::Block): the places past its
+            // candidates are never nearer and add no weight
             int rank = 0;  // incumbents nearer than the new shop
-            while (rank < b.n && b.distance[rank] < dist) ++rank;
+            while (rank < ChoiceCache::kMaxK && b.distance[rank] < dist) ++rank;
             if (rank >= ChoiceCache::kMaxK) continue;  // beyond the candidates anyone weighs
             const double own = sites.area(c) * static_cast<double>(decayed[sites.decay_class(c)]);
-            const double all = b.n > 0 ? static_cast<double>(b.cum[b.n - 1]) : 0.0;
-            const double nearest = b.n > 0 ? static_cast<double>(ChoiceCache::weight(b.cum, 0)) : 0.0;
+            const double all = static_cast<double>(b.cum[ChoiceCache::kMaxK - 1]);
+            const double nearest = static_cast<double>(ChoiceCache::weight(b.cum, 0));
             const double plain = rank < ChoiceCache::kNearest ? own / (own + nearest) : 0.0;
             needs_taken[c] += needs * (app * own / (own + all) + (1.0 - app) * plain);
         }
@@ -273,17 +275,16 @@ double expected_revenue_among(const World& w, const ChoiceCache& cache, const En
         if (needs == 0.0) continue;
         const float dist = site.distance[h];
         const ChoiceCache::Block& b = cache.block(v, c);
-        int rank = 0;
-        while (rank < b.n && b.distance[rank] < dist) ++rank;
+        int rank = 0;  // as in expected_revenues, from the block's first cache line
+        while (rank < ChoiceCache::kMaxK && b.distance[rank] < dist) ++rank;
         const auto it = at.find(v);
         const Rival rival = it == at.end() ? Rival{} : it->second;
         if (rival.nearest < dist) ++rank;
         if (rank >= ChoiceCache::kMaxK) continue;
         const double own = area * static_cast<double>(site.decayed[h * classes + k]);
-        const double all = (b.n > 0 ? static_cast<double>(b.cum[b.n - 1]) : 0.0) + rival.sum;
-        double nearest = b.n > 0 ? static_cast<double>(ChoiceCache::weight(b.cum, 0)) : 0.0;
-        if (rival.nearest < (b.n > 0 ? b.distance[0] : std::numeric_limits<float>::infinity()))
-            nearest = rival.nearest_weight;
+        const double all = static_cast<double>(b.cum[ChoiceCache::kMaxK - 1]) + rival.sum;
+        double nearest = static_cast<double>(ChoiceCache::weight(b.cum, 0));
+        if (rival.nearest < b.distance[0]) nearest = rival.nearest_weight;
         const double app = demand.app_share[v];
         const double plain = rank < ChoiceCache::kNearest ? own / (own + nearest) : 0.0;
         taken += needs * (app * own / (own + all) + (1.0 - app) * plain);

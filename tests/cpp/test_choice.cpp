@@ -165,6 +165,19 @@ TEST_CASE("rebuilding the blocks of the nodes openings and closings touched equa
     };
     CHECK(differing(stale) > 0);     // the opening and the closing changed some blocks ...
     CHECK(differing(patched) == 0);  // ... and the patch made them what a whole rebuild makes
+    // the market reads only a block's first cache line: past its candidates, a block's places
+    // must be never nearer (infinite distance) and add no weight (the running sum's total)
+    std::size_t short_blocks = 0, wrong = 0;
+    for (std::uint32_t v = 0; v < nodes.size(); ++v)
+        for (std::size_t c = 0; c < nc; ++c) {
+            const auto& b = whole.block(v, c);
+            short_blocks += b.n < ChoiceCache::kMaxK;
+            const float total = b.n == 0 ? 0.0f : b.cum[b.n - 1];
+            for (int j = b.n; j < ChoiceCache::kMaxK; ++j)
+                wrong += !(b.cum[j] == total && b.distance[j] == ChoiceCache::Block::kInf);
+        }
+    CHECK(short_blocks > 0);  // (tiny has categories with fewer than kMaxK facilities in reach)
+    CHECK(wrong == 0);
     // a facility's hours touched: its categories change everywhere
     reach.clear_changed();
     reach.touch(w.facilities[1]);
