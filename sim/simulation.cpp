@@ -317,20 +317,33 @@ void Simulation::apply_events_due(const Date& date, std::int64_t day) {
 /// month's end, when crowding changes every weight): where only openings and closings changed
 /// a category, only the blocks of the nodes whose reach rows they touched (a block depends
 /// only on its node's row, its facilities and their crowding, so the rest are as a whole
-/// rebuild would make them).
+/// rebuild would make them). A month's entrants touch about half the nodes of a category on a
+/// large town (measured on 644,000 nodes: 50,000 to 410,000 of them, each noted up to twice),
+/// so those rows are counted once before choosing between the two.
 void Simulation::rebuild_changed_choices() {
+    const std::size_t nn = m_all_nodes.size();
+    std::vector<std::uint8_t> seen;
     for (std::size_t c = 0; c < m_nc; ++c) {
         if (!m_reach.changed(c)) continue;
         const auto& table = m_reach.table(c);
         const auto& facilities = m_reach.facilities(c);
         const double decay = m_sc.categories[c].decay;
-        if (m_reach.changed_everywhere(c) || 2 * m_reach.changed_nodes(c).size() > m_all_nodes.size()) {
+        if (m_reach.changed_everywhere(c)) {
             m_cache.rebuild(c, table, facilities, m_world.facilities, m_crowding, decay, m_all_nodes);
             continue;
         }
-        std::vector<std::uint32_t> nodes = m_reach.changed_nodes(c);
-        std::sort(nodes.begin(), nodes.end());
-        nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
+        const auto& noted = m_reach.changed_nodes(c);
+        std::vector<std::uint32_t> nodes;  // in node order, each once
+        if (16 * noted.size() < nn) {
+            nodes = noted;
+            std::sort(nodes.begin(), nodes.end());
+            nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
+        } else {  // many: marked, then read in order
+            seen.assign(nn, 0);
+            for (const auto v : noted) seen[v] = 1;
+            for (std::uint32_t v = 0; v < nn; ++v)
+                if (seen[v]) nodes.push_back(v);
+        }
         m_cache.rebuild_nodes(c, table, facilities, m_world.facilities, m_crowding, decay, nodes);
     }
     m_reach.clear_changed();
