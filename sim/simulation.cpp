@@ -277,6 +277,16 @@ Results Simulation::run(const RunOptions& options) {
     }
     res.trips = m_trips;
     res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    // the working tables go before the results' copies are made (on 10 M residents the
+    // per-resident copy below was the run's peak of memory)
+    m_cache = ChoiceCache();
+    m_reach = FacilityReach();
+    m_entry_sites = EntrySites();
+    m_sites = SiteChooser();
+    m_district_residents = {};
+    m_resident_month = ResidentTally();
+    m_threshold = {};
+    m_satisfied = {};
     res.ranks = m_ranks.size();
     res.bytes_reduced = m_ranks.bytes_reduced();
     res.resident_added_day.assign(m_world.residents.size(), 0);
