@@ -19,6 +19,9 @@ struct WorkShare {
     int index = 0;
     int count = 1;
     std::function<void(std::vector<std::int64_t>&)> sum;
+    /// Element-wise over the processes: the largest value and its index, of equal values the
+    /// lowest index (MPI_MAXLOC), in place; for a best item of each process's own.
+    std::function<void(std::vector<double>&, std::vector<std::int64_t>&)> best;
 
     bool divided() const { return count > 1; }
     bool mine(std::size_t item) const {

@@ -41,10 +41,11 @@ class ChoiceCache {
         float cum[kMaxK] = {};  ///< running sum of the Huff weights of candidates 0..j
         float distance[kMaxK] = {kInf, kInf, kInf, kInf,
                                  kInf, kInf, kInf, kInf};  ///< walking distance, metres (infinite: no candidate)
-        std::int32_t facility[kMaxK] = {};                 ///< world facility id
-        std::uint8_t open[kMaxSlots] = {};                 ///< per time slot: bit j set = candidate j open in it
-        std::uint8_t n = 0;                                ///< candidates present (the rest are empty)
-        std::uint8_t in_reach[kAgeGroups] = {};            ///< per age group: the nearest this many are in its range
+        static_assert(kMaxK == 8, "distance's initializer names every place");
+        std::int32_t facility[kMaxK] = {};       ///< world facility id
+        std::uint8_t open[kMaxSlots] = {};       ///< per time slot: bit j set = candidate j open in it
+        std::uint8_t n = 0;                      ///< candidates present (the rest are empty)
+        std::uint8_t in_reach[kAgeGroups] = {};  ///< per age group: the nearest this many are in its range
     };
 
     /// The chosen facility (-1: none open in reach) and its distance in metres.
@@ -121,6 +122,15 @@ class ChoiceCache {
         int t = 0;
         for (int q = 0; q < kMaxK - 1; ++q) t += x >= cum[q];
         return index[t];
+    }
+
+    /// The number of b's candidates nearer than `distance`: as candidates are in distance
+    /// order and empty places infinitely far, a count over all places, without a branch (the
+    /// market's pricing asks this of every home around a site, and the answer is unpredictable).
+    static int nearer(const Block& b, float distance) {
+        int n = 0;
+        for (int j = 0; j < kMaxK; ++j) n += b.distance[j] < distance;
+        return n;
     }
 
     /// Candidate j's weight from the running sums.

@@ -224,9 +224,8 @@ std::vector<double> expected_revenues(const World& w, const ChoiceCache& cache, 
             const ChoiceCache::Block& b = blocks[c];
             // the block's first cache line only (ChoiceCache::Block): the places past its
             // candidates are never nearer and add no weight
-            int rank = 0;  // incumbents nearer than the new shop
-            while (rank < ChoiceCache::kMaxK && b.distance[rank] < dist) ++rank;
-            if (rank >= ChoiceCache::kMaxK) continue;  // beyond the candidates anyone weighs
+            const int rank = ChoiceCache::nearer(b, dist);  // incumbents nearer than the new shop
+            if (rank >= ChoiceCache::kMaxK) continue;       // beyond the candidates anyone weighs
             const double own = sites.area(c) * static_cast<double>(decayed[sites.decay_class(c)]);
             const double all = static_cast<double>(b.cum[ChoiceCache::kMaxK - 1]);
             const double nearest = static_cast<double>(ChoiceCache::weight(b.cum, 0));
@@ -275,8 +274,7 @@ double expected_revenue_among(const World& w, const ChoiceCache& cache, const En
         if (needs == 0.0) continue;
         const float dist = site.distance[h];
         const ChoiceCache::Block& b = cache.block(v, c);
-        int rank = 0;  // as in expected_revenues, from the block's first cache line
-        while (rank < ChoiceCache::kMaxK && b.distance[rank] < dist) ++rank;
+        int rank = ChoiceCache::nearer(b, dist);  // as in expected_revenues, from the first cache line
         const auto it = at.find(v);
         const Rival rival = it == at.end() ? Rival{} : it->second;
         if (rival.nearest < dist) ++rank;
@@ -330,28 +328,10 @@ void enter_market(World& w, FacilityReach& reach, EntrySites& sites, const Choic
             }
         }
     }
-    if (share.divided()) {  // each process's best of its sites, then the best of those
-        const std::size_t n = nd * nc;
-        std::vector<std::int64_t> words(2 * n * static_cast<std::size_t>(share.count), 0);
-        const std::size_t mine = 2 * n * static_cast<std::size_t>(share.index);
-        for (std::size_t dc = 0; dc < n; ++dc) {
-            words[mine + 2 * dc] = WorkShare::word(best[dc]);
-            words[mine + 2 * dc + 1] = best_site[dc] + 1;  // 0: none
-        }
-        share.sum(words);
-        std::fill(best.begin(), best.end(), 0.0);
-        std::fill(best_site.begin(), best_site.end(), -1);
-        for (std::size_t part = 0; part < static_cast<std::size_t>(share.count); ++part)
-            for (std::size_t dc = 0; dc < n; ++dc) {
-                const std::int64_t site = words[2 * n * part + 2 * dc + 1] - 1;
-                const double profit = WorkShare::real(words[2 * n * part + 2 * dc]);
-                if (site < 0) continue;
-                if (best_site[dc] < 0 || profit > best[dc] || (profit == best[dc] && site < best_site[dc])) {
-                    best[dc] = profit;
-                    best_site[dc] = site;
-                }
-            }
-    }
+    // each process's best of its sites, then the best of those: a site's profit is above 0, so
+    // a process with none (0, -1) loses to any site, and of equal profits the earlier site wins
+    // as in one process's loop
+    if (share.divided()) share.best(best, best_site);
     std::vector<Facility> entrants;
     for (std::size_t dc = 0; dc < nd * nc; ++dc) {
         if (best_site[dc] < 0) continue;

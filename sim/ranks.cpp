@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <limits>
+#include <stdexcept>
+#include <string>
 
 #ifdef LIFECIRCLE_WITH_MPI
 #define OMPI_SKIP_MPICXX 1  // the C API only: no deprecated C++ bindings to link
@@ -83,6 +86,30 @@ void Ranks::sum(std::vector<std::uint16_t>& values) const {
 #ifdef LIFECIRCLE_WITH_MPI
     MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_UINT16_T, MPI_SUM, MPI_COMM_WORLD);
 #endif
+}
+
+void Ranks::max_loc(std::vector<double>& values, std::vector<std::int64_t>& index) const {
+    if (m_size == 1 || values.empty()) return;
+    struct DoubleInt {  // MPI_DOUBLE_INT's layout
+        double value;
+        int index;
+    };
+    static_assert(sizeof(DoubleInt) == 16);
+    std::vector<DoubleInt> pairs(values.size());
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (index[i] < std::numeric_limits<int>::min() || index[i] > std::numeric_limits<int>::max())
+            throw std::overflow_error("Ranks::max_loc: index " + std::to_string(index[i]) + " does not fit an int");
+        pairs[i] = {values[i], static_cast<int>(index[i])};
+    }
+    m_bytes += static_cast<std::int64_t>(pairs.size() * sizeof(DoubleInt));
+#ifdef LIFECIRCLE_WITH_MPI
+    MPI_Allreduce(MPI_IN_PLACE, pairs.data(), static_cast<int>(pairs.size()), MPI_DOUBLE_INT, MPI_MAXLOC,
+                  MPI_COMM_WORLD);
+#endif
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        values[i] = pairs[i].value;
+        index[i] = pairs[i].index;
+    }
 }
 
 int Ranks::max(int value) const {

@@ -46,10 +46,13 @@ class Ranks {
     /// Sums `values` element-wise over the ranks, in place (exact: integers).
     void sum(std::vector<std::int64_t>& values) const;
     void sum(std::vector<std::uint16_t>& values) const;
+    /// Element-wise over the ranks, in place: the largest of `values`, and with it its
+    /// `index`; of equal values, the lowest index (MPI_MAXLOC). An index must fit in an int.
+    void max_loc(std::vector<double>& values, std::vector<std::int64_t>& index) const;
     /// The largest of every rank's `value` (e.g. an error status, so that all ranks learn
     /// that one of them failed and exit together).
     int max(int value) const;
-    /// Bytes this rank has passed to sum() so far (the payload of its reductions).
+    /// Bytes this rank has passed to sum() and max_loc() so far (the payload of its reductions).
     std::int64_t bytes_reduced() const { return m_bytes; }
 
   private:

@@ -97,7 +97,9 @@ Simulation::Simulation(World world, bool simd, const Ranks* ranks)
     : m_world(std::move(world)),
       m_sc(m_world.scenario),
       m_ranks(ranks ? *ranks : Ranks::world()),
-      m_share{m_ranks.rank(), m_ranks.size(), [r = &m_ranks](std::vector<std::int64_t>& words) { r->sum(words); }},
+      m_share{
+          m_ranks.rank(), m_ranks.size(), [r = &m_ranks](std::vector<std::int64_t>& words) { r->sum(words); },
+          [r = &m_ranks](std::vector<double>& values, std::vector<std::int64_t>& index) { r->max_loc(values, index); }},
       m_nd(m_sc.districts.size()),
       m_nc(m_sc.categories.size()),
       m_needs(m_sc),

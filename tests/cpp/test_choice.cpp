@@ -175,6 +175,13 @@ TEST_CASE("rebuilding the blocks of the nodes openings and closings touched equa
             const float total = b.n == 0 ? 0.0f : b.cum[b.n - 1];
             for (int j = b.n; j < ChoiceCache::kMaxK; ++j)
                 wrong += !(b.cum[j] == total && b.distance[j] == ChoiceCache::Block::kInf);
+            // and in distance order, so that a count of the places nearer than d is the rank
+            // of d among them (ChoiceCache::nearer)
+            for (int j = 1; j < ChoiceCache::kMaxK; ++j) wrong += b.distance[j] < b.distance[j - 1];
+            const float d = b.n > 1 ? b.distance[1] : 100.0f;
+            int rank = 0;
+            while (rank < b.n && b.distance[rank] < d) ++rank;
+            wrong += ChoiceCache::nearer(b, d) != rank;
         }
     CHECK(short_blocks > 0);  // (tiny has categories with fewer than kMaxK facilities in reach)
     CHECK(wrong == 0);
