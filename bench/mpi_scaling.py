@@ -160,34 +160,44 @@ def main() -> int:
             }
         )
 
-        # the model on paper, from the one-process, one-thread run of this machine
+        # the model on paper, from this machine's runs on one thread: one process, and 2 ranks
         base = runs[(0, 1)][0]
         months = base["months_recorded"] + spin
         days = months * 30.4
         n = base["residents"]
         t_resident_day = statistics.median(r["trip_seconds"] for r in runs[(0, 1)]) / (n * days)
-        rest = [r["day_loop_seconds"] - r["trip_seconds"] for r in runs[(0, 1)]]
-        t_month_end = statistics.median(rest) / months
-        t_month_end_per_resident = t_month_end / n  # replicated on every rank (an upper bound:
-        # it also holds the facility and cache work, which does not grow with residents)
+        # the month end (day loop less trips), a month: with R ranks it takes rep + div / R, where
+        # rep is the work every rank repeats (economics, reach updates, cache rebuilds, scores of
+        # places) and div the work divided (project lists, entry pricing, residents' scores); from
+        # 1 and 2 ranks of 1 thread: rep = 2 e2 - e1, div = 2 (e1 - e2)
+        e1 = statistics.median(r["day_loop_seconds"] - r["trip_seconds"] for r in runs[(1, 1)]) / months
+        e2 = statistics.median(r["day_loop_seconds"] - r["trip_seconds"] for r in runs[(2, 1)]) / months
+        rep, div = max(0.0, 2 * e2 - e1), max(0.0, 2 * (e1 - e2))
+        bytes_month = runs[(2, 1)][0]["bytes_reduced"] / months  # a rank's reductions a month
         N = 168_000_000
+        # every rank holds the whole world: the peak memory a resident of 10 M on 92,000 nodes
+        # (bench/engine_million.py, 2026-12-07), the per-node tables included
+        world_bytes = 95
+        scale = N / n  # the nation as Yunfus: facilities, nodes and districts grow with residents
         threads_per_rank, bandwidth, latency = 32, 12.5e9, 5e-6
-        tally_bytes = 6 * N + 8 * (2 * 8000 * 50 + 3 * 8000 * 30)  # residents' months; facilities, districts
         lines = []
         for R in (256, 1024):
             trips = N * 30.4 * t_resident_day / (R * threads_per_rank)  # a month's day loop
-            month_end = N * t_month_end_per_resident / threads_per_rank  # replicated, threaded
-            allreduce = 2 * (R - 1) / R * tally_bytes / bandwidth + 2 * math.log2(R) * latency
-            month = trips + month_end + allreduce
+            repeated = scale * rep / threads_per_rank  # on every rank, threaded
+            divided = scale * div / (R * threads_per_rank)
+            reduced = scale * bytes_month  # tallies of facilities and districts: as the world
+            allreduce = 2 * (R - 1) / R * reduced / bandwidth + 2 * math.log2(R) * latency
+            month = trips + repeated + divided + allreduce
             lines.append(
                 {
                     "ranks": R,
                     "seconds_per_simulated_year": round(12 * month, 1),
                     "day_loop_share": round(trips / month, 3),
-                    "month_end_share": round(month_end / month, 3),
+                    "repeated_month_end_share": round(repeated / month, 3),
+                    "divided_month_end_share": round(divided / month, 3),
                     "communication_share": round(allreduce / month, 3),
-                    "bytes_reduced_per_rank_per_month": int(tally_bytes),
-                    "world_bytes_per_rank": int(N * 30),
+                    "bytes_reduced_per_rank_per_month": int(reduced),
+                    "world_bytes_per_rank": int(N * world_bytes),
                 }
             )
         emit(
@@ -195,18 +205,22 @@ def main() -> int:
                 "bench": "mpi_model",
                 "measured_here": {
                     "seconds_per_resident_day_one_thread": t_resident_day,
-                    "month_end_seconds_per_resident_one_thread": t_month_end_per_resident,
+                    "month_end_seconds_one_rank": e1,
+                    "month_end_seconds_each_of_two_ranks": e2,
+                    "repeated_month_end_seconds": rep,
+                    "divided_month_end_seconds": div,
+                    "bytes_reduced_per_rank_per_month": round(bytes_month),
                 },
                 "assumptions": {
                     "residents": N,
+                    "world": f"{scale:.0f} copies of this scenario's (facilities, nodes, districts)",
                     "threads_per_rank": threads_per_rank,
                     "per_thread_speed": "this machine's, one thread",
-                    "month_end": "replicated on every rank, threaded as the day loop",
+                    "month_end": "repeated part on every rank and divided part over the ranks, both threaded",
                     "allreduce": "ring: 2 (R-1)/R x bytes / bandwidth + 2 log2 R x latency",
                     "bandwidth_bytes_per_second": bandwidth,
                     "latency_seconds": latency,
-                    "circles": 8000,
-                    "world_bytes_per_resident": 30,
+                    "world_bytes_per_resident": world_bytes,
                 },
                 "model": lines,
             }
