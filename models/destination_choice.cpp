@@ -42,10 +42,8 @@ void ChoiceCache::fill(Block& b, std::uint32_t node, int k, const ReachTable& ta
         ++n;
     }
     b.n = static_cast<std::uint8_t>(n);
-    for (int j = n; j < kMaxK; ++j) {  // empty places: never nearer, adding no weight
-        b.cum[j] = n == 0 ? 0.0f : b.cum[n - 1];
-        b.distance[j] = Block::kInf;
-    }
+    // empty places add no weight (and, as Block{} has them, are infinitely far)
+    for (int j = n; j < kMaxK; ++j) b.cum[j] = n == 0 ? 0.0f : b.cum[n - 1];
     // candidates are in distance order: each age group's are a prefix
     for (int a = 0; a < kAgeGroups; ++a) {
         int in = 0;

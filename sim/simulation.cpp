@@ -344,18 +344,11 @@ void Simulation::rebuild_changed_choices() {
             m_cache.rebuild(c, table, facilities, m_world.facilities, m_crowding, decay, m_all_nodes);
             continue;
         }
-        const auto& noted = m_reach.changed_nodes(c);
-        std::vector<std::uint32_t> nodes;  // in node order, each once
-        if (16 * noted.size() < nn) {
-            nodes = noted;
-            std::sort(nodes.begin(), nodes.end());
-            nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
-        } else {  // many: marked, then read in order
-            seen.assign(nn, 0);
-            for (const auto v : noted) seen[v] = 1;
-            for (std::uint32_t v = 0; v < nn; ++v)
-                if (seen[v]) nodes.push_back(v);
-        }
+        seen.assign(nn, 0);  // the noted rows marked, then read in node order, each once
+        for (const auto v : m_reach.changed_nodes(c)) seen[v] = 1;
+        std::vector<std::uint32_t> nodes;
+        for (std::uint32_t v = 0; v < nn; ++v)
+            if (seen[v]) nodes.push_back(v);
         m_cache.rebuild_nodes(c, table, facilities, m_world.facilities, m_crowding, decay, nodes);
     }
     m_reach.clear_changed();
