@@ -22,7 +22,9 @@ struct Handle {
 };
 
 void quiet_hdf5() {
-    static const bool done = [] {
+    // (once a thread: a thread-safe HDF5 keeps the setting with each thread's error stack, and
+    // checkpoints are written on a thread of their own, sim/checkpoint.hpp)
+    thread_local const bool done = [] {
         H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // we report errors ourselves
         return true;
     }();

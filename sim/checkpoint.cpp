@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -73,6 +74,18 @@ struct StoredAs<Operator> {
 };
 template <class T>
 using Stored = typename StoredAs<T>::type;
+
+/// Calls `f` with each record table that grows only at its end (appended to a checkpoint's
+/// records, not rewritten): a pointer to the member of Results.
+template <class F>
+void each_record_table(F&& f) {
+    f(&Results::district_month);
+    f(&Results::category_year);
+    f(&Results::facility_month);
+    f(&Results::score_month);
+    f(&Results::score_resident);
+    f(&Results::score_place);
+}
 
 /// An integer attribute stored as text (all 64 bits); InputError if it is not one.
 template <class T>
@@ -317,6 +330,47 @@ void write_checkpoint(const std::string& path, const Scenario& sc, const RunStat
         detail::write_state(f, sc, s, update, spinup_key);
         f.close();
     });
+}
+
+CheckpointWriter::~CheckpointWriter() {
+    if (m_thread.joinable()) m_thread.join();
+}
+
+void CheckpointWriter::write(const std::string& path, const Scenario& scenario, RunState state,
+                             const Results& records) {
+    wait();
+    // the rows since the previous write (here, while `records` cannot change); the rest are m_records
+    detail::each_record_table([&](auto table) {
+        const auto& all = records.*table;
+        const auto given = (m_records.*table).size();
+        if (all.size() < given) throw std::logic_error("CheckpointWriter: records shrank between checkpoints");
+        (state.records.*table).assign(all.begin() + static_cast<std::ptrdiff_t>(given), all.end());
+    });
+    m_thread = std::thread([this, path, &scenario, state = std::move(state)]() mutable {
+        try {
+            detail::each_record_table([&](auto table) {
+                auto& mine = m_records.*table;
+                mine.insert(mine.end(), (state.records.*table).begin(), (state.records.*table).end());
+                state.records.*table = std::move(mine);
+            });
+            // (the records back to m_records whether or not the write succeeds)
+            struct GiveBack {
+                Results& to;
+                Results& from;
+                ~GiveBack() {
+                    detail::each_record_table([&](auto table) { to.*table = std::move(from.*table); });
+                }
+            } give_back{m_records, state.records};
+            write_checkpoint(path, scenario, state);
+        } catch (...) {
+            m_error = std::current_exception();
+        }
+    });
+}
+
+void CheckpointWriter::wait() {
+    if (m_thread.joinable()) m_thread.join();
+    if (m_error) std::rethrow_exception(std::exchange(m_error, nullptr));
 }
 
 CheckpointInfo read_checkpoint_info(const std::string& path) { return detail::info_of(H5File::open(path)); }

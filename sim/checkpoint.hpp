@@ -1,7 +1,9 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/scenario.hpp"
@@ -54,6 +56,38 @@ struct CheckpointInfo {
 /// `spinup_key`: a spin-up cache entry's key text, kept in the file (empty: none).
 void write_checkpoint(const std::string& path, const Scenario& scenario, const RunState& state,
                       const std::string& spinup_key = {});
+
+/// Writes a run's checkpoints on a thread of its own, beside the simulation's next days. The
+/// state is captured (copied) at the month's end, so what is written does not depend on when
+/// the write runs. The records grow only at their ends, so the writer keeps its own copy of
+/// them and a write copies only the rows since the previous one (a copy of every record so
+/// far, at each month's end, was the larger part of a checkpoint's cost to the run).
+/// One write at a time: a write waits for the one before. A write that fails is reported by the
+/// next `write` or by `wait` (the run then stops with its error); the previous checkpoint stays
+/// in place (write_checkpoint is atomic).
+class CheckpointWriter {
+public:
+    CheckpointWriter() = default;
+    CheckpointWriter(const CheckpointWriter&) = delete;
+    CheckpointWriter& operator=(const CheckpointWriter&) = delete;
+    /// Waits for a write under way (a run ending by an exception still leaves its last
+    /// checkpoint whole); its error, if any, is dropped: the exception under way is the one reported.
+    ~CheckpointWriter();
+
+    /// Waits for the previous write (rethrowing its error), then starts writing to `path` the
+    /// state `state` with the records `records`: the run's so far, of which those given before
+    /// must be the first rows (state.records is replaced: its projects are kept).
+    /// `scenario` must outlive the write.
+    void write(const std::string& path, const Scenario& scenario, RunState state, const Results& records);
+
+    /// Waits for the write under way, if any; rethrows its error.
+    void wait();
+
+private:
+    std::thread m_thread;
+    std::exception_ptr m_error;
+    Results m_records;  ///< the records written so far (the writing thread's while it runs)
+};
 
 /// Reads what a checkpoint says of itself; InputError if it is not a checkpoint, or one
 /// written by another build (its state may not mean the same).

@@ -43,7 +43,8 @@ class Simulation {
     Results run(const RunOptions& options);
 
   private:
-    RunState capture(std::int64_t day, std::int64_t until, const Results& res) const;
+    /// The run's state at the month's end `day`, with the records `res` (null: the projects only).
+    RunState capture(std::int64_t day, std::int64_t until, const Results* res = nullptr) const;
     void apply_events_due(const Date& date, std::int64_t day);
     void rebuild_changed_choices();
     void simulate_day(std::int64_t day, const Date& date);
@@ -169,7 +170,7 @@ void Simulation::restore(RunState s) {
     update_delivery();
 }
 
-RunState Simulation::capture(std::int64_t day, std::int64_t until, const Results& res) const {
+RunState Simulation::capture(std::int64_t day, std::int64_t until, const Results* res) const {
     RunState s;
     s.day = day;
     s.until = until;
@@ -188,12 +189,14 @@ RunState Simulation::capture(std::int64_t day, std::int64_t until, const Results
         for (const auto& site : m_entry_sites.floor(d))
             s.floor_sites.push_back({static_cast<std::uint32_t>(d), site.node, site.floor_left});
     s.year = m_year;
-    s.records.district_month = res.district_month;
-    s.records.category_year = res.category_year;
-    s.records.facility_month = res.facility_month;
-    s.records.score_month = res.score_month;
-    s.records.score_resident = res.score_resident;
-    s.records.score_place = res.score_place;
+    if (res) {
+        s.records.district_month = res->district_month;
+        s.records.category_year = res->category_year;
+        s.records.facility_month = res->facility_month;
+        s.records.score_month = res->score_month;
+        s.records.score_resident = res->score_resident;
+        s.records.score_place = res->score_place;
+    }
     s.records.projects = m_projects;
     return s;
 }
@@ -223,6 +226,7 @@ Results Simulation::run(const RunOptions& options) {
                             Date::from_days(*m_resumed_day).str());
     if (m_resumed_day && !(Date::from_days(*m_resumed_day) < m_sc.start)) res.end = Date::from_days(*m_resumed_day);
     const bool checkpoints = options.checkpoint_every > 0 && !options.checkpoint_path.empty();
+    CheckpointWriter checkpoints_out;  // written beside the next month's days
     m_reach.mark_all_changed();
     rebuild_changed_choices();
     m_month.resize(m_world.facilities.size(), m_nd, m_nc);
@@ -245,16 +249,16 @@ Results Simulation::run(const RunOptions& options) {
             if (m_recording && year_end) close_year(date, res);
             if (!m_recording && !(tomorrow < m_sc.start)) {  // the run starts tomorrow
                 m_year.clear();
-                if (options.spin_up_done) options.spin_up_done(capture(day, day, res));
+                if (options.spin_up_done) options.spin_up_done(capture(day, day, &res));
             }
             // checkpoints at true month ends, before a partial year is closed (below): a run
             // resumed from it goes on with that year
             const int months_done = date.year * 12 + date.month - m_first_month + 1;
             if (checkpoints && m_ranks.rank() == 0 && tomorrow.month != date.month &&
                 (months_done % options.checkpoint_every == 0 || stopping))
-                write_checkpoint(options.checkpoint_path, m_sc, capture(day, final_day, res));
+                checkpoints_out.write(options.checkpoint_path, m_sc, capture(day, final_day), res);
             if (options.snapshot_done && day == options.snapshot_day && tomorrow.month != date.month)
-                options.snapshot_done(capture(day, final_day, res));  // (where a checkpoint would be)
+                options.snapshot_done(capture(day, final_day, &res));  // (where a checkpoint would be)
             const bool run_ends = day == final_day || stopping;
             if (m_recording && !year_end && run_ends) close_year(date, res);  // the year so far
             if (stopping) {
@@ -277,6 +281,7 @@ Results Simulation::run(const RunOptions& options) {
         const Date date = Date::from_days(final_day);
         if (!(date < m_sc.start) && Date::from_days(final_day + 1).year == date.year) close_year(date, res);
     }
+    checkpoints_out.wait();  // the last checkpoint whole before the run returns (its time counted)
     res.trips = m_trips;
     res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     // the working tables go before the results' copies are made (on 10 M residents the

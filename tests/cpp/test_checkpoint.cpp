@@ -102,6 +102,21 @@ TEST_CASE("a stop request with checkpoints on runs to the month's end and leaves
     CHECK(differing(sc, simulate(sc, 2, RunOptions{}), resume(sc, options.checkpoint_path, 2), dir).empty());
 }
 
+TEST_CASE("a checkpoint that cannot be written stops the run with its error", "[checkpoint][errors]") {
+    // checkpoints are written on a thread of their own, beside the next month's days
+    // (CheckpointWriter): a failed write must still reach the caller, not end with its thread
+    const Scenario sc = test::tiny_scenario();
+    test::TempDir dir;
+    RunOptions options;
+    options.until = Date{2024, 3, 31};
+    options.checkpoint_every = 1;
+    options.checkpoint_path = dir.file("no-such-folder/run.ckpt");
+    CHECK_THROWS_WITH(simulate(sc, 2, options), Contains("no-such-folder/run.ckpt"));
+    // the last month's write too, which only the run's end waits for
+    options.checkpoint_every = 3;
+    CHECK_THROWS_WITH(simulate(sc, 1, options), Contains("no-such-folder/run.ckpt"));
+}
+
 TEST_CASE("a checkpoint resumes only with its own scenario, seed and build", "[checkpoint][errors]") {
     const Scenario sc = test::tiny_scenario();
     test::TempDir dir;
