@@ -299,6 +299,12 @@ std::optional<bool> cover_reaches(const CoverProblem& problem, int count, double
         value[i] = problem.weights[used[i]];
     }
     h.addRow(weight, kHighsInf, static_cast<HighsInt>(index.size()), index.data(), value.data());
+    // A yes or a no here is a fact of the problem, whatever path the solver takes to it, so
+    // options that change the path leave every list as it was; these change only the time.
+    // Measured on the Yunfu lists 2025-2030 (138 questions): presolve and the feasibility-jump
+    // heuristic took 72% of it (1.77 s of solver time against 0.49 s without them).
+    h.setOptionValue("presolve", "off");
+    h.setOptionValue("mip_heuristic_run_feasibility_jump", false);
     h.run();
     switch (h.getModelStatus()) {
         case HighsModelStatus::kOptimal:
