@@ -251,7 +251,7 @@ std::uint32_t ReachTable::open(std::uint32_t node) {
     return f;
 }
 
-void ReachTable::close(std::uint32_t f) {
+std::uint32_t ReachTable::take_out(std::uint32_t f) {
     if (f >= m_facility_node.size() || !m_open[f])
         throw ArgumentError("reach table: facility " + std::to_string(f) + " is not open");
     const auto node = m_facility_node[f];
@@ -260,6 +260,30 @@ void ReachTable::close(std::uint32_t f) {
     here.erase(std::find(here.begin(), here.end(), f));
     m_last_update_nodes = 0;
     m_last_update.clear();
+    return node;
+}
+
+void ReachTable::close_without_rows(std::uint32_t f) { take_out(f); }
+
+void ReachTable::set_row(std::uint32_t node, std::span<const double> distances,
+                         std::span<const std::int32_t> facilities) {
+    if (node >= num_nodes() || distances.size() != static_cast<std::size_t>(m_k) ||
+        facilities.size() != static_cast<std::size_t>(m_k))
+        throw ArgumentError("reach table: a row for node " + std::to_string(node) + " of " +
+                            std::to_string(num_nodes()) + " with " + std::to_string(distances.size()) +
+                            " places; expected k = " + std::to_string(m_k));
+    const auto base = static_cast<std::size_t>(node) * m_k;
+    int count = 0;
+    for (int i = 0; i < m_k; ++i) {
+        m_distance[base + i] = distances[static_cast<std::size_t>(i)];
+        m_facility[base + i] = facilities[static_cast<std::size_t>(i)];
+        count += facilities[static_cast<std::size_t>(i)] != kNoFacility;
+    }
+    m_count[node] = static_cast<std::uint16_t>(count);
+}
+
+void ReachTable::close(std::uint32_t f) {
+    const auto node = take_out(f);
 
     std::vector<std::uint32_t> affected;
     double farthest = 0.0;  // the affected node farthest from f, metres

@@ -55,6 +55,19 @@ class ReachTable {
     /// Closes facility f. Only nodes that listed it are recomputed, from the facilities
     /// within twice max_distance of it.
     void close(std::uint32_t f);
+    /// Closes facility f without recomputing the rows that listed it: for a process given those
+    /// rows as another process recomputed them (set_row), as close(f) would have.
+    void close_without_rows(std::uint32_t f);
+    /// Sets the row of `node` to k distances and facility indices (past the row's facilities,
+    /// +inf and kNoFacility), as another table's row() holds them.
+    void set_row(std::uint32_t node, std::span<const double> distances, std::span<const std::int32_t> facilities);
+    /// The row of `node`: k distances (metres) and k facility indices, nearest first.
+    std::span<const double> row_distances(std::uint32_t node) const {
+        return std::span<const double>(m_distance).subspan(static_cast<std::size_t>(node) * m_k, m_k);
+    }
+    std::span<const std::int32_t> row_facilities(std::uint32_t node) const {
+        return std::span<const std::int32_t>(m_facility).subspan(static_cast<std::size_t>(node) * m_k, m_k);
+    }
     /// Nodes whose lists the last open()/close() changed or recomputed.
     std::size_t last_update_nodes() const { return m_last_update_nodes; }
     /// Nodes whose lists the last open()/close() may have changed (open: every node within
@@ -63,6 +76,8 @@ class ReachTable {
     const std::vector<std::uint32_t>& last_update() const { return m_last_update; }
 
   private:
+    /// Marks f closed and takes it off its node (the rows that list it not yet recomputed).
+    std::uint32_t take_out(std::uint32_t f);
     void insert_label(std::uint32_t node, double d, std::uint32_t f);
 
     const WalkNetwork* m_network;

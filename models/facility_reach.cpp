@@ -1,6 +1,7 @@
 #include "models/facility_reach.hpp"
 
 #include <algorithm>
+#include <numeric>
 
 #include <tbb/parallel_for.h>
 
@@ -88,14 +89,92 @@ void FacilityReach::remove(const Facility& f, std::uint32_t id) {
 }
 
 void FacilityReach::remove_all(const World& w, std::span<const std::uint32_t> ids) {
-    // each task writes only its category's table and change notes
-    tbb::parallel_for(std::size_t{0}, m_tables.size(), [&](std::size_t c) {
-        for (auto id : ids)
+    const std::size_t nc = m_tables.size();
+    std::vector<std::vector<std::uint32_t>> closing(nc);  // per category: table entries, in order
+    bool any = false;
+    for (auto id : ids)
+        for (std::size_t c = 0; c < nc; ++c)
             if (serves(w.facilities[id], c)) {
-                m_tables[c].close(m_local.at(key(id, c)));
-                note_update(c);
+                closing[c].push_back(m_local.at(key(id, c)));
+                any = true;
             }
+    if (!any) return;
+    // over processes: the categories dealt out by their closings (the most first, each to the
+    // process with the fewest so far; the same deal on every process)
+    std::vector<std::uint8_t> mine(nc, 1);
+    if (m_share.divided()) {
+        std::vector<std::size_t> order(nc);
+        std::iota(order.begin(), order.end(), std::size_t{0});
+        std::stable_sort(order.begin(), order.end(),
+                         [&](std::size_t a, std::size_t b) { return closing[a].size() > closing[b].size(); });
+        std::vector<std::size_t> load(static_cast<std::size_t>(m_share.count), 0);
+        for (auto c : order) {
+            const auto to = static_cast<std::size_t>(std::min_element(load.begin(), load.end()) - load.begin());
+            load[to] += closing[c].size();
+            mine[c] = static_cast<int>(to) == m_share.index;
+        }
+    }
+    // each task writes only its category's table and change notes
+    std::vector<std::vector<std::uint32_t>> touched(nc);
+    tbb::parallel_for(std::size_t{0}, nc, [&](std::size_t c) {
+        if (!mine[c]) return;
+        for (auto local : closing[c]) {
+            m_tables[c].close(local);
+            note_update(c);
+            if (m_share.divided()) {
+                const auto& rows = m_tables[c].last_update();
+                touched[c].insert(touched[c].end(), rows.begin(), rows.end());
+            }
+        }
     });
+    if (m_share.divided()) share_closings(closing, mine, touched);
+}
+
+void FacilityReach::share_closings(const std::vector<std::vector<std::uint32_t>>& closing,
+                                   const std::vector<std::uint8_t>& mine,
+                                   std::vector<std::vector<std::uint32_t>>& touched) {
+    const std::size_t nc = m_tables.size();
+    const auto k = static_cast<std::size_t>(m_tables.front().k());
+    const std::size_t row_words = 1 + 2 * k;  // node, k distances (as their bits), k facilities
+    // how many rows each category's process changed, once each in node order
+    std::vector<std::int64_t> rows(nc, 0);
+    for (std::size_t c = 0; c < nc; ++c) {
+        if (!mine[c]) continue;
+        std::sort(touched[c].begin(), touched[c].end());
+        touched[c].erase(std::unique(touched[c].begin(), touched[c].end()), touched[c].end());
+        rows[c] = static_cast<std::int64_t>(touched[c].size());
+    }
+    m_share.sum(rows);
+    std::vector<std::size_t> start(nc + 1, 0);
+    for (std::size_t c = 0; c < nc; ++c) start[c + 1] = start[c] + static_cast<std::size_t>(rows[c]) * row_words;
+    std::vector<std::int64_t> words(start[nc], 0);
+    for (std::size_t c = 0; c < nc; ++c) {
+        if (!mine[c]) continue;
+        auto* at = &words[start[c]];
+        for (auto v : touched[c]) {
+            *at++ = v;
+            for (double d : m_tables[c].row_distances(v)) *at++ = WorkShare::word(d);
+            for (std::int32_t f : m_tables[c].row_facilities(v)) *at++ = f;
+        }
+    }
+    m_share.sum(words);
+    std::vector<double> distances(k);
+    std::vector<std::int32_t> facilities(k);
+    for (std::size_t c = 0; c < nc; ++c) {
+        if (mine[c] || closing[c].empty()) continue;
+        for (auto local : closing[c]) m_tables[c].close_without_rows(local);
+        for (std::size_t r = 0; r < static_cast<std::size_t>(rows[c]); ++r) {
+            const auto* at = &words[start[c] + r * row_words];
+            const auto v = static_cast<std::uint32_t>(at[0]);
+            for (std::size_t i = 0; i < k; ++i) {
+                distances[i] = WorkShare::real(at[1 + i]);
+                facilities[i] = static_cast<std::int32_t>(at[1 + k + i]);
+            }
+            m_tables[c].set_row(v, distances, facilities);
+            if (!m_everywhere[c]) m_nodes[c].push_back(v);
+        }
+        m_changed[c] = 1;
+    }
 }
 
 void FacilityReach::touch(const Facility& f) {

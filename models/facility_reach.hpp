@@ -9,6 +9,7 @@
 
 #include "core/coverage.hpp"
 #include "core/reach_table.hpp"
+#include "core/work_share.hpp"
 #include "core/world.hpp"
 
 namespace lifecircle {
@@ -46,8 +47,13 @@ class FacilityReach {
     void remove(const Facility& f, std::uint32_t id);
     /// Removes world facilities `ids` from the tables of the categories each serves: the tables
     /// and changed rows that remove() on each in turn gives (a table's closings in the order
-    /// given), the categories' tables in parallel.
+    /// given), the categories' tables in parallel. Over several processes (divide()), each
+    /// recomputes the tables of its share of the categories and every process gets the rows
+    /// they changed, exactly.
     void remove_all(const World& world, std::span<const std::uint32_t> ids);
+    /// Divides remove_all's work over the processes of `share` (MPI ranks that each hold the
+    /// whole world and call remove_all at the same points with the same facilities).
+    void divide(const WorkShare& share) { m_share = share; }
     /// Marks the categories `f` serves as changed (opened, closed, other hours).
     void touch(const Facility& f);
 
@@ -76,6 +82,11 @@ class FacilityReach {
     std::vector<std::vector<std::uint32_t>> m_nodes;           ///< per category: changed_nodes
     /// Notes the rows of category c that its table's last open()/close() touched.
     void note_update(std::size_t c);
+    /// Gives every process the rows of the categories other processes closed facilities in
+    /// (`closing`: per category, the table entries closed; `touched`: the rows each changed).
+    void share_closings(const std::vector<std::vector<std::uint32_t>>& closing,
+                        const std::vector<std::uint8_t>& mine, std::vector<std::vector<std::uint32_t>>& touched);
+    WorkShare m_share;
 };
 
 /// Opens a new facility on day `day` (days since 1970-01-01): sets its open slots, adds it to

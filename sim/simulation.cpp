@@ -118,6 +118,7 @@ Simulation::Simulation(World world, bool simd, const Ranks* ranks)
     std::array<double, kAgeGroups> reach{};
     for (int a = 0; a < kAgeGroups; ++a) reach[a] = m_sc.max_walk_metres(a);
     m_reach = FacilityReach(m_world, ChoiceCache::kMaxK, *std::max_element(reach.begin(), reach.end()));
+    m_reach.divide(m_share);  // the closings' reach updates, a share of the categories a rank
     m_all_nodes.resize(m_world.network.num_nodes());
     std::iota(m_all_nodes.begin(), m_all_nodes.end(), 0U);
     m_cache = ChoiceCache(m_all_nodes.size(), m_nc, ChoiceCache::kMaxK, reach);
@@ -149,6 +150,7 @@ void Simulation::restore(RunState s) {
     std::array<double, kAgeGroups> reach{};
     for (int a = 0; a < kAgeGroups; ++a) reach[a] = m_sc.max_walk_metres(a);
     m_reach = FacilityReach(m_world, ChoiceCache::kMaxK, *std::max_element(reach.begin(), reach.end()), s.reach_order);
+    m_reach.divide(m_share);
     m_levers = std::move(s.levers);
     m_crowding = std::move(s.crowding);
     m_orders_per_day = std::move(s.orders_per_day);

@@ -1,7 +1,10 @@
 // The cached destination choice (models/destination_choice.hpp): rewritten for speed, so it is
 // checked against the plain rule and against the Huff shares.
 #include <algorithm>
+#include <barrier>
 #include <cstdint>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 #include "catch.hpp"
@@ -252,4 +255,100 @@ TEST_CASE("opening and closing facilities together gives the tables and changed 
     close_facilities(w2, together, entered, 202);
     for (std::size_t c = 0; c < nc; ++c)
         CHECK(std::ranges::equal(reach.table(c).facilities(), together.table(c).facilities()));
+}
+
+TEST_CASE("closings divided over processes give every process the reach and changed rows of one",
+          "[choice][reach_table][ranks]") {
+    // Over MPI ranks each rank recomputes the tables of its share of the categories and the
+    // rows they changed travel to the others (FacilityReach::divide): every rank must hold the
+    // reach and change notes that one process's closings give, or the ranks' runs would part.
+    // Here the processes are threads, their sum a rendezvous.
+    using namespace lifecircle;
+    World w = build_world(test::tiny_scenario());
+    const std::size_t nc = w.scenario.categories.size();
+    FacilityReach base(w, ChoiceCache::kMaxK, 300.0);
+    base.clear_changed();
+    // two months' closings: the second on tables the first's rows were given to
+    std::vector<std::vector<std::uint32_t>> months(2);
+    for (std::uint32_t id = 0; id < w.facilities.size(); ++id)
+        if (w.facilities[id].state == FacilityState::open && id % 4 != 3) months[id % 2].push_back(id);
+    REQUIRE(months[0].size() > 2);
+    REQUIRE(months[1].size() > 1);
+    World w1 = w;
+    FacilityReach one = base;
+    std::vector<std::vector<std::vector<std::uint32_t>>> one_nodes;  // per month, per category: sorted rows
+    std::vector<std::vector<std::uint8_t>> one_changed;
+    auto notes = [&](const FacilityReach& r) {
+        std::vector<std::vector<std::uint32_t>> out(nc);
+        for (std::size_t c = 0; c < nc; ++c) {
+            out[c] = r.changed_nodes(c);
+            std::sort(out[c].begin(), out[c].end());
+            out[c].erase(std::unique(out[c].begin(), out[c].end()), out[c].end());
+        }
+        return out;
+    };
+    auto changed = [&](const FacilityReach& r) {
+        std::vector<std::uint8_t> out(nc);
+        for (std::size_t c = 0; c < nc; ++c) out[c] = r.changed(c);
+        return out;
+    };
+    for (std::size_t m = 0; m < months.size(); ++m) {
+        one.clear_changed();
+        close_facilities(w1, one, months[m], 200 + static_cast<std::int64_t>(m));
+        one_nodes.push_back(notes(one));
+        one_changed.push_back(changed(one));
+    }
+    for (int count : {2, 3}) {
+        INFO(count << " processes");
+        std::mutex mutex;
+        std::barrier<> gate(count);
+        std::vector<std::int64_t> total;
+        std::int64_t words_summed = 0;
+        auto sum = [&](std::vector<std::int64_t>& words) {
+            {
+                std::lock_guard lock(mutex);
+                if (total.empty()) total.assign(words.size(), 0);
+                for (std::size_t i = 0; i < words.size(); ++i) total[i] += words[i];
+                words_summed += static_cast<std::int64_t>(words.size());
+            }
+            gate.arrive_and_wait();
+            words = total;
+            gate.arrive_and_wait();
+            {
+                std::lock_guard lock(mutex);
+                total.clear();
+            }
+            gate.arrive_and_wait();
+        };
+        std::vector<World> worlds(static_cast<std::size_t>(count), w);
+        std::vector<FacilityReach> reaches(static_cast<std::size_t>(count), base);
+        std::vector<std::vector<std::vector<std::vector<std::uint32_t>>>> nodes(static_cast<std::size_t>(count));
+        std::vector<std::vector<std::vector<std::uint8_t>>> changes(static_cast<std::size_t>(count));
+        std::vector<std::thread> processes;
+        for (int p = 0; p < count; ++p)
+            processes.emplace_back([&, p] {
+                const auto i = static_cast<std::size_t>(p);
+                reaches[i].divide(WorkShare{p, count, sum, {}});
+                for (std::size_t m = 0; m < months.size(); ++m) {
+                    reaches[i].clear_changed();
+                    close_facilities(worlds[i], reaches[i], months[m], 200 + static_cast<std::int64_t>(m));
+                    nodes[i].push_back(notes(reaches[i]));
+                    changes[i].push_back(changed(reaches[i]));
+                }
+            });
+        for (auto& t : processes) t.join();
+        CHECK(words_summed > 0);  // the rows did travel
+        for (std::size_t i = 0; i < static_cast<std::size_t>(count); ++i) {
+            INFO("process " << i);
+            for (std::size_t c = 0; c < nc; ++c) {
+                INFO("category " << c);
+                CHECK(std::ranges::equal(reaches[i].table(c).distances(), one.table(c).distances()));
+                CHECK(std::ranges::equal(reaches[i].table(c).facilities(), one.table(c).facilities()));
+                for (std::uint32_t f = 0; f < one.table(c).num_facilities(); ++f)
+                    CHECK(reaches[i].table(c).is_open(f) == one.table(c).is_open(f));
+            }
+            CHECK(nodes[i] == one_nodes);
+            CHECK(changes[i] == one_changed);
+        }
+    }
 }
