@@ -83,13 +83,13 @@ void check_plausible_size(const std::string& path, const std::string& name, hid_
 
 /// Every dataset: no timestamps (the same data gives the same bytes); chunked + deflate keeps
 /// big tables small; Fletcher-32 checks each chunk as HDF5 reads it.
-hid_t dataset_plist(hsize_t n) {
+hid_t dataset_plist(hsize_t n, int deflate) {
     const hid_t plist = H5Pcreate(H5P_DATASET_CREATE);
     H5Pset_obj_track_times(plist, 0);
     if (n > 0) {
         const hsize_t chunk = std::min<hsize_t>(n, 1 << 16);
         H5Pset_chunk(plist, 1, &chunk);
-        H5Pset_deflate(plist, 4);
+        if (deflate > 0) H5Pset_deflate(plist, static_cast<unsigned>(deflate));
         H5Pset_fletcher32(plist);
     }
     return plist;
@@ -144,7 +144,10 @@ H5File H5File::open(const std::string& path) {
     return H5File(path, id);
 }
 
-H5File::H5File(H5File&& other) noexcept : m_path(std::move(other.m_path)), m_id(other.m_id) { other.m_id = -1; }
+H5File::H5File(H5File&& other) noexcept
+    : m_path(std::move(other.m_path)), m_id(other.m_id), m_deflate(other.m_deflate) {
+    other.m_id = -1;
+}
 
 H5File::~H5File() { close(); }
 
@@ -164,7 +167,7 @@ template <class T>
 void H5File::write(const std::string& name, std::span<const T> values) {
     const hsize_t n = values.size();
     detail::Handle space{H5Screate_simple(1, &n, nullptr), H5Sclose};
-    detail::Handle plist{detail::dataset_plist(n), H5Pclose};
+    detail::Handle plist{detail::dataset_plist(n, m_deflate), H5Pclose};
     detail::Handle set{
         H5Dcreate2(m_id, name.c_str(), detail::native_type<T>(), space.id, H5P_DEFAULT, plist.id, H5P_DEFAULT),
         H5Dclose};
@@ -180,7 +183,7 @@ void H5File::write_extendible(const std::string& name, std::span<const T> values
     detail::Handle plist{H5Pcreate(H5P_DATASET_CREATE), H5Pclose};
     H5Pset_obj_track_times(plist.id, 0);
     H5Pset_chunk(plist.id, 1, &chunk);
-    H5Pset_deflate(plist.id, 4);
+    if (m_deflate > 0) H5Pset_deflate(plist.id, static_cast<unsigned>(m_deflate));
     H5Pset_fletcher32(plist.id);
     detail::Handle set{
         H5Dcreate2(m_id, name.c_str(), detail::native_type<T>(), space.id, H5P_DEFAULT, plist.id, H5P_DEFAULT),
@@ -281,7 +284,7 @@ void H5File::write_strings(const std::string& name, const std::vector<std::strin
     const hsize_t n = values.size();
     detail::Handle type{detail::fixed_string_type(width), H5Tclose};
     detail::Handle space{H5Screate_simple(1, &n, nullptr), H5Sclose};
-    detail::Handle plist{detail::dataset_plist(n), H5Pclose};
+    detail::Handle plist{detail::dataset_plist(n, m_deflate), H5Pclose};
     detail::Handle set{H5Dcreate2(m_id, name.c_str(), type.id, space.id, H5P_DEFAULT, plist.id, H5P_DEFAULT), H5Dclose};
     if (set.id < 0 || (n > 0 && H5Dwrite(set.id, type.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, packed.data()) < 0))
         throw InputError(m_path + ": cannot write dataset " + name);

@@ -226,6 +226,32 @@ TEST_CASE("replace writes a dataset only when its values changed", "[hdf5_io]") 
     CHECK(std::filesystem::file_size(third) < std::filesystem::file_size(first) + 65536);
 }
 
+TEST_CASE("the deflate level: the same values read back at any level, stored smaller the higher it is", "[hdf5_io]") {
+    // checkpoints are written at level 1 (sim/checkpoint.cpp), results at 4: a level must
+    // change the stored bytes only, and 0 must store the values as they are
+    TempDir dir;
+    std::vector<std::int64_t> values(200000);
+    for (std::size_t i = 0; i < values.size(); ++i) values[i] = static_cast<std::int64_t>(i / 7 * 3 + i % 5);
+    std::vector<std::uint64_t> stored;
+    for (int level : {0, 1, 4}) {
+        INFO("level " << level);
+        const auto path = dir.file("level" + std::to_string(level) + ".h5");
+        lifecircle::write_atomically(path, [&](const std::string& tmp) {
+            auto f = H5File::create(tmp);
+            f.set_deflate(level);
+            f.write<std::int64_t>("plain", values);
+            f.write_extendible<std::int64_t>("grows", values);
+        });
+        const auto f = H5File::open(path);
+        CHECK(f.read<std::int64_t>("plain") == values);
+        CHECK(f.read<std::int64_t>("grows") == values);
+        stored.push_back(f.stored_bytes());
+    }
+    CHECK(stored[0] >= 2 * values.size() * sizeof(std::int64_t));  // both datasets as they are
+    CHECK(stored[1] < stored[0] / 4);
+    CHECK(stored[2] <= stored[1]);
+}
+
 TEST_CASE("seals are written and checked in blocks: memory stays flat for a file larger than it", "[hdf5_io]") {
     // a results file or checkpoint of gigabytes must not be read into memory whole to seal or
     // check it. The file: a small HDF5 file extended (sparsely: no disk) to more than twice the
