@@ -157,11 +157,23 @@ struct LocalStore {
 std::vector<std::pair<std::uint32_t, double>> bounded_dijkstra(const WalkNetwork& network, std::uint32_t source,
                                                                double max_distance) {
     using Item = std::pair<double, std::uint32_t>;
-    std::unordered_map<std::uint32_t, double> best;
+    // the best distance so far per node: a dense array kept by each thread across calls, put
+    // back to +inf at the nodes a call reached (a hash map of them took most of the time on
+    // large towns, where a ball holds tens of thousands of nodes)
+    thread_local std::vector<double> best;
+    thread_local std::vector<std::uint32_t> reached;
+    if (best.size() < network.num_nodes()) best.resize(network.num_nodes(), detail::kInf);
+    struct Reset {
+        ~Reset() {
+            for (auto v : reached) best[v] = detail::kInf;
+            reached.clear();
+        }
+    } reset;
     std::priority_queue<Item, std::vector<Item>, std::greater<>> queue;
     std::vector<std::pair<std::uint32_t, double>> settled;
     queue.push({0.0, source});
     best[source] = 0.0;
+    reached.push_back(source);
     const auto targets = network.targets();
     const auto lengths = network.lengths();
     while (!queue.empty()) {
@@ -172,12 +184,11 @@ std::vector<std::pair<std::uint32_t, double>> bounded_dijkstra(const WalkNetwork
         for (auto a = network.begin(v); a < network.end(v); ++a) {
             const double nd = d + lengths[a];
             if (nd > max_distance) continue;
-            auto [it, inserted] = best.try_emplace(targets[a], nd);
-            if (!inserted) {
-                if (nd >= it->second) continue;
-                it->second = nd;
-            }
-            queue.push({nd, targets[a]});
+            const auto u = targets[a];
+            if (!(nd < best[u])) continue;
+            if (best[u] == detail::kInf) reached.push_back(u);
+            best[u] = nd;
+            queue.push({nd, u});
         }
     }
     return settled;
