@@ -2,9 +2,9 @@
 //   bench_reach [side=1000] [categories=10] [facilities_per_category=2000] [k=8] [max_m=1200]
 #include <chrono>
 #include <cstdio>
-#include <vector>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include <sys/resource.h>
 #include <tbb/global_control.h>
@@ -68,7 +68,8 @@ int main(int argc, char** argv) {
     t0 = Clock::now();
     for (std::uint32_t i = 0; i < kUpdates; ++i) {
         opened.push_back(table.open(static_cast<std::uint32_t>(
-            (static_cast<std::uint64_t>(i) * city.network.num_nodes() / kUpdates + 7919 * i) % city.network.num_nodes())));
+            (static_cast<std::uint64_t>(i) * city.network.num_nodes() / kUpdates + 7919 * i) %
+            city.network.num_nodes())));
         open_nodes += table.last_update_nodes();
     }
     const double open_s = std::chrono::duration<double>(Clock::now() - t0).count() / kUpdates;

@@ -84,8 +84,8 @@ class FacilityReach {
     void note_update(std::size_t c);
     /// Gives every process the rows of the categories other processes closed facilities in
     /// (`closing`: per category, the table entries closed; `touched`: the rows each changed).
-    void share_closings(const std::vector<std::vector<std::uint32_t>>& closing,
-                        const std::vector<std::uint8_t>& mine, std::vector<std::vector<std::uint32_t>>& touched);
+    void share_closings(const std::vector<std::vector<std::uint32_t>>& closing, const std::vector<std::uint8_t>& mine,
+                        std::vector<std::vector<std::uint32_t>>& touched);
     WorkShare m_share;
 };
 

@@ -355,12 +355,8 @@ void CheckpointWriter::write(const std::string& path, const Scenario& scenario, 
     });
     m_thread = std::thread([this, path, &scenario, state = std::move(state)]() mutable {
         try {
-            detail::each_record_table([&](auto table) {
-                auto& mine = m_records.*table;
-                mine.insert(mine.end(), (state.records.*table).begin(), (state.records.*table).end());
-                state.records.*table = std::move(mine);
-            });
-            // (the records back to m_records whether or not the write succeeds)
+            // the whole records lent to the state to write, and back to m_records after (after
+            // a failed write the run stops, and m_records is not used again)
             struct GiveBack {
                 Results& to;
                 Results& from;
@@ -368,6 +364,12 @@ void CheckpointWriter::write(const std::string& path, const Scenario& scenario, 
                     detail::each_record_table([&](auto table) { to.*table = std::move(from.*table); });
                 }
             } give_back{m_records, state.records};
+            detail::each_record_table([&](auto table) {
+                auto& since = state.records.*table;
+                auto& mine = m_records.*table;
+                mine.insert(mine.end(), since.begin(), since.end());
+                since = std::move(mine);
+            });
             write_checkpoint(path, scenario, state);
         } catch (...) {
             m_error = std::current_exception();

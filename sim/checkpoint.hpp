@@ -66,7 +66,7 @@ void write_checkpoint(const std::string& path, const Scenario& scenario, const R
 /// next `write` or by `wait` (the run then stops with its error); the previous checkpoint stays
 /// in place (write_checkpoint is atomic).
 class CheckpointWriter {
-public:
+  public:
     CheckpointWriter() = default;
     CheckpointWriter(const CheckpointWriter&) = delete;
     CheckpointWriter& operator=(const CheckpointWriter&) = delete;
@@ -83,7 +83,7 @@ public:
     /// Waits for the write under way, if any; rethrows its error.
     void wait();
 
-private:
+  private:
     std::thread m_thread;
     std::exception_ptr m_error;
     Results m_records;  ///< the records written so far (the writing thread's while it runs)
