@@ -223,29 +223,30 @@ std::size_t record_rows(const Results& r, const std::string& table) {
 /// Copies `path` to `tmp` and unseals the copy, to be brought up to `s`, when `path` holds
 /// this run's earlier checkpoint: its records are then the first rows of `s.records` (a run's
 /// records up to a day depend only on its scenario text, seed and build: docs/model.md,
-/// "Determinism"). False, nothing copied, for anything else: the checkpoint is written whole.
+/// "Determinism"). False for anything else (the copy left at `tmp` is written over): the
+/// checkpoint is written whole.
 bool copy_earlier(const std::string& path, const Scenario& sc, const RunState& s, const std::string& tmp) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) return false;
     try {
-        {
-            const auto f = H5File::open(path);
-            const CheckpointInfo info = info_of(f);
-            if (info.scenario_text != sc.text || info.scenario_path != sc.path || info.seed != sc.seed ||
-                !(info.day.days() < s.day))
-                return false;
-            for (const auto& column : results_columns()) {
-                if (!appended(column)) continue;
-                const std::string name = "records/" + column.table + "/" + column.name;
-                if (!f.exists(name) || f.length(name) > record_rows(s.records, column.table)) return false;
-            }
-            // space left behind by the updates (replaced chunks, attributes) outgrowing the data:
-            // written whole again, so that the file stays within about twice its data
-            if (std::filesystem::file_size(path) > 2 * f.stored_bytes() + kSlackBytes) return false;
-        }
+        // copied first and unsealed, which checks the seal (once: opening `path` itself to look
+        // at it would check it a second time), then looked at; anything else at `path` leaves
+        // a copy at `tmp` that the caller writes over
         std::filesystem::copy_file(path, tmp, std::filesystem::copy_options::overwrite_existing);
         unseal_file(tmp);
-        return true;
+        const auto f = H5File::open_for_update(tmp);
+        const CheckpointInfo info = info_of(f);
+        if (info.scenario_text != sc.text || info.scenario_path != sc.path || info.seed != sc.seed ||
+            !(info.day.days() < s.day))
+            return false;
+        for (const auto& column : results_columns()) {
+            if (!appended(column)) continue;
+            const std::string name = "records/" + column.table + "/" + column.name;
+            if (!f.exists(name) || f.length(name) > record_rows(s.records, column.table)) return false;
+        }
+        // space left behind by the updates (replaced chunks, attributes) outgrowing the data:
+        // written whole again, so that the file stays within about twice its data
+        return std::filesystem::file_size(path) <= 2 * f.stored_bytes() + kSlackBytes;
     } catch (const InputError&) {
         return false;
     } catch (const std::filesystem::filesystem_error&) {
