@@ -33,9 +33,16 @@ FacilityReach::FacilityReach(const World& w, int k, double radius, const std::ve
             nodes[c].push_back(w.facilities.at(order[c][local]).node);
         }
     m_tables = build_reach_tables(w.network, nodes, k, radius);
+    // an entry is open when its facility is open, still serves c, and it is the facility's
+    // latest entry in c: a rule's end (policy's drop_categories) takes a shop out of every
+    // table and puts it back into those it still serves, and its old entries stay, closed
     for (std::size_t c = 0; c < order.size(); ++c)
-        for (std::uint32_t local = 0; local < order[c].size(); ++local)
-            if (w.facilities[order[c][local]].state != FacilityState::open) m_tables[c].close(local);
+        for (std::uint32_t local = 0; local < order[c].size(); ++local) {
+            const auto id = order[c][local];
+            const Facility& f = w.facilities[id];
+            if (f.state != FacilityState::open || !serves(f, c) || m_local.at(key(id, c)) != local)
+                m_tables[c].close(local);
+        }
     m_changed.assign(order.size(), 1);
     m_everywhere.assign(order.size(), 1);
     m_nodes.assign(order.size(), {});

@@ -287,6 +287,32 @@ TEST_CASE("multi_function is a standing rule that ends: added categories leave t
     }
 }
 
+TEST_CASE("the reach rebuilt from its tables' order after a multi_function rule ends equals the reach it had",
+          "[policy][checkpoint]") {
+    // A checkpoint keeps each category's table order and rebuilds the reach from it on resuming
+    // (FacilityReach's constructor with `order`). A rule's end takes the shops out of every
+    // table and puts them back into those they still serve: their old entries stay in the
+    // order, closed, and must be closed again in the rebuilt reach, or a resumed run would part
+    // from the run never stopped.
+    Town t;
+    auto e = event(EventType::multi_function, "东区", "convenience");
+    e.adds = {"breakfast"};
+    e.until = Date{2025, 6, 30};
+    apply_event(e, 0, Date{2025, 1, 1}.days(), t.target);
+    REQUIRE(end_rules_due(Date{2025, 7, 1}.days(), t.target));
+    const std::size_t nc = t.world.scenario.categories.size();
+    std::vector<std::vector<std::uint32_t>> order(nc);
+    for (std::size_t c = 0; c < nc; ++c) order[c] = t.reach.facilities(c);
+    const FacilityReach rebuilt(t.world, ChoiceCache::kMaxK, 1500.0, order);
+    for (std::size_t c = 0; c < nc; ++c) {
+        INFO("category " << t.world.scenario.categories[c].key);
+        CHECK(std::ranges::equal(rebuilt.table(c).distances(), t.reach.table(c).distances()));
+        CHECK(std::ranges::equal(rebuilt.table(c).facilities(), t.reach.table(c).facilities()));
+        for (std::uint32_t local = 0; local < order[c].size(); ++local)
+            CHECK(rebuilt.table(c).is_open(local) == t.reach.table(c).is_open(local));
+    }
+}
+
 TEST_CASE("close_facility closes the newest public facilities of its category, or those nearest its places",
           "[policy]") {
     Town t;
