@@ -112,6 +112,17 @@ hid_t utf8_string_type() {
 
 }  // namespace detail
 
+bool hdf5_thread_safe() {
+    hbool_t safe = 0;
+    return H5is_library_threadsafe(&safe) >= 0 && safe;
+}
+
+void H5File::set_deflate(int level) {
+    if (level < 0 || level > 9)
+        throw ArgumentError(m_path + ": deflate level " + std::to_string(level) + "; expected 0 (none) to 9");
+    m_deflate = level;
+}
+
 H5File H5File::create(const std::string& path, bool reuse_space) {
     detail::quiet_hdf5();
     detail::Handle fcpl{H5Pcreate(H5P_FILE_CREATE), H5Pclose};

@@ -35,7 +35,7 @@ class H5File {
 
     /// The deflate level of the datasets this handle creates from now on (default 4; 0: none).
     /// A checkpoint, rewritten every month and read once, takes 1: faster, a little larger.
-    void set_deflate(int level) { m_deflate = level; }
+    void set_deflate(int level);
 
     void create_group(const std::string& name);
     bool exists(const std::string& name) const;
@@ -95,6 +95,10 @@ class H5File {
     std::int64_t m_id = -1;
     int m_deflate = 4;
 };
+
+/// Whether the HDF5 library linked was built thread-safe (two threads may then each write
+/// their own file at once: a checkpoint beside the run, sim/checkpoint.hpp).
+bool hdf5_thread_safe();
 
 namespace detail {
 /// HDF5 prints its error stack to stderr by default; the project reports errors itself.

@@ -59,7 +59,7 @@ class ReachTable {
     /// rows as another process recomputed them (set_row), as close(f) would have.
     void close_without_rows(std::uint32_t f);
     /// Sets the row of `node` to k distances and facility indices (past the row's facilities,
-    /// +inf and kNoFacility), as another table's row() holds them.
+    /// +inf and kNoFacility), as another table's row_distances and row_facilities give them.
     void set_row(std::uint32_t node, std::span<const double> distances, std::span<const std::int32_t> facilities);
     /// The row of `node`: k distances (metres) and k facility indices, nearest first.
     std::span<const double> row_distances(std::uint32_t node) const {

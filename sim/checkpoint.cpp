@@ -354,33 +354,46 @@ void CheckpointWriter::write(const std::string& path, const Scenario& scenario, 
         if (all.size() < given) throw std::logic_error("CheckpointWriter: records shrank between checkpoints");
         (state.records.*table).assign(all.begin() + static_cast<std::ptrdiff_t>(given), all.end());
     });
-    m_thread = std::thread([this, path, &scenario, state = std::move(state)]() mutable {
-        try {
-            // the whole records lent to the state to write, and back to m_records after (after
-            // a failed write the run stops, and m_records is not used again)
-            struct GiveBack {
-                Results& to;
-                Results& from;
-                ~GiveBack() {
-                    detail::each_record_table([&](auto table) { to.*table = std::move(from.*table); });
-                }
-            } give_back{m_records, state.records};
-            detail::each_record_table([&](auto table) {
-                auto& since = state.records.*table;
-                auto& mine = m_records.*table;
-                mine.insert(mine.end(), since.begin(), since.end());
-                since = std::move(mine);
-            });
-            write_checkpoint(path, scenario, state);
-        } catch (...) {
-            m_error = std::current_exception();
-        }
-    });
+    if (!hdf5_thread_safe()) {  // an HDF5 built without thread safety: in the run's own thread
+        write_now(path, scenario, state);
+        wait();
+        return;
+    }
+    m_thread =
+        std::thread([this, path, &scenario, state = std::move(state)]() mutable { write_now(path, scenario, state); });
+}
+
+void CheckpointWriter::write_now(const std::string& path, const Scenario& scenario, RunState& state) {
+    try {
+        // the whole records lent to the state to write, and back to m_records after (after a
+        // failed write the run stops, and m_records is not used again)
+        struct GiveBack {
+            Results& to;
+            Results& from;
+            ~GiveBack() {
+                detail::each_record_table([&](auto table) { to.*table = std::move(from.*table); });
+            }
+        } give_back{m_records, state.records};
+        detail::each_record_table([&](auto table) {
+            auto& since = state.records.*table;
+            auto& mine = m_records.*table;
+            mine.insert(mine.end(), since.begin(), since.end());
+            since = std::move(mine);
+        });
+        write_checkpoint(path, scenario, state);
+    } catch (...) {
+        m_error = std::current_exception();
+    }
 }
 
 void CheckpointWriter::wait() {
     if (m_thread.joinable()) m_thread.join();
     if (m_error) std::rethrow_exception(std::exchange(m_error, nullptr));
+}
+
+void CheckpointWriter::finish() {
+    wait();
+    m_records = Results();
 }
 
 CheckpointInfo read_checkpoint_info(const std::string& path) { return detail::info_of(H5File::open(path)); }

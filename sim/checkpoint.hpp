@@ -82,8 +82,15 @@ class CheckpointWriter {
 
     /// Waits for the write under way, if any; rethrows its error.
     void wait();
+    /// As wait, and lets go of the records kept (for a run's end, whose own copies of its
+    /// records follow; the next write would write every record again).
+    void finish();
 
   private:
+    /// Writes `state` with the rows since the last added to the records kept; an error is kept
+    /// for wait().
+    void write_now(const std::string& path, const Scenario& scenario, RunState& state);
+
     std::thread m_thread;
     std::exception_ptr m_error;
     Results m_records;  ///< the records written so far (the writing thread's while it runs)

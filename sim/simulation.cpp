@@ -283,7 +283,7 @@ Results Simulation::run(const RunOptions& options) {
         const Date date = Date::from_days(final_day);
         if (!(date < m_sc.start) && Date::from_days(final_day + 1).year == date.year) close_year(date, res);
     }
-    checkpoints_out.wait();  // the last checkpoint whole before the run returns (its time counted)
+    checkpoints_out.finish();  // the last checkpoint whole before the run returns (its time counted)
     res.trips = m_trips;
     res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     // the working tables go before the results' copies are made (on 10 M residents the
