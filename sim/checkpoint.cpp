@@ -75,18 +75,6 @@ struct StoredAs<Operator> {
 template <class T>
 using Stored = typename StoredAs<T>::type;
 
-/// Calls `f` with each record table that grows only at its end (appended to a checkpoint's
-/// records, not rewritten): a pointer to the member of Results.
-template <class F>
-void each_record_table(F&& f) {
-    f(&Results::district_month);
-    f(&Results::category_year);
-    f(&Results::facility_month);
-    f(&Results::score_month);
-    f(&Results::score_resident);
-    f(&Results::score_place);
-}
-
 /// An integer attribute stored as text (all 64 bits); InputError if it is not one.
 template <class T>
 T integer_attr(const H5File& f, const std::string& name) {
@@ -348,7 +336,7 @@ void CheckpointWriter::write(const std::string& path, const Scenario& scenario, 
                              const Results& records) {
     wait();
     // the rows since the previous write (here, while `records` cannot change); the rest are m_records
-    detail::each_record_table([&](auto table) {
+    each_record_table([&](auto table) {
         const auto& all = records.*table;
         const auto given = (m_records.*table).size();
         if (all.size() < given) throw std::logic_error("CheckpointWriter: records shrank between checkpoints");
@@ -371,10 +359,10 @@ void CheckpointWriter::write_now(const std::string& path, const Scenario& scenar
             Results& to;
             Results& from;
             ~GiveBack() {
-                detail::each_record_table([&](auto table) { to.*table = std::move(from.*table); });
+                each_record_table([&](auto table) { to.*table = std::move(from.*table); });
             }
         } give_back{m_records, state.records};
-        detail::each_record_table([&](auto table) {
+        each_record_table([&](auto table) {
             auto& since = state.records.*table;
             auto& mine = m_records.*table;
             mine.insert(mine.end(), since.begin(), since.end());

@@ -77,4 +77,16 @@ struct Results {
     Date end;                                      ///< last simulated day
 };
 
+/// Calls `f` with each record table that grows only at its end, month by month (a
+/// checkpoint's appended records; projects are rewritten whole): a pointer to the member of Results.
+template <class F>
+void each_record_table(F&& f) {
+    f(&Results::district_month);
+    f(&Results::category_year);
+    f(&Results::facility_month);
+    f(&Results::score_month);
+    f(&Results::score_resident);
+    f(&Results::score_place);
+}
+
 }  // namespace lifecircle

@@ -191,26 +191,14 @@ RunState Simulation::capture(std::int64_t day, std::int64_t until, const Results
         for (const auto& site : m_entry_sites.floor(d))
             s.floor_sites.push_back({static_cast<std::uint32_t>(d), site.node, site.floor_left});
     s.year = m_year;
-    if (res) {
-        s.records.district_month = res->district_month;
-        s.records.category_year = res->category_year;
-        s.records.facility_month = res->facility_month;
-        s.records.score_month = res->score_month;
-        s.records.score_resident = res->score_resident;
-        s.records.score_place = res->score_place;
-    }
+    if (res) each_record_table([&](auto table) { s.records.*table = res->*table; });
     s.records.projects = m_projects;
     return s;
 }
 
 Results Simulation::run(const RunOptions& options) {
     Results res;
-    res.district_month = std::move(m_restored.district_month);
-    res.category_year = std::move(m_restored.category_year);
-    res.facility_month = std::move(m_restored.facility_month);
-    res.score_month = std::move(m_restored.score_month);
-    res.score_resident = std::move(m_restored.score_resident);
-    res.score_place = std::move(m_restored.score_place);
+    each_record_table([&](auto table) { res.*table = std::move(m_restored.*table); });  // a checkpoint's
     const Date last = options.until ? std::min(*options.until, m_sc.end) : m_sc.end;
     if (last < m_sc.start)
         throw ArgumentError("--until " + last.str() + " is before the scenario's start " + m_sc.start.str());
